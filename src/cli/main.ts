@@ -1,0 +1,48 @@
+import { loadDotEnv, ConfigError } from "../config/load-config.js";
+import type { CliCommand, CliIo } from "./cli-command.js";
+import { doctorCommand } from "./commands/doctor-command.js";
+import { migrateCommand } from "./commands/migrate-command.js";
+
+export const COMMANDS: CliCommand[] = [migrateCommand, doctorCommand];
+
+function usage(io: CliIo): void {
+  io.out("Usage: ae-assistant <command> [options]\n\nCommands:");
+  for (const c of COMMANDS) io.out(`  ${c.usage.padEnd(44)} ${c.summary}`);
+}
+
+export async function runCli(argv: string[], io: CliIo): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === "help" || name === "--help" || name === "-h") {
+    usage(io);
+    return name ? 0 : 2;
+  }
+  const command = COMMANDS.find((c) => c.name === name);
+  if (!command) {
+    io.err(`Unknown command "${name}".`);
+    usage(io);
+    return 2;
+  }
+  try {
+    return await command.run(rest, io);
+  } catch (error) {
+    io.err(error instanceof ConfigError ? error.message : `ae-assistant ${name} failed: ${error instanceof Error ? error.message : String(error)}`);
+    return 1;
+  }
+}
+
+// Run only when executed as the CLI (not when imported by tests).
+if (process.argv[1] && /ae-assistant(\.js)?$|cli[/\\]main\.(js|ts)$/.test(process.argv[1])) {
+  loadDotEnv();
+  const io: CliIo = {
+    out: (l) => process.stdout.write(l + "\n"),
+    err: (l) => process.stderr.write(l + "\n"),
+    env: process.env,
+  };
+  runCli(process.argv.slice(2), io).then(
+    (code) => process.exit(code),
+    (error: unknown) => {
+      process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+      process.exit(1);
+    },
+  );
+}

@@ -1,0 +1,157 @@
+import { existsSync } from "node:fs";
+import { resolve } from "node:path";
+import { z } from "zod";
+import { isValidTimeZone } from "../domain/time.js";
+
+/** Where each variable comes from, shown next to any problem with it. */
+const HINTS: Record<string, string> = {
+  SLACK_BOT_TOKEN:
+    "the Bot User OAuth Token (xoxb-…): api.slack.com/apps → your app → OAuth & Permissions → Install to Workspace",
+  SLACK_APP_TOKEN:
+    "an app-level token (xapp-…) with the connections:write scope: api.slack.com/apps → your app → Basic Information → App-Level Tokens. Setting it selects Socket Mode (no public URL needed).",
+  SLACK_SIGNING_SECRET:
+    "for HTTP mode: api.slack.com/apps → your app → Basic Information → App Credentials → Signing Secret",
+  PORT: "a TCP port number for HTTP mode, e.g. 3000",
+  DATABASE_URL:
+    'leave unset for SQLite under ./data/, or "file:./data/ae.db", or "postgresql://user:pass@host:5432/db"',
+  SLACK_API_URL: "the Slack Web API base URL, e.g. http://127.0.0.1:9999/api/ for a local fake Slack",
+  LOG_LEVEL: "one of debug, info, warn, error",
+  DEFAULT_TIMEZONE: 'an IANA time zone such as "America/New_York" or "Europe/Berlin"',
+};
+
+const optionalString = z
+  .string()
+  .trim()
+  .transform((v) => (v === "" ? undefined : v))
+  .optional();
+
+const schema = z
+  .object({
+    SLACK_BOT_TOKEN: optionalString.pipe(
+      z.string().regex(/^xox[bp]-/, "must start with xoxb-").optional(),
+    ),
+    SLACK_APP_TOKEN: optionalString.pipe(
+      z.string().regex(/^xapp-/, "must start with xapp-").optional(),
+    ),
+    SLACK_SIGNING_SECRET: optionalString,
+    PORT: optionalString
+      .transform((v) => (v === undefined ? 3000 : Number(v)))
+      .pipe(z.number({ message: "must be a number" }).int("must be a whole number").min(1).max(65535)),
+    DATABASE_URL: optionalString.pipe(
+      z
+        .string()
+        .regex(/^(file:|postgres:\/\/|postgresql:\/\/)/, "must start with file:, postgres:// or postgresql://")
+        .default("file:./data/ae-assistant.db"),
+    ),
+    SLACK_API_URL: optionalString.pipe(z.url({ message: "must be a URL" }).optional()),
+    LOG_LEVEL: optionalString.pipe(z.enum(["debug", "info", "warn", "error"]).default("info")),
+    DEFAULT_TIMEZONE: optionalString.pipe(
+      z
+        .string()
+        .refine(isValidTimeZone, "is not an IANA time zone")
+        .default("America/New_York"),
+    ),
+  });
+
+export type SocketModeConfig = { mode: "socket"; appToken: string; signingSecret?: string };
+export type HttpModeConfig = { mode: "http"; signingSecret: string };
+
+export interface Config {
+  botToken: string;
+  transport: SocketModeConfig | HttpModeConfig;
+  port: number;
+  databaseUrl: string;
+  slackApiUrl?: string;
+  logLevel: "debug" | "info" | "warn" | "error";
+  defaultTimezone: string;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: { variable: string; message: string; hint: string }[]) {
+    super(
+      [
+        "AE Assistant cannot start: the configuration is incomplete.",
+        "",
+        ...problems.map((p) => `  • ${p.variable} ${p.message}.\n      ${p.hint}`),
+        "",
+        "Set these in the environment or in a .env file next to package.json (see README → Configuration).",
+      ].join("\n"),
+    );
+    this.name = "ConfigError";
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+/** Only the variables we own, so a parse error can never echo some unrelated secret. */
+function pick(env: Env): Env {
+  return Object.fromEntries(Object.keys(HINTS).map((k) => [k, env[k]]));
+}
+
+/** Parses the database-independent part; used by CLI commands that need no Slack tokens. */
+export function loadDatabaseConfig(env: Env = process.env): { databaseUrl: string; logLevel: Config["logLevel"]; defaultTimezone: string } {
+  const partial = schema.safeParse({ ...pick(env), SLACK_BOT_TOKEN: "xoxb-placeholder", SLACK_SIGNING_SECRET: "placeholder" });
+  if (!partial.success) throw toConfigError(partial.error);
+  return { databaseUrl: partial.data.DATABASE_URL, logLevel: partial.data.LOG_LEVEL, defaultTimezone: partial.data.DEFAULT_TIMEZONE };
+}
+
+function toConfigError(error: z.ZodError): ConfigError {
+  const seen = new Set<string>();
+  const problems: ConfigError["problems"] = [];
+  for (const issue of error.issues) {
+    const variable = String(issue.path[0] ?? "environment");
+    if (seen.has(variable)) continue;
+    seen.add(variable);
+    problems.push({ variable, message: issue.message, hint: HINTS[variable] ?? "" });
+  }
+  return new ConfigError(problems);
+}
+
+/** Parses the environment; throws one ConfigError that names every problem at once. */
+export function loadConfig(env: Env = process.env): Config {
+  const raw = pick(env);
+  const parsed = schema.safeParse(raw);
+  // Missing tokens are checked apart from the schema so they are reported together with any
+  // invalid values (zod skips object-level refinements once a field has failed).
+  const missing: ConfigError["problems"] = [];
+  const blank = (k: string) => !raw[k] || raw[k]?.trim() === "";
+  if (blank("SLACK_BOT_TOKEN")) missing.push({ variable: "SLACK_BOT_TOKEN", message: "is missing", hint: HINTS.SLACK_BOT_TOKEN });
+  if (blank("SLACK_APP_TOKEN") && blank("SLACK_SIGNING_SECRET")) {
+    missing.push({
+      variable: "SLACK_APP_TOKEN",
+      message: "is missing (set it for Socket Mode, or set SLACK_SIGNING_SECRET for HTTP mode)",
+      hint: HINTS.SLACK_APP_TOKEN,
+    });
+  }
+  if (!parsed.success || missing.length > 0) {
+    const invalid = parsed.success ? [] : toConfigError(parsed.error).problems;
+    throw new ConfigError([...missing, ...invalid.filter((p) => !missing.some((m) => m.variable === p.variable))]);
+  }
+  const e = parsed.data;
+  const transport: Config["transport"] = e.SLACK_APP_TOKEN
+    ? { mode: "socket", appToken: e.SLACK_APP_TOKEN, signingSecret: e.SLACK_SIGNING_SECRET }
+    : { mode: "http", signingSecret: e.SLACK_SIGNING_SECRET as string };
+  return {
+    botToken: e.SLACK_BOT_TOKEN as string,
+    transport,
+    port: e.PORT,
+    databaseUrl: e.DATABASE_URL,
+    slackApiUrl: e.SLACK_API_URL,
+    logLevel: e.LOG_LEVEL,
+    defaultTimezone: e.DEFAULT_TIMEZONE,
+  };
+}
+
+/** Loads ./.env into process.env when present (real environment variables win). */
+export function loadDotEnv(cwd = process.cwd()): void {
+  const file = resolve(cwd, ".env");
+  if (existsSync(file)) process.loadEnvFile(file);
+}
+
+/** The values that must never appear in a log line or error message. */
+export function secretsOf(config: Pick<Config, "botToken" | "transport">): string[] {
+  const out = [config.botToken];
+  if (config.transport.mode === "socket") out.push(config.transport.appToken);
+  if (config.transport.signingSecret) out.push(config.transport.signingSecret);
+  return out.filter((s) => s.length >= 6);
+}

@@ -1,0 +1,89 @@
+import { mkdirSync } from "node:fs";
+import { dirname, isAbsolute, resolve } from "node:path";
+import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
+import { PrismaPg } from "@prisma/adapter-pg";
+import { PrismaClient as SqlitePrismaClient } from "../generated/sqlite/client.js";
+import { PrismaClient as PostgresPrismaClient } from "../generated/postgresql/client.js";
+
+/**
+ * The client type the repositories are written against. Both generated clients expose the same
+ * model API (the schemas are kept identical by a test), so the PostgreSQL one is used through it.
+ */
+export type Db = SqlitePrismaClient;
+
+export type Provider = "sqlite" | "postgresql";
+
+export interface Database {
+  prisma: Db;
+  provider: Provider;
+  /** Absolute file path for SQLite; undefined for PostgreSQL. */
+  sqlitePath?: string;
+  url: string;
+  close(): Promise<void>;
+}
+
+export function providerOf(url: string): Provider {
+  return /^postgres(ql)?:\/\//.test(url) ? "postgresql" : "sqlite";
+}
+
+export function sqlitePathOf(url: string, cwd = process.cwd()): string {
+  const path = url.replace(/^file:/, "").replace(/\?.*$/, "");
+  return isAbsolute(path) ? path : resolve(cwd, path);
+}
+
+export class DatabaseOpenError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = "DatabaseOpenError";
+  }
+}
+
+/** Opens the database named by `url` and checks that it answers. */
+export async function openDatabase(url: string): Promise<Database> {
+  const provider = providerOf(url);
+  if (provider === "sqlite") {
+    const file = sqlitePathOf(url);
+    try {
+      mkdirSync(dirname(file), { recursive: true });
+    } catch (error) {
+      throw new DatabaseOpenError(`cannot create the folder for the SQLite database ${file}`, { cause: error });
+    }
+    // busy timeout: concurrent writers (CLI + bot) wait instead of failing with SQLITE_BUSY.
+    const prisma = new SqlitePrismaClient({ adapter: new PrismaBetterSQLite3({ url: file, timeout: 10_000 }) });
+    try {
+      // WAL lets readers proceed while a write is in flight; NORMAL sync is durable in WAL mode.
+      await prisma.$queryRawUnsafe("PRAGMA journal_mode = WAL");
+      await prisma.$executeRawUnsafe("PRAGMA synchronous = NORMAL");
+      await prisma.$executeRawUnsafe("PRAGMA foreign_keys = ON");
+    } catch (error) {
+      await prisma.$disconnect().catch(() => undefined);
+      throw new DatabaseOpenError(`cannot open the SQLite database ${file}`, { cause: error });
+    }
+    return { prisma, provider, sqlitePath: file, url, close: () => prisma.$disconnect() };
+  }
+  const pg = new PostgresPrismaClient({ adapter: new PrismaPg({ connectionString: url, max: 10 }) });
+  try {
+    await pg.$queryRawUnsafe("SELECT 1");
+  } catch (error) {
+    await pg.$disconnect().catch(() => undefined);
+    throw new DatabaseOpenError(`cannot connect to PostgreSQL at ${redactUrl(url)}`, { cause: error });
+  }
+  // The two generated clients differ only in provider-specific extras the repositories never use.
+  const prisma = pg as unknown as Db;
+  return { prisma, provider, url, close: () => pg.$disconnect() };
+}
+
+/** Hides the password of a connection URL. */
+export function redactUrl(url: string): string {
+  return url.replace(/(\/\/[^:/@]+:)[^@]*@/, "$1***@");
+}
+
+/** True when the database answers a trivial query. */
+export async function ping(db: Database): Promise<boolean> {
+  try {
+    await db.prisma.$queryRawUnsafe("SELECT 1");
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,69 @@
+import type { Db } from "../client.js";
+import type { User } from "../../generated/sqlite/client.js";
+
+export type { User };
+
+export type Role = "rep" | "manager" | "admin";
+
+export interface SlackProfile {
+  slackUserId: string;
+  name: string | null;
+  email: string | null;
+  timezone: string;
+  locale: string;
+  isSlackAdmin: boolean;
+  inactive: boolean;
+}
+
+export class UserRepository {
+  constructor(private readonly db: Db) {}
+
+  findBySlackId(workspaceId: number, slackUserId: string): Promise<User | null> {
+    return this.db.user.findUnique({ where: { workspaceId_slackUserId: { workspaceId, slackUserId } } });
+  }
+
+  findById(id: number): Promise<User | null> {
+    return this.db.user.findUnique({ where: { id } });
+  }
+
+  findManyBySlackIds(workspaceId: number, slackUserIds: string[]): Promise<User[]> {
+    return this.db.user.findMany({ where: { workspaceId, slackUserId: { in: slackUserIds } } });
+  }
+
+  /**
+   * Creates the user from their Slack profile, or refreshes the Slack-owned fields. Workspace
+   * admins and owners start as admins; a role given in the app is never downgraded here.
+   */
+  async upsertFromSlack(workspaceId: number, p: SlackProfile): Promise<User> {
+    return this.db.user.upsert({
+      where: { workspaceId_slackUserId: { workspaceId, slackUserId: p.slackUserId } },
+      create: {
+        workspaceId,
+        slackUserId: p.slackUserId,
+        name: p.name,
+        email: p.email,
+        timezone: p.timezone,
+        locale: p.locale,
+        isSlackAdmin: p.isSlackAdmin,
+        role: p.isSlackAdmin ? "admin" : "rep",
+        inactive: p.inactive,
+      },
+      update: {
+        name: p.name,
+        email: p.email,
+        timezone: p.timezone,
+        locale: p.locale,
+        isSlackAdmin: p.isSlackAdmin,
+        inactive: p.inactive,
+      },
+    });
+  }
+
+  update(id: number, data: Partial<Omit<User, "id" | "workspaceId" | "slackUserId" | "createdAt" | "updatedAt">>): Promise<User> {
+    return this.db.user.update({ where: { id }, data });
+  }
+
+  count(): Promise<number> {
+    return this.db.user.count();
+  }
+}

@@ -1,0 +1,42 @@
+import type { Db } from "../client.js";
+import type { Workspace } from "../../generated/sqlite/client.js";
+
+export type { Workspace };
+
+export class WorkspaceRepository {
+  /** Workspaces change rarely and are read on every request: keep them in memory. */
+  private readonly cache = new Map<string, Workspace>();
+
+  constructor(private readonly db: Db) {}
+
+  async ensure(slackTeamId: string, defaults: { timezone: string }): Promise<Workspace> {
+    const cached = this.cache.get(slackTeamId);
+    if (cached) return cached;
+    const ws = await this.db.workspace.upsert({
+      where: { slackTeamId },
+      create: { slackTeamId, timezone: defaults.timezone },
+      update: {},
+    });
+    this.cache.set(slackTeamId, ws);
+    return ws;
+  }
+
+  async findById(id: number): Promise<Workspace | null> {
+    return this.db.workspace.findUnique({ where: { id } });
+  }
+
+  async update(id: number, data: Partial<Omit<Workspace, "id" | "slackTeamId" | "createdAt" | "updatedAt">>): Promise<Workspace> {
+    const ws = await this.db.workspace.update({ where: { id }, data });
+    this.cache.set(ws.slackTeamId, ws);
+    return ws;
+  }
+
+  async holidays(workspaceId: number): Promise<string[]> {
+    const rows = await this.db.holiday.findMany({ where: { workspaceId }, select: { date: true }, orderBy: { date: "asc" } });
+    return rows.map((r) => r.date);
+  }
+
+  clearCache(): void {
+    this.cache.clear();
+  }
+}

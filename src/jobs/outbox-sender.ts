@@ -1,0 +1,115 @@
+import { randomUUID } from "node:crypto";
+import type { OutboxRepository, OutboxRow } from "../db/repositories/outbox-repository.js";
+import type { Logger } from "@slack/bolt";
+import { DeliveryError, type Notifier, type OutgoingMessage } from "../slack/notifier.js";
+
+export interface DeliveryReport {
+  sent: number;
+  retried: number;
+  failed: number;
+  /** Rows found already delivered by an earlier, interrupted attempt. */
+  recovered: number;
+}
+
+export interface OutboxSenderOptions {
+  workerId: string;
+  /** How long a claimed row stays ours before another sender may resume it. */
+  leaseMs?: number;
+  batchSize?: number;
+  concurrency?: number;
+  maxAttempts?: number;
+  /** Called when Slack says a user can no longer receive DMs. */
+  onInactiveRecipient?: (slackUserId: string, reason: string) => Promise<void>;
+}
+
+/** Exponential backoff for transient failures: 5 s, 10 s, 20 s … capped at 10 minutes. */
+export function backoffMs(attempt: number): number {
+  return Math.min(600_000, 5_000 * 2 ** Math.max(0, attempt - 1));
+}
+
+/**
+ * Delivers due outbox rows. Every row ends sent, scheduled for a retry, or failed with its reason;
+ * a failure on one row never stops the others.
+ */
+export class OutboxSender {
+  private readonly leaseMs: number;
+  private readonly batchSize: number;
+  private readonly concurrency: number;
+  private readonly maxAttempts: number;
+
+  constructor(
+    private readonly outbox: OutboxRepository,
+    private readonly notifier: Notifier,
+    private readonly logger: Logger,
+    private readonly opts: OutboxSenderOptions,
+  ) {
+    this.leaseMs = opts.leaseMs ?? 120_000;
+    this.batchSize = opts.batchSize ?? 200;
+    this.concurrency = opts.concurrency ?? 4;
+    this.maxAttempts = opts.maxAttempts ?? 8;
+  }
+
+  /** Sends everything due at `now`, batch after batch, until nothing due is left. */
+  async deliverDue(now: Date, kinds?: string[]): Promise<DeliveryReport> {
+    const report: DeliveryReport = { sent: 0, retried: 0, failed: 0, recovered: 0 };
+    for (;;) {
+      const token = `${this.opts.workerId}:${randomUUID()}`;
+      const rows = await this.outbox.claim(token, now, this.leaseMs, this.batchSize, kinds);
+      if (rows.length === 0) return report;
+      let next = 0;
+      const worker = async () => {
+        while (next < rows.length) {
+          const row = rows[next++];
+          await this.deliverOne(row, token, now, report);
+        }
+      };
+      await Promise.all(Array.from({ length: Math.min(this.concurrency, rows.length) }, worker));
+    }
+  }
+
+  private async deliverOne(row: OutboxRow, token: string, now: Date, report: DeliveryReport): Promise<void> {
+    try {
+      await this.outbox.recordAttempt(row.id, token);
+      let channel = row.channelId;
+      // A row that was attempted before may have reached Slack just before a crash: look first.
+      if (row.attempts > 0 && channel) {
+        const ts = await this.notifier.findDelivered(channel, row.id, Math.floor(row.createdAt.getTime() / 1000));
+        if (ts) {
+          await this.outbox.markSent(row.id, token, channel, ts, now);
+          report.recovered++;
+          return;
+        }
+      }
+      if (!channel) {
+        channel = row.recipientType === "user" ? await this.notifier.openDm(row.recipient) : row.recipient;
+        await this.outbox.setChannel(row.id, token, channel);
+      }
+      const message = JSON.parse(row.payload) as OutgoingMessage;
+      const sent = await this.notifier.post(channel, message, row.id);
+      await this.outbox.markSent(row.id, token, sent.channel, sent.ts, now);
+      report.sent++;
+    } catch (error) {
+      await this.handleFailure(row, token, now, error, report).catch((e: unknown) =>
+        this.logger.error(`outbox row ${row.id}: could not record the failure`, e),
+      );
+    }
+  }
+
+  private async handleFailure(row: OutboxRow, token: string, now: Date, error: unknown, report: DeliveryReport): Promise<void> {
+    const failure = error instanceof DeliveryError ? error.failure : { kind: "transient" as const, code: error instanceof Error ? error.message : String(error) };
+    const attempts = row.attempts + 1;
+    if (failure.kind === "permanent" || attempts >= this.maxAttempts) {
+      await this.outbox.markFailed(row.id, token, failure.code);
+      report.failed++;
+      this.logger.warn(`outbox row ${row.id} (${row.kind} → ${row.recipient}) failed: ${failure.code}`);
+      if (row.recipientType === "user" && (failure.code === "account_inactive" || failure.code === "user_not_found" || failure.code === "user_disabled")) {
+        await this.opts.onInactiveRecipient?.(row.recipient, failure.code);
+      }
+      return;
+    }
+    const delay = failure.kind === "rate_limited" ? failure.retryAfterSec * 1000 : backoffMs(attempts);
+    await this.outbox.markRetry(row.id, token, new Date(now.getTime() + delay), failure.code);
+    report.retried++;
+    this.logger.info(`outbox row ${row.id} will be retried in ${Math.round(delay / 1000)} s (${failure.code})`);
+  }
+}

@@ -1,0 +1,65 @@
+import type { UserRepository, User, SlackProfile } from "../db/repositories/user-repository.js";
+import type { WorkspaceRepository, Workspace } from "../db/repositories/workspace-repository.js";
+import { languageFor, type Language } from "../i18n/translate.js";
+import { safeZone } from "../domain/time.js";
+
+/** Who is acting: the user, their workspace, and how to speak to them. */
+export interface Actor {
+  user: User;
+  workspace: Workspace;
+  language: Language;
+  /** The user's effective IANA zone (settings override, else Slack's). */
+  zone: string;
+  locale: string;
+}
+
+/** Looks a Slack user up (users.info); null when Slack has no such user. */
+export type SlackProfileLookup = (slackUserId: string) => Promise<SlackProfile | null>;
+
+/** Profiles are refreshed from Slack at most this often (time zones change when people travel). */
+const PROFILE_REFRESH_MS = 24 * 3600 * 1000;
+
+export class ActorService {
+  constructor(
+    private readonly workspaces: WorkspaceRepository,
+    private readonly users: UserRepository,
+    private readonly defaults: { timezone: string },
+    private readonly now: () => Date,
+  ) {}
+
+  /**
+   * Resolves the acting user, creating them on first contact from users.info. If Slack cannot be
+   * asked, a new user is still created with the workspace defaults so the command can proceed.
+   */
+  async resolve(slackTeamId: string, slackUserId: string, lookup: SlackProfileLookup): Promise<Actor> {
+    const workspace = await this.workspaces.ensure(slackTeamId, this.defaults);
+    let user = await this.users.findBySlackId(workspace.id, slackUserId);
+    const stale = user && this.now().getTime() - user.updatedAt.getTime() > PROFILE_REFRESH_MS;
+    if (!user || stale) {
+      const profile = await lookup(slackUserId).catch(() => null);
+      if (profile) user = await this.users.upsertFromSlack(workspace.id, profile);
+      else if (!user) {
+        user = await this.users.upsertFromSlack(workspace.id, {
+          slackUserId,
+          name: null,
+          email: null,
+          timezone: workspace.timezone,
+          locale: "en-US",
+          isSlackAdmin: false,
+          inactive: false,
+        });
+      }
+    }
+    return toActor(user, workspace, this.defaults.timezone);
+  }
+}
+
+export function toActor(user: User, workspace: Workspace, fallbackZone: string): Actor {
+  return {
+    user,
+    workspace,
+    language: languageFor(user.locale, user.language),
+    zone: safeZone(user.timezoneOverride ?? user.timezone, safeZone(workspace.timezone, fallbackZone)),
+    locale: user.language === "de" ? "de-DE" : user.language === "en" ? "en-US" : user.locale,
+  };
+}

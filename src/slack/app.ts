@@ -1,0 +1,81 @@
+import { Server, type ServerResponse } from "node:http";
+import { App, HTTPReceiver, SocketModeReceiver, type CustomRoute, type Receiver } from "@slack/bolt";
+import type { Config } from "../config/load-config.js";
+import { ping } from "../db/client.js";
+import type { AppDeps } from "./deps.js";
+import { registerListeners } from "./listeners/register-listeners.js";
+
+export interface SlackApp {
+  app: App;
+  /** Starts listening (HTTP port, or the Socket Mode connection); returns the HTTP port bound, if any. */
+  start(): Promise<{ port?: number }>;
+  stop(): Promise<void>;
+}
+
+export type SlackAppConfig = Pick<Config, "botToken" | "transport" | "port" | "slackApiUrl">;
+
+/** Builds the Bolt app: Socket Mode when an app token is configured, else HTTP. */
+export function createSlackApp(config: SlackAppConfig, deps: AppDeps): SlackApp {
+  const healthz: CustomRoute = {
+    path: "/healthz",
+    method: ["GET"],
+    handler: (_req, res: ServerResponse) => {
+      void ping(deps.db).then((ok) => {
+        res.writeHead(ok ? 200 : 503, { "content-type": "application/json" });
+        res.end(JSON.stringify({ ok, database: ok ? "up" : "down" }));
+      });
+    },
+  };
+  const clientOptions = config.slackApiUrl ? { slackApiUrl: config.slackApiUrl } : {};
+  let receiver: Receiver;
+  if (config.transport.mode === "socket") {
+    receiver = new SocketModeReceiver({
+      appToken: config.transport.appToken,
+      logger: deps.logger,
+      customRoutes: [healthz],
+      // The Socket Mode client opens its connection with apps.connections.open: same API base.
+      installerOptions: { clientOptions, port: config.port },
+    });
+  } else {
+    receiver = new HTTPReceiver({
+      signingSecret: config.transport.signingSecret,
+      endpoints: "/slack/events",
+      port: config.port,
+      logger: deps.logger,
+      customRoutes: [healthz],
+    });
+  }
+  const app = new App({
+    token: config.botToken,
+    receiver,
+    logger: deps.logger,
+    clientOptions,
+    // auth.test runs on the first request instead of at construction, so a test or a start
+    // with Slack briefly unreachable does not crash the process.
+    deferInitialization: true,
+  });
+  app.error(async (error) => {
+    deps.logger.error("unhandled error in a listener", error);
+  });
+  registerListeners(app, deps);
+  return {
+    app,
+    start: async () => {
+      await app.init();
+      const server: unknown = await app.start(config.port);
+      return { port: boundPort(server) };
+    },
+    stop: async () => {
+      await app.stop();
+    },
+  };
+}
+
+/** The port an HTTP server is bound to (port 0 in tests picks a free one). */
+function boundPort(server: unknown): number | undefined {
+  if (server instanceof Server) {
+    const address = server.address();
+    if (address && typeof address === "object") return address.port;
+  }
+  return undefined;
+}

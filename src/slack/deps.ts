@@ -1,0 +1,13 @@
+import type { AppLogger } from "../logger.js";
+import type { Database } from "../db/client.js";
+import type { Services } from "../services/services.js";
+
+/** What every listener receives. Listeners call services; they hold no business rules. */
+export interface AppDeps {
+  logger: AppLogger;
+  db: Database;
+  services: Services;
+  /** The clock: injected so tests and `jobs run --at` can freeze it. */
+  now: () => Date;
+  defaultTimezone: string;
+}

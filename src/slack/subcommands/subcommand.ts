@@ -1,0 +1,30 @@
+import type { webApi, RespondFn } from "@slack/bolt";
+import type { KnownBlock } from "@slack/types";
+import type { Actor } from "../../services/actor-service.js";
+import type { Translator } from "../../i18n/translate.js";
+import type { AppDeps } from "../deps.js";
+
+/** An ephemeral answer to the user who ran the command. */
+export interface Reply {
+  text: string;
+  blocks?: KnownBlock[];
+}
+
+export interface SubcommandContext {
+  actor: Actor;
+  /** The text after the subcommand name, as Slack sent it (mentions still escaped). */
+  argsText: string;
+  t: Translator;
+  client: webApi.WebClient;
+  triggerId: string;
+  channelId: string;
+  respond: RespondFn;
+  deps: AppDeps;
+}
+
+/** One `/ae <name>` subcommand. `run` returns the reply, or nothing when it answered itself. */
+export interface Subcommand {
+  name: string;
+  aliases?: readonly string[];
+  run(ctx: SubcommandContext): Promise<Reply | void>;
+}

@@ -1,0 +1,44 @@
+import { describe, expect, it } from "vitest";
+import { canAccess, canAdminister, canManageTeams, canSetQuota, scopeOf, type Principal } from "../../src/domain/authorization.js";
+
+const rep: Principal = { userId: 1, role: "rep", managedUserIds: new Set() };
+const manager: Principal = { userId: 10, role: "manager", managedUserIds: new Set([1, 2]) };
+const admin: Principal = { userId: 99, role: "admin", managedUserIds: new Set() };
+
+describe("canAccess", () => {
+  it.each([
+    ["rep → own", rep, 1, true, undefined],
+    ["rep → other rep", rep, 2, false, "not_owner"],
+    ["manager → own", manager, 10, true, undefined],
+    ["manager → own team member", manager, 2, true, undefined],
+    ["manager → other team", manager, 3, false, "not_your_team"],
+    ["admin → anyone", admin, 3, true, undefined],
+  ] as const)("%s", (_name, p, owner, allowed, reason) => {
+    const d = canAccess(p, owner);
+    expect(d.allowed).toBe(allowed);
+    if (!d.allowed) expect(d.reason).toBe(reason);
+  });
+});
+
+describe("scopes and admin rights", () => {
+  it.each([
+    [rep, { kind: "owners", ownerIds: [1] }],
+    [manager, { kind: "owners", ownerIds: [10, 1, 2] }],
+    [admin, { kind: "all" }],
+  ] as const)("scopeOf(%o)", (p, scope) => {
+    expect(scopeOf(p)).toEqual(scope);
+  });
+
+  it.each([
+    ["rep sets a quota", canSetQuota(rep, 1).allowed, false],
+    ["manager sets own team's quota", canSetQuota(manager, 2).allowed, true],
+    ["manager sets another team's quota", canSetQuota(manager, 3).allowed, false],
+    ["admin sets any quota", canSetQuota(admin, 3).allowed, true],
+    ["rep manages teams", canManageTeams(rep).allowed, false],
+    ["manager manages teams", canManageTeams(manager).allowed, true],
+    ["manager administers", canAdminister(manager).allowed, false],
+    ["admin administers", canAdminister(admin).allowed, true],
+  ])("%s → %s", (_name, actual, expected) => {
+    expect(actual).toBe(expected);
+  });
+});
