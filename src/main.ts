@@ -11,7 +11,7 @@ async function main(): Promise<void> {
     logger = loggerFor(config);
     const db = await openAndMigrate(config.databaseUrl, logger);
     const now = () => new Date();
-    const services = createServices(db, { defaultTimezone: config.defaultTimezone, now });
+    const services = createServices(db, { defaultTimezone: config.defaultTimezone, now, logger });
     const slack = createSlackApp(config, { logger, db, services, now, defaultTimezone: config.defaultTimezone });
     await slack.start();
     logger.info(

@@ -67,6 +67,11 @@ export class OutboxSender {
     }
   }
 
+  /** When the next pending row falls due (null when nothing is waiting). */
+  nextDueAt(kinds?: string[]): Promise<Date | null> {
+    return this.outbox.nextDueAt(kinds);
+  }
+
   private async deliverOne(row: OutboxRow, token: string, now: Date, report: DeliveryReport): Promise<void> {
     try {
       await this.outbox.recordAttempt(row.id, token);

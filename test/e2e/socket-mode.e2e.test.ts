@@ -21,7 +21,7 @@ describe("Socket Mode [sqlite]", () => {
     database = await createTestDatabase("sqlite");
     const logger = createLogger("warn", () => undefined);
     const now = () => new Date();
-    const services = createServices(database.db, { defaultTimezone: "America/New_York", now });
+    const services = createServices(database.db, { defaultTimezone: "America/New_York", now, logger });
     slack = createSlackApp(
       { botToken: "xoxb-socket-test", transport: { mode: "socket", appToken: "xapp-1-socket-test" }, port: 0, slackApiUrl: fake.apiUrl },
       { logger, db: database.db, services, now, defaultTimezone: "America/New_York" },

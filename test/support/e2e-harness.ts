@@ -45,7 +45,7 @@ export async function startTestApp(opts: TestAppOptions = {}): Promise<TestApp> 
   const logger: AppLogger = createLogger("debug", (line) => logs.push(line), [TEST_BOT_TOKEN, TEST_SIGNING_SECRET]);
   const clock = { now: opts.now ?? new Date() };
   const now = () => (opts.now ? clock.now : new Date());
-  const services = createServices(database.db, { defaultTimezone: "America/New_York", now });
+  const services = createServices(database.db, { defaultTimezone: "America/New_York", now, logger });
   const deps: AppDeps = { logger, db: database.db, services, now, defaultTimezone: "America/New_York" };
   const slack = createSlackApp(
     { botToken: TEST_BOT_TOKEN, transport: { mode: "http", signingSecret: TEST_SIGNING_SECRET }, port: 0, slackApiUrl: fake.apiUrl },

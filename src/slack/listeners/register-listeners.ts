@@ -1,8 +1,16 @@
 import type { App } from "@slack/bolt";
 import type { AppDeps } from "../deps.js";
+import { register as actions } from "./actions/register.js";
 import { register as commands } from "./commands/register.js";
+import { register as events } from "./events/register.js";
+import { register as shortcuts } from "./shortcuts/register.js";
+import { register as views } from "./views/register.js";
 
 /** Wires every listener folder. Each folder owns a register(app, deps). */
 export function registerListeners(app: App, deps: AppDeps): void {
   commands(app, deps);
+  actions(app, deps);
+  views(app, deps);
+  events(app, deps);
+  shortcuts(app, deps);
 }

@@ -8,6 +8,8 @@ import type { AppDeps } from "../deps.js";
 export interface Reply {
   text: string;
   blocks?: KnownBlock[];
+  /** The command changed the user's data: the Home tab and other views are refreshed. */
+  changed?: boolean;
 }
 
 export interface SubcommandContext {

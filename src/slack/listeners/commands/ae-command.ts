@@ -42,6 +42,13 @@ async function handle({ command, ack, respond, client }: Args, deps: AppDeps): P
       deps,
     });
     if (reply) await respond({ response_type: "ephemeral", text: reply.text, blocks: reply.blocks });
+    if (reply?.changed) {
+      await deps.services.events.emit("user.changed", {
+        workspaceId: actor.workspace.id,
+        userId: actor.user.id,
+        slackUserId: actor.user.slackUserId,
+      });
+    }
   } catch (error) {
     deps.logger.error(`${COMMAND} failed`, error);
     await respond({ response_type: "ephemeral", text: t("error.internal") }).catch((e: unknown) =>

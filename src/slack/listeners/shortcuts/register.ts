@@ -1,0 +1,8 @@
+import type { App } from "@slack/bolt";
+import type { AppDeps } from "../../deps.js";
+
+/** Every shortcut listener in this folder. */
+export function register(app: App, deps: AppDeps): void {
+  void app;
+  void deps;
+}
