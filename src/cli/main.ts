@@ -2,8 +2,13 @@ import { loadDotEnv, ConfigError } from "../config/load-config.js";
 import type { CliCommand, CliIo } from "./cli-command.js";
 import { doctorCommand } from "./commands/doctor-command.js";
 import { migrateCommand } from "./commands/migrate-command.js";
+import { backupCommand } from "./commands/backup-command.js";
 
-export const COMMANDS: CliCommand[] = [migrateCommand, doctorCommand];
+export const COMMANDS: CliCommand[] = [
+  migrateCommand,
+  doctorCommand,
+  backupCommand,
+];
 
 function usage(io: CliIo): void {
   io.out("Usage: ae-assistant <command> [options]\n\nCommands:");

@@ -5,9 +5,12 @@ import { register as commands } from "./commands/register.js";
 import { register as events } from "./events/register.js";
 import { register as shortcuts } from "./shortcuts/register.js";
 import { register as views } from "./views/register.js";
+import { dedupeRetries } from "../middleware/dedupe-retries.js";
 
 /** Wires every listener folder. Each folder owns a register(app, deps). */
 export function registerListeners(app: App, deps: AppDeps): void {
+  // Before any listener: Slack's retries of a delivery we already handled are dropped.
+  app.use(dedupeRetries(deps));
   commands(app, deps);
   actions(app, deps);
   views(app, deps);
