@@ -1,4 +1,10 @@
+import { randomBytes } from "node:crypto";
+import { hostname } from "node:os";
 import { exitOnStartupError, loadStartupConfig, loggerFor, openAndMigrate } from "./bootstrap.js";
+import { createJobs, senderHooks } from "./jobs/jobs.js";
+import { OutboxSender } from "./jobs/outbox-sender.js";
+import { Scheduler } from "./jobs/scheduler.js";
+import { Notifier } from "./slack/notifier.js";
 import { createServices } from "./services/services.js";
 import { createSlackApp } from "./slack/app.js";
 import type { AppLogger } from "./logger.js";
@@ -19,8 +25,17 @@ async function main(): Promise<void> {
         ? "AE Assistant is running in Socket Mode"
         : `AE Assistant is listening on port ${config.port} (POST /slack/events, GET /healthz)`,
     );
+    // Scheduled work: one every-minute tick plans the jobs under a lease and delivers the outbox.
+    const workerId = `${hostname()}:${process.pid}:${randomBytes(4).toString("hex")}`;
+    const notifier = new Notifier(config.botToken, { slackApiUrl: config.slackApiUrl });
+    const sender = new OutboxSender(services.repos.outbox, notifier, logger, { workerId, ...senderHooks(services) });
+    const jobs = createJobs({ services, logger, defaultTimezone: config.defaultTimezone });
+    const scheduler = new Scheduler(jobs, services.repos.leases, sender, logger, { workerId });
+    scheduler.start(now);
+    logger.info(`scheduler started (${jobs.map((j) => j.name).join(", ")}) as ${workerId}`);
     const shutdown = async (signal: string) => {
       logger?.info(`${signal} received, shutting down`);
+      await scheduler.stop().catch(() => undefined);
       await slack.stop().catch(() => undefined);
       await db.close().catch(() => undefined);
       process.exit(0);

@@ -10,4 +10,6 @@ export interface CliIo {
   out: (line: string) => void;
   err: (line: string) => void;
   env: NodeJS.ProcessEnv;
+  /** stdout is a terminal (progress bars); unset in tests and pipes. */
+  isTTY?: boolean;
 }

@@ -2,12 +2,26 @@ import { loadDotEnv, ConfigError } from "../config/load-config.js";
 import type { CliCommand, CliIo } from "./cli-command.js";
 import { doctorCommand } from "./commands/doctor-command.js";
 import { migrateCommand } from "./commands/migrate-command.js";
+import { compCommand } from "./commands/comp-command.js";
+import { giftsCommand } from "./commands/gifts-command.js";
+import { jobsCommand } from "./commands/jobs-command.js";
+import { remindersCommand } from "./commands/reminders-command.js";
 import { backupCommand } from "./commands/backup-command.js";
+import { benchCommand } from "./commands/bench-command.js";
+import { importCommand } from "./commands/import-command.js";
+import { exportCommand } from "./commands/export-command.js";
 
 export const COMMANDS: CliCommand[] = [
   migrateCommand,
   doctorCommand,
   backupCommand,
+  benchCommand,
+  jobsCommand,
+  remindersCommand,
+  importCommand,
+  exportCommand,
+  compCommand,
+  giftsCommand,
 ];
 
 function usage(io: CliIo): void {
@@ -42,6 +56,7 @@ if (process.argv[1] && /ae-assistant(\.js)?$|cli[/\\]main\.(js|ts)$/.test(proces
     out: (l) => process.stdout.write(l + "\n"),
     err: (l) => process.stderr.write(l + "\n"),
     env: process.env,
+    isTTY: process.stdout.isTTY === true,
   };
   runCli(process.argv.slice(2), io).then(
     (code) => process.exit(code),

@@ -1,7 +1,19 @@
 import type { MessageKey } from "./en.js";
 import { coreDe } from "./catalogs/core.de.js";
+import { accountsDe } from "./catalogs/accounts.de.js";
+import { dealsDe } from "./catalogs/deals.de.js";
+import { teamsDe } from "./catalogs/teams.de.js";
+import { remindersDe } from "./catalogs/reminders.de.js";
+import { homeDe } from "./catalogs/home.de.js";
+import { settingsDe } from "./catalogs/settings.de.js";
 
 /** The German catalog, merged from catalogs/*.de.ts. */
 export const de: Record<MessageKey, string> = {
   ...coreDe,
+  ...accountsDe,
+  ...dealsDe,
+  ...teamsDe,
+  ...remindersDe,
+  ...homeDe,
+  ...settingsDe,
 };

@@ -1,4 +1,10 @@
 import { coreEn } from "./catalogs/core.en.js";
+import { accountsEn } from "./catalogs/accounts.en.js";
+import { dealsEn } from "./catalogs/deals.en.js";
+import { teamsEn } from "./catalogs/teams.en.js";
+import { remindersEn } from "./catalogs/reminders.en.js";
+import { homeEn } from "./catalogs/home.en.js";
+import { settingsEn } from "./catalogs/settings.en.js";
 
 /**
  * The English catalog: one file per feature under catalogs/, merged here. Each feature's German
@@ -7,6 +13,12 @@ import { coreEn } from "./catalogs/core.en.js";
  */
 export const en = {
   ...coreEn,
+  ...accountsEn,
+  ...dealsEn,
+  ...teamsEn,
+  ...remindersEn,
+  ...homeEn,
+  ...settingsEn,
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -89,14 +89,26 @@ export class OutboxSender {
         channel = row.recipientType === "user" ? await this.notifier.openDm(row.recipient) : row.recipient;
         await this.outbox.setChannel(row.id, token, channel);
       }
-      const message = JSON.parse(row.payload) as OutgoingMessage;
+      const message = JSON.parse(row.payload) as OutgoingMessage & { chart?: unknown };
       const sent = await this.notifier.post(channel, message, row.id);
       await this.outbox.markSent(row.id, token, sent.channel, sent.ts, now);
       report.sent++;
+      if (message.chart !== undefined) await this.attachChart(row, sent.channel, message.chart);
     } catch (error) {
       await this.handleFailure(row, token, now, error, report).catch((e: unknown) =>
         this.logger.error(`outbox row ${row.id}: could not record the failure`, e),
       );
+    }
+  }
+
+  /** A leaderboard's chart goes up next to its post; a chart failure is logged, the row stays sent. */
+  private async attachChart(row: OutboxRow, channel: string, chart: unknown): Promise<void> {
+    try {
+      // Loaded on first use, so a missing native renderer can only ever cost the chart.
+      const { uploadChart } = await import("../slack/chart-upload.js");
+      await uploadChart(this.notifier.client, channel, chart, { filename: `leaderboard-${row.localDate.replace(/[^A-Za-z0-9-]+/g, "-")}.png` });
+    } catch (error) {
+      this.logger.warn(`outbox row ${row.id} (${row.kind}): the chart could not be attached; the post went out without it`, error);
     }
   }
 

@@ -80,7 +80,9 @@ export class Scheduler {
       if (!next) break;
       const wait = next.getTime() - clock().getTime();
       if (Date.now() - began + Math.max(0, wait) > maxWaitMs) break;
-      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+      // Wake at least every second: a row another process is sending ("sending" until its lease
+      // ends) usually turns "sent" long before that lease would run out.
+      if (wait > 0) await new Promise((r) => setTimeout(r, Math.min(wait, 1_000)));
       const more = await this.sender.deliverDue(clock(), kinds);
       report.delivery.sent += more.sent;
       report.delivery.retried += more.retried;

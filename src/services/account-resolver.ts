@@ -34,8 +34,8 @@ export class AccountResolver {
     const first = await this.match(actor, own, trimmed);
     if (first.kind !== "none") return first;
     const scope = scopeOf(principal);
-    if (scope.kind === "owners" && scope.ownerIds.length === 1) return first;
-    const wider = await this.match(actor, scope, trimmed);
+    // A rep's scope is their own accounts: nothing wider to search, but still say "not yours" below.
+    const wider = scope.kind === "owners" && scope.ownerIds.length === 1 ? first : await this.match(actor, scope, trimmed);
     if (wider.kind !== "none" || principal.role === "admin") return wider;
     // Not visible to them at all: say so if it exists elsewhere in the workspace, rather than "not found".
     const everyone = await this.match(actor, { kind: "all" }, trimmed);

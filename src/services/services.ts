@@ -5,11 +5,30 @@ import { OutboxRepository } from "../db/repositories/outbox-repository.js";
 import { TeamRepository } from "../db/repositories/team-repository.js";
 import { UserRepository } from "../db/repositories/user-repository.js";
 import { WorkspaceRepository } from "../db/repositories/workspace-repository.js";
+import { DealRepository } from "../db/repositories/deal-repository.js";
+import { QuotaRepository } from "../db/repositories/quota-repository.js";
+import { CompPlanRepository } from "../db/repositories/comp-plan-repository.js";
+import { GiftRepository } from "../db/repositories/gift-repository.js";
+import { TouchRepository } from "../db/repositories/touch-repository.js";
+import { FollowUpRepository } from "../db/repositories/followup-repository.js";
+import { AccountDetailRepository } from "../db/repositories/account-detail-repository.js";
+import { LeaderboardRepository } from "../db/repositories/leaderboard-repository.js";
+import { DigestRepository } from "../db/repositories/digest-repository.js";
 import type { Principal } from "../domain/authorization.js";
 import { AccountResolver } from "./account-resolver.js";
 import { ActorService, type Actor } from "./actor-service.js";
 import { principalFor } from "./principal.js";
 import { EventBus } from "./domain-events.js";
+import { TeamService } from "./team-service.js";
+import { LeaderboardService } from "./leaderboard-service.js";
+import { DealService } from "./deal-service.js";
+import { QuotaService } from "./quota-service.js";
+import { GiftService } from "./gift-service.js";
+import { AccountService } from "./account-service.js";
+import { TouchService } from "./touch-service.js";
+import { FollowUpService } from "./followup-service.js";
+import { DigestService } from "./digest-service.js";
+import { ReminderActionsService } from "./reminder-actions-service.js";
 import type { Logger } from "@slack/bolt";
 
 export interface Repositories {
@@ -19,6 +38,18 @@ export interface Repositories {
   teams: TeamRepository;
   outbox: OutboxRepository;
   leases: JobLeaseRepository;
+  touches: TouchRepository;
+  followUps: FollowUpRepository;
+  /** Read side of the account page (deals and gifts of one account). */
+  accountDetails: AccountDetailRepository;
+  deals: DealRepository;
+  quotas: QuotaRepository;
+  compPlans: CompPlanRepository;
+  gifts: GiftRepository;
+  /** Batched team figures for leaderboards. */
+  leaderboard: LeaderboardRepository;
+  /** Batched reads for the daily/manager digests and the Home tab. */
+  digest: DigestRepository;
 }
 
 export interface Services {
@@ -29,6 +60,26 @@ export interface Services {
   events: EventBus;
   /** The actor's rights (role + managed team members). */
   principal(actor: Actor): Promise<Principal>;
+  /** Accounts: add, list (at-risk first), one account's page, pickers. */
+  accounts: AccountService;
+  /** Touches: log (keeps Account.lastTouchAt current). */
+  touches: TouchService;
+  /** Follow-ups: create, list open, complete. */
+  followUps: FollowUpService;
+  /** Deals: create, win (emits "deal.won"), lose. */
+  deals: DealService;
+  /** Quota, pace and commission; `wonByUsers` for leaderboards and digests. */
+  quota: QuotaService;
+  /** Gifts and entertainment (FINRA Rule 3220). */
+  gifts: GiftService;
+  /** Teams: members, manager, leaderboard channel, settings. */
+  teams: TeamService;
+  /** Team leaderboards (view models). */
+  leaderboards: LeaderboardService;
+  /** Daily and manager digests, the Home dashboard (batched). */
+  digest: DigestService;
+  /** The digest's buttons (snooze, done, log touch) and reminder settings. */
+  reminderActions: ReminderActionsService;
 }
 
 /** Builds the repositories and use cases over one database. */
@@ -40,12 +91,37 @@ export function createServices(db: Database, opts: { defaultTimezone: string; no
     teams: new TeamRepository(db.prisma),
     outbox: new OutboxRepository(db.prisma),
     leases: new JobLeaseRepository(db.prisma),
+    touches: new TouchRepository(db.prisma),
+    followUps: new FollowUpRepository(db.prisma),
+    accountDetails: new AccountDetailRepository(db.prisma),
+    deals: new DealRepository(db.prisma),
+    quotas: new QuotaRepository(db.prisma),
+    compPlans: new CompPlanRepository(db.prisma),
+    gifts: new GiftRepository(db.prisma),
+    leaderboard: new LeaderboardRepository(db.prisma),
+    digest: new DigestRepository(db.prisma),
   };
+  const accountResolver = new AccountResolver(repos.accounts);
+  const events = new EventBus(opts.logger);
+  const accounts = new AccountService(repos.accounts, repos.accountDetails, repos.touches, repos.followUps, opts.now);
+  const quota = new QuotaService(repos.quotas, repos.compPlans, repos.workspaces, opts.now);
+  const touches = new TouchService(repos.touches, repos.users, accounts, opts.now);
+  const followUps = new FollowUpService(repos.followUps, accounts, opts.now);
   return {
     repos,
     actors: new ActorService(repos.workspaces, repos.users, { timezone: opts.defaultTimezone }, opts.now),
-    accountResolver: new AccountResolver(repos.accounts),
-    events: new EventBus(opts.logger),
+    accountResolver,
+    events,
     principal: (actor) => principalFor(actor, repos.teams),
+    accounts,
+    touches,
+    followUps,
+    deals: new DealService(repos.deals, repos.users, accountResolver, quota, events, opts.now),
+    quota,
+    gifts: new GiftService(repos.gifts, repos.accounts, repos.workspaces, opts.now),
+    teams: new TeamService(repos.teams, repos.users),
+    leaderboards: new LeaderboardService(repos.leaderboard, { timezone: opts.defaultTimezone }),
+    digest: new DigestService(repos.digest, { timezone: opts.defaultTimezone }),
+    reminderActions: new ReminderActionsService(repos.digest, repos.users, touches, followUps, opts.now),
   };
 }

@@ -4,6 +4,9 @@ import type { Config } from "../config/load-config.js";
 import { ping } from "../db/client.js";
 import type { AppDeps } from "./deps.js";
 import { registerListeners } from "./listeners/register-listeners.js";
+import { subscribeCelebrations } from "../jobs/celebrations.js";
+import { Notifier } from "./notifier.js";
+import { subscribeHomeRefresh } from "./home-publisher.js";
 
 export interface SlackApp {
   app: App;
@@ -58,6 +61,10 @@ export function createSlackApp(config: SlackAppConfig, deps: AppDeps): SlackApp 
     deps.logger.error("unhandled error in a listener", error);
   });
   registerListeners(app, deps);
+  // The Home tab is republished after every change a user makes ("user.changed").
+  subscribeHomeRefresh(app.client, deps);
+  // Deal-won celebrations in team channels, through the outbox (exactly once per deal and channel).
+  subscribeCelebrations({ ...deps, notifier: new Notifier(config.botToken, { slackApiUrl: config.slackApiUrl }) });
   return {
     app,
     start: async () => {

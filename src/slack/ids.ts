@@ -21,12 +21,16 @@ export const ACTIONS = {
   snoozeAccount1w: "snooze_account_1w",
   followUpDone: "followup_done",
   followUpSnooze: "followup_snooze",
+  /** "Done" on a row of the `/ae followups` list (the digest's button is followUpDone). */
+  followUpDoneInList: "followup_done_list",
   homeAddAccount: "home_add_account",
   homeLogTouch: "home_log_touch",
   homeAddFollowUp: "home_add_followup",
   homeAddDeal: "home_add_deal",
   homeSettings: "home_settings",
   confirmGift: "confirm_gift",
+  /** Buttons that run a `/ae` command again with a choice filled in (`rerun_command:<n>`): deal picks, gift list pages. */
+  rerunCommand: "rerun_command",
 } as const;
 
 export const VIEWS = {
@@ -38,7 +42,80 @@ export const VIEWS = {
   messageTouch: "message_touch_modal",
   giftOverride: "gift_override_modal",
   team: "team_modal",
+  /** The digest's own "Log touch" modal: on submit it also updates the digest row in place. */
+  digestLogTouch: "digest_log_touch_modal",
+  /** Read-only account summary opened by a digest/Home "Open" button. */
+  accountSummary: "account_summary_modal",
 } as const;
 
 export type ActionId = (typeof ACTIONS)[keyof typeof ACTIONS];
 export type ViewId = (typeof VIEWS)[keyof typeof VIEWS];
+
+/** Block and action ids inside the deal modal (VIEWS.deal). */
+export const DEAL_MODAL = {
+  accountBlock: "deal_account",
+  accountInput: "deal_account_input",
+  amountBlock: "deal_amount",
+  amountInput: "deal_amount_input",
+  stageBlock: "deal_stage",
+  stageInput: "deal_stage_input",
+  closeBlock: "deal_close",
+  closeInput: "deal_close_input",
+} as const;
+
+/** Block and action ids inside the gift override modal (VIEWS.giftOverride). */
+export const GIFT_OVERRIDE_MODAL = {
+  reasonBlock: "gift_override_reason",
+  reasonInput: "gift_override_reason_input",
+} as const;
+
+/** Block ids (= action ids) inside the add-account modal (VIEWS.addAccount). */
+export const ACCOUNT_MODAL = {
+  name: "account_name",
+  tier: "account_tier",
+  value: "account_value",
+  industry: "account_industry",
+  individual: "account_individual",
+} as const;
+
+/** Block ids (= action ids) inside the log-touch and message-touch modals (VIEWS.logTouch, VIEWS.messageTouch). */
+export const TOUCH_MODAL = {
+  account: "touch_account",
+  kind: "touch_kind",
+  date: "touch_date",
+  participants: "touch_participants",
+  note: "touch_note",
+} as const;
+
+/** Block ids (= action ids) inside the follow-up modal (VIEWS.followUp). */
+export const FOLLOWUP_MODAL = {
+  account: "followup_account",
+  title: "followup_title",
+  due: "followup_due",
+} as const;
+
+/** Block ids (= action ids) inside the settings modal (VIEWS.settings). */
+export const SETTINGS_MODAL = {
+  time: "settings_time",
+  days: "settings_days",
+  language: "settings_language",
+  zone: "settings_zone",
+  pause: "settings_pause",
+  skipDates: "settings_skip_dates",
+} as const;
+
+/** Block ids (= action ids) inside the digest's log-touch modal (VIEWS.digestLogTouch). */
+export const DIGEST_TOUCH_MODAL = {
+  kind: "digest_touch_kind",
+  note: "digest_touch_note",
+} as const;
+
+/** Block ids (= action ids) inside the team modal (VIEWS.team). */
+export const TEAM_MODAL = {
+  name: "team_name",
+  members: "team_members",
+  channel: "team_channel",
+  manager: "team_manager",
+  options: "team_options",
+  metrics: "team_metrics",
+} as const;

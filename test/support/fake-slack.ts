@@ -21,6 +21,8 @@
  *     rejected with `invalid_blocks` (messages) / `invalid_arguments` (views), with Slack-style `response_metadata`.
  *   - Form-encoded fields that @slack/web-api JSON-stringifies (blocks, attachments, view, metadata, files, …) are
  *     decoded back to objects in `call.body`. Other form values stay strings ("true", "42") as Slack receives them.
+ *   - `conversations.history` returns the stored messages of a channel (newest first, `oldest`/`latest`/`inclusive`/
+ *     `limit`), with their `metadata` only when asked with `include_all_metadata`. Message `ts` values follow the clock.
  *   - `reset()` forgets recorded traffic, faults, stored messages/views/files and handlers set with `setHandler`
  *     (except `{ persistent: true }` ones); the user and channel directories are kept.
  */
@@ -154,6 +156,8 @@ export interface FakeSlackOptions {
   deletedUserDmError?: string | null;
   /** How many POSTs a response_url accepts before answering 404 `used_url` (Slack allows 5). Default 5. */
   responseUrlMaxUses?: number;
+  /** Scopes granted to the token, sent as the `x-oauth-scopes` header of every Web API answer (as Slack does). Default: no header. */
+  scopes?: string[];
   /** Log every call: `true` → console.log, or a function. Also enabled by env FAKE_SLACK_DEBUG=1. */
   log?: boolean | ((line: string) => void);
 }
@@ -400,7 +404,9 @@ export class FakeSlack {
     if (fault) call.fault = fault;
     this.log?.(`${method} ${JSON.stringify(redactBody(body))} -> ${JSON.stringify(response)}`);
     this.record(call);
-    const send = (): void => sendJson(res, 200, response);
+    // Slack reports a token's granted scopes in this header (WebClient → response_metadata.scopes).
+    const scopeHeader: Record<string, string> = this.options.scopes && token !== undefined ? { "x-oauth-scopes": this.options.scopes.join(",") } : {};
+    const send = (): void => sendJson(res, 200, response, scopeHeader);
     if (fault && "delayMs" in fault) this.later(fault.delayMs, send);
     else send();
   }
@@ -628,6 +634,8 @@ export class FakeSlack {
         return this.conversationMembers(body);
       case "conversations.join":
         return this.joinConversation(body);
+      case "conversations.history":
+        return this.conversationHistory(body);
       case "conversations.list":
         return {
           ok: true,
@@ -646,10 +654,14 @@ export class FakeSlack {
     }
   }
 
+  /**
+   * Message timestamps follow the real clock, as Slack's do (so `conversations.history`'s
+   * `oldest`/`latest` filters behave), and strictly increase even within one millisecond.
+   */
   private nextTs(): string {
-    this.tsCounter += 1;
-    const micros = this.tsCounter * 100;
-    return `${1_700_000_000 + Math.floor(micros / 1_000_000)}.${String(micros % 1_000_000).padStart(6, "0")}`;
+    this.tsCounter = Math.max(Date.now() * 1000, this.tsCounter + 100);
+    const micros = this.tsCounter;
+    return `${Math.floor(micros / 1_000_000)}.${String(micros % 1_000_000).padStart(6, "0")}`;
   }
 
   private nextId(prefix: string): string {
@@ -1029,6 +1041,35 @@ export class FakeSlack {
     const page = members.slice(offset, offset + limit);
     const next = offset + limit < members.length ? encodeCursor(offset + limit) : "";
     return { ok: true, members: page, response_metadata: { next_cursor: next } };
+  }
+
+  /**
+   * Stored (non-ephemeral, not deleted) messages of a channel, newest first, within
+   * `oldest`/`latest` (exclusive unless `inclusive`), at most `limit` (default 100). A message's
+   * `metadata` is only returned with `include_all_metadata`, as Slack does.
+   */
+  private conversationHistory(body: SlackBody): SlackResponse {
+    const id = body.channel;
+    if (typeof id !== "string" || id === "") return { ok: false, error: "channel_not_found" };
+    if (!/^D/.test(id)) {
+      const channel = this.channels.get(id);
+      if (!channel) return { ok: false, error: "channel_not_found" };
+      if (!channel.is_member) return { ok: false, error: "not_in_channel" };
+    }
+    const inclusive = body.inclusive === true || body.inclusive === "true";
+    const oldest = body.oldest === undefined ? -Infinity : Number(body.oldest);
+    const latest = body.latest === undefined ? Infinity : Number(body.latest);
+    const withMetadata = body.include_all_metadata === true || body.include_all_metadata === "true";
+    const limit = Math.max(1, Math.min(1000, Number(body.limit) || 100));
+    const inRange = (ts: number): boolean => (inclusive ? ts >= oldest && ts <= latest : ts > oldest && ts < latest);
+    const found = this.messages
+      .filter((m) => m.channel === id && !m.ephemeral && !m.deleted && inRange(Number(m.ts)))
+      .sort((a, b) => Number(b.ts) - Number(a.ts));
+    const page = found.slice(0, limit).map((m) => {
+      const { metadata, ...rest } = m.message;
+      return withMetadata && metadata !== undefined ? { ...rest, metadata } : rest;
+    });
+    return { ok: true, messages: page, has_more: found.length > limit, pin_count: 0, response_metadata: { next_cursor: "" } };
   }
 
   private joinConversation(body: SlackBody): SlackResponse {

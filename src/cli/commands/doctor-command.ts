@@ -62,13 +62,20 @@ export const doctorCommand: CliCommand = {
         const granted = new Set(auth.response_metadata?.scopes ?? []);
         if (granted.size > 0) {
           const missing = requiredBotScopes().filter((s) => !granted.has(s));
-          if (missing.length > 0) bad(`the bot token lacks scopes: ${missing.join(", ")} (reinstall the app from manifest.yml)`);
-          else ok("the bot token has every scope in manifest.yml");
+          if (missing.length > 0) {
+            bad(
+              `SLACK_BOT_TOKEN lacks ${missing.length === 1 ? "the scope" : "the scopes"} ${missing.join(", ")} that manifest.yml asks for: ` +
+                "add them under OAuth & Permissions → Bot Token Scopes (or update the app from manifest.yml), " +
+                "reinstall the app to the workspace, and copy the new Bot User OAuth Token",
+            );
+          } else ok("the bot token has every scope in manifest.yml");
+        } else {
+          io.out("? Slack did not report the token's scopes, so they were not checked against manifest.yml");
         }
       } catch (error) {
         const code = error instanceof Error && "data" in error ? String((error as { data?: { error?: string } }).data?.error ?? "") : "";
         bad(
-          code === "invalid_auth" || code === "not_authed" || code === "token_revoked"
+          code === "invalid_auth" || code === "not_authed" || code === "token_revoked" || code === "account_inactive"
             ? `Slack rejected SLACK_BOT_TOKEN (${code}): copy the Bot User OAuth Token (xoxb-…) again from OAuth & Permissions`
             : `Slack auth.test failed: ${error instanceof Error ? error.message : String(error)}`,
         );

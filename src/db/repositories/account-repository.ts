@@ -6,6 +6,13 @@ import { normalizeName } from "../../domain/names.js";
 export type { Account };
 
 export type Tier = "key" | "growth" | "standard";
+
+export type AccountWithOwner = Account & { owner: { id: number; name: string | null; slackUserId: string } };
+
+export function isTier(value: string): value is Tier {
+  return value === "key" || value === "growth" || value === "standard";
+}
+
 export type AccountKind = "company" | "individual";
 
 export interface NewAccount {
@@ -72,6 +79,23 @@ export class AccountRepository {
   /** An account with this exact name already owned by the user (to refuse duplicates). */
   findOwnedByNameKey(ownerId: number, nameKey: string): Promise<Account | null> {
     return this.db.account.findFirst({ where: { ownerId, nameKey, archived: false } });
+  }
+
+  /**
+   * Every live account in scope with its owner, for listing and ranking (bounded: ranking needs
+   * them all, and a book of business is far below the bound).
+   */
+  listInScope(workspaceId: number, scope: Scope, limit = 5000): Promise<AccountWithOwner[]> {
+    return this.db.account.findMany({
+      where: { workspaceId, archived: false, ...ownerFilter(scope) },
+      include: { owner: { select: { id: true, name: true, slackUserId: true } } },
+      orderBy: [{ id: "asc" }],
+      take: limit,
+    });
+  }
+
+  findByIdWithOwner(id: number): Promise<AccountWithOwner | null> {
+    return this.db.account.findUnique({ where: { id }, include: { owner: { select: { id: true, name: true, slackUserId: true } } } });
   }
 
   update(id: number, data: Partial<Pick<Account, "name" | "tier" | "kind" | "industry" | "archived" | "snoozedUntil" | "ownerId">> & { annualValueCents?: number }): Promise<Account> {

@@ -15,7 +15,7 @@ export const coreDe: Record<keyof typeof coreEn, string> = {
     "`/ae quota` · `/ae quota set <@Person|me> <Betrag> <month|quarter|year>` (Manager, Admins)",
     "`/ae gift <Account> <Empfänger> <Betrag> <Beschreibung>` · `/ae entertainment …` · `/ae gifts [Account|Empfänger]`",
     "`/ae today` — die heutige Übersicht auf Abruf",
-    "`/ae leaderboard [week|month|quarter|year]`",
+    "`/ae leaderboard [week|month|quarter|year] [Team]` — dein Team nach Quotenerreichung",
     "`/ae settings` — Erinnerungszeit und -tage, Sprache, Zeitzone, Pause",
     "`/ae team …` — Manager und Admins: Team anlegen, Mitglieder verwalten, Kanal festlegen",
   ].join("\n"),

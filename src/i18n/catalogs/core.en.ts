@@ -14,7 +14,7 @@ export const coreEn = {
     "`/ae quota` · `/ae quota set <@user|me> <amount> <month|quarter|year>` (managers, admins)",
     "`/ae gift <account> <recipient> <amount> <description>` · `/ae entertainment …` · `/ae gifts [account|recipient]`",
     "`/ae today` — today's digest on demand",
-    "`/ae leaderboard [week|month|quarter|year]`",
+    "`/ae leaderboard [week|month|quarter|year] [team]` — your team ranked by attainment of quota",
     "`/ae settings` — reminder time and days, language, time zone, pause",
     "`/ae team …` — managers and admins: create a team, add or remove members, set the channel",
   ].join("\n"),

@@ -2,10 +2,25 @@ import { didYouMean } from "../../domain/names.js";
 import { escapeMrkdwn } from "../blocks/mrkdwn.js";
 import { helpBlocks } from "../blocks/help-blocks.js";
 import { help } from "./help.js";
+import { deal } from "./deal.js";
+import { won, lost } from "./won.js";
+import { quota } from "./quota.js";
+import { gift, entertainment } from "./gift.js";
+import { gifts } from "./gifts.js";
+import { leaderboard } from "./leaderboard.js";
+import { team } from "./team.js";
+import { accounts } from "./accounts.js";
+import { account } from "./account.js";
+import { log } from "./log.js";
+import { followup } from "./followup.js";
+import { followups } from "./followups.js";
+import { done } from "./done.js";
+import { today } from "./today.js";
+import { settings } from "./settings.js";
 import type { Reply, Subcommand, SubcommandContext } from "./subcommand.js";
 
 /** Every `/ae` subcommand. Order is the order of the did-you-mean candidates. */
-export const SUBCOMMANDS: readonly Subcommand[] = [help];
+export const SUBCOMMANDS: readonly Subcommand[] = [help, accounts, account, log, followup, followups, done, team, leaderboard, deal, won, lost, quota, gift, entertainment, gifts, today, settings];
 
 const BY_NAME = new Map<string, Subcommand>();
 for (const s of SUBCOMMANDS) for (const n of [s.name, ...(s.aliases ?? [])]) BY_NAME.set(n, s);

@@ -34,6 +34,9 @@ async function handle({ ack, body, action, respond, client }: Args, deps: AppDep
       deps,
     });
     if (reply) await respond({ replace_original: true, response_type: "ephemeral", text: reply.text, blocks: reply.blocks });
+    if (reply?.changed) {
+      await deps.services.events.emit("user.changed", { workspaceId: actor.workspace.id, userId: actor.user.id, slackUserId: actor.user.slackUserId });
+    }
   } catch (error) {
     deps.logger.error("pick account action failed", error);
     await respond({ replace_original: false, response_type: "ephemeral", text: translator("en")("error.internal") }).catch(() => undefined);

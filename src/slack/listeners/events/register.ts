@@ -1,8 +1,8 @@
 import type { App } from "@slack/bolt";
 import type { AppDeps } from "../../deps.js";
+import { register as appHomeOpened } from "./app-home-opened.js";
 
 /** Every event listener in this folder. */
 export function register(app: App, deps: AppDeps): void {
-  void app;
-  void deps;
+  appHomeOpened(app, deps);
 }

@@ -1,0 +1,231 @@
+import type { Db } from "../client.js";
+import type { User, Workspace } from "../../generated/sqlite/client.js";
+import type { AccountTier, NeglectThresholds } from "../../domain/neglect.js";
+import type { DigestAccount, DigestFollowUpInput } from "../../domain/digest.js";
+import type { PeriodType } from "../../domain/periods.js";
+
+const DAY_MS = 86_400_000;
+const TIERS: readonly AccountTier[] = ["key", "growth", "standard"];
+
+export function tierOf(value: string): AccountTier {
+  return value === "key" || value === "growth" ? value : "standard";
+}
+
+export function thresholdsOf(ws: Pick<Workspace, "neglectKeyDays" | "neglectGrowthDays" | "neglectStandardDays">): NeglectThresholds {
+  return { key: ws.neglectKeyDays, growth: ws.neglectGrowthDays, standard: ws.neglectStandardDays };
+}
+
+export interface QuotaRow {
+  userId: number;
+  periodType: PeriodType;
+  periodStart: string;
+  amountCents: number;
+  rampFactor: number;
+}
+
+export interface TeamMemberRow {
+  managerId: number;
+  userId: number;
+  slackUserId: string;
+  name: string | null;
+}
+
+export interface FollowUpRecord {
+  id: number;
+  userId: number;
+  accountId: number;
+  accountName: string;
+  title: string;
+  status: string;
+  dueAt: Date;
+  snoozedUntil: Date | null;
+}
+
+/**
+ * The reads behind the daily digest, the manager digest and the Home tab, written for batches:
+ * each method answers for a whole batch of users in one query, so a run over N users costs a few
+ * queries per batch, never one per user or per account. Plus the snoozes the digest buttons set
+ * (touches and completions go through the touch and follow-up services).
+ */
+export class DigestRepository {
+  constructor(private readonly db: Db) {}
+
+  /** Users who may get a daily reminder (active, not paused), by id, after `afterId`. */
+  reminderUsersPage(afterId: number, limit: number): Promise<User[]> {
+    return this.db.user.findMany({
+      where: { id: { gt: afterId }, inactive: false, remindersPaused: false },
+      orderBy: { id: "asc" },
+      take: limit,
+    });
+  }
+
+  /** Active, unpaused users who manage at least one team, by id, after `afterId`. */
+  managersPage(afterId: number, limit: number): Promise<User[]> {
+    return this.db.user.findMany({
+      where: { id: { gt: afterId }, inactive: false, remindersPaused: false, managedTeams: { some: {} } },
+      orderBy: { id: "asc" },
+      take: limit,
+    });
+  }
+
+  findUserBySlackId(slackUserId: string): Promise<User | null> {
+    return this.db.user.findFirst({ where: { slackUserId }, orderBy: { id: "asc" } });
+  }
+
+  async workspacesByIds(ids: readonly number[]): Promise<Map<number, Workspace>> {
+    if (ids.length === 0) return new Map();
+    const rows = await this.db.workspace.findMany({ where: { id: { in: [...new Set(ids)] } } });
+    return new Map(rows.map((w) => [w.id, w]));
+  }
+
+  async holidaysByWorkspace(ids: readonly number[]): Promise<Map<number, Set<string>>> {
+    const out = new Map<number, Set<string>>();
+    for (const id of ids) out.set(id, new Set());
+    if (ids.length === 0) return out;
+    const rows = await this.db.holiday.findMany({ where: { workspaceId: { in: [...new Set(ids)] } }, select: { workspaceId: true, date: true } });
+    for (const r of rows) out.get(r.workspaceId)?.add(r.date);
+    return out;
+  }
+
+  /**
+   * Live, unsnoozed accounts of the given owners that are past their tier's threshold at `now`
+   * (by `lastTouchAt`, or `createdAt` when never touched), in ONE query whatever the number of
+   * owners: one (workspace, tier, cut-off) clause per workspace and tier. The domain ranks them.
+   */
+  async neglectCandidates(
+    owners: readonly { userId: number; workspaceId: number }[],
+    thresholdsByWorkspace: ReadonlyMap<number, NeglectThresholds>,
+    now: Date,
+    tiers: readonly AccountTier[] = TIERS,
+  ): Promise<Map<number, DigestAccount[]>> {
+    const out = new Map<number, DigestAccount[]>();
+    for (const o of owners) out.set(o.userId, []);
+    if (owners.length === 0 || tiers.length === 0) return out;
+    const clauses = [...new Set(owners.map((o) => o.workspaceId))].flatMap((workspaceId) => {
+      const thresholds = thresholdsByWorkspace.get(workspaceId);
+      if (!thresholds) return [];
+      return tiers.map((tier) => {
+        const cutoff = new Date(now.getTime() - Math.max(1, Math.floor(thresholds[tier])) * DAY_MS);
+        return {
+          workspaceId,
+          tier: tier === "standard" ? { notIn: ["key", "growth"] } : tier,
+          OR: [{ lastTouchAt: { lte: cutoff } }, { lastTouchAt: null, createdAt: { lte: cutoff } }],
+        };
+      });
+    });
+    const rows = await this.db.account.findMany({
+      where: {
+        ownerId: { in: owners.map((o) => o.userId) },
+        archived: false,
+        AND: [{ OR: [{ snoozedUntil: null }, { snoozedUntil: { lte: now } }] }, { OR: clauses }],
+      },
+      select: { id: true, ownerId: true, name: true, tier: true, annualValueCents: true, createdAt: true, lastTouchAt: true, snoozedUntil: true, archived: true },
+    });
+    for (const r of rows) {
+      out.get(r.ownerId)?.push({
+        id: String(r.id),
+        accountId: r.id,
+        name: r.name,
+        tier: tierOf(r.tier),
+        annualValueCents: Number(r.annualValueCents),
+        createdAt: r.createdAt,
+        lastTouchAt: r.lastTouchAt,
+        snoozedUntil: r.snoozedUntil,
+        archived: r.archived,
+      });
+    }
+    return out;
+  }
+
+  /** Open, unsnoozed follow-ups of the given users due before `before`, on live accounts: one query. */
+  async followUpsDue(userIds: readonly number[], before: Date, now: Date): Promise<Map<number, DigestFollowUpInput[]>> {
+    const out = new Map<number, DigestFollowUpInput[]>();
+    for (const id of userIds) out.set(id, []);
+    if (userIds.length === 0) return out;
+    const rows = await this.db.followUp.findMany({
+      where: {
+        userId: { in: [...userIds] },
+        status: "open",
+        dueAt: { lt: before },
+        OR: [{ snoozedUntil: null }, { snoozedUntil: { lte: now } }],
+        account: { archived: false },
+      },
+      select: { id: true, userId: true, title: true, dueAt: true, snoozedUntil: true, accountId: true, account: { select: { name: true } } },
+      orderBy: [{ dueAt: "asc" }, { id: "asc" }],
+    });
+    for (const r of rows) {
+      out.get(r.userId)?.push({ id: r.id, title: r.title, accountId: r.accountId, accountName: r.account.name, dueAt: r.dueAt, snoozedUntil: r.snoozedUntil });
+    }
+    return out;
+  }
+
+  /** The quotas matching any of the given (user, period type, period start) keys: one query. */
+  async quotasFor(keys: readonly { userId: number; periodType: PeriodType; periodStart: string }[]): Promise<QuotaRow[]> {
+    if (keys.length === 0) return [];
+    const periods = [...new Map(keys.map((k) => [`${k.periodType}|${k.periodStart}`, { periodType: k.periodType, periodStart: k.periodStart }])).values()];
+    const rows = await this.db.quota.findMany({
+      where: { userId: { in: [...new Set(keys.map((k) => k.userId))] }, OR: periods },
+      select: { userId: true, periodType: true, periodStart: true, amountCents: true, rampFactor: true },
+    });
+    const wanted = new Set(keys.map((k) => `${k.userId}|${k.periodType}|${k.periodStart}`));
+    return rows
+      .filter((r) => wanted.has(`${r.userId}|${r.periodType}|${r.periodStart}`))
+      .map((r) => ({ ...r, periodType: r.periodType as PeriodType, amountCents: Number(r.amountCents) }));
+  }
+
+  /** Closed-won revenue per owner with wonAt in [start, end): one GROUP BY query. */
+  async wonByOwners(ownerIds: readonly number[], start: Date, end: Date): Promise<Map<number, number>> {
+    const out = new Map<number, number>();
+    for (const id of ownerIds) out.set(id, 0);
+    if (ownerIds.length === 0) return out;
+    const rows = await this.db.deal.groupBy({
+      by: ["ownerId"],
+      where: { ownerId: { in: [...new Set(ownerIds)] }, status: "won", wonAt: { gte: start, lt: end } },
+      _sum: { amountCents: true },
+    });
+    for (const r of rows) out.set(r.ownerId, Number(r._sum.amountCents ?? 0n));
+    return out;
+  }
+
+  /** Members (with their user rows) of the teams each manager manages: one query. */
+  async teamMembersOf(managerIds: readonly number[]): Promise<{ member: TeamMemberRow; user: User }[]> {
+    if (managerIds.length === 0) return [];
+    const rows = await this.db.teamMember.findMany({
+      where: { team: { managerId: { in: [...managerIds] } } },
+      select: { team: { select: { managerId: true } }, user: true },
+      orderBy: [{ userId: "asc" }],
+    });
+    return rows
+      .filter((r) => r.team.managerId !== null)
+      .map((r) => ({ member: { managerId: r.team.managerId ?? 0, userId: r.user.id, slackUserId: r.user.slackUserId, name: r.user.name }, user: r.user }));
+  }
+
+  // Writes made by the digest buttons -----------------------------------------------------------
+
+  findAccount(id: number): Promise<{ id: number; workspaceId: number; ownerId: number; name: string; archived: boolean } | null> {
+    return this.db.account.findUnique({ where: { id }, select: { id: true, workspaceId: true, ownerId: true, name: true, archived: true } });
+  }
+
+  async snoozeAccount(id: number, until: Date): Promise<void> {
+    await this.db.account.update({ where: { id }, data: { snoozedUntil: until } });
+  }
+
+  async findFollowUp(id: number): Promise<FollowUpRecord | null> {
+    const r = await this.db.followUp.findUnique({
+      where: { id },
+      select: { id: true, userId: true, accountId: true, title: true, status: true, dueAt: true, snoozedUntil: true, account: { select: { name: true } } },
+    });
+    if (!r) return null;
+    const { account, ...rest } = r;
+    return { ...rest, accountName: account.name };
+  }
+
+  async snoozeFollowUp(id: number, until: Date): Promise<void> {
+    await this.db.followUp.update({ where: { id }, data: { snoozedUntil: until } });
+  }
+
+  /** Marks every user with this Slack id inactive (Slack said they can no longer get DMs). */
+  async markInactive(slackUserId: string): Promise<void> {
+    await this.db.user.updateMany({ where: { slackUserId }, data: { inactive: true } });
+  }
+}

@@ -1,0 +1,188 @@
+/**
+ * The daily digest as a view model: what one user's reminder says. Pure.
+ *
+ * Sections (each only when it has something to say; all empty → the digest is empty and nothing
+ * is sent):
+ *  1. Neglected accounts: `neglectedAccounts` (tier thresholds, value × overdue ranking); the top
+ *     `neglectedTop` are shown, the rest counted.
+ *  2. Quota gap: only when the user is behind linear pace (quota status "behind").
+ *  3. Follow-ups: open, not snoozed past `now`, due before the end of the user's local today;
+ *     overdue (due before today) first, oldest first, then today's. At most `followUpLimit` shown.
+ */
+import { neglectedAccounts, topWithRest, type NeglectAccount, type NeglectThresholds } from "./neglect.js";
+import type { QuotaProgress } from "./quota.js";
+import { localDateOf, localDayRange, type LocalDate } from "./time.js";
+
+export const DIGEST_NEGLECTED_TOP = 5;
+export const DIGEST_FOLLOW_UP_LIMIT = 10;
+
+export interface DigestAccount extends NeglectAccount {
+  accountId: number;
+}
+
+export interface DigestFollowUpInput {
+  id: number;
+  title: string;
+  accountId: number;
+  accountName: string;
+  dueAt: Date;
+  snoozedUntil: Date | null;
+}
+
+export interface DigestQuotaInput {
+  progress: QuotaProgress;
+  /** e.g. "Q2 FY2026". */
+  periodLabel: string;
+}
+
+export interface DigestInput {
+  now: Date;
+  zone: string;
+  accounts: readonly DigestAccount[];
+  thresholds: Readonly<NeglectThresholds>;
+  followUps: readonly DigestFollowUpInput[];
+  quota: DigestQuotaInput | null;
+  neglectedTop?: number;
+  followUpLimit?: number;
+}
+
+export interface NeglectedRow {
+  accountId: number;
+  name: string;
+  tier: DigestAccount["tier"];
+  annualValueCents: number;
+  daysSinceTouch: number;
+  thresholdDays: number;
+  overdueDays: number;
+  /** True when the account was never touched (days count from when it was added). */
+  neverTouched: boolean;
+}
+
+export interface FollowUpRow {
+  id: number;
+  title: string;
+  accountId: number;
+  accountName: string;
+  /** Local due date in the user's zone. */
+  dueDate: LocalDate;
+  /** Whole local days overdue (0 = due today). */
+  daysOverdue: number;
+}
+
+export interface QuotaGap {
+  periodLabel: string;
+  wonCents: number;
+  effectiveQuotaCents: number;
+  attainment: number;
+  paceTargetCents: number;
+  /** How far behind linear pace (positive cents). */
+  behindByCents: number;
+  neededPerRemainingDayCents: number | null;
+  remainingDays: number;
+  projectedFinishCents: number | null;
+  projectedAttainment: number | null;
+}
+
+export interface DigestView {
+  localDate: LocalDate;
+  neglected: { rows: NeglectedRow[]; restCount: number };
+  quotaGap: QuotaGap | null;
+  followUps: { rows: FollowUpRow[]; restCount: number };
+}
+
+export function buildDigest(input: DigestInput): DigestView {
+  const { now, zone } = input;
+  const localDate = localDateOf(now, zone);
+  const neglected = neglectedAccounts(input.accounts, input.thresholds, now);
+  const { top, restCount } = topWithRest(neglected, input.neglectedTop ?? DIGEST_NEGLECTED_TOP);
+  const rows: NeglectedRow[] = top.map((item) => ({
+    accountId: item.account.accountId,
+    name: item.account.name,
+    tier: item.account.tier,
+    annualValueCents: item.account.annualValueCents,
+    daysSinceTouch: item.daysSinceTouch,
+    thresholdDays: item.thresholdDays,
+    overdueDays: item.overdueDays,
+    neverTouched: item.account.lastTouchAt === null,
+  }));
+
+  const today = localDayRange(now, zone);
+  const due = input.followUps
+    .filter((f) => f.dueAt.getTime() < today.end.getTime())
+    .filter((f) => f.snoozedUntil === null || f.snoozedUntil.getTime() <= now.getTime())
+    .map((f): FollowUpRow => {
+      const dueDate = localDateOf(f.dueAt, zone);
+      return {
+        id: f.id,
+        title: f.title,
+        accountId: f.accountId,
+        accountName: f.accountName,
+        dueDate,
+        daysOverdue: Math.max(0, daysBetweenDates(dueDate, localDate)),
+      };
+    })
+    .sort((a, b) => b.daysOverdue - a.daysOverdue || a.accountName.localeCompare(b.accountName) || a.id - b.id);
+  const followUps = topWithRest(due, input.followUpLimit ?? DIGEST_FOLLOW_UP_LIMIT);
+
+  return {
+    localDate,
+    neglected: { rows, restCount },
+    quotaGap: quotaGapOf(input.quota),
+    followUps: { rows: followUps.top, restCount: followUps.restCount },
+  };
+}
+
+/** The quota section: only when behind linear pace with a positive quota. */
+export function quotaGapOf(quota: DigestQuotaInput | null): QuotaGap | null {
+  if (!quota) return null;
+  const p = quota.progress;
+  if (p.status !== "behind" || p.effectiveQuotaCents === null || p.paceTargetCents === null || p.gapToPaceCents === null) return null;
+  const won = p.paceTargetCents - p.gapToPaceCents;
+  return {
+    periodLabel: quota.periodLabel,
+    wonCents: won,
+    effectiveQuotaCents: p.effectiveQuotaCents,
+    attainment: p.attainment ?? 0,
+    paceTargetCents: p.paceTargetCents,
+    behindByCents: p.gapToPaceCents,
+    neededPerRemainingDayCents: p.neededPerRemainingDayCents,
+    remainingDays: p.remainingDays,
+    projectedFinishCents: p.projectedFinishCents,
+    projectedAttainment: p.projectedAttainment,
+  };
+}
+
+export function isDigestEmpty(view: DigestView): boolean {
+  return view.neglected.rows.length === 0 && view.quotaGap === null && view.followUps.rows.length === 0;
+}
+
+function daysBetweenDates(from: LocalDate, to: LocalDate): number {
+  return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);
+}
+
+/** A rep in the manager digest: behind linear pace this period. */
+export interface RepBehind {
+  userId: number;
+  slackUserId: string;
+  name: string;
+  gap: QuotaGap;
+}
+
+/** A key account neglected in a manager's team. */
+export interface TeamNeglected extends NeglectedRow {
+  ownerSlackUserId: string;
+  ownerName: string;
+}
+
+export interface ManagerDigestView {
+  /** The Monday the digest belongs to. */
+  weekOf: LocalDate;
+  repsBehind: RepBehind[];
+  keyAccounts: { rows: TeamNeglected[]; restCount: number };
+}
+
+export const MANAGER_KEY_ACCOUNTS_TOP = 10;
+
+export function isManagerDigestEmpty(view: ManagerDigestView): boolean {
+  return view.repsBehind.length === 0 && view.keyAccounts.rows.length === 0;
+}

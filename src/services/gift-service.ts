@@ -1,0 +1,216 @@
+import { canAccess, scopeOf, type Denial, type Principal } from "../domain/authorization.js";
+import { checkGift, effectiveLimitCents, giftWindow, type GiftCheck, type GiftKind, type GiftWindow, type GiftYearMode } from "../domain/gifts.js";
+import { normalizeName } from "../domain/names.js";
+import { centsToDecimal } from "../domain/csv.js";
+import { localDateOf, type LocalDate } from "../domain/time.js";
+import type { AccountRepository } from "../db/repositories/account-repository.js";
+import type { GiftRecord, GiftRepository } from "../db/repositories/gift-repository.js";
+import type { Workspace, WorkspaceRepository } from "../db/repositories/workspace-repository.js";
+import type { Actor } from "./actor-service.js";
+
+/** A gift or entertainment as typed, before it is saved (also what the override button carries). */
+export interface GiftDraft {
+  accountId: number;
+  kind: GiftKind;
+  recipientName: string;
+  amountCents: number;
+  givenOn: LocalDate;
+  description: string;
+}
+
+export const MAX_RECIPIENT_LENGTH = 100;
+export const MAX_GIFT_DESCRIPTION_LENGTH = 500;
+export const MAX_OVERRIDE_REASON_LENGTH = 1000;
+
+export type LogGiftResult =
+  | { kind: "saved"; gift: GiftRecord; check: GiftCheck; contactCreated: boolean }
+  /** Not saved: the gift would take the recipient over the limit and no reason was given. */
+  | { kind: "over_limit"; check: GiftCheck }
+  | { kind: "denied"; reason: Denial }
+  /** The account no longer exists (or is archived) — e.g. between the warning and the confirmation. */
+  | { kind: "account_gone" };
+
+export interface GiftSettings {
+  /** Firm limit in cents; null = the FINRA limit only. */
+  firmLimitCents: number | null;
+  yearMode: GiftYearMode;
+}
+
+export interface RecipientSummary {
+  recipientKey: string;
+  recipientName: string;
+  /** Gifts (kind "gift") to this recipient in the window by anyone in the workspace. */
+  countedCents: number;
+  limitCents: number;
+  remainingCents: number;
+  overLimit: boolean;
+  /** The gifts and entertainment in the actor's scope, newest first. */
+  entries: GiftRecord[];
+}
+
+export interface GiftListView {
+  today: LocalDate;
+  window: GiftWindow;
+  yearMode: GiftYearMode;
+  /** The limit in force today (FINRA, or the stricter firm limit). */
+  limitCents: number;
+  currency: string;
+  /** Closest to (or furthest over) the limit first. */
+  recipients: RecipientSummary[];
+}
+
+export function settingsOf(ws: Pick<Workspace, "giftLimitCents" | "giftYearMode">): GiftSettings {
+  return {
+    firmLimitCents: ws.giftLimitCents === null ? null : Number(ws.giftLimitCents),
+    yearMode: ws.giftYearMode === "rolling" ? "rolling" : "calendar",
+  };
+}
+
+/** CSV columns of the compliance export, in order. */
+export const GIFT_EXPORT_HEADER = [
+  "date",
+  "rep",
+  "account",
+  "recipient",
+  "kind",
+  "amount",
+  "currency",
+  "description",
+  "over_limit",
+  "override_reason",
+] as const;
+
+/** Gifts and entertainment under FINRA Rule 3220 (limits in src/domain/gifts.ts). */
+export class GiftService {
+  constructor(
+    private readonly gifts: GiftRepository,
+    private readonly accounts: AccountRepository,
+    private readonly workspaces: WorkspaceRepository,
+    private readonly now: () => Date,
+  ) {}
+
+  /**
+   * The workspace's gift settings, read from the database rather than the workspace cache:
+   * an admin may have changed them with the CLI in another process.
+   */
+  async settings(workspaceId: number): Promise<GiftSettings> {
+    const ws = await this.workspaces.findById(workspaceId);
+    if (!ws) throw new Error(`workspace ${workspaceId} not found`);
+    return settingsOf(ws);
+  }
+
+  async updateSettings(workspaceId: number, change: { firmLimitCents?: number | null; yearMode?: GiftYearMode }): Promise<GiftSettings> {
+    const ws = await this.workspaces.update(workspaceId, {
+      ...(change.firmLimitCents !== undefined ? { giftLimitCents: change.firmLimitCents === null ? null : BigInt(change.firmLimitCents) } : {}),
+      ...(change.yearMode !== undefined ? { giftYearMode: change.yearMode } : {}),
+    });
+    return settingsOf(ws);
+  }
+
+  /** How the draft stands against the recipient's limit (nothing is saved). */
+  async check(workspaceId: number, draft: Pick<GiftDraft, "recipientName" | "amountCents" | "givenOn" | "kind">): Promise<GiftCheck> {
+    const settings = await this.settings(workspaceId);
+    const window = giftWindow(draft.givenOn, settings.yearMode);
+    const prior = await this.gifts.priorForRecipient(workspaceId, normalizeName(draft.recipientName), window.fromDate, window.toDateExclusive);
+    return checkGift({
+      newAmountCents: draft.amountCents,
+      givenOn: draft.givenOn,
+      newKind: draft.kind,
+      priorGifts: prior,
+      mode: settings.yearMode,
+      firmLimitCents: settings.firmLimitCents,
+    });
+  }
+
+  /**
+   * Logs a gift or entertainment. A gift that would exceed the limit is NOT saved unless
+   * `overrideReason` is given; the limit is checked again here, at save time, so a confirmation
+   * reflects what was given meanwhile. The recipient is linked to the account's contact with the
+   * same normalized name, or a new contact is created.
+   */
+  async log(actor: Actor, principal: Principal, draft: GiftDraft, overrideReason?: string): Promise<LogGiftResult> {
+    const account = await this.accounts.findById(draft.accountId);
+    if (!account || account.archived || account.workspaceId !== actor.workspace.id) return { kind: "account_gone" };
+    const decision = canAccess(principal, account.ownerId);
+    if (!decision.allowed) return { kind: "denied", reason: decision.reason };
+    const check = await this.check(actor.workspace.id, draft);
+    const reason = overrideReason?.trim() ?? "";
+    if (check.exceeds && reason === "") return { kind: "over_limit", check };
+    const contact = await this.gifts.findOrCreateContact(account.id, draft.recipientName);
+    const gift = await this.gifts.create({
+      workspaceId: actor.workspace.id,
+      accountId: account.id,
+      contactId: contact.id,
+      userId: actor.user.id,
+      kind: draft.kind,
+      recipientName: contact.name,
+      amountCents: draft.amountCents,
+      givenOn: draft.givenOn,
+      description: draft.description,
+      overLimit: check.exceeds,
+      overrideReason: check.exceeds ? reason : null,
+    });
+    return { kind: "saved", gift, check, contactCreated: contact.created };
+  }
+
+  /**
+   * This year's gifts and entertainment in the actor's scope (their own, their accounts'; a
+   * manager's team; everything for admins), per recipient, with each recipient's counted total —
+   * workspace-wide, because the limit is per recipient whoever gave — against today's limit.
+   */
+  async list(actor: Actor, principal: Principal, filter: { accountId?: number; recipient?: string } = {}): Promise<GiftListView> {
+    const settings = await this.settings(actor.workspace.id);
+    const today = localDateOf(this.now(), actor.zone);
+    const window = giftWindow(today, settings.yearMode);
+    const scope = scopeOf(principal);
+    const entries = await this.gifts.list({
+      workspaceId: actor.workspace.id,
+      fromDate: window.fromDate,
+      toDateExclusive: window.toDateExclusive,
+      ...(scope.kind === "owners" ? { userIds: scope.ownerIds } : {}),
+      ...(filter.accountId !== undefined ? { accountId: filter.accountId } : {}),
+      ...(filter.recipient ? { recipientKeyPrefix: normalizeName(filter.recipient) } : {}),
+    });
+    const byKey = new Map<string, GiftRecord[]>();
+    for (const e of entries) byKey.set(e.recipientKey, [...(byKey.get(e.recipientKey) ?? []), e]);
+    const totals = await this.gifts.giftTotalsByRecipient(actor.workspace.id, [...byKey.keys()], window.fromDate, window.toDateExclusive);
+    const limitCents = effectiveLimitCents(today, settings.firmLimitCents);
+    const recipients: RecipientSummary[] = [...byKey.entries()].map(([key, list]) => {
+      const counted = totals.get(key) ?? 0;
+      return {
+        recipientKey: key,
+        recipientName: list[0]!.recipientName,
+        countedCents: counted,
+        limitCents,
+        remainingCents: Math.max(0, limitCents - counted),
+        overLimit: counted > limitCents,
+        entries: list,
+      };
+    });
+    recipients.sort((a, b) => b.countedCents - a.countedCents || a.recipientName.localeCompare(b.recipientName));
+    return { today, window, yearMode: settings.yearMode, limitCents, currency: actor.workspace.currency, recipients };
+  }
+
+  /**
+   * Compliance export rows (header first) for gifts given in calendar year `year`, all
+   * workspaces or one. Amounts are decimal major units ("150.00"), dates YYYY-MM-DD.
+   */
+  async exportRows(year: number, workspaceId?: number): Promise<string[][]> {
+    const rows = await this.gifts.forExport(`${year}-01-01`, `${year + 1}-01-01`, workspaceId);
+    return [
+      [...GIFT_EXPORT_HEADER],
+      ...rows.map((g) => [
+        g.givenOn,
+        g.userName ? `${g.userName} (${g.userSlackId})` : g.userSlackId,
+        g.accountName,
+        g.recipientName,
+        g.kind,
+        centsToDecimal(g.amountCents),
+        g.currency,
+        g.description,
+        g.overLimit ? "yes" : "no",
+        g.overrideReason ?? "",
+      ]),
+    ];
+  }
+}

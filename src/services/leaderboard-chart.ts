@@ -1,0 +1,124 @@
+/**
+ * The leaderboard chart: a horizontal bar per ranked rep (attainment of quota) with a dashed 100 %
+ * line, built as an SVG string and rasterised to PNG by resvg (native, no browser). The spec is
+ * plain data so it can travel in an outbox payload and be rendered by whichever replica sends it.
+ *
+ * Readability: the image grows with the number of reps (rows get tighter past 12), names are
+ * truncated with "…", and the scale stretches to the best rep (at least 120 %, at most 300 %;
+ * a bar beyond 300 % is drawn to the edge with its true value printed).
+ */
+import { z } from "zod";
+import { Resvg } from "@resvg/resvg-js";
+
+export const chartSpecSchema = z.object({
+  title: z.string().max(300),
+  subtitle: z.string().max(300).optional(),
+  /** The label of the dashed line, e.g. "100% of quota". */
+  lineLabel: z.string().max(60),
+  bars: z
+    .array(z.object({ rank: z.number().int().min(1), label: z.string().max(500), attainment: z.number().finite().min(0) }))
+    .max(500),
+});
+
+export type ChartSpec = z.infer<typeof chartSpecSchema>;
+
+const WIDTH = 960;
+const LABEL_RIGHT = 290;
+const PLOT_LEFT = 300;
+const PLOT_RIGHT = WIDTH - 96;
+const TOP = 96;
+const BOTTOM = 48;
+const MAX_LABEL_CHARS = 28;
+const FONT = "DejaVu Sans, Liberation Sans, Noto Sans, Arial, Helvetica, sans-serif";
+
+/** Escapes text for XML character data and attributes; drops characters XML 1.0 forbids. */
+export function escapeXml(text: string): string {
+  return text
+    // Tab, line feed and carriage return are allowed; other C0 controls, lone surrogates and
+    // U+FFFE/U+FFFF are not.
+    .replace(/[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu, "")
+    .replace(/&/g, "&amp;")
+    .replace(/</g, "&lt;")
+    .replace(/>/g, "&gt;")
+    .replace(/"/g, "&quot;")
+    .replace(/'/g, "&apos;");
+}
+
+/** Cuts to `max` characters (code points, so emoji are never split), marking the cut with "…". */
+export function truncateLabel(text: string, max = MAX_LABEL_CHARS): string {
+  const chars = Array.from(text.replace(/\s+/g, " ").trim());
+  return chars.length <= max ? chars.join("") : chars.slice(0, max - 1).join("") + "…";
+}
+
+function fmt(n: number): string {
+  return Number(n.toFixed(1)).toString();
+}
+
+/** The SVG document for a chart. */
+export function buildChartSvg(spec: ChartSpec): string {
+  const n = spec.bars.length;
+  const dense = n > 12;
+  const rowH = dense ? 24 : 36;
+  const barH = Math.round(rowH * 0.66);
+  const fontSize = dense ? 13 : 15;
+  const plotTop = TOP;
+  const plotBottom = plotTop + Math.max(1, n) * rowH;
+  const height = plotBottom + BOTTOM;
+  const best = spec.bars.reduce((m, b) => Math.max(m, b.attainment), 0);
+  const scaleMax = Math.min(3, Math.max(1.2, best * 1.08));
+  const plotW = PLOT_RIGHT - PLOT_LEFT;
+  const x = (a: number) => PLOT_LEFT + (Math.min(a, scaleMax) / scaleMax) * plotW;
+  const step = scaleMax <= 1.6 ? 0.25 : 0.5;
+
+  const out: string[] = [];
+  out.push(
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${height}" viewBox="0 0 ${WIDTH} ${height}" font-family="${FONT}">`,
+    `<rect width="${WIDTH}" height="${height}" fill="#ffffff"/>`,
+    `<text x="24" y="38" font-size="22" font-weight="bold" fill="#1d1c1d">${escapeXml(truncateLabel(spec.title, 70))}</text>`,
+  );
+  if (spec.subtitle) out.push(`<text x="24" y="64" font-size="14" fill="#616061">${escapeXml(truncateLabel(spec.subtitle, 110))}</text>`);
+  // Grid and axis labels.
+  for (let a = 0; a <= scaleMax + 1e-9; a += step) {
+    const gx = fmt(x(a));
+    out.push(
+      `<line class="grid" x1="${gx}" y1="${plotTop - 6}" x2="${gx}" y2="${plotBottom}" stroke="#e8e8e8" stroke-width="1"/>`,
+      `<text x="${gx}" y="${plotBottom + 20}" font-size="12" fill="#616061" text-anchor="middle">${Math.round(a * 100)}%</text>`,
+    );
+  }
+  const values: string[] = [];
+  spec.bars.forEach((b, i) => {
+    const top = plotTop + i * rowH;
+    const cy = top + rowH / 2;
+    const w = Math.max(0, x(b.attainment) - PLOT_LEFT);
+    const color = b.attainment >= 1 ? "#2eb67d" : "#1264a3";
+    out.push(
+      `<text class="label" x="${LABEL_RIGHT}" y="${fmt(cy + fontSize * 0.35)}" font-size="${fontSize}" fill="#1d1c1d" text-anchor="end">${escapeXml(`${b.rank}. ${truncateLabel(b.label)}`)}</text>`,
+      `<rect class="bar" x="${PLOT_LEFT}" y="${fmt(cy - barH / 2)}" width="${fmt(w)}" height="${barH}" rx="3" fill="${color}"/>`,
+    );
+    values.push(
+      `<text x="${fmt(PLOT_LEFT + w + 6)}" y="${fmt(cy + fontSize * 0.35)}" font-size="${fontSize - 1}" fill="#1d1c1d" stroke="#ffffff" stroke-width="3" paint-order="stroke">${Math.round(b.attainment * 100)}%</text>`,
+    );
+  });
+  // The 100 % line over the bars, and the values over the line (with a white halo).
+  const lx = fmt(x(1));
+  out.push(
+    `<line class="target" x1="${lx}" y1="${plotTop - 12}" x2="${lx}" y2="${plotBottom + 4}" stroke="#e01e5a" stroke-width="2" stroke-dasharray="8 5"/>`,
+    `<text x="${lx}" y="${plotTop - 18}" font-size="12" fill="#e01e5a" text-anchor="middle">${escapeXml(spec.lineLabel)}</text>`,
+    ...values,
+    `</svg>`,
+  );
+  return out.join("\n");
+}
+
+/** Rasterises the chart (2× for sharp text on high-density screens). Throws if resvg fails. */
+export function renderChartPng(spec: ChartSpec): Buffer {
+  const resvg = new Resvg(buildChartSvg(spec), {
+    fitTo: { mode: "zoom", value: 2 },
+    background: "#ffffff",
+    // System fonts (DejaVu/Liberation/Noto on most Linux images); without any, text is left out
+    // but the bars still render.
+    font: { loadSystemFonts: true, defaultFontFamily: "DejaVu Sans", sansSerifFamily: "DejaVu Sans" },
+    logLevel: "off",
+  });
+  return resvg.render().asPng();
+}

@@ -1,0 +1,52 @@
+import type { PlainTextOption, View } from "@slack/types";
+import { z } from "zod";
+import { TOUCH_KINDS } from "../../domain/touch-args.js";
+import type { Translator } from "../../i18n/translate.js";
+import { DIGEST_TOUCH_MODAL, VIEWS } from "../ids.js";
+import { escapeMrkdwn } from "./mrkdwn.js";
+import { touchKindText } from "./reminder-format.js";
+
+/** Where the modal was opened from, so the submission can update that row in place. */
+export const digestTouchOrigin = z.object({
+  /** Account id. */
+  a: z.number().int().positive(),
+  /** Channel and ts of the digest DM (absent when opened from Home or an ephemeral reply). */
+  c: z.string().max(40).optional(),
+  ts: z.string().max(40).optional(),
+  /** response_url of an ephemeral `/ae today` reply. */
+  r: z.url().max(1000).optional(),
+});
+export type DigestTouchOrigin = z.infer<typeof digestTouchOrigin>;
+
+function plain(text: string) {
+  return { type: "plain_text" as const, text, emoji: true };
+}
+
+/** A small "log a touch" modal for one account: kind and an optional note. */
+export function digestLogTouchModal(accountName: string, origin: DigestTouchOrigin, t: Translator, noteMax: number): View {
+  const options: PlainTextOption[] = TOUCH_KINDS.map((k) => ({ text: plain(touchKindText(t, k)), value: k }));
+  return {
+    type: "modal",
+    callback_id: VIEWS.digestLogTouch,
+    private_metadata: JSON.stringify(origin),
+    title: plain(t("logTouch.title").slice(0, 24)),
+    submit: plain(t("logTouch.submit").slice(0, 24)),
+    close: plain(t("common.cancel").slice(0, 24)),
+    blocks: [
+      { type: "section", text: { type: "mrkdwn", text: t("logTouch.account", { name: escapeMrkdwn(accountName) }) } },
+      {
+        type: "input",
+        block_id: DIGEST_TOUCH_MODAL.kind,
+        label: plain(t("logTouch.kind")),
+        element: { type: "static_select", action_id: DIGEST_TOUCH_MODAL.kind, options, initial_option: options[0] },
+      },
+      {
+        type: "input",
+        block_id: DIGEST_TOUCH_MODAL.note,
+        optional: true,
+        label: plain(t("logTouch.note")),
+        element: { type: "plain_text_input", action_id: DIGEST_TOUCH_MODAL.note, multiline: true, max_length: noteMax, placeholder: plain(t("logTouch.notePlaceholder")) },
+      },
+    ],
+  };
+}

@@ -1,0 +1,47 @@
+import type { KnownBlock } from "@slack/types";
+import type { ManagerDigestView } from "../../domain/digest.js";
+import type { OutgoingMessage } from "../notifier.js";
+import { clip, escapeMrkdwn } from "./mrkdwn.js";
+import { dayLabel, money, percent, type ReminderFormat } from "./reminder-format.js";
+
+const MAX_REP_LINES = 25;
+
+/** The manager's weekly DM: reps behind pace, then the team's neglected key accounts. */
+export function managerDigestMessage(view: ManagerDigestView, f: ReminderFormat): OutgoingMessage {
+  const t = f.t;
+  const title = t("managerDigest.title", { date: dayLabel(f, view.weekOf) });
+  const blocks: KnownBlock[] = [{ type: "header", text: { type: "plain_text", text: title.slice(0, 150), emoji: true } }];
+  if (view.repsBehind.length > 0) {
+    const lines = view.repsBehind.slice(0, MAX_REP_LINES).map((r) => {
+      const params = {
+        user: r.slackUserId,
+        won: money(f, r.gap.wonCents, true),
+        quota: money(f, r.gap.effectiveQuotaCents, true),
+        attainment: percent(f, r.gap.attainment),
+        behind: money(f, r.gap.behindByCents, true),
+        perDay: money(f, r.gap.neededPerRemainingDayCents ?? 0, true),
+      };
+      return `• ${t(r.gap.neededPerRemainingDayCents !== null && r.gap.remainingDays > 0 ? "managerDigest.behind.row" : "managerDigest.behind.rowNoDays", params)}`;
+    });
+    blocks.push({ type: "section", text: { type: "mrkdwn", text: clip([t("managerDigest.behind.heading"), ...lines].join("\n")) } });
+  }
+  if (view.keyAccounts.rows.length > 0) {
+    const lines = view.keyAccounts.rows.map(
+      (a) =>
+        `• ${t("managerDigest.keyAccounts.row", {
+          name: escapeMrkdwn(a.name),
+          owner: a.ownerSlackUserId,
+          value: money(f, a.annualValueCents, true),
+          days: a.daysSinceTouch,
+        })}`,
+    );
+    if (blocks.length > 1) blocks.push({ type: "divider" });
+    blocks.push({ type: "section", text: { type: "mrkdwn", text: clip([t("managerDigest.keyAccounts.heading"), ...lines].join("\n")) } });
+    if (view.keyAccounts.restCount > 0) {
+      blocks.push({ type: "context", elements: [{ type: "mrkdwn", text: t("managerDigest.keyAccounts.rest", { count: view.keyAccounts.restCount }) }] });
+    }
+  }
+  blocks.push({ type: "context", elements: [{ type: "mrkdwn", text: t("managerDigest.footer") }] });
+  const text = `${title}: ${t("managerDigest.summary", { reps: view.repsBehind.length, accounts: view.keyAccounts.rows.length + view.keyAccounts.restCount })}`;
+  return { text, blocks };
+}

@@ -1,0 +1,27 @@
+import type { webApi } from "@slack/bolt";
+import { translator } from "../i18n/translate.js";
+import { toActor, type Actor } from "../services/actor-service.js";
+import { homeView } from "./blocks/home-blocks.js";
+import { formatFor } from "./blocks/reminder-format.js";
+import type { AppDeps } from "./deps.js";
+
+/** Builds and publishes the actor's Home tab. */
+export async function publishHome(client: webApi.WebClient, deps: AppDeps, actor: Actor): Promise<void> {
+  const now = deps.now();
+  const home = await deps.services.digest.home(actor, now);
+  const view = homeView(home, formatFor(actor, translator(actor.language)), now);
+  await client.views.publish({ user_id: actor.user.slackUserId, view });
+}
+
+/**
+ * Republishes a user's Home tab after every change they make ("user.changed"). Slack accepts
+ * views.publish for a user who never opened the tab, so this publishes regardless; failures are
+ * logged by the event bus and never fail the change itself.
+ */
+export function subscribeHomeRefresh(client: webApi.WebClient, deps: AppDeps): void {
+  deps.services.events.on("user.changed", async ({ workspaceId, userId }) => {
+    const [user, workspace] = await Promise.all([deps.services.repos.users.findById(userId), deps.services.repos.workspaces.findById(workspaceId)]);
+    if (!user || !workspace || user.inactive) return;
+    await publishHome(client, deps, toActor(user, workspace, deps.defaultTimezone));
+  });
+}

@@ -1,0 +1,124 @@
+import type { AllMiddlewareArgs, BlockButtonAction, SlackActionMiddlewareArgs, webApi } from "@slack/bolt";
+import type { KnownBlock } from "@slack/types";
+import { z } from "zod";
+import { isDigestEmpty } from "../../../domain/digest.js";
+import { translator, type Translator } from "../../../i18n/translate.js";
+import type { Actor } from "../../../services/actor-service.js";
+import { digestMessage, markRowDone } from "../../blocks/digest-blocks.js";
+import { formatFor } from "../../blocks/reminder-format.js";
+import { clip } from "../../blocks/mrkdwn.js";
+import type { AppDeps } from "../../deps.js";
+import { slackProfileLookup } from "../../slack-profile.js";
+
+export type ButtonArgs = SlackActionMiddlewareArgs<BlockButtonAction> & AllMiddlewareArgs;
+
+/** Where a clicked button lives: a posted message, an ephemeral reply, or a view (Home, modal). */
+export type ButtonSource =
+  | { kind: "message"; channel: string; ts: string; text: string; blocks: KnownBlock[] }
+  | { kind: "ephemeral"; responseUrl: string }
+  | { kind: "view" };
+
+const container = z.looseObject({
+  type: z.string(),
+  channel_id: z.string().optional(),
+  message_ts: z.string().optional(),
+  is_ephemeral: z.boolean().optional(),
+});
+const blockList = z.array(z.looseObject({ type: z.string() }));
+
+/** Reads where the click came from out of the payload (container, message, response_url). */
+export function buttonSource(body: BlockButtonAction): ButtonSource {
+  const c = container.safeParse(body.container);
+  if (!c.success || c.data.type !== "message") return { kind: "view" };
+  if (c.data.is_ephemeral) return body.response_url ? { kind: "ephemeral", responseUrl: body.response_url } : { kind: "view" };
+  const channel = c.data.channel_id ?? body.channel?.id;
+  const ts = c.data.message_ts ?? body.message?.ts;
+  const blocks = blockList.safeParse(body.message?.blocks);
+  if (!channel || !ts) return { kind: "view" };
+  return {
+    kind: "message",
+    channel,
+    ts,
+    text: typeof body.message?.text === "string" ? body.message.text : "",
+    // Slack echoes back the blocks we sent; they are Block Kit as we built it.
+    blocks: blocks.success ? (blocks.data as unknown as KnownBlock[]) : [],
+  };
+}
+
+/** The acting user, from the click. */
+export function actorOf(body: BlockButtonAction, client: webApi.WebClient, deps: AppDeps): Promise<Actor> {
+  return deps.services.actors.resolve(body.team?.id ?? body.user.team_id ?? "", body.user.id, slackProfileLookup(client, deps.defaultTimezone));
+}
+
+/** Parses a button's JSON value with `schema`; null when it is missing or malformed. */
+export function buttonValue<T>(value: string | undefined, schema: z.ZodType<T>): T | null {
+  try {
+    const parsed = schema.safeParse(JSON.parse(value ?? ""));
+    return parsed.success ? parsed.data : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Shows what a button did where it was clicked: in a posted digest the row is replaced in place
+ * (chat.update); in an ephemeral `/ae today` reply the digest is rebuilt under the done line;
+ * on a view (Home) nothing here — the "user.changed" event republishes the Home tab.
+ */
+export async function showDone(
+  source: ButtonSource,
+  rowBlockId: string,
+  doneText: string,
+  ctx: { actor: Actor; t: Translator; client: webApi.WebClient; respond: ButtonArgs["respond"]; deps: AppDeps },
+): Promise<void> {
+  if (source.kind === "message") {
+    let current = source.blocks;
+    if (current.length === 0) {
+      // Slack left the message's blocks out of the payload: read the message back.
+      const history = await ctx.client.conversations.history({ channel: source.channel, latest: source.ts, oldest: source.ts, inclusive: true, limit: 1 });
+      const parsed = blockList.safeParse(history.messages?.find((m) => m.ts === source.ts)?.blocks);
+      current = parsed.success ? (parsed.data as unknown as KnownBlock[]) : [];
+    }
+    if (current.length === 0) return;
+    const blocks = markRowDone(current, rowBlockId, doneText);
+    await ctx.client.chat.update({ channel: source.channel, ts: source.ts, text: source.text || doneText, blocks });
+    return;
+  }
+  if (source.kind === "ephemeral") {
+    const now = ctx.deps.now();
+    const built = await ctx.deps.services.digest.forActor(ctx.actor, now);
+    const done: KnownBlock = { type: "section", text: { type: "mrkdwn", text: clip(doneText) } };
+    if (isDigestEmpty(built.view)) {
+      await ctx.respond({ replace_original: true, response_type: "ephemeral", text: doneText, blocks: [done, { type: "context", elements: [{ type: "mrkdwn", text: ctx.t("today.nothing") }] }] });
+      return;
+    }
+    const message = digestMessage(built.view, formatFor(ctx.actor, ctx.t), { title: "today" });
+    await ctx.respond({ replace_original: true, response_type: "ephemeral", text: message.text, blocks: [done, ...(message.blocks ?? [])].slice(0, 50) });
+  }
+}
+
+/** Tells the clicker why nothing happened (ephemerally, where Slack lets us). */
+export async function tellClicker(source: ButtonSource, text: string, respond: ButtonArgs["respond"]): Promise<void> {
+  if (source.kind === "view") return;
+  await respond({ replace_original: false, response_type: "ephemeral", text: `:warning: ${text}` });
+}
+
+/** Announces that the user's data changed (the Home tab refreshes). */
+export async function changed(actor: Actor, deps: AppDeps): Promise<void> {
+  await deps.services.events.emit("user.changed", { workspaceId: actor.workspace.id, userId: actor.user.id, slackUserId: actor.user.slackUserId });
+}
+
+/** Runs a digest button handler after the ack, turning any failure into a polite ephemeral note. */
+export async function runButton(args: ButtonArgs, deps: AppDeps, name: string, handler: (actor: Actor, t: Translator, source: ButtonSource) => Promise<void>): Promise<void> {
+  await args.ack();
+  const source = buttonSource(args.body);
+  let t = translator("en");
+  try {
+    const actor = await actorOf(args.body, args.client, deps);
+    t = translator(actor.language);
+    await handler(actor, t, source);
+  } catch (error) {
+    deps.logger.error(`${name} failed`, error);
+    await tellClicker(source, t("error.internal"), args.respond).catch(() => undefined);
+  }
+}
