@@ -3,7 +3,8 @@ import { checkGift, effectiveLimitCents, giftWindow, type GiftCheck, type GiftKi
 import { normalizeName } from "../domain/names.js";
 import { centsToDecimal } from "../domain/csv.js";
 import { localDateOf, type LocalDate } from "../domain/time.js";
-import type { AccountRepository } from "../db/repositories/account-repository.js";
+import type { Account, AccountRepository } from "../db/repositories/account-repository.js";
+import type { KeyedLock } from "../db/keyed-lock.js";
 import type { GiftRecord, GiftRepository } from "../db/repositories/gift-repository.js";
 import type { Workspace, WorkspaceRepository } from "../db/repositories/workspace-repository.js";
 import type { Actor } from "./actor-service.js";
@@ -87,6 +88,8 @@ export class GiftService {
     private readonly accounts: AccountRepository,
     private readonly workspaces: WorkspaceRepository,
     private readonly now: () => Date,
+    /** Serializes check-and-save per recipient, so two gifts logged at once cannot both pass the limit. */
+    private readonly lock?: KeyedLock,
   ) {}
 
   /**
@@ -133,6 +136,11 @@ export class GiftService {
     if (!account || account.archived || account.workspaceId !== actor.workspace.id) return { kind: "account_gone" };
     const decision = canAccess(principal, account.ownerId);
     if (!decision.allowed) return { kind: "denied", reason: decision.reason };
+    const key = `gift:${actor.workspace.id}:${normalizeName(draft.recipientName)}`;
+    return this.lock ? this.lock.run(key, () => this.checkAndSave(actor, account, draft, overrideReason)) : this.checkAndSave(actor, account, draft, overrideReason);
+  }
+
+  private async checkAndSave(actor: Actor, account: Account, draft: GiftDraft, overrideReason?: string): Promise<LogGiftResult> {
     const check = await this.check(actor.workspace.id, draft);
     const reason = overrideReason?.trim() ?? "";
     if (check.exceeds && reason === "") return { kind: "over_limit", check };

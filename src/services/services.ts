@@ -24,6 +24,7 @@ import { LeaderboardService } from "./leaderboard-service.js";
 import { DealService } from "./deal-service.js";
 import { QuotaService } from "./quota-service.js";
 import { GiftService } from "./gift-service.js";
+import { KeyedLock } from "../db/keyed-lock.js";
 import { AccountService } from "./account-service.js";
 import { TouchService } from "./touch-service.js";
 import { FollowUpService } from "./followup-service.js";
@@ -118,7 +119,7 @@ export function createServices(db: Database, opts: { defaultTimezone: string; no
     followUps,
     deals: new DealService(repos.deals, repos.users, accountResolver, quota, events, opts.now),
     quota,
-    gifts: new GiftService(repos.gifts, repos.accounts, repos.workspaces, opts.now),
+    gifts: new GiftService(repos.gifts, repos.accounts, repos.workspaces, opts.now, new KeyedLock(db)),
     teams: new TeamService(repos.teams, repos.users),
     leaderboards: new LeaderboardService(repos.leaderboard, { timezone: opts.defaultTimezone }),
     digest: new DigestService(repos.digest, { timezone: opts.defaultTimezone }),

@@ -167,6 +167,24 @@ describe.each(PROVIDERS)("team leaderboards in the channel [%s]", (provider) => 
       ["deal-778", "sent"],
     ]);
   });
+
+  it("/ae won celebrates in the team channel", async (ctx) => {
+    if (!t) return ctx.skip();
+    await t.services.repos.teams.update(seed.teamId, { celebrateShowAmount: true });
+    await t.command('account add "Initech"', SEED.users.bob);
+    const deal = await t.command("deal Initech 15000", SEED.users.bob);
+    expect(deal.http.status).toBe(200);
+    const { reply } = await t.command("won Initech", SEED.users.bob);
+    expect(reply.response_type).toBe("ephemeral");
+    const call = await t.fake.waitFor("chat.postMessage", (c) => String(c.body.text).includes("<@UBOB> just closed"));
+    expect(call.body.channel).toBe(SEED.channelId);
+    expect(call.body.text).toBe(":tada: <@UBOB> just closed *Initech* for *$15,000*! Congratulations!");
+    for (let i = 0; i < 50; i++) {
+      const rows = await t.services.repos.outbox.list({ kind: "celebration" });
+      if (rows.every((r) => r.status === "sent")) break;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  });
 });
 
 /** Runs `ae-assistant jobs run leaderboards --at …` as its own process. */

@@ -68,7 +68,7 @@ const create: Handler = async ({ actor, t, deps }, args) => {
     case "created":
       return { ...doneReply(t("team.created", { team: escapeMrkdwn(r.team.name) })), changed: true };
     case "exists":
-      return errorReply(t, t("team.error.exists", { team: escapeMrkdwn(r.team.name) }), `/ae team add "${r.team.name}" @alice`);
+      return errorReply(t, t("team.error.exists", { team: escapeMrkdwn(r.team.name) }), `/ae team add "${escapeMrkdwn(r.team.name)}" @alice`);
     case "invalid_name":
       return errorReply(t, t("team.error.invalidName", { max: MAX_TEAM_NAME }), '/ae team create "West Coast"');
     default:
