@@ -29,7 +29,7 @@ async function main(): Promise<void> {
     const workerId = `${hostname()}:${process.pid}:${randomBytes(4).toString("hex")}`;
     const notifier = new Notifier(config.botToken, { slackApiUrl: config.slackApiUrl });
     const sender = new OutboxSender(services.repos.outbox, notifier, logger, { workerId, ...senderHooks(services) });
-    const jobs = createJobs({ services, logger, defaultTimezone: config.defaultTimezone });
+    const jobs = createJobs({ services, logger, defaultTimezone: config.defaultTimezone, db });
     const scheduler = new Scheduler(jobs, services.repos.leases, sender, logger, { workerId });
     scheduler.start(now);
     logger.info(`scheduler started (${jobs.map((j) => j.name).join(", ")}) as ${workerId}`);

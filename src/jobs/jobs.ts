@@ -4,11 +4,15 @@ import { LeaderboardJob } from "./leaderboard-job.js";
 import { ReminderJob } from "./reminder-job.js";
 import { ManagerDigestJob } from "./manager-digest-job.js";
 import type { ScheduledJob } from "./scheduler.js";
+import { MaintenanceJob } from "./maintenance-job.js";
+import type { Database } from "../db/client.js";
 
 export interface JobDeps {
   services: Services;
   logger: Logger;
   defaultTimezone: string;
+  /** When given, housekeeping (pruning old Slack delivery keys) runs on the same tick. */
+  db?: Database;
 }
 
 /** Every scheduled job, by name (`ae-assistant jobs run <name>` picks one). */
@@ -17,6 +21,7 @@ export function createJobs(deps: JobDeps): ScheduledJob[] {
     new LeaderboardJob({ services: deps.services, logger: deps.logger, defaultTimezone: deps.defaultTimezone }),
     new ReminderJob({ services: deps.services, logger: deps.logger }),
     new ManagerDigestJob({ services: deps.services, logger: deps.logger }),
+    ...(deps.db ? [new MaintenanceJob(deps.db)] : []),
   ];
 }
 
