@@ -147,14 +147,20 @@ export function windowStatus(localDate: LocalDate, timeText: string, zone: strin
 
 /**
  * The next reminder at or after `now` (including one still in today's catch-up window), looking
- * at most `horizonDays` ahead; null when paused, inactive, or no day qualifies.
+ * at most `horizonDays` ahead; null when paused, inactive, or no day qualifies. Dates in `handled`
+ * (today's digest already went out, or was found empty) are passed over.
  */
-export function nextReminder(s: ReminderSchedule, now: Date, horizonDays = 60): { localDate: LocalDate; at: Date } | null {
+export function nextReminder(
+  s: ReminderSchedule,
+  now: Date,
+  horizonDays = 60,
+  handled: ReadonlySet<LocalDate> = new Set(),
+): { localDate: LocalDate; at: Date } | null {
   if (s.inactive || s.paused || s.days.size === 0) return null;
   const time = parseReminderTime(s.time) ?? { hour: 9, minute: 0 };
   let date = localDateOf(now, s.zone);
   for (let i = 0; i <= horizonDays; i++) {
-    if (s.days.has(isoWeekday(date)) && !s.skipDates.has(date)) {
+    if (s.days.has(isoWeekday(date)) && !s.skipDates.has(date) && !handled.has(date)) {
       const at = localTimeInstant(date, time, s.zone);
       if (now.getTime() < catchUpCutoff(date, at, s.zone).getTime()) return { localDate: date, at };
     }

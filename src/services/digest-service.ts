@@ -20,7 +20,7 @@ import {
   parseStoredSkipDates,
   type ReminderSchedule,
 } from "../domain/reminder-schedule.js";
-import { localDateOf, localDayRange, safeZone } from "../domain/time.js";
+import { localDateOf, localDayRange, safeZone, type LocalDate } from "../domain/time.js";
 import { toActor, type Actor } from "./actor-service.js";
 
 /** Whom a digest is for, and how to speak to them. */
@@ -80,7 +80,17 @@ export class DigestService {
   constructor(
     private readonly repo: DigestRepository,
     private readonly defaults: { timezone: string },
+    /** Tells whether today's digest row exists, so "next reminder" never names one already sent. */
+    private readonly digestHandled: (slackUserId: string, localDate: LocalDate) => Promise<boolean> = async () => false,
   ) {}
+
+  /** The actor's next reminder, skipping today once today's digest has gone out (or was empty). */
+  async nextReminderFor(actor: Actor, now: Date): Promise<{ localDate: LocalDate; at: Date } | null> {
+    const schedule = scheduleOf(actor.user, actor.zone);
+    const today = localDateOf(now, actor.zone);
+    const handled = (await this.digestHandled(actor.user.slackUserId, today)) ? new Set([today]) : new Set<LocalDate>();
+    return nextReminder(schedule, now, 60, handled);
+  }
 
   /** Actors for users, loading their workspaces in one query. */
   async targetsFor(users: readonly User[], known: ReadonlyMap<number, Workspace> = new Map()): Promise<DigestTarget[]> {
@@ -143,7 +153,7 @@ export class DigestService {
     const built = (await this.buildMany([actor], now, { neglectedTop: 10, followUpLimit: 15 })).get(actor.user.id);
     if (!built) throw new Error(`no Home could be built for user ${actor.user.id}`);
     const schedule = scheduleOf(actor.user, actor.zone);
-    return { digest: built.view, quota: built.quota, schedule, nextReminder: nextReminder(schedule, now) };
+    return { digest: built.view, quota: built.quota, schedule, nextReminder: await this.nextReminderFor(actor, now) };
   }
 
   /**

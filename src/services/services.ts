@@ -122,7 +122,9 @@ export function createServices(db: Database, opts: { defaultTimezone: string; no
     gifts: new GiftService(repos.gifts, repos.accounts, repos.workspaces, opts.now, new KeyedLock(db)),
     teams: new TeamService(repos.teams, repos.users),
     leaderboards: new LeaderboardService(repos.leaderboard, { timezone: opts.defaultTimezone }),
-    digest: new DigestService(repos.digest, { timezone: opts.defaultTimezone }),
+    digest: new DigestService(repos.digest, { timezone: opts.defaultTimezone }, async (slackUserId, localDate) =>
+      (await repos.outbox.find(slackUserId, localDate, "digest")) !== null,
+    ),
     reminderActions: new ReminderActionsService(repos.digest, repos.users, touches, followUps, opts.now),
   };
 }

@@ -106,6 +106,11 @@ describe("nextReminder", () => {
   ])("%s", (_name, overrides, now, expected) => {
     expect(nextReminder(schedule(overrides), at(now))?.at.toISOString() ?? null).toBe(expected);
   });
+
+  it("passes over today once today's digest is handled (inside the window → the next weekday)", () => {
+    const next = nextReminder(schedule(), at("2026-11-02T15:00:00Z"), 60, new Set(["2026-11-02"]));
+    expect(next?.at.toISOString()).toBe("2026-11-03T14:00:00.000Z");
+  });
 });
 
 describe("parsing", () => {

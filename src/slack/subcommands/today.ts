@@ -1,5 +1,4 @@
 import { isDigestEmpty } from "../../domain/digest.js";
-import { nextReminder } from "../../domain/reminder-schedule.js";
 import { scheduleOf } from "../../services/digest-service.js";
 import { digestMessage } from "../blocks/digest-blocks.js";
 import { dayAndTime, formatFor } from "../blocks/reminder-format.js";
@@ -18,7 +17,7 @@ export const today: Subcommand = {
     const built = await deps.services.digest.forActor(actor, now);
     const f = formatFor(actor, t);
     const schedule = scheduleOf(actor.user, actor.zone);
-    const next = nextReminder(schedule, now);
+    const next = await deps.services.digest.nextReminderFor(actor, now);
     const note = schedule.paused ? t("today.paused") : next ? t("today.next", { when: dayAndTime(f, next.at) }) : "";
     if (isDigestEmpty(built.view)) return textReply([t("today.nothing"), note].filter(Boolean).join("\n"));
     const message = digestMessage(built.view, f, { title: "today" });
