@@ -8,9 +8,34 @@ type Json = Record<string, unknown>;
 const isObj = (v: unknown): v is Json => typeof v === "object" && v !== null && !Array.isArray(v);
 const str = (v: unknown): string => (typeof v === "string" ? v : "");
 
-/** mrkdwn → plain: links and mentions to their labels, entities decoded. */
+/** The emoji shortcodes the app's messages use, as the characters Slack shows for them. */
+const EMOJI: Readonly<Record<string, string>> = {
+  white_check_mark: "✅",
+  zzz: "💤",
+  warning: "⚠️",
+  tada: "🎉",
+  hourglass_flowing_sand: "⏳",
+  red_circle: "🔴",
+  large_orange_circle: "🟠",
+  large_yellow_circle: "🟡",
+  large_green_circle: "🟢",
+  white_circle: "⚪",
+  chart_with_downwards_trend: "📉",
+  chart_with_upwards_trend: "📈",
+  bar_chart: "📊",
+  alarm_clock: "⏰",
+  trophy: "🏆",
+  sunny: "☀️",
+  rocket: "🚀",
+  gift: "🎁",
+  memo: "📝",
+  calendar: "📅",
+};
+
+/** mrkdwn → plain: links and mentions to their labels, known emoji shortcodes to emoji, entities decoded. */
 export function mrkdwnToText(text: string, names: ReadonlyMap<string, string> = new Map()): string {
   return text
+    .replace(/:([a-z0-9_+-]+):/g, (m, code: string) => EMOJI[code] ?? m)
     .replace(/<@([A-Z0-9]+)(?:\|([^>]*))?>/g, (_m, id: string, label?: string) => `@${label || names.get(id) || id}`)
     .replace(/<#([A-Z0-9]+)(?:\|([^>]*))?>/g, (_m, id: string, label?: string) => `#${label || names.get(id) || id}`)
     .replace(/<!(here|channel|everyone)>/g, "@$1")

@@ -34,3 +34,9 @@ describe("renderBlocks", () => {
     expect(text).toBe("┌ Log a touch ┐\nNote (optional): “hi”\n[ Save ]");
   });
 });
+
+describe("emoji shortcodes", () => {
+  it("shows the app's shortcodes as emoji and leaves unknown ones and clock times alone", () => {
+    expect(mrkdwnToText(":white_check_mark: Done at 09:05:30 :not_an_emoji:")).toBe("✅ Done at 09:05:30 :not_an_emoji:");
+  });
+});
