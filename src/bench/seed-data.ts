@@ -1,11 +1,15 @@
 import BetterSqlite3 from "better-sqlite3";
+import { DateTime } from "luxon";
 import type { Database } from "../db/client.js";
 import { normalizeName } from "../domain/names.js";
 
 /**
- * Deterministic benchmark data: teams of 10 reps, 100 accounts per rep (10 % key, 30 % growth,
- * 60 % standard), about 20 touches per account over 18 months, open follow-ups, deals (some won
- * this quarter) and quarterly quotas. The same --seed always builds the same rows.
+ * Deterministic benchmark data: teams of 10 reps (`teamSize`), 100 accounts per rep (10 % key,
+ * 30 % growth, 60 % standard), about 20 touches per account over 18 months, open follow-ups, deals
+ * (some won this quarter) and quarterly quotas. Every user's reminder time is their local time at
+ * `now` (on their local weekday), so a reminder run at `now` plans a digest for everyone. With
+ * `companyTeam`, one more team holds every rep (no manager, no channel): a large team for
+ * leaderboards. The same --seed always builds the same rows.
  */
 
 export interface SeedOptions {
@@ -15,6 +19,10 @@ export interface SeedOptions {
   seed?: number;
   accountsPerRep?: number;
   touchesPerAccount?: number;
+  /** Reps per team (default 10); each team has its own manager. */
+  teamSize?: number;
+  /** Also one team "Whole Company" with every rep in it (no manager, no channel). */
+  companyTeam?: boolean;
   workspaceSlackId?: string;
   onProgress?: (done: number, total: number) => void;
 }
@@ -52,6 +60,11 @@ const CHUNK = 5_000;
 
 type TouchRow = { accountId: number; userId: number; kind: string; occurredAt: Date; note: string };
 
+/** UTC wall time, as Prisma stores DateTime in PostgreSQL `timestamp(3)` columns. */
+function pgTimestamp(d: Date): string {
+  return d.toISOString().replace("T", " ").replace("Z", "");
+}
+
 /** Prisma's SQLite DateTime text format (ISO with an explicit +00:00 offset). */
 function sqliteTime(d: Date): string {
   return d.toISOString().replace("Z", "+00:00");
@@ -59,7 +72,7 @@ function sqliteTime(d: Date): string {
 
 /**
  * Touches are 95 % of the rows. On SQLite they go through one prepared statement in a transaction
- * on the raw driver (the same text format Prisma writes); on PostgreSQL through createMany batches.
+ * on the raw driver (the same text format Prisma writes); on PostgreSQL through array-valued inserts.
  */
 function touchWriterFor(db: Database): { write(rows: TouchRow[]): Promise<void>; close(): void } {
   if (db.provider === "sqlite" && db.sqlitePath) {
@@ -74,14 +87,28 @@ function touchWriterFor(db: Database): { write(rows: TouchRow[]): Promise<void>;
     });
     return { write: async (rows) => void many(rows), close: () => raw.close() };
   }
+  // PostgreSQL: one INSERT … SELECT FROM unnest(arrays) per chunk (5 parameters, not 7 per row).
+  const created = new Date();
   return {
-    write: (rows) => inChunks(rows, (c) => db.prisma.touch.createMany({ data: c })),
+    write: (rows) =>
+      inChunks(rows, (c) =>
+        db.prisma.$executeRaw`INSERT INTO "Touch" ("accountId", "userId", "kind", "occurredAt", "note", "source", "createdAt")
+          SELECT a, u, k, o, n, 'import', ${created} FROM unnest(${c.map((r) => r.accountId)}::int[], ${c.map((r) => r.userId)}::int[],
+            ${c.map((r) => r.kind)}::text[], ${c.map((r) => pgTimestamp(r.occurredAt))}::timestamp[], ${c.map((r) => r.note)}::text[]) AS t(a, u, k, o, n)`,
+      ),
     close: () => undefined,
   };
 }
 
 async function inChunks<T>(rows: T[], insert: (chunk: T[]) => Promise<unknown>): Promise<void> {
   for (let i = 0; i < rows.length; i += CHUNK) await insert(rows.slice(i, i + CHUNK));
+}
+
+/** A reminder schedule that is due exactly at `now` in `zone`: the local time then, on that weekday. */
+function dueNow(now: Date, zone: string): { reminderTime: string; reminderDays: string } {
+  const local = DateTime.fromJSDate(now, { zone });
+  const days = new Set([1, 2, 3, 4, 5, local.weekday]);
+  return { reminderTime: local.toFormat("HH:mm"), reminderDays: [...days].sort((a, b) => a - b).join(",") };
 }
 
 /** Quarter start (UTC calendar quarter) of `now`, as YYYY-MM-DD. */
@@ -105,7 +132,8 @@ export async function seedBenchData(db: Database, o: SeedOptions): Promise<SeedR
   const existing = await p.user.count({ where: { workspaceId: ws.id } });
   if (existing > 0) throw new Error(`workspace ${ws.slackTeamId} already has ${existing} users; seed an empty database`);
 
-  const teamCount = Math.max(1, Math.ceil(o.reps / 10));
+  const teamSize = Math.max(1, Math.floor(o.teamSize ?? 10));
+  const teamCount = Math.max(1, Math.ceil(o.reps / teamSize));
   await p.user.createMany({
     data: Array.from({ length: o.reps + teamCount }, (_, i) => {
       const isManager = i >= o.reps;
@@ -115,6 +143,7 @@ export async function seedBenchData(db: Database, o: SeedOptions): Promise<SeedR
         name: isManager ? `Manager ${i - o.reps}` : `Rep ${i}`,
         email: isManager ? `manager${i - o.reps}@bench.example` : `rep${i}@bench.example`,
         timezone: ZONES[i % ZONES.length],
+        ...dueNow(o.now, ZONES[i % ZONES.length]),
         locale: i % 7 === 0 ? "de-DE" : "en-US",
         role: isManager ? "manager" : "rep",
       };
@@ -131,7 +160,17 @@ export async function seedBenchData(db: Database, o: SeedOptions): Promise<SeedR
         nameKey: `team ${t}`,
         managerId: managers[t].id,
         channelId: `CTEAM${String(t).padStart(5, "0")}`,
-        members: { createMany: { data: reps.slice(t * 10, t * 10 + 10).map((r) => ({ userId: r.id })) } },
+        members: { createMany: { data: reps.slice(t * teamSize, (t + 1) * teamSize).map((r) => ({ userId: r.id })) } },
+      },
+    });
+  }
+  if (o.companyTeam) {
+    await p.team.create({
+      data: {
+        workspaceId: ws.id,
+        name: "Whole Company",
+        nameKey: "whole company",
+        members: { createMany: { data: reps.map((r) => ({ userId: r.id })) } },
       },
     });
   }
@@ -213,5 +252,5 @@ export async function seedBenchData(db: Database, o: SeedOptions): Promise<SeedR
   } finally {
     touchWriter.close();
   }
-  return { reps: reps.length, teams: teamCount, accounts, touches, followUps, deals, ms: Date.now() - started };
+  return { reps: reps.length, teams: teamCount + (o.companyTeam ? 1 : 0), accounts, touches, followUps, deals, ms: Date.now() - started };
 }

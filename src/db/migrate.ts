@@ -23,8 +23,8 @@ export interface MigrationFile {
   checksum: string;
 }
 
-export function readMigrations(provider: Database["provider"]): MigrationFile[] {
-  const dir = migrationsDir(provider);
+/** The migrations in `dir` (default: the provider's folder under prisma/), in name order. */
+export function readMigrations(provider: Database["provider"], dir: string = migrationsDir(provider)): MigrationFile[] {
   return readdirSync(dir, { withFileTypes: true })
     .filter((e) => e.isDirectory() && existsSync(join(dir, e.name, "migration.sql")))
     .map((e) => e.name)
@@ -87,8 +87,8 @@ async function appliedRows(db: Database): Promise<AppliedRow[]> {
   );
 }
 
-export async function migrationStatus(db: Database): Promise<MigrationStatus> {
-  const files = readMigrations(db.provider);
+export async function migrationStatus(db: Database, dir?: string): Promise<MigrationStatus> {
+  const files = readMigrations(db.provider, dir);
   const rows = (await appliedRows(db)).filter((r) => r.rolled_back_at === null);
   const byName = new Map(rows.map((r) => [r.migration_name, r]));
   const status: MigrationStatus = { applied: [], pending: [], problems: [] };
@@ -108,15 +108,16 @@ const PG_LOCK_KEY = 7_230_115_001; // any constant: serializes migrations across
  * Applies every pending migration, each in its own transaction (both SQLite and PostgreSQL run DDL
  * transactionally), so a failure leaves the database at the previous migration. Returns the names
  * applied. On PostgreSQL an advisory lock keeps replicas starting together from racing.
+ * `dir` overrides the migrations folder (tests).
  */
-export async function migrate(db: Database): Promise<string[]> {
+export async function migrate(db: Database, dir?: string): Promise<string[]> {
   const run = async (): Promise<string[]> => {
-    const status = await migrationStatus(db);
+    const status = await migrationStatus(db, dir);
     if (status.problems.length > 0) {
       throw new Error(`migration history problem: ${status.problems.join("; ")}`);
     }
     const applied: string[] = [];
-    for (const file of readMigrations(db.provider)) {
+    for (const file of readMigrations(db.provider, dir)) {
       if (!status.pending.includes(file.name)) continue;
       const statements = splitStatements(file.sql);
       const id = randomUUID();

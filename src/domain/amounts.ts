@@ -24,6 +24,8 @@
  *  - A minus sign (-, −) or (parentheses) around an otherwise valid amount → "negative".
  */
 
+import { numberFormat } from "./intl-cache.js";
+
 export type ParseAmountResult =
   | { ok: true; cents: number }
   | { ok: false; reason: "empty" | "invalid" | "negative" | "too_large" };
@@ -51,7 +53,7 @@ const GROUP_SPACE = /[ \u00a0\u202f\u2009'’]/;
 
 function localeDecimalSeparator(locale: string): "." | "," {
   try {
-    const parts = new Intl.NumberFormat(locale).formatToParts(1.5);
+    const parts = numberFormat(locale).formatToParts(1.5);
     return parts.find((p) => p.type === "decimal")?.value === "," ? "," : ".";
   } catch {
     // An invalid locale tag must not break parsing; English conventions are the fallback.
@@ -174,11 +176,11 @@ export function formatMoney(
     : { style: "currency", currency, ...(whole ? { minimumFractionDigits: 0, maximumFractionDigits: 0 } : {}) };
   for (const loc of [locale, "en-US"]) {
     try {
-      return new Intl.NumberFormat(loc, options).format(major);
+      return numberFormat(loc, options).format(major);
     } catch {
       // Bad locale or currency code from config: try the fallback below instead of throwing.
     }
   }
-  const plain = new Intl.NumberFormat("en-US", { minimumFractionDigits: whole ? 0 : 2, maximumFractionDigits: 2 });
+  const plain = numberFormat("en-US", { minimumFractionDigits: whole ? 0 : 2, maximumFractionDigits: 2 });
   return `${plain.format(major)} ${currency}`;
 }

@@ -175,12 +175,44 @@ export function nextPeriod(period: Period, zone: string, fiscalYearStartMonth: n
   return periodForLocalDate(period.type, period.endDate, zone, fiscalYearStartMonth);
 }
 
-/** Mon–Fri dates in [startDate, endDateExclusive) that are not holidays (weekend holidays count once: not at all). */
+const DAY_MS = 86_400_000;
+
+/** Days since 1970-01-01 of a well-formed local date, else NaN ("2026-02-30" is not a date). */
+function dayNumber(date: LocalDate): number {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(date);
+  if (!m) return NaN;
+  const ms = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]));
+  return new Date(ms).toISOString().slice(0, 10) === date ? ms / DAY_MS : NaN;
+}
+
+/**
+ * Mon–Fri dates in [startDate, endDateExclusive) that are not holidays (weekend holidays count once: not at all).
+ * Day arithmetic on day numbers (1970-01-01 was a Thursday): this runs for every quota shown, and
+ * a date library call per day of a year-long period would cost milliseconds each time.
+ */
 export function businessDaysIn(
   startDate: LocalDate,
   endDateExclusive: LocalDate,
   holidays: ReadonlySet<LocalDate>,
 ): number {
+  const start = dayNumber(startDate);
+  const end = dayNumber(endDateExclusive);
+  if (Number.isNaN(start) || Number.isNaN(end)) return slowBusinessDaysIn(startDate, endDateExclusive, holidays);
+  const holidayDays = new Set<number>();
+  for (const h of holidays) {
+    const n = dayNumber(h);
+    if (!Number.isNaN(n)) holidayDays.add(n);
+  }
+  let count = 0;
+  for (let n = start; n < end; n++) {
+    const isoWeekdayOf = ((n + 3) % 7 + 7) % 7 + 1;
+    if (isoWeekdayOf <= 5 && !holidayDays.has(n)) count++;
+  }
+  return count;
+}
+
+/** The same count, a day at a time through the date library (for dates that are not YYYY-MM-DD). */
+function slowBusinessDaysIn(startDate: LocalDate, endDateExclusive: LocalDate, holidays: ReadonlySet<LocalDate>): number {
   let count = 0;
   for (let d = startDate; d < endDateExclusive; d = addLocalDays(d, 1)) {
     if (isoWeekday(d) <= 5 && !holidays.has(d)) count++;

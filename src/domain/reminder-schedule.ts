@@ -16,6 +16,7 @@
  */
 import { DateTime } from "luxon";
 import { isLocalDate, isoWeekday, localDateOf, type LocalDate } from "./time.js";
+import { memoized } from "./memo.js";
 
 export interface ReminderSchedule {
   /** Effective IANA zone (settings override, else Slack's). */
@@ -95,6 +96,17 @@ export function parseSkipDatesInput(text: string): SkipDatesInput {
  * moves forward by the gap; an ambiguous one (fall-back) resolves to its first occurrence.
  */
 export function localTimeInstant(date: LocalDate, time: { hour: number; minute: number }, zone: string): Date {
+  return localTimeInstantMemo(date, time, zone);
+}
+
+/** Memoized: every user sharing a zone and reminder time asks the same question in a run. */
+const localTimeInstantMemo = memoized(
+  (date: LocalDate, time: { hour: number; minute: number }, zone: string) => `${date}|${time.hour}:${time.minute}|${zone}`,
+  computeLocalTimeInstant,
+  (d) => new Date(d.getTime()),
+);
+
+function computeLocalTimeInstant(date: LocalDate, time: { hour: number; minute: number }, zone: string): Date {
   const [year, month, day] = date.split("-").map(Number);
   const wall = { year, month, day, hour: time.hour, minute: time.minute };
   // luxon moves gap times forward (what we want) but resolves overlaps to the later offset.
@@ -114,6 +126,16 @@ export function localTimeInstant(date: LocalDate, time: { hour: number; minute: 
 
 /** The latest instant D's reminder (due at `at`) may still be sent; see the module rules. */
 export function catchUpCutoff(date: LocalDate, at: Date, zone: string): Date {
+  return catchUpCutoffMemo(date, at, zone);
+}
+
+const catchUpCutoffMemo = memoized(
+  (date: LocalDate, at: Date, zone: string) => `${date}|${at.getTime()}|${zone}`,
+  computeCatchUpCutoff,
+  (d) => new Date(d.getTime()),
+);
+
+function computeCatchUpCutoff(date: LocalDate, at: Date, zone: string): Date {
   const latestLocal = localTimeInstant(date, CATCH_UP_LATEST_LOCAL, zone).getTime();
   const byWindow = at.getTime() + CATCH_UP_MAX_HOURS * 3_600_000;
   const atLeast = at.getTime() + CATCH_UP_MIN_MINUTES * 60_000;

@@ -1,10 +1,15 @@
 import { DateTime, IANAZone } from "luxon";
+import { memoizedPredicate } from "./intl-cache.js";
+import { memoized } from "./memo.js";
 
 /** A local calendar date, "YYYY-MM-DD". */
 export type LocalDate = string;
 
+/** Zone validity never changes, and luxon checks it by building an Intl.DateTimeFormat: memoized. */
+const validZone = memoizedPredicate((zone) => IANAZone.isValidZone(zone));
+
 export function isValidTimeZone(zone: string): boolean {
-  return IANAZone.isValidZone(zone);
+  return validZone(zone);
 }
 
 /** The zone to use, falling back when Slack sent nothing usable. */
@@ -12,8 +17,14 @@ export function safeZone(zone: string | null | undefined, fallback: string): str
   return zone && isValidTimeZone(zone) ? zone : fallback;
 }
 
+/** Memoized per (instant, zone): a batch asks it for the same instant in a handful of zones. */
+const localDateOfMemo = memoized(
+  (instant: Date, zone: string) => `${instant.getTime()}|${zone}`,
+  (instant: Date, zone: string) => DateTime.fromJSDate(instant, { zone }).toISODate() as LocalDate,
+);
+
 export function localDateOf(instant: Date, zone: string): LocalDate {
-  return DateTime.fromJSDate(instant, { zone }).toISODate() as LocalDate;
+  return localDateOfMemo(instant, zone);
 }
 
 /** The UTC instant at which the given local date begins in `zone` (DST-safe). */
@@ -22,9 +33,17 @@ export function startOfLocalDate(date: LocalDate, zone: string): Date {
 }
 
 /** Half-open [start, end) of the local day containing `instant`. */
+const localDayRangeMemo = memoized(
+  (instant: Date, zone: string) => `${instant.getTime()}|${zone}`,
+  (instant: Date, zone: string) => {
+    const d = DateTime.fromJSDate(instant, { zone }).startOf("day");
+    return { start: d.toJSDate(), end: d.plus({ days: 1 }).toJSDate() };
+  },
+  (r) => ({ start: new Date(r.start.getTime()), end: new Date(r.end.getTime()) }),
+);
+
 export function localDayRange(instant: Date, zone: string): { start: Date; end: Date } {
-  const d = DateTime.fromJSDate(instant, { zone }).startOf("day");
-  return { start: d.toJSDate(), end: d.plus({ days: 1 }).toJSDate() };
+  return localDayRangeMemo(instant, zone);
 }
 
 export function addLocalDays(date: LocalDate, days: number): LocalDate {

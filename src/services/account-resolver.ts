@@ -55,9 +55,8 @@ export class AccountResolver {
   private async match(actor: Actor, scope: Parameters<AccountRepository["namesInScope"]>[1], query: string): Promise<AccountResolution> {
     const key = normalizeName(query);
     if (key === "") return { kind: "none", suggestions: [] };
-    // Fast path: an indexed exact/prefix lookup settles most queries without loading every name.
-    const prefixed = await this.accounts.findByNamePrefix(actor.workspace.id, scope, key, 20);
-    const exact = prefixed.filter((a) => a.nameKey === key);
+    // Fast path: an indexed exact lookup settles most queries without loading every name.
+    const exact = await this.accounts.findByNameKey(actor.workspace.id, scope, key, 20);
     if (exact.length === 1) return { kind: "found", account: exact[0] };
     if (exact.length > 1) return { kind: "ambiguous", candidates: exact };
     const names = await this.accounts.namesInScope(actor.workspace.id, scope);

@@ -184,21 +184,21 @@ export class AccountService {
 
   /** One account: its summary, latest touches, open follow-ups, deals and this year's gifts. */
   async detail(actor: Actor, principal: Principal, accountId: number): Promise<AccountDetailResult> {
-    const access = await this.access(actor, principal, accountId);
-    if (access.kind !== "ok") return access;
+    // One read of the account with its owner serves both the access check (as in `access`) and the page.
+    const row = await this.accounts.findByIdWithOwner(accountId);
+    if (!row || row.workspaceId !== actor.workspace.id || row.archived) return { kind: "not_found" };
+    const decision = canAccess(principal, row.ownerId);
+    if (!decision.allowed) return { kind: "denied", reason: decision.reason };
     const now = this.now();
     const year = localDateOf(now, actor.zone).slice(0, 4);
     const today = startOfLocalDate(localDateOf(now, actor.zone), actor.zone);
-    const [withOwner, touches, touchCount, followUps, deals, gifts] = await Promise.all([
-      this.accounts.findByIdWithOwner(accountId),
+    const [touches, touchCount, followUps, deals, gifts] = await Promise.all([
       this.touches.recentForAccount(accountId, 5),
       this.touches.countForAccount(accountId),
       this.followUps.openForAccount(accountId, 10),
       this.details.deals(accountId, 10),
       this.details.gifts(accountId, `${year}-01-01`, `${year}-12-31`, 5),
     ]);
-    const row = withOwner;
-    if (!row) return { kind: "not_found" };
     const [summary] = rankAccounts([toRankable(row)], thresholdsOf(actor.workspace), now).map((r) => toSummary(r.account.row, r));
     if (!summary) return { kind: "not_found" };
     return {

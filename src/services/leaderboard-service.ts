@@ -75,6 +75,9 @@ export class LeaderboardService {
       sameWindow ? Promise.resolve(null) : this.repo.wonByOwner(ids, period.rankingStart, period.rankingEnd),
       this.repo.touchesByUser(ids, period.start, period.end),
     ]);
+    // Quotas by member: one pass, not a scan of every quota per member (quadratic for big teams).
+    const quotasByUser = new Map<number, typeof quotas>();
+    for (const q of quotas) quotasByUser.set(q.userId, [...(quotasByUser.get(q.userId) ?? []), q]);
     const rows: LeaderboardRow[] = members.map((m) => {
       const w = won.get(m.userId);
       const wonCents = w?.wonCents ?? 0;
@@ -83,7 +86,7 @@ export class LeaderboardService {
         userId: String(m.userId),
         slackUserId: m.slackUserId,
         name: m.name ?? m.slackUserId,
-        quotaCents: effectiveLeaderboardQuota(quotas.filter((q) => q.userId === m.userId), own),
+        quotaCents: effectiveLeaderboardQuota(quotasByUser.get(m.userId) ?? [], own),
         wonCents,
         dealsWon: w?.dealsWon ?? 0,
         touches: touches.get(m.userId) ?? 0,

@@ -52,6 +52,8 @@ export function createSlackApp(config: SlackAppConfig, deps: AppDeps): SlackApp 
     token: config.botToken,
     receiver,
     logger: deps.logger,
+    // Without it Bolt resets the shared logger to INFO, and LOG_LEVEL (debug, warn, error) is lost.
+    logLevel: deps.logger.getLevel(),
     clientOptions,
     // auth.test runs on the first request instead of at construction, so a test or a start
     // with Slack briefly unreachable does not crash the process.

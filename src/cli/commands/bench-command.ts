@@ -11,7 +11,7 @@ export const BENCH_NOW = "2026-11-16T14:00:00Z";
 export const benchCommand: CliCommand = {
   name: "bench",
   summary: "bench seed: build a deterministic benchmark dataset (teams, accounts, touches, deals, quotas)",
-  usage: "ae-assistant bench seed --reps N [--seed 42] [--touches 20] [--now ISO]",
+  usage: "ae-assistant bench seed --reps N [--seed 42] [--touches 20] [--team-size 10] [--company-team] [--now ISO]",
   async run(argv, io) {
     const [sub, ...rest] = argv;
     if (sub !== "seed") {
@@ -20,11 +20,23 @@ export const benchCommand: CliCommand = {
     }
     const { values } = parseArgs({
       args: rest,
-      options: { reps: { type: "string" }, seed: { type: "string" }, touches: { type: "string" }, now: { type: "string" } },
+      options: {
+        reps: { type: "string" },
+        seed: { type: "string" },
+        touches: { type: "string" },
+        "team-size": { type: "string" },
+        "company-team": { type: "boolean" },
+        now: { type: "string" },
+      },
     });
     const reps = Number(values.reps ?? "100");
     if (!Number.isInteger(reps) || reps < 1 || reps > 100_000) {
       io.err("--reps must be a whole number from 1 to 100000, e.g. --reps 1000");
+      return 2;
+    }
+    const teamSize = Number(values["team-size"] ?? "10");
+    if (!Number.isInteger(teamSize) || teamSize < 1) {
+      io.err("--team-size must be a whole number of reps per team, e.g. --team-size 10");
       return 2;
     }
     const now = new Date(values.now ?? BENCH_NOW);
@@ -43,6 +55,8 @@ export const benchCommand: CliCommand = {
         now,
         seed: Number(values.seed ?? "42"),
         touchesPerAccount: values.touches ? Number(values.touches) : undefined,
+        teamSize,
+        companyTeam: values["company-team"] ?? false,
         onProgress: (done, total) => {
           if (done === total || Date.now() - lastShown > 2000) {
             lastShown = Date.now();

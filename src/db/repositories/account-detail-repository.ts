@@ -1,4 +1,6 @@
 import type { Db } from "../client.js";
+import type { Deal, Gift } from "../../generated/sqlite/client.js";
+import { sql, toNumber } from "../sql.js";
 
 /** A deal on the account, as the account page shows it (read straight from the Deal table). */
 export interface AccountDealRow {
@@ -31,11 +33,13 @@ export class AccountDetailRepository {
 
   /** Open deals first (by expected close), then closed ones, newest first; at most `limit`. */
   async deals(accountId: number, limit: number): Promise<{ items: AccountDealRow[]; total: number }> {
-    const [open, closed, total] = await Promise.all([
-      this.db.deal.findMany({ where: { accountId, status: "open" }, orderBy: [{ expectedCloseAt: "asc" }, { id: "asc" }], take: limit }),
-      this.db.deal.findMany({ where: { accountId, status: { not: "open" } }, orderBy: [{ updatedAt: "desc" }, { id: "desc" }], take: limit }),
-      this.db.deal.count({ where: { accountId } }),
+    // The account page: hand-written SQL (see db/sql.ts), the same rows and order as the model queries.
+    const [open, closed, counted] = await Promise.all([
+      this.db.$queryRaw<Deal[]>(sql`SELECT * FROM "Deal" WHERE "accountId" = ${accountId} AND "status" = ${"open"} ORDER BY "expectedCloseAt" ASC, "id" ASC LIMIT ${limit}`),
+      this.db.$queryRaw<Deal[]>(sql`SELECT * FROM "Deal" WHERE "accountId" = ${accountId} AND "status" <> ${"open"} ORDER BY "updatedAt" DESC, "id" DESC LIMIT ${limit}`),
+      this.db.$queryRaw<{ n: unknown }[]>(sql`SELECT COUNT(*) AS "n" FROM "Deal" WHERE "accountId" = ${accountId}`),
     ]);
+    const total = toNumber(counted[0]?.n);
     const items = [...open, ...closed].slice(0, limit).map((d) => ({
       id: d.id,
       title: d.title,
@@ -51,13 +55,13 @@ export class AccountDetailRepository {
 
   /** Gifts given on local dates within [from, to] (inclusive, YYYY-MM-DD), newest first, and their total. */
   async gifts(accountId: number, from: string, to: string, limit: number): Promise<{ items: AccountGiftRow[]; total: number; totalCents: number }> {
-    const where = { accountId, givenOn: { gte: from, lte: to } };
+    const where = sql`"accountId" = ${accountId} AND "givenOn" >= ${from} AND "givenOn" <= ${to}`;
     const [rows, sums] = await Promise.all([
-      this.db.gift.findMany({ where, orderBy: [{ givenOn: "desc" }, { id: "desc" }], take: limit }),
-      this.db.gift.aggregate({ where, _sum: { amountCents: true }, _count: { _all: true } }),
+      this.db.$queryRaw<Gift[]>(sql`SELECT * FROM "Gift" WHERE ${where} ORDER BY "givenOn" DESC, "id" DESC LIMIT ${limit}`),
+      this.db.$queryRaw<{ total: unknown; n: unknown }[]>(sql`SELECT SUM("amountCents") AS "total", COUNT(*) AS "n" FROM "Gift" WHERE ${where}`),
     ]);
-    const total = sums._count._all;
-    const totalCents = Number(sums._sum.amountCents ?? 0n);
+    const total = toNumber(sums[0]?.n);
+    const totalCents = toNumber(sums[0]?.total);
     const items = rows.map((g) => ({
       id: g.id,
       kind: g.kind,

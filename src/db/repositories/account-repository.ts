@@ -2,6 +2,7 @@ import type { Db } from "../client.js";
 import type { Account } from "../../generated/sqlite/client.js";
 import type { Scope } from "../../domain/authorization.js";
 import { normalizeName } from "../../domain/names.js";
+import { empty, join, sql, type Sql } from "../sql.js";
 
 export type { Account };
 
@@ -31,6 +32,19 @@ export function ownerFilter(scope: Scope): { ownerId?: { in: number[] } } {
   return scope.kind === "all" ? {} : { ownerId: { in: scope.ownerIds } };
 }
 
+/** The SQL condition for "accounts the scope can see" (hand-written queries); null = nothing visible. */
+function ownerCondition(scope: Scope): Sql | null {
+  if (scope.kind === "all") return empty;
+  return scope.ownerIds.length === 0 ? null : sql` AND a."ownerId" IN (${join(scope.ownerIds)})`;
+}
+
+type AccountOwnerRow = Account & { ownerName: string | null; ownerSlackUserId: string };
+
+function withOwner(row: AccountOwnerRow): AccountWithOwner {
+  const { ownerName, ownerSlackUserId, ...account } = row;
+  return { ...account, owner: { id: account.ownerId, name: ownerName, slackUserId: ownerSlackUserId } };
+}
+
 export class AccountRepository {
   constructor(private readonly db: Db) {}
 
@@ -52,6 +66,19 @@ export class AccountRepository {
 
   findById(id: number): Promise<Account | null> {
     return this.db.account.findUnique({ where: { id } });
+  }
+
+  /**
+   * Live accounts in scope whose normalized name is exactly `nameKey`, by id: an equality on the
+   * (workspaceId, nameKey) index (a prefix LIKE cannot use it, and reads the whole workspace).
+   */
+  async findByNameKey(workspaceId: number, scope: Scope, nameKey: string, limit = 50): Promise<Account[]> {
+    const owners = ownerCondition(scope);
+    if (!owners) return [];
+    return this.db.$queryRaw<Account[]>(
+      sql`SELECT a.* FROM "Account" a WHERE a."workspaceId" = ${workspaceId} AND a."nameKey" = ${nameKey} AND a."archived" = ${false}${owners}
+        ORDER BY a."nameKey" ASC, a."id" ASC LIMIT ${limit}`,
+    );
   }
 
   /** Accounts in scope whose normalized name equals or starts with `key` (index on nameKey). */
@@ -85,17 +112,22 @@ export class AccountRepository {
    * Every live account in scope with its owner, for listing and ranking (bounded: ranking needs
    * them all, and a book of business is far below the bound).
    */
-  listInScope(workspaceId: number, scope: Scope, limit = 5000): Promise<AccountWithOwner[]> {
-    return this.db.account.findMany({
-      where: { workspaceId, archived: false, ...ownerFilter(scope) },
-      include: { owner: { select: { id: true, name: true, slackUserId: true } } },
-      orderBy: [{ id: "asc" }],
-      take: limit,
-    });
+  async listInScope(workspaceId: number, scope: Scope, limit = 5000): Promise<AccountWithOwner[]> {
+    // Runs on every `/ae accounts`: one hand-written join instead of a query plus an include query.
+    const owners = ownerCondition(scope);
+    if (!owners) return [];
+    const rows = await this.db.$queryRaw<AccountOwnerRow[]>(
+      sql`SELECT a.*, u."name" AS "ownerName", u."slackUserId" AS "ownerSlackUserId" FROM "Account" a JOIN "User" u ON u."id" = a."ownerId"
+        WHERE a."workspaceId" = ${workspaceId} AND a."archived" = ${false}${owners} ORDER BY a."id" ASC LIMIT ${limit}`,
+    );
+    return rows.map(withOwner);
   }
 
-  findByIdWithOwner(id: number): Promise<AccountWithOwner | null> {
-    return this.db.account.findUnique({ where: { id }, include: { owner: { select: { id: true, name: true, slackUserId: true } } } });
+  async findByIdWithOwner(id: number): Promise<AccountWithOwner | null> {
+    const rows = await this.db.$queryRaw<AccountOwnerRow[]>(
+      sql`SELECT a.*, u."name" AS "ownerName", u."slackUserId" AS "ownerSlackUserId" FROM "Account" a JOIN "User" u ON u."id" = a."ownerId" WHERE a."id" = ${id}`,
+    );
+    return rows[0] ? withOwner(rows[0]) : null;
   }
 
   update(id: number, data: Partial<Pick<Account, "name" | "tier" | "kind" | "industry" | "archived" | "snoozedUntil" | "ownerId">> & { annualValueCents?: number }): Promise<Account> {

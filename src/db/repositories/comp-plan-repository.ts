@@ -1,4 +1,5 @@
 import type { Db } from "../client.js";
+import { sql } from "../sql.js";
 import type { BonusTier, CompPlan } from "../../domain/commission.js";
 import type { PeriodType } from "../../domain/periods.js";
 import type { LocalDate } from "../../domain/time.js";
@@ -27,11 +28,11 @@ export class CompPlanRepository {
 
   /** The plan in force on `date`: the latest one whose effectiveFrom is on or before it. */
   async current(userId: number, date: LocalDate): Promise<CompPlanRecord | null> {
-    const row = await this.db.compPlan.findFirst({
-      where: { userId, effectiveFrom: { lte: date } },
-      orderBy: [{ effectiveFrom: "desc" }, { id: "desc" }],
-    });
-    return row ? toRecord(row) : null;
+    // On every `/ae quota`: hand-written SQL (see db/sql.ts), the same row as `compPlan.findFirst`.
+    const rows = await this.db.$queryRaw<Parameters<typeof toRecord>[0][]>(
+      sql`SELECT * FROM "CompPlan" WHERE "userId" = ${userId} AND "effectiveFrom" <= ${date} ORDER BY "effectiveFrom" DESC, "id" DESC LIMIT 1`,
+    );
+    return rows[0] ? toRecord(rows[0]) : null;
   }
 
   /** Every plan of a user, newest first. */

@@ -1,4 +1,5 @@
 import type { Db } from "../client.js";
+import { join, sql, toNumber, type Sql } from "../sql.js";
 import type { User, Workspace } from "../../generated/sqlite/client.js";
 import type { AccountTier, NeglectThresholds } from "../../domain/neglect.js";
 import type { DigestAccount, DigestFollowUpInput } from "../../domain/digest.js";
@@ -44,19 +45,18 @@ export interface FollowUpRecord {
 /**
  * The reads behind the daily digest, the manager digest and the Home tab, written for batches:
  * each method answers for a whole batch of users in one query, so a run over N users costs a few
- * queries per batch, never one per user or per account. Plus the snoozes the digest buttons set
- * (touches and completions go through the touch and follow-up services).
+ * queries per batch, never one per user or per account. The batch reads are hand-written SQL (see
+ * db/sql.ts: no per-query compile cost, only the columns needed). Plus the snoozes the digest
+ * buttons set (touches and completions go through the touch and follow-up services).
  */
 export class DigestRepository {
   constructor(private readonly db: Db) {}
 
   /** Users who may get a daily reminder (active, not paused), by id, after `afterId`. */
   reminderUsersPage(afterId: number, limit: number): Promise<User[]> {
-    return this.db.user.findMany({
-      where: { id: { gt: afterId }, inactive: false, remindersPaused: false },
-      orderBy: { id: "asc" },
-      take: limit,
-    });
+    return this.db.$queryRaw<User[]>(
+      sql`SELECT * FROM "User" WHERE "id" > ${afterId} AND "inactive" = ${false} AND "remindersPaused" = ${false} ORDER BY "id" ASC LIMIT ${limit}`,
+    );
   }
 
   /** Active, unpaused users who manage at least one team, by id, after `afterId`. */
@@ -74,7 +74,7 @@ export class DigestRepository {
 
   async workspacesByIds(ids: readonly number[]): Promise<Map<number, Workspace>> {
     if (ids.length === 0) return new Map();
-    const rows = await this.db.workspace.findMany({ where: { id: { in: [...new Set(ids)] } } });
+    const rows = await this.db.$queryRaw<Workspace[]>(sql`SELECT * FROM "Workspace" WHERE "id" IN (${join([...new Set(ids)])})`);
     return new Map(rows.map((w) => [w.id, w]));
   }
 
@@ -82,7 +82,9 @@ export class DigestRepository {
     const out = new Map<number, Set<string>>();
     for (const id of ids) out.set(id, new Set());
     if (ids.length === 0) return out;
-    const rows = await this.db.holiday.findMany({ where: { workspaceId: { in: [...new Set(ids)] } }, select: { workspaceId: true, date: true } });
+    const rows = await this.db.$queryRaw<{ workspaceId: number; date: string }[]>(
+      sql`SELECT "workspaceId", "date" FROM "Holiday" WHERE "workspaceId" IN (${join([...new Set(ids)])})`,
+    );
     for (const r of rows) out.get(r.workspaceId)?.add(r.date);
     return out;
   }
@@ -101,26 +103,25 @@ export class DigestRepository {
     const out = new Map<number, DigestAccount[]>();
     for (const o of owners) out.set(o.userId, []);
     if (owners.length === 0 || tiers.length === 0) return out;
-    const clauses = [...new Set(owners.map((o) => o.workspaceId))].flatMap((workspaceId) => {
+    const clauses: Sql[] = [...new Set(owners.map((o) => o.workspaceId))].flatMap((workspaceId) => {
       const thresholds = thresholdsByWorkspace.get(workspaceId);
       if (!thresholds) return [];
       return tiers.map((tier) => {
         const cutoff = new Date(now.getTime() - Math.max(1, Math.floor(thresholds[tier])) * DAY_MS);
-        return {
-          workspaceId,
-          tier: tier === "standard" ? { notIn: ["key", "growth"] } : tier,
-          OR: [{ lastTouchAt: { lte: cutoff } }, { lastTouchAt: null, createdAt: { lte: cutoff } }],
-        };
+        const tierIs = tier === "standard" ? sql`"tier" NOT IN (${"key"}, ${"growth"})` : sql`"tier" = ${tier}`;
+        // `"workspaceId" + 0`: an expression, so no planner reads the whole workspace through the
+        // (workspaceId, externalId) index (SQLite without statistics would) instead of each owner's
+        // accounts through (ownerId, archived, lastTouchAt).
+        return sql`("workspaceId" + 0 = ${workspaceId} AND ${tierIs} AND ("lastTouchAt" <= ${cutoff} OR ("lastTouchAt" IS NULL AND "createdAt" <= ${cutoff})))`;
       });
     });
-    const rows = await this.db.account.findMany({
-      where: {
-        ownerId: { in: owners.map((o) => o.userId) },
-        archived: false,
-        AND: [{ OR: [{ snoozedUntil: null }, { snoozedUntil: { lte: now } }] }, { OR: clauses }],
-      },
-      select: { id: true, ownerId: true, name: true, tier: true, annualValueCents: true, createdAt: true, lastTouchAt: true, snoozedUntil: true, archived: true },
-    });
+    if (clauses.length === 0) return out;
+    const rows = await this.db.$queryRaw<
+      { id: number; ownerId: number; name: string; tier: string; annualValueCents: bigint | number; createdAt: Date; lastTouchAt: Date | null; snoozedUntil: Date | null; archived: boolean }[]
+    >(sql`SELECT "id", "ownerId", "name", "tier", "annualValueCents", "createdAt", "lastTouchAt", "snoozedUntil", "archived" FROM "Account"
+      WHERE "ownerId" IN (${join(owners.map((o) => o.userId))}) AND "archived" = ${false}
+        AND ("snoozedUntil" IS NULL OR "snoozedUntil" <= ${now})
+        AND (${join(clauses, " OR ")})`);
     for (const r of rows) {
       out.get(r.ownerId)?.push({
         id: String(r.id),
@@ -142,19 +143,15 @@ export class DigestRepository {
     const out = new Map<number, DigestFollowUpInput[]>();
     for (const id of userIds) out.set(id, []);
     if (userIds.length === 0) return out;
-    const rows = await this.db.followUp.findMany({
-      where: {
-        userId: { in: [...userIds] },
-        status: "open",
-        dueAt: { lt: before },
-        OR: [{ snoozedUntil: null }, { snoozedUntil: { lte: now } }],
-        account: { archived: false },
-      },
-      select: { id: true, userId: true, title: true, dueAt: true, snoozedUntil: true, accountId: true, account: { select: { name: true } } },
-      orderBy: [{ dueAt: "asc" }, { id: "asc" }],
-    });
+    const rows = await this.db.$queryRaw<{ id: number; userId: number; title: string; dueAt: Date; snoozedUntil: Date | null; accountId: number; accountName: string }[]>(
+      sql`SELECT f."id", f."userId", f."title", f."dueAt", f."snoozedUntil", f."accountId", a."name" AS "accountName"
+        FROM "FollowUp" f JOIN "Account" a ON a."id" = f."accountId"
+        WHERE f."userId" IN (${join([...userIds])}) AND f."status" = ${"open"} AND f."dueAt" < ${before}
+          AND (f."snoozedUntil" IS NULL OR f."snoozedUntil" <= ${now}) AND a."archived" = ${false}
+        ORDER BY f."dueAt" ASC, f."id" ASC`,
+    );
     for (const r of rows) {
-      out.get(r.userId)?.push({ id: r.id, title: r.title, accountId: r.accountId, accountName: r.account.name, dueAt: r.dueAt, snoozedUntil: r.snoozedUntil });
+      out.get(r.userId)?.push({ id: r.id, title: r.title, accountId: r.accountId, accountName: r.accountName, dueAt: r.dueAt, snoozedUntil: r.snoozedUntil });
     }
     return out;
   }
@@ -163,10 +160,11 @@ export class DigestRepository {
   async quotasFor(keys: readonly { userId: number; periodType: PeriodType; periodStart: string }[]): Promise<QuotaRow[]> {
     if (keys.length === 0) return [];
     const periods = [...new Map(keys.map((k) => [`${k.periodType}|${k.periodStart}`, { periodType: k.periodType, periodStart: k.periodStart }])).values()];
-    const rows = await this.db.quota.findMany({
-      where: { userId: { in: [...new Set(keys.map((k) => k.userId))] }, OR: periods },
-      select: { userId: true, periodType: true, periodStart: true, amountCents: true, rampFactor: true },
-    });
+    const rows = await this.db.$queryRaw<{ userId: number; periodType: string; periodStart: string; amountCents: bigint | number; rampFactor: number }[]>(
+      sql`SELECT "userId", "periodType", "periodStart", "amountCents", "rampFactor" FROM "Quota"
+        WHERE "userId" IN (${join([...new Set(keys.map((k) => k.userId))])})
+          AND (${join(periods.map((p) => sql`("periodType" = ${p.periodType} AND "periodStart" = ${p.periodStart})`), " OR ")})`,
+    );
     const wanted = new Set(keys.map((k) => `${k.userId}|${k.periodType}|${k.periodStart}`));
     return rows
       .filter((r) => wanted.has(`${r.userId}|${r.periodType}|${r.periodStart}`))
@@ -178,12 +176,12 @@ export class DigestRepository {
     const out = new Map<number, number>();
     for (const id of ownerIds) out.set(id, 0);
     if (ownerIds.length === 0) return out;
-    const rows = await this.db.deal.groupBy({
-      by: ["ownerId"],
-      where: { ownerId: { in: [...new Set(ownerIds)] }, status: "won", wonAt: { gte: start, lt: end } },
-      _sum: { amountCents: true },
-    });
-    for (const r of rows) out.set(r.ownerId, Number(r._sum.amountCents ?? 0n));
+    const rows = await this.db.$queryRaw<{ ownerId: number; wonCents: unknown }[]>(
+      sql`SELECT "ownerId", SUM("amountCents") AS "wonCents" FROM "Deal"
+        WHERE "ownerId" IN (${join([...new Set(ownerIds)])}) AND "status" = ${"won"} AND "wonAt" >= ${start} AND "wonAt" < ${end}
+        GROUP BY "ownerId"`,
+    );
+    for (const r of rows) out.set(r.ownerId, toNumber(r.wonCents));
     return out;
   }
 

@@ -1,4 +1,5 @@
 import type { Db } from "../client.js";
+import { sql } from "../sql.js";
 import type { FollowUp } from "../../generated/sqlite/client.js";
 
 export type { FollowUp };
@@ -41,12 +42,11 @@ export class FollowUpRepository {
   }
 
   /** Open follow-ups on one account, earliest due first. */
+  /** Open follow-ups on an account, soonest first (the account page: hand-written SQL, see db/sql.ts). */
   openForAccount(accountId: number, limit: number): Promise<FollowUp[]> {
-    return this.db.followUp.findMany({
-      where: { accountId, status: "open" },
-      orderBy: [{ dueAt: "asc" }, { id: "asc" }],
-      take: limit,
-    });
+    return this.db.$queryRaw<FollowUp[]>(
+      sql`SELECT * FROM "FollowUp" WHERE "accountId" = ${accountId} AND "status" = ${"open"} ORDER BY "dueAt" ASC, "id" ASC LIMIT ${limit}`,
+    );
   }
 
   /** Marks an open follow-up done; false when it was not open any more (done twice, cancelled). */

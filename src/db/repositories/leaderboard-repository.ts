@@ -1,4 +1,5 @@
 import type { Db } from "../client.js";
+import { join, sql, toNumber } from "../sql.js";
 
 export interface TeamMemberRow {
   userId: number;
@@ -22,27 +23,27 @@ export interface WonStats {
 /**
  * The numbers a leaderboard needs, for a whole team at once: one query for the members, one for
  * their quotas, one GROUP BY for closed-won deals and one for touches — never one query per rep.
+ * Hand-written SQL (see db/sql.ts): cheaper per query, and a team of any size works (Prisma's
+ * `in` filters stop at 999 ids on SQLite: a 1,000-rep team failed with P2029).
  */
 export class LeaderboardRepository {
   constructor(private readonly db: Db) {}
 
   /** Active members of a team (deactivated Slack users are left out). */
   async members(teamId: number): Promise<TeamMemberRow[]> {
-    const rows = await this.db.teamMember.findMany({
-      where: { teamId, user: { inactive: false } },
-      select: { user: { select: { id: true, slackUserId: true, name: true } } },
-      orderBy: { userId: "asc" },
-    });
-    return rows.map((r) => ({ userId: r.user.id, slackUserId: r.user.slackUserId, name: r.user.name }));
+    return this.db.$queryRaw<TeamMemberRow[]>(
+      sql`SELECT u."id" AS "userId", u."slackUserId", u."name" FROM "TeamMember" m JOIN "User" u ON u."id" = m."userId"
+        WHERE m."teamId" = ${teamId} AND u."inactive" = ${false} ORDER BY m."userId" ASC`,
+    );
   }
 
   /** Quotas of these users for any of the given (type, start) periods. */
   async quotas(userIds: number[], periods: { periodType: string; periodStart: string }[]): Promise<QuotaRow[]> {
     if (userIds.length === 0 || periods.length === 0) return [];
-    const rows = await this.db.quota.findMany({
-      where: { userId: { in: userIds }, OR: periods.map((p) => ({ periodType: p.periodType, periodStart: p.periodStart })) },
-      select: { userId: true, periodType: true, periodStart: true, amountCents: true, rampFactor: true },
-    });
+    const rows = await this.db.$queryRaw<(Omit<QuotaRow, "amountCents"> & { amountCents: bigint | number })[]>(
+      sql`SELECT "userId", "periodType", "periodStart", "amountCents", "rampFactor" FROM "Quota"
+        WHERE "userId" IN (${join(userIds)}) AND (${join(periods.map((p) => sql`("periodType" = ${p.periodType} AND "periodStart" = ${p.periodStart})`), " OR ")})`,
+    );
     return rows.map((r) => ({ ...r, amountCents: Number(r.amountCents) }));
   }
 
@@ -50,13 +51,12 @@ export class LeaderboardRepository {
   async wonByOwner(userIds: number[], start: Date, end: Date): Promise<Map<number, WonStats>> {
     const out = new Map<number, WonStats>();
     if (userIds.length === 0) return out;
-    const rows = await this.db.deal.groupBy({
-      by: ["ownerId"],
-      where: { ownerId: { in: userIds }, status: "won", wonAt: { gte: start, lt: end } },
-      _sum: { amountCents: true },
-      _count: { _all: true },
-    });
-    for (const r of rows) out.set(r.ownerId, { wonCents: Number(r._sum.amountCents ?? 0n), dealsWon: r._count._all });
+    const rows = await this.db.$queryRaw<{ ownerId: number; wonCents: unknown; dealsWon: unknown }[]>(
+      sql`SELECT "ownerId", SUM("amountCents") AS "wonCents", COUNT(*) AS "dealsWon" FROM "Deal"
+        WHERE "ownerId" IN (${join(userIds)}) AND "status" = ${"won"} AND "wonAt" >= ${start} AND "wonAt" < ${end}
+        GROUP BY "ownerId"`,
+    );
+    for (const r of rows) out.set(r.ownerId, { wonCents: toNumber(r.wonCents), dealsWon: toNumber(r.dealsWon) });
     return out;
   }
 
@@ -64,12 +64,12 @@ export class LeaderboardRepository {
   async touchesByUser(userIds: number[], start: Date, end: Date): Promise<Map<number, number>> {
     const out = new Map<number, number>();
     if (userIds.length === 0) return out;
-    const rows = await this.db.touch.groupBy({
-      by: ["userId"],
-      where: { userId: { in: userIds }, occurredAt: { gte: start, lt: end } },
-      _count: { _all: true },
-    });
-    for (const r of rows) out.set(r.userId, r._count._all);
+    const rows = await this.db.$queryRaw<{ userId: number; touches: unknown }[]>(
+      sql`SELECT "userId", COUNT(*) AS "touches" FROM "Touch"
+        WHERE "userId" IN (${join(userIds)}) AND "occurredAt" >= ${start} AND "occurredAt" < ${end}
+        GROUP BY "userId"`,
+    );
+    for (const r of rows) out.set(r.userId, toNumber(r.touches));
     return out;
   }
 }

@@ -1,4 +1,8 @@
 import type { Db } from "../client.js";
+import { join, sql } from "../sql.js";
+
+/** Rows per INSERT: 10 parameters each, well inside every driver's limit. */
+const ENQUEUE_CHUNK = 200;
 import type { Outbox } from "../../generated/sqlite/client.js";
 
 export type { Outbox as OutboxRow };
@@ -16,10 +20,6 @@ export interface OutboxMessage {
   status?: "pending" | "skipped";
 }
 
-function isUniqueViolation(error: unknown): boolean {
-  return typeof error === "object" && error !== null && "code" in error && (error as { code?: unknown }).code === "P2002";
-}
-
 /**
  * The delivery outbox. The unique (recipient, localDate, kind) row is what makes a scheduled
  * message go out at most once, whichever replica or restart gets there first.
@@ -29,44 +29,31 @@ export class OutboxRepository {
 
   /** Keys (recipient) that already have a row for this date and kind. */
   async existingRecipients(localDates: string[], kind: string, recipients: string[]): Promise<Set<string>> {
-    if (recipients.length === 0) return new Set();
-    const rows = await this.db.outbox.findMany({
-      where: { kind, localDate: { in: localDates }, recipient: { in: recipients } },
-      select: { recipient: true, localDate: true },
-    });
+    if (recipients.length === 0 || localDates.length === 0) return new Set();
+    const rows = await this.db.$queryRaw<{ recipient: string; localDate: string }[]>(
+      sql`SELECT "recipient", "localDate" FROM "Outbox" WHERE "kind" = ${kind} AND "localDate" IN (${join(localDates)}) AND "recipient" IN (${join(recipients)})`,
+    );
     return new Set(rows.map((r) => `${r.recipient}|${r.localDate}`));
   }
 
   /**
-   * Inserts the messages that have no row yet; returns how many were new. A batch insert is tried
-   * first; if another replica inserted one of them meanwhile, rows are inserted one by one and
-   * the duplicates are ignored.
+   * Inserts the messages that have no row yet; returns how many were new. One multi-row INSERT per
+   * chunk that skips rows whose (recipient, localDate, kind) already exists (another replica or an
+   * earlier run inserted them): `ON CONFLICT DO NOTHING`, which SQLite and PostgreSQL both accept.
    */
   async enqueue(messages: OutboxMessage[], now: Date): Promise<number> {
     if (messages.length === 0) return 0;
-    const data = messages.map((m) => ({
-      recipientType: m.recipientType,
-      recipient: m.recipient,
-      localDate: m.localDate,
-      kind: m.kind,
-      payload: m.payload,
-      status: m.status ?? "pending",
-      nextAttemptAt: now,
-    }));
-    try {
-      const r = await this.db.outbox.createMany({ data });
-      return r.count;
-    } catch (error) {
-      if (!isUniqueViolation(error)) throw error;
-    }
+    const createdAt = new Date();
     let inserted = 0;
-    for (const row of data) {
-      try {
-        await this.db.outbox.create({ data: row });
-        inserted++;
-      } catch (error) {
-        if (!isUniqueViolation(error)) throw error;
-      }
+    for (let i = 0; i < messages.length; i += ENQUEUE_CHUNK) {
+      const values = messages.slice(i, i + ENQUEUE_CHUNK).map(
+        (m) =>
+          sql`(${m.recipientType}, ${m.recipient}, ${m.localDate}, ${m.kind}, ${m.payload}, ${m.status ?? "pending"}, ${0}, ${now}, ${createdAt}, ${createdAt})`,
+      );
+      inserted += await this.db.$executeRaw(
+        sql`INSERT INTO "Outbox" ("recipientType", "recipient", "localDate", "kind", "payload", "status", "attempts", "nextAttemptAt", "createdAt", "updatedAt")
+          VALUES ${join(values)} ON CONFLICT DO NOTHING`,
+      );
     }
     return inserted;
   }
@@ -104,35 +91,41 @@ export class OutboxRepository {
     return this.db.outbox.findMany({ where: { id: { in: ids }, lockedBy: claimToken, status: "sending" }, orderBy: { id: "asc" } });
   }
 
+  // The per-row state changes below run several times for every message sent, so they are
+  // hand-written UPDATEs (see db/sql.ts), each still guarded by the claim token. `updatedAt` is
+  // set as Prisma's @updatedAt would set it.
+
   /** Remembers the DM channel before sending, so a resumed send can check what Slack already has. */
   async setChannel(id: number, claimToken: string, channelId: string): Promise<void> {
-    await this.db.outbox.updateMany({ where: { id, lockedBy: claimToken }, data: { channelId } });
+    await this.db.$executeRaw(sql`UPDATE "Outbox" SET "channelId" = ${channelId}, "updatedAt" = ${new Date()} WHERE "id" = ${id} AND "lockedBy" = ${claimToken}`);
   }
 
   /** Counts an attempt before it is made, so a crash mid-send is still visible as an attempt. */
   async recordAttempt(id: number, claimToken: string): Promise<void> {
-    await this.db.outbox.updateMany({ where: { id, lockedBy: claimToken }, data: { attempts: { increment: 1 } } });
+    await this.db.$executeRaw(sql`UPDATE "Outbox" SET "attempts" = "attempts" + 1, "updatedAt" = ${new Date()} WHERE "id" = ${id} AND "lockedBy" = ${claimToken}`);
   }
 
   async markSent(id: number, claimToken: string, channelId: string, ts: string, now: Date): Promise<void> {
-    await this.db.outbox.updateMany({
-      where: { id, lockedBy: claimToken },
-      data: { status: "sent", channelId, messageTs: ts, sentAt: now, lockedBy: null, lockedUntil: null, lastError: null },
-    });
+    await this.db.$executeRaw(
+      sql`UPDATE "Outbox" SET "status" = ${"sent"}, "channelId" = ${channelId}, "messageTs" = ${ts}, "sentAt" = ${now},
+        "lockedBy" = NULL, "lockedUntil" = NULL, "lastError" = NULL, "updatedAt" = ${new Date()}
+        WHERE "id" = ${id} AND "lockedBy" = ${claimToken}`,
+    );
   }
 
   async markRetry(id: number, claimToken: string, nextAttemptAt: Date, error: string): Promise<void> {
-    await this.db.outbox.updateMany({
-      where: { id, lockedBy: claimToken },
-      data: { status: "pending", nextAttemptAt, lastError: error, lockedBy: null, lockedUntil: null },
-    });
+    await this.db.$executeRaw(
+      sql`UPDATE "Outbox" SET "status" = ${"pending"}, "nextAttemptAt" = ${nextAttemptAt}, "lastError" = ${error},
+        "lockedBy" = NULL, "lockedUntil" = NULL, "updatedAt" = ${new Date()}
+        WHERE "id" = ${id} AND "lockedBy" = ${claimToken}`,
+    );
   }
 
   async markFailed(id: number, claimToken: string, error: string): Promise<void> {
-    await this.db.outbox.updateMany({
-      where: { id, lockedBy: claimToken },
-      data: { status: "failed", lastError: error, lockedBy: null, lockedUntil: null },
-    });
+    await this.db.$executeRaw(
+      sql`UPDATE "Outbox" SET "status" = ${"failed"}, "lastError" = ${error}, "lockedBy" = NULL, "lockedUntil" = NULL, "updatedAt" = ${new Date()}
+        WHERE "id" = ${id} AND "lockedBy" = ${claimToken}`,
+    );
   }
 
   /** The earliest time a pending row becomes due, if any (lets a one-shot run wait for retries). */

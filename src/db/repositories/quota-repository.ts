@@ -1,4 +1,6 @@
 import type { Db } from "../client.js";
+import type { Quota } from "../../generated/sqlite/client.js";
+import { sql, toNumber } from "../sql.js";
 import type { PeriodType } from "../../domain/periods.js";
 import type { LocalDate } from "../../domain/time.js";
 
@@ -31,7 +33,11 @@ export class QuotaRepository {
   constructor(private readonly db: Db) {}
 
   async find(userId: number, periodType: PeriodType, periodStart: LocalDate): Promise<QuotaRecord | null> {
-    const row = await this.db.quota.findUnique({ where: { userId_periodType_periodStart: { userId, periodType, periodStart } } });
+    // On every `/ae quota`: hand-written SQL (see db/sql.ts), the same row as `quota.findUnique`.
+    const rows = await this.db.$queryRaw<Quota[]>(
+      sql`SELECT * FROM "Quota" WHERE "userId" = ${userId} AND "periodType" = ${periodType} AND "periodStart" = ${periodStart} LIMIT 1`,
+    );
+    const row = rows[0];
     if (!row) return null;
     return {
       id: row.id,
@@ -60,11 +66,10 @@ export class QuotaRepository {
 
   /** Closed-won revenue (cents) of one user with wonAt in [start, end): one SUM query. */
   async wonSum(userId: number, start: Date, end: Date): Promise<number> {
-    const r = await this.db.deal.aggregate({
-      where: { ownerId: userId, status: "won", wonAt: { gte: start, lt: end } },
-      _sum: { amountCents: true },
-    });
-    return Number(r._sum.amountCents ?? 0n);
+    const rows = await this.db.$queryRaw<{ wonCents: unknown }[]>(
+      sql`SELECT SUM("amountCents") AS "wonCents" FROM "Deal" WHERE "ownerId" = ${userId} AND "status" = ${"won"} AND "wonAt" >= ${start} AND "wonAt" < ${end}`,
+    );
+    return toNumber(rows[0]?.wonCents);
   }
 
   /**

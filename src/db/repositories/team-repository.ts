@@ -1,4 +1,5 @@
 import type { Db } from "../client.js";
+import { sql } from "../sql.js";
 import type { Team, User, Workspace } from "../../generated/sqlite/client.js";
 
 export type { Team };
@@ -57,12 +58,16 @@ export class TeamRepository {
     return this.db.team.findMany({ where: { workspaceId }, orderBy: [{ nameKey: "asc" }, { id: "asc" }] });
   }
 
-  /** Teams the user is a member of or manages, by name. */
+  /**
+   * Teams the user is a member of or manages, by name. On every `/ae leaderboard`: hand-written SQL
+   * (see db/sql.ts) that reaches the teams through the managerId and TeamMember(userId) indexes
+   * (the model query's OR with a relation filter scanned every team).
+   */
   teamsOf(userId: number): Promise<Team[]> {
-    return this.db.team.findMany({
-      where: { OR: [{ managerId: userId }, { members: { some: { userId } } }] },
-      orderBy: [{ nameKey: "asc" }, { id: "asc" }],
-    });
+    return this.db.$queryRaw<Team[]>(
+      sql`SELECT * FROM "Team" WHERE "id" IN (SELECT "id" FROM "Team" WHERE "managerId" = ${userId} UNION SELECT "teamId" FROM "TeamMember" WHERE "userId" = ${userId})
+        ORDER BY "nameKey" ASC, "id" ASC`,
+    );
   }
 
   /** Teams the user is a member of (not merely manages). */

@@ -1,4 +1,5 @@
 import type { Db } from "../client.js";
+import { join, sql, toNumber } from "../sql.js";
 import type { Touch } from "../../generated/sqlite/client.js";
 
 export type { Touch };
@@ -55,18 +56,30 @@ export class TouchRepository {
     });
   }
 
-  /** The latest touches on an account, newest first, with who logged them and who was there. */
-  recentForAccount(accountId: number, limit: number): Promise<TouchWithPeople[]> {
-    return this.db.touch.findMany({
-      where: { accountId },
-      orderBy: [{ occurredAt: "desc" }, { id: "desc" }],
-      take: limit,
-      include: { user: { select: { name: true, slackUserId: true } }, participants: { select: { slackUserId: true } } },
-    });
+  /**
+   * The latest touches on an account, newest first, with who logged them and who was there. On the
+   * account page: hand-written SQL (see db/sql.ts), the touches joined with their author, then
+   * their participants.
+   */
+  async recentForAccount(accountId: number, limit: number): Promise<TouchWithPeople[]> {
+    const rows = await this.db.$queryRaw<(Touch & { userName: string | null; userSlackUserId: string })[]>(
+      sql`SELECT t.*, u."name" AS "userName", u."slackUserId" AS "userSlackUserId" FROM "Touch" t JOIN "User" u ON u."id" = t."userId"
+        WHERE t."accountId" = ${accountId} ORDER BY t."occurredAt" DESC, t."id" DESC LIMIT ${limit}`,
+    );
+    if (rows.length === 0) return [];
+    const people = await this.db.$queryRaw<{ touchId: number; slackUserId: string }[]>(
+      sql`SELECT "touchId", "slackUserId" FROM "TouchParticipant" WHERE "touchId" IN (${join(rows.map((r) => r.id))})`,
+    );
+    return rows.map(({ userName, userSlackUserId, ...touch }) => ({
+      ...touch,
+      user: { name: userName, slackUserId: userSlackUserId },
+      participants: people.filter((p) => p.touchId === touch.id).map((p) => ({ slackUserId: p.slackUserId })),
+    }));
   }
 
-  countForAccount(accountId: number): Promise<number> {
-    return this.db.touch.count({ where: { accountId } });
+  async countForAccount(accountId: number): Promise<number> {
+    const rows = await this.db.$queryRaw<{ n: unknown }[]>(sql`SELECT COUNT(*) AS "n" FROM "Touch" WHERE "accountId" = ${accountId}`);
+    return toNumber(rows[0]?.n);
   }
 
   findById(id: number): Promise<(Touch & { participants: { slackUserId: string; userId: number | null }[] }) | null> {

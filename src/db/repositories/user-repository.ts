@@ -1,4 +1,5 @@
 import type { Db } from "../client.js";
+import { sql } from "../sql.js";
 import type { User } from "../../generated/sqlite/client.js";
 
 export type { User };
@@ -18,8 +19,10 @@ export interface SlackProfile {
 export class UserRepository {
   constructor(private readonly db: Db) {}
 
-  findBySlackId(workspaceId: number, slackUserId: string): Promise<User | null> {
-    return this.db.user.findUnique({ where: { workspaceId_slackUserId: { workspaceId, slackUserId } } });
+  /** Runs on every request (the actor): hand-written SQL, same row as `user.findUnique` (see db/sql.ts). */
+  async findBySlackId(workspaceId: number, slackUserId: string): Promise<User | null> {
+    const rows = await this.db.$queryRaw<User[]>(sql`SELECT * FROM "User" WHERE "workspaceId" = ${workspaceId} AND "slackUserId" = ${slackUserId} LIMIT 1`);
+    return rows[0] ?? null;
   }
 
   findById(id: number): Promise<User | null> {

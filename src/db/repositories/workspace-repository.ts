@@ -1,4 +1,5 @@
 import type { Db } from "../client.js";
+import { sql } from "../sql.js";
 import type { Workspace } from "../../generated/sqlite/client.js";
 
 export type { Workspace };
@@ -32,7 +33,8 @@ export class WorkspaceRepository {
   }
 
   async holidays(workspaceId: number): Promise<string[]> {
-    const rows = await this.db.holiday.findMany({ where: { workspaceId }, select: { date: true }, orderBy: { date: "asc" } });
+    // On every `/ae quota`: hand-written SQL (see db/sql.ts).
+    const rows = await this.db.$queryRaw<{ date: string }[]>(sql`SELECT "date" FROM "Holiday" WHERE "workspaceId" = ${workspaceId} ORDER BY "date" ASC`);
     return rows.map((r) => r.date);
   }
 

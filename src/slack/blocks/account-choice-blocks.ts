@@ -41,6 +41,6 @@ export function accountChoiceBlocks(
   });
   // An actions block holds at most 25 elements; split into rows of 5 for readability.
   for (let i = 0; i < buttons.length; i += 5) blocks.push({ type: "actions", elements: buttons.slice(i, i + 5) });
-  const text = [heading, ...choices.map((c) => `• ${c.name}`)].join("\n");
+  const text = [heading, ...choices.map((c) => `• ${escapeMrkdwn(c.name)}`)].join("\n");
   return { text, blocks };
 }

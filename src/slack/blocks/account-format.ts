@@ -1,4 +1,5 @@
 import { DateTime } from "luxon";
+import { isWellFormedLocale } from "../../domain/intl-cache.js";
 import type { ParseAmountResult } from "../../domain/amounts.js";
 import type { TouchKind } from "../../domain/touch-args.js";
 import type { LocalDate } from "../../domain/time.js";
@@ -17,12 +18,8 @@ export function formatLocalDay(date: LocalDate, locale: string): string {
 
 /** A luxon DateTime in `locale`, or en-US when the locale is not one Intl knows. */
 function safeLocale(dt: DateTime, locale: string): DateTime {
-  try {
-    new Intl.DateTimeFormat(locale); // throws RangeError for a malformed tag
-    return dt.setLocale(locale);
-  } catch {
-    return dt.setLocale("en-US");
-  }
+  // isWellFormedLocale: `new Intl.DateTimeFormat(locale)` does not throw (memoized per tag).
+  return dt.setLocale(isWellFormedLocale(locale) ? locale : "en-US");
 }
 
 export function tierLabel(t: Translator, tier: Tier): string {

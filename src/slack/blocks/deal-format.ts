@@ -1,5 +1,6 @@
 import { DateTime } from "luxon";
 import { formatMoney } from "../../domain/amounts.js";
+import { numberFormat } from "../../domain/intl-cache.js";
 import type { Period } from "../../domain/periods.js";
 import { addLocalDays, type LocalDate } from "../../domain/time.js";
 import type { Actor } from "../../services/actor-service.js";
@@ -16,7 +17,7 @@ export function money(actor: Pick<Actor, "workspace" | "locale">, cents: number)
 export function formatPercent(ratio: number, locale: string): string {
   const whole = Math.floor(ratio * 100 + 1e-9);
   try {
-    return new Intl.NumberFormat(locale, { style: "percent", maximumFractionDigits: 0 }).format(whole / 100);
+    return numberFormat(locale, { style: "percent", maximumFractionDigits: 0 }).format(whole / 100);
   } catch {
     return `${whole}%`;
   }
@@ -25,7 +26,7 @@ export function formatPercent(ratio: number, locale: string): string {
 /** A multiplier or rate as typed in comp plans: 0.1 → "10 %", up to two decimals. */
 export function formatRate(ratio: number, locale: string): string {
   try {
-    return new Intl.NumberFormat(locale, { style: "percent", maximumFractionDigits: 2 }).format(ratio);
+    return numberFormat(locale, { style: "percent", maximumFractionDigits: 2 }).format(ratio);
   } catch {
     return `${Math.round(ratio * 10_000) / 100}%`;
   }

@@ -1,6 +1,7 @@
 import type { KnownBlock, View } from "@slack/types";
 import { z } from "zod";
 import type { GiftCheck } from "../../domain/gifts.js";
+import { isLocalDate } from "../../domain/time.js";
 import type { GiftRecord } from "../../db/repositories/gift-repository.js";
 import type { Translator } from "../../i18n/translate.js";
 import type { Actor } from "../../services/actor-service.js";
@@ -29,7 +30,8 @@ export const pendingGiftSchema = z.object({
   kind: z.enum(["gift", "entertainment"]),
   recipientName: z.string().trim().min(1).max(MAX_RECIPIENT_LENGTH),
   amountCents: z.number().int().positive().max(Number.MAX_SAFE_INTEGER),
-  givenOn: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
+  // A real calendar day ("2026-99-99" matches the shape but is none).
+  givenOn: z.string().refine(isLocalDate),
   description: z.string().trim().min(1).max(MAX_GIFT_DESCRIPTION_LENGTH),
   channelId: z.string().max(50).default(""),
 });

@@ -1,5 +1,6 @@
 import { DateTime } from "luxon";
 import { formatMoney } from "../../domain/amounts.js";
+import { isWellFormedLocale, numberFormat } from "../../domain/intl-cache.js";
 import type { AccountTier } from "../../domain/neglect.js";
 import type { PaceMode } from "../../domain/periods.js";
 import type { LocalDate } from "../../domain/time.js";
@@ -18,12 +19,7 @@ export interface ReminderFormat {
 }
 
 function localized(dt: DateTime, locale: string): DateTime {
-  try {
-    new Intl.DateTimeFormat(locale);
-    return dt.setLocale(locale);
-  } catch {
-    return dt.setLocale("en-US");
-  }
+  return dt.setLocale(isWellFormedLocale(locale) ? locale : "en-US");
 }
 
 export function money(f: ReminderFormat, cents: number, compact = false): string {
@@ -32,7 +28,7 @@ export function money(f: ReminderFormat, cents: number, compact = false): string
 
 export function percent(f: ReminderFormat, ratio: number): string {
   try {
-    return new Intl.NumberFormat(f.locale, { style: "percent", maximumFractionDigits: 0 }).format(ratio);
+    return numberFormat(f.locale, { style: "percent", maximumFractionDigits: 0 }).format(ratio);
   } catch {
     return `${Math.round(ratio * 100)} %`;
   }

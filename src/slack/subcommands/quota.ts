@@ -22,7 +22,9 @@ const PERIOD_WORDS: Record<string, PeriodType> = {
 
 export function periodTypeOf(word: string | undefined): PeriodType | null {
   if (word === undefined) return null;
-  return PERIOD_WORDS[word.toLowerCase()] ?? null;
+  const key = word.toLowerCase();
+  // Own keys only: "__proto__" or "constructor" must not read Object.prototype.
+  return Object.hasOwn(PERIOD_WORDS, key) ? PERIOD_WORDS[key]! : null;
 }
 
 /** `next` sets the quota of the coming period instead of the current one. */

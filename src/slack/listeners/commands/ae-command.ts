@@ -16,6 +16,43 @@ const commandPayload = z.object({
 
 type Args = SlackCommandMiddlewareArgs & AllMiddlewareArgs;
 
+/**
+ * Runs at most `size` commands' work at once; the rest wait their turn. Acking stays immediate
+ * under a burst (200 commands at once): the event loop is not flooded with every command's
+ * database work, so new requests are still read and acked within Slack's 3 seconds. A command
+ * still running after `holdMs` gives up its slot (it carries on) so a stuck one cannot block others.
+ */
+function workSlots(size: number, holdMs: number) {
+  let free = size;
+  const waiting: (() => void)[] = [];
+  const release = () => {
+    const next = waiting.shift();
+    if (next) next();
+    else free++;
+  };
+  return async <T>(work: () => Promise<T>): Promise<T> => {
+    if (free > 0) free--;
+    else await new Promise<void>((resolve) => waiting.push(resolve));
+    let held = true;
+    const giveUp = () => {
+      if (held) {
+        held = false;
+        release();
+      }
+    };
+    const timer = setTimeout(giveUp, holdMs);
+    timer.unref();
+    try {
+      return await work();
+    } finally {
+      clearTimeout(timer);
+      giveUp();
+    }
+  };
+}
+
+const inTurn = workSlots(4, 10_000);
+
 /** `/ae …`: ack at once, then resolve the user, dispatch the subcommand and answer ephemerally. */
 export function register(app: App, deps: AppDeps): void {
   app.command(COMMAND, async (args: Args) => handle(args, deps));
@@ -23,6 +60,10 @@ export function register(app: App, deps: AppDeps): void {
 
 async function handle({ command, ack, respond, client }: Args, deps: AppDeps): Promise<void> {
   await ack();
+  await inTurn(() => work({ command, respond, client }, deps));
+}
+
+async function work({ command, respond, client }: Pick<Args, "command" | "respond" | "client">, deps: AppDeps): Promise<void> {
   let t = translator(languageFor(undefined));
   try {
     const payload = commandPayload.parse(command);

@@ -1,5 +1,5 @@
 import type { AllMiddlewareArgs, App, SlackViewMiddlewareArgs, ViewSubmitAction } from "@slack/bolt";
-import { localDateOf, startOfLocalDate } from "../../../domain/time.js";
+import { isLocalDate, localDateOf, startOfLocalDate } from "../../../domain/time.js";
 import { translator } from "../../../i18n/translate.js";
 import { dealCreatedReply } from "../../blocks/deal-blocks.js";
 import { formatLocalDate } from "../../blocks/deal-format.js";
@@ -47,7 +47,10 @@ async function handle({ ack, body, view, client }: Args, deps: AppDeps): Promise
     if (!amount.ok) errors[DEAL_MODAL.amountBlock] = amount.problem;
     const stage = checkStage(t, stageValue);
     if (!stage.ok) errors[DEAL_MODAL.stageBlock] = stage.problem;
-    if (closeDate !== null && closeDate < localDateOf(deps.now(), actor.zone)) {
+    // A datepicker sends YYYY-MM-DD, but the payload is not trusted: anything else is refused.
+    if (closeDate !== null && !isLocalDate(closeDate)) {
+      errors[DEAL_MODAL.closeBlock] = t("deal.badClose", { input: String(closeDate).slice(0, 60) });
+    } else if (closeDate !== null && closeDate < localDateOf(deps.now(), actor.zone)) {
       errors[DEAL_MODAL.closeBlock] = t("deal.closePast", { date: formatLocalDate(closeDate, actor.locale) });
     }
     const principal = await deps.services.principal(actor);

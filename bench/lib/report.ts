@@ -1,0 +1,107 @@
+/** The printed table: one row per measure, one column per provider; targets are judged on SQLite. */
+import type { Provider } from "../../src/db/client.js";
+import type { ProviderResult } from "../run.js";
+import { BASELINE_COMMAND } from "./commands.js";
+
+export const TARGETS = {
+  commandP99Ms: 25,
+  digestBuildMs: 1000,
+  reminderRunMs: 5000,
+  floorRatio: 1.5,
+  peakRssMb: 300,
+  coldStartMs: 1500,
+} as const;
+
+interface Report {
+  generatedAt: string;
+  machine: { cpus: number; node: string; platform: string };
+  options: { reps: number; requests: number; concurrency: number; repeat: number; quick: boolean; scalingTouchesPer10kAccount: number };
+  providers: Record<string, ProviderResult>;
+}
+
+const ms = (n: number | undefined) => (n === undefined || Number.isNaN(n) ? "—" : n < 10 ? `${n.toFixed(2)} ms` : n < 1000 ? `${n.toFixed(1)} ms` : `${(n / 1000).toFixed(2)} s`);
+const mark = (ok: boolean | undefined) => (ok === undefined ? "" : ok ? " ✓" : " ✗");
+
+export function printReport(report: Report): void {
+  const providers = Object.keys(report.providers) as Provider[];
+  const P = (p: Provider) => report.providers[p]!;
+  const rows: [string, ...string[]][] = [];
+  const header: [string, ...string[]] = ["measure", ...providers.map((p) => (p === "sqlite" ? "SQLite" : "PostgreSQL")), "target (SQLite)"];
+  const row = (label: string, cell: (r: ProviderResult) => { text: string; ok?: boolean } | undefined, target = "") => {
+    rows.push([label, ...providers.map((p) => {
+      const c = cell(P(p));
+      if (!c) return "—";
+      return c.text + (p === "sqlite" ? mark(c.ok) : "");
+    }), target]);
+  };
+  const o = report.options;
+  const first = P(providers[0]!);
+  rows.push([`— commands through Bolt HTTP (${o.requests} requests each, concurrency ${o.concurrency}): median / p99 (SQL per request)`, ...providers.map(() => ""), ""]);
+  for (const [i, c] of (first.commands?.results ?? []).entries()) {
+    row(`  ${c.command}`, (r) => {
+      const x = r.commands?.results[i];
+      const baseline = x?.command === BASELINE_COMMAND;
+      return x && { text: `${ms(x.reply.median)} / ${ms(x.reply.p99)} (${x.queries} q, CPU ${x.appCpuMs.toFixed(1)} ms)${x.errors ? ` ${x.errors} errors` : ""}`, ok: baseline ? undefined : x.reply.p99 < TARGETS.commandP99Ms && x.errors === 0 };
+    }, c.command === BASELINE_COMMAND ? "(no target)" : `p99 < ${TARGETS.commandP99Ms} ms`);
+  }
+  row("  ack, worst command: median / p99", (r) => {
+    const res = r.commands?.results ?? [];
+    if (res.length === 0) return undefined;
+    return { text: `${ms(Math.max(...res.map((x) => x.ack.median)))} / ${ms(Math.max(...res.map((x) => x.ack.p99)))}` };
+  }, "< 3 s (Slack)");
+  const users = first.reminders?.median.users;
+  rows.push([`— daily reminder run, ${first.seed.reps} reps${users ? ` (${users} users)` : ""}, fake Slack (median of ${o.repeat})`, ...providers.map(() => ""), ""]);
+  row("  whole run (plan + deliver)", (r) => r.reminders && { text: ms(r.reminders.median.wallMs), ok: r.reminders.median.wallMs < TARGETS.reminderRunMs }, `< ${TARGETS.reminderRunMs / 1000} s`);
+  row("  building digests", (r) => r.reminders && { text: ms(r.reminders.median.buildMs), ok: r.reminders.median.buildMs < TARGETS.digestBuildMs }, `< ${TARGETS.digestBuildMs / 1000} s`);
+  row("  messages sent / skipped (nothing to say)", (r) => r.reminders && { text: `${r.reminders.median.sent} / ${r.reminders.median.skipped}` });
+  row("  SQL: planning (per batch of users)", (r) => r.reminders && { text: `${r.reminders.median.planQueries} (${(r.reminders.median.planQueries / Math.max(1, r.reminders.median.batches)).toFixed(1)} × ${r.reminders.median.batches} batches)` }, "grows with batches");
+  row("  SQL: of which building digests", (r) => r.reminders && { text: `${r.reminders.median.buildQueries} (${(r.reminders.median.buildQueries / Math.max(1, r.reminders.median.buildCalls)).toFixed(1)} per batch)` });
+  row("  SQL: delivery (per message)", (r) => r.reminders && { text: `${r.reminders.median.deliverQueries} (${(r.reminders.median.deliverQueries / Math.max(1, r.reminders.median.sent)).toFixed(2)} per message)` });
+  row("  peak RSS (sampled every 10 ms / kernel max)", (r) => r.reminders && { text: `${r.reminders.median.peakRssMb.toFixed(0)} / ${r.reminders.median.maxRssMb.toFixed(0)} MB`, ok: Math.max(r.reminders.median.peakRssMb, r.reminders.median.maxRssMb) < TARGETS.peakRssMb }, `< ${TARGETS.peakRssMb} MB`);
+  if (first.floor) {
+    rows.push(["— product vs hand-written SQL on the raw driver (same output, checked)", ...providers.map(() => ""), ""]);
+    row(`  digests, all users: product / floor (floor SQL only)`, (r) => r.floor && { text: `${ms(r.floor.digests.productMs)} / ${ms(r.floor.digests.floorMs)} (${ms(r.floor.digests.floorSqlMs)})${r.floor.digests.same ? "" : " DIFFERS"}` });
+    row("  digests: ratio product ÷ floor", (r) => r.floor && { text: `${r.floor.digests.ratio.toFixed(2)}×`, ok: r.floor.digests.ratio <= TARGETS.floorRatio }, `≤ ${TARGETS.floorRatio}×`);
+    for (const [i, lb] of first.floor.leaderboards.entries()) {
+      row(`  leaderboard, ${lb.members}-rep team, ${lb.period}: product / floor`, (r) => {
+        const x = r.floor?.leaderboards[i];
+        return x && { text: `${ms(x.productMs)} / ${ms(x.floorMs)} (${x.productQueries} q)${x.same ? "" : " DIFFERS"}` };
+      });
+      row(`  leaderboard ${lb.period}: ratio product ÷ floor`, (r) => {
+        const x = r.floor?.leaderboards[i];
+        return x && { text: `${x.ratio.toFixed(2)}×`, ok: x.ratio <= TARGETS.floorRatio };
+      }, `≤ ${TARGETS.floorRatio}×`);
+    }
+  }
+  if (first.scaling?.length) {
+    rows.push(["— scaling of the reminder run: time (per rep), digests, peak RSS", ...providers.map(() => ""), ""]);
+    for (const [i, s] of first.scaling.entries()) {
+      row(`  ${s.reps} reps, ${s.touchesPerAccount} touches/account`, (r) => {
+        const x = r.scaling?.[i];
+        return x && { text: `${ms(x.wallMs)} (${x.msPerRep.toFixed(2)} ms/rep), ${ms(x.buildMs)}, ${x.peakRssMb.toFixed(0)} MB` };
+      }, "ms/rep flat");
+    }
+  }
+  row("cold start: node dist/main.js → /healthz 200 (median)", (r) => r.coldStart && { text: ms(r.coldStart.median), ok: r.coldStart.median < TARGETS.coldStartMs }, `< ${TARGETS.coldStartMs / 1000} s`);
+  row("EXPLAIN of hot-path statements", (r) => r.explain && { text: `${r.explain.checked} checked, ${r.explain.fail} FAIL, ${r.explain.note} noted`, ok: r.explain.fail === 0 }, "no full scans");
+
+  const widths = header.map((_, i) => Math.max(header[i]!.length, ...rows.filter((r) => r.slice(1).some(Boolean)).map((r) => (r[i] ?? "").length)));
+  const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[0]!) : c.padEnd(widths[i]!))).join("  ");
+  console.log(`\nAE Assistant benchmark — ${first.seed.reps} reps, ${first.seed.accounts} accounts, ${first.seed.touches} touches · Node ${report.machine.node} · ${report.machine.cpus} cores · ${report.generatedAt.slice(0, 10)}${o.quick ? " · QUICK" : ""}`);
+  console.log(line(header));
+  console.log(widths.map((w) => "-".repeat(w)).join("  "));
+  for (const r of rows) console.log(r.slice(1).some(Boolean) ? line(r) : r[0]);
+  if (first.scaling?.some((s) => s.touchesPerAccount !== 20)) {
+    console.log(`(scaling: sizes of 10,000 reps and more are seeded with ${o.scalingTouchesPer10kAccount} touches per account instead of 20, to seed in reasonable time; the digest reads lastTouchAt, not the touches)`);
+  }
+  for (const p of providers) {
+    const checks = P(p).explain?.checks.filter((c) => c.verdict !== "ok") ?? [];
+    if (checks.length === 0) continue;
+    console.log(`\nEXPLAIN verdicts (${p}), statements that are not plain index lookups:`);
+    for (const c of checks) {
+      console.log(`  [${c.verdict}] ${c.reason} — ${c.labels.join(", ")} (${c.count}×)`);
+      console.log(`      ${c.sql.replace(/\s+/g, " ").slice(0, 220)}`);
+      for (const l of c.plan.slice(0, 8)) console.log(`        ${l}`);
+    }
+  }
+}

@@ -1,0 +1,207 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Db } from "../../src/db/client.js";
+import { AccountDetailRepository } from "../../src/db/repositories/account-detail-repository.js";
+import { AccountRepository } from "../../src/db/repositories/account-repository.js";
+import { CompPlanRepository } from "../../src/db/repositories/comp-plan-repository.js";
+import { FollowUpRepository } from "../../src/db/repositories/followup-repository.js";
+import { LeaderboardRepository } from "../../src/db/repositories/leaderboard-repository.js";
+import { QuotaRepository } from "../../src/db/repositories/quota-repository.js";
+import { TeamRepository } from "../../src/db/repositories/team-repository.js";
+import { TouchRepository } from "../../src/db/repositories/touch-repository.js";
+import { UserRepository } from "../../src/db/repositories/user-repository.js";
+import { WorkspaceRepository } from "../../src/db/repositories/workspace-repository.js";
+import { DigestRepository } from "../../src/db/repositories/digest-repository.js";
+import { createTestDatabase, postgresAvailable, PROVIDERS, type TestDatabase } from "../support/test-database.js";
+
+/**
+ * The hot-path reads written in SQL (src/db/sql.ts) must return exactly what the Prisma model
+ * queries they replaced return: same rows, same order, same field types (Date, BigInt, boolean),
+ * on both providers.
+ */
+describe.each(PROVIDERS)("hand-written SQL equals the model queries [%s]", (provider) => {
+  let t: TestDatabase | undefined;
+  let p: Db;
+  const ids = { ws: 0, rep: 0, other: 0, mgr: 0, team: 0, acme: 0, globex: 0, archived: 0 };
+  const START = new Date("2026-10-01T04:00:00Z");
+  const END = new Date("2027-01-01T05:00:00Z");
+
+  beforeAll(async () => {
+    if (provider === "postgresql" && !(await postgresAvailable())) return;
+    t = await createTestDatabase(provider);
+    p = t.db.prisma;
+    const ws = await p.workspace.create({ data: { slackTeamId: "T1", name: "W", giftLimitCents: 25_000n } });
+    await p.holiday.createMany({ data: [{ workspaceId: ws.id, date: "2026-12-25", name: "Xmas" }, { workspaceId: ws.id, date: "2026-11-26" }] });
+    const mk = (slackUserId: string, extra: Record<string, unknown> = {}) =>
+      p.user.create({ data: { workspaceId: ws.id, slackUserId, name: slackUserId === "U3" ? null : `User ${slackUserId}`, timezone: "Europe/Berlin", ...extra } });
+    const rep = await mk("U1", { timezoneOverride: "America/Chicago", language: "de", remindersPaused: false, reminderSkipDates: "2026-12-24" });
+    const other = await mk("U2", { inactive: true });
+    const mgr = await mk("U3", { role: "manager", hiredOn: "2025-01-02" });
+    const team = await p.team.create({ data: { workspaceId: ws.id, name: "East", nameKey: "east", managerId: mgr.id, channelId: "C1" } });
+    await p.teamMember.createMany({ data: [{ teamId: team.id, userId: rep.id }, { teamId: team.id, userId: other.id }] });
+    const acct = (ownerId: number, name: string, extra: Record<string, unknown> = {}) =>
+      p.account.create({ data: { workspaceId: ws.id, ownerId, name, nameKey: name.toLowerCase(), annualValueCents: 12_345_678n, ...extra } });
+    const acme = await acct(rep.id, "Acme", { tier: "key", lastTouchAt: new Date("2026-10-01T10:00:00Z"), industry: "Retail", externalId: "sf:1" });
+    const acme2 = await acct(other.id, "Acme", { snoozedUntil: new Date("2026-12-01T00:00:00Z") });
+    const globex = await acct(rep.id, "Globex");
+    const archived = await acct(rep.id, "Acme", { archived: true });
+    void acme2;
+    for (const [i, at] of ["2026-11-01T09:00:00Z", "2026-11-01T09:00:00Z", "2026-10-15T08:00:00.123Z"].entries()) {
+      const touch = await p.touch.create({ data: { accountId: acme.id, userId: i === 2 ? mgr.id : rep.id, kind: "call", occurredAt: new Date(at), note: i ? null : "hi" } });
+      if (i === 0) await p.touchParticipant.createMany({ data: [{ touchId: touch.id, slackUserId: "U9" }, { touchId: touch.id, slackUserId: "U2", userId: other.id }] });
+    }
+    await p.followUp.createMany({
+      data: [
+        { accountId: acme.id, userId: rep.id, title: "b", dueAt: new Date("2026-11-20T05:00:00Z") },
+        { accountId: acme.id, userId: rep.id, title: "a", dueAt: new Date("2026-11-10T05:00:00Z"), snoozedUntil: new Date("2026-11-12T00:00:00Z") },
+        { accountId: acme.id, userId: rep.id, title: "done", dueAt: new Date("2026-11-01T05:00:00Z"), status: "done" },
+        { accountId: archived.id, userId: rep.id, title: "gone", dueAt: new Date("2026-11-01T05:00:00Z") },
+      ],
+    });
+    await p.deal.createMany({
+      data: [
+        { accountId: acme.id, ownerId: rep.id, amountCents: 5_000_000n, status: "won", stage: "won", wonAt: new Date("2026-11-02T12:00:00Z") },
+        { accountId: acme.id, ownerId: rep.id, amountCents: 7_000_000n, status: "won", stage: "won", wonAt: new Date("2026-12-31T23:00:00Z"), title: "Renewal" },
+        { accountId: acme.id, ownerId: rep.id, amountCents: 1n, status: "open", expectedCloseAt: null },
+        { accountId: acme.id, ownerId: rep.id, amountCents: 2n, status: "open", expectedCloseAt: new Date("2026-12-01T00:00:00Z") },
+        { accountId: acme.id, ownerId: rep.id, amountCents: 3n, status: "lost", lostAt: new Date("2026-10-05T00:00:00Z"), lostReason: "price" },
+        { accountId: globex.id, ownerId: other.id, amountCents: 9n, status: "won", wonAt: new Date("2026-10-02T00:00:00Z") },
+      ],
+    });
+    await p.gift.createMany({
+      data: [
+        { workspaceId: ws.id, accountId: acme.id, userId: rep.id, recipientName: "Ann", recipientKey: "ann", amountCents: 5_000n, givenOn: "2026-03-01", description: "Wine" },
+        { workspaceId: ws.id, accountId: acme.id, userId: rep.id, recipientName: "Bo", recipientKey: "bo", amountCents: 7_500n, givenOn: "2026-06-01", description: "Book", overLimit: true, overrideReason: "ok" },
+        { workspaceId: ws.id, accountId: acme.id, userId: rep.id, recipientName: "Cy", recipientKey: "cy", amountCents: 1n, givenOn: "2025-12-31", description: "Old", kind: "entertainment" },
+      ],
+    });
+    await p.quota.createMany({
+      data: [
+        { userId: rep.id, periodType: "quarter", periodStart: "2026-10-01", amountCents: 30_000_000n, rampFactor: 0.5, setById: mgr.id },
+        { userId: other.id, periodType: "quarter", periodStart: "2026-10-01", amountCents: 10_000_000n },
+        { userId: rep.id, periodType: "month", periodStart: "2026-11-01", amountCents: 1_000n },
+      ],
+    });
+    await p.compPlan.createMany({
+      data: [
+        { userId: rep.id, commissionRate: 0.1, effectiveFrom: "2026-01-01", bonuses: '[{"attainment":1,"amountCents":500000}]' },
+        { userId: rep.id, commissionRate: 0.12, acceleratorMultiplier: 1.5, deceleratorThreshold: 0.5, deceleratorMultiplier: 0.5, effectiveFrom: "2026-10-01", baseSalaryCents: 9_000_000n },
+      ],
+    });
+    Object.assign(ids, { ws: ws.id, rep: rep.id, other: other.id, mgr: mgr.id, team: team.id, acme: acme.id, globex: globex.id, archived: archived.id });
+  });
+
+  afterAll(async () => {
+    await t?.drop();
+  });
+
+  const live = () => t !== undefined;
+
+  it("users, workspaces, teams", async () => {
+    if (!live()) return;
+    const users = new UserRepository(p);
+    expect(await users.findBySlackId(ids.ws, "U1")).toEqual(await p.user.findUnique({ where: { workspaceId_slackUserId: { workspaceId: ids.ws, slackUserId: "U1" } } }));
+    expect(await users.findBySlackId(ids.ws, "U404")).toBeNull();
+    const digest = new DigestRepository(p);
+    expect(await digest.reminderUsersPage(0, 10)).toEqual(await p.user.findMany({ where: { id: { gt: 0 }, inactive: false, remindersPaused: false }, orderBy: { id: "asc" }, take: 10 }));
+    expect([...(await digest.workspacesByIds([ids.ws])).values()]).toEqual(await p.workspace.findMany({ where: { id: { in: [ids.ws] } } }));
+    const teams = new TeamRepository(p);
+    for (const userId of [ids.rep, ids.mgr, ids.other, 999]) {
+      expect(await teams.teamsOf(userId)).toEqual(await p.team.findMany({ where: { OR: [{ managerId: userId }, { members: { some: { userId } } }] }, orderBy: [{ nameKey: "asc" }, { id: "asc" }] }));
+    }
+    expect(await new WorkspaceRepository(p).holidays(ids.ws)).toEqual(["2026-11-26", "2026-12-25"]);
+  });
+
+  it("accounts: by name, in scope with owners, one with its owner", async () => {
+    if (!live()) return;
+    const accounts = new AccountRepository(p);
+    const owner = { select: { id: true, name: true, slackUserId: true } } as const;
+    for (const scope of [{ kind: "all" as const }, { kind: "owners" as const, ownerIds: [ids.rep] }, { kind: "owners" as const, ownerIds: [] }]) {
+      const filter = scope.kind === "all" ? {} : { ownerId: { in: scope.ownerIds } };
+      expect(await accounts.listInScope(ids.ws, scope)).toEqual(
+        await p.account.findMany({ where: { workspaceId: ids.ws, archived: false, ...filter }, include: { owner }, orderBy: [{ id: "asc" }] }),
+      );
+      expect(await accounts.findByNameKey(ids.ws, scope, "acme", 20)).toEqual(
+        (await p.account.findMany({ where: { workspaceId: ids.ws, archived: false, ...filter, nameKey: { startsWith: "acme" } }, orderBy: [{ nameKey: "asc" }, { id: "asc" }] })).filter(
+          (a) => a.nameKey === "acme",
+        ),
+      );
+    }
+    for (const id of [ids.acme, ids.archived, 999_999]) {
+      expect(await accounts.findByIdWithOwner(id)).toEqual(await p.account.findUnique({ where: { id }, include: { owner } }));
+    }
+  });
+
+  it("the account page: touches, follow-ups, deals, gifts", async () => {
+    if (!live()) return;
+    const touches = new TouchRepository(p);
+    expect(await touches.recentForAccount(ids.acme, 2)).toEqual(
+      await p.touch.findMany({
+        where: { accountId: ids.acme },
+        orderBy: [{ occurredAt: "desc" }, { id: "desc" }],
+        take: 2,
+        include: { user: { select: { name: true, slackUserId: true } }, participants: { select: { slackUserId: true } } },
+      }),
+    );
+    expect(await touches.recentForAccount(ids.globex, 5)).toEqual([]);
+    expect(await touches.countForAccount(ids.acme)).toBe(3);
+    expect(await new FollowUpRepository(p).openForAccount(ids.acme, 10)).toEqual(
+      await p.followUp.findMany({ where: { accountId: ids.acme, status: "open" }, orderBy: [{ dueAt: "asc" }, { id: "asc" }], take: 10 }),
+    );
+    const details = new AccountDetailRepository(p);
+    const deals = await details.deals(ids.acme, 3);
+    const open = await p.deal.findMany({ where: { accountId: ids.acme, status: "open" }, orderBy: [{ expectedCloseAt: "asc" }, { id: "asc" }], take: 3 });
+    const closed = await p.deal.findMany({ where: { accountId: ids.acme, status: { not: "open" } }, orderBy: [{ updatedAt: "desc" }, { id: "desc" }], take: 3 });
+    expect(deals.total).toBe(5);
+    expect(deals.items.map((d) => d.id)).toEqual([...open, ...closed].slice(0, 3).map((d) => d.id));
+    expect(deals.items[0]).toMatchObject({ amountCents: Number(open[0]?.amountCents), expectedCloseAt: open[0]?.expectedCloseAt });
+    const gifts = await details.gifts(ids.acme, "2026-01-01", "2026-12-31", 1);
+    expect(gifts).toMatchObject({ total: 2, totalCents: 12_500, items: [{ recipientName: "Bo", amountCents: 7_500, givenOn: "2026-06-01" }] });
+    expect(await details.gifts(ids.globex, "2026-01-01", "2026-12-31", 5)).toEqual({ items: [], total: 0, totalCents: 0 });
+  });
+
+  it("quota, closed-won, comp plan", async () => {
+    if (!live()) return;
+    const quotas = new QuotaRepository(p);
+    expect(await quotas.find(ids.rep, "quarter", "2026-10-01")).toMatchObject({ amountCents: 30_000_000, rampFactor: 0.5, setById: ids.mgr, periodStart: "2026-10-01" });
+    expect((await quotas.find(ids.rep, "quarter", "2026-10-01"))?.updatedAt).toBeInstanceOf(Date);
+    expect(await quotas.find(ids.rep, "year", "2026-01-01")).toBeNull();
+    expect(await quotas.wonSum(ids.rep, START, END)).toBe(12_000_000);
+    expect(await quotas.wonSum(ids.mgr, START, END)).toBe(0);
+    const plans = new CompPlanRepository(p);
+    expect(await plans.current(ids.rep, "2026-11-02")).toMatchObject({ commissionRate: 0.12, acceleratorMultiplier: 1.5, deceleratorThreshold: 0.5, effectiveFrom: "2026-10-01" });
+    expect(await plans.current(ids.rep, "2026-06-30")).toMatchObject({ commissionRate: 0.1, bonuses: [{ attainment: 1, amountCents: 500_000 }] });
+    expect(await plans.current(ids.rep, "2025-12-31")).toBeNull();
+  });
+
+  it("leaderboard figures and digest batch reads", async () => {
+    if (!live()) return;
+    const lb = new LeaderboardRepository(p);
+    expect(await lb.members(ids.team)).toEqual([{ userId: ids.rep, slackUserId: "U1", name: "User U1" }]);
+    expect(await lb.quotas([ids.rep, ids.other], [{ periodType: "quarter", periodStart: "2026-10-01" }])).toEqual(
+      expect.arrayContaining([
+        { userId: ids.rep, periodType: "quarter", periodStart: "2026-10-01", amountCents: 30_000_000, rampFactor: 0.5 },
+        { userId: ids.other, periodType: "quarter", periodStart: "2026-10-01", amountCents: 10_000_000, rampFactor: 1 },
+      ]),
+    );
+    expect([...(await lb.wonByOwner([ids.rep, ids.other, ids.mgr], START, END))].sort()).toEqual([
+      [ids.other, { wonCents: 9, dealsWon: 1 }],
+      [ids.rep, { wonCents: 12_000_000, dealsWon: 2 }],
+    ].sort());
+    expect([...(await lb.touchesByUser([ids.rep, ids.mgr], new Date("2026-10-20T00:00:00Z"), END))]).toEqual([[ids.rep, 2]]);
+    // A team of more than 999 members (Prisma's `in` limit on SQLite) still works.
+    const many = Array.from({ length: 1500 }, (_, i) => i + 1_000_000).concat([ids.rep]);
+    expect((await lb.wonByOwner(many, START, END)).get(ids.rep)).toEqual({ wonCents: 12_000_000, dealsWon: 2 });
+
+    const digest = new DigestRepository(p);
+    const now = new Date("2026-11-16T14:00:00Z");
+    const followUps = await digest.followUpsDue([ids.rep], new Date("2026-11-21T00:00:00Z"), now);
+    expect(followUps.get(ids.rep)?.map((f) => f.title)).toEqual(["a", "b"]);
+    expect(followUps.get(ids.rep)?.[0]).toMatchObject({ accountName: "Acme", dueAt: new Date("2026-11-10T05:00:00Z"), snoozedUntil: new Date("2026-11-12T00:00:00Z") });
+    expect(await digest.wonByOwners([ids.rep, ids.mgr], START, END)).toEqual(new Map([[ids.rep, 12_000_000], [ids.mgr, 0]]));
+    const neglected = await digest.neglectCandidates([{ userId: ids.rep, workspaceId: ids.ws }, { userId: ids.other, workspaceId: ids.ws }], new Map([[ids.ws, { key: 7, growth: 14, standard: 30 }]]), now);
+    // Globex was created after `now`, the archived Acme never counts.
+    expect(neglected.get(ids.rep)?.map((a) => a.name)).toEqual(["Acme"]);
+    expect(neglected.get(ids.rep)?.find((a) => a.name === "Acme")).toMatchObject({ tier: "key", annualValueCents: 12_345_678, lastTouchAt: new Date("2026-10-01T10:00:00Z"), archived: false });
+    expect(neglected.get(ids.other)).toEqual([]); // snoozed until December
+  });
+});
