@@ -1,0 +1,44 @@
+import type { AllMiddlewareArgs, BlockButtonAction, SlackActionMiddlewareArgs } from "@slack/bolt";
+import { z } from "zod";
+import type { AppDeps } from "../../deps.js";
+import { dispatch } from "../../subcommands/router.js";
+import { slackProfileLookup } from "../../slack-profile.js";
+import { translator } from "../../../i18n/translate.js";
+
+const valueSchema = z.object({ text: z.string().min(1).max(2000) });
+
+export type ButtonArgs = SlackActionMiddlewareArgs<BlockButtonAction> & AllMiddlewareArgs;
+
+/**
+ * Shared by every button whose value is a command to run again (`{ "text": "<subcommand …>" }`):
+ * "which account/deal did you mean?" and "More". The command runs as the user who clicked, with
+ * their rights, exactly as if they had typed it; the answer replaces the question or is added below.
+ */
+export async function rerunAsClicker(
+  { ack, body, action, respond, client }: ButtonArgs,
+  deps: AppDeps,
+  opts: { replaceOriginal: boolean; name: string },
+): Promise<void> {
+  await ack();
+  try {
+    const value = valueSchema.parse(JSON.parse(action.value ?? "{}"));
+    const teamId = body.team?.id ?? body.user.team_id ?? "";
+    const actor = await deps.services.actors.resolve(teamId, body.user.id, slackProfileLookup(client, deps.defaultTimezone));
+    const reply = await dispatch(value.text, {
+      actor,
+      t: translator(actor.language),
+      client,
+      triggerId: body.trigger_id,
+      channelId: body.channel?.id ?? "",
+      respond,
+      deps,
+    });
+    if (reply) await respond({ replace_original: opts.replaceOriginal, response_type: "ephemeral", text: reply.text, blocks: reply.blocks });
+    if (reply?.changed) {
+      await deps.services.events.emit("user.changed", { workspaceId: actor.workspace.id, userId: actor.user.id, slackUserId: actor.user.slackUserId });
+    }
+  } catch (error) {
+    deps.logger.error(`${opts.name} action failed`, error);
+    await respond({ replace_original: false, response_type: "ephemeral", text: translator("en")("error.internal") }).catch(() => undefined);
+  }
+}
