@@ -23,7 +23,7 @@ import { createBenchDatabase, dropAll, seed, type BenchDatabase } from "./lib/da
 import { openDatabase, providerOf, sqlitePathOf } from "../src/db/client.js";
 import { explainAll, type PlanCheck } from "./lib/explain.js";
 import { benchFloor, type FloorBench } from "./lib/floor-bench.js";
-import { reminderRun, resetReminders, type ReminderRun } from "./lib/reminders.js";
+import { productionRun, reminderRun, resetReminders, type ProductionRun, type ReminderRun } from "./lib/reminders.js";
 import { printReport, TARGETS } from "./lib/report.js";
 import type { SeedReport } from "../src/bench/seed-data.js";
 
@@ -106,9 +106,10 @@ export interface ProviderResult {
   provider: Provider;
   seed: SeedReport;
   commands?: Omit<CommandBench, "statements">;
-  reminders?: { runs: number; median: Omit<ReminderRun, "statements">; all: Omit<ReminderRun, "statements">[] };
+  reminders?: { runs: number; median: Omit<ReminderRun, "statements">; all: Omit<ReminderRun, "statements">[]; production: ProductionRun | null };
   floor?: Omit<FloorBench, "statements">;
   scaling?: ScalingPoint[];
+  scalingErrors?: { reps: number; error: string }[];
   coldStart?: ColdStart;
   explain?: { checked: number; fail: number; note: number; checks: PlanCheck[] };
 }
@@ -194,7 +195,10 @@ async function measure(provider: Provider, main: BenchDatabase, seeded: SeedRepo
         if (i === 0) statements.push(...r.statements);
         runs.push(r);
       }
-      result.reminders = { runs: runs.length, median: medianRun(runs), all: runs.map(withoutStatements) };
+      ensureBuilt();
+      const production = await productionRun(main, fake, ROOT);
+      if (production) log(`  as deployed (node dist/cli/main.js jobs run reminders): ${production.processMs.toFixed(0)} ms for the whole process, max RSS ${production.maxRssMb.toFixed(0)} MB`);
+      result.reminders = { runs: runs.length, median: medianRun(runs), all: runs.map(withoutStatements), production };
     }
     if (run("floor")) {
       log("-- product vs raw-SQL floor");
@@ -211,7 +215,7 @@ async function measure(provider: Provider, main: BenchDatabase, seeded: SeedRepo
     }
     if (run("cold")) {
       log(`-- cold start (${coldRuns} runs)`);
-      if (!values["no-build"] && provider === providers[0]) build(log);
+      ensureBuilt();
       result.coldStart = await coldStart(main, fake.apiUrl, coldRuns);
       log(`  median ${result.coldStart.median.toFixed(0)} ms (${result.coldStart.runs.map((r) => r.toFixed(0)).join(", ")})`);
     }
@@ -232,8 +236,14 @@ async function measure(provider: Provider, main: BenchDatabase, seeded: SeedRepo
         try {
           s = await seed(db, { reps: size, now: new Date(BENCH_NOW), touchesPerAccount: touchesFor(size), workspaceSlackId: BENCH_TEAM_ID });
           r = await reminderRun(db, fake, false);
+        } catch (error) {
+          // One size failing (a shared server restarted, a disk filled) leaves the others measured.
+          const message = error instanceof Error ? error.message.split("\n").filter(Boolean).slice(-1)[0] ?? error.message : String(error);
+          log(`  ${size} reps: FAILED (${message})`);
+          result.scalingErrors = [...(result.scalingErrors ?? []), { reps: size, error: message }];
+          continue;
         } finally {
-          await db.drop();
+          await db.drop().catch(() => undefined);
         }
       }
       const point: ScalingPoint = {
@@ -267,6 +277,14 @@ async function startBenchSlack() {
   const server = (fake as unknown as { server?: Server }).server;
   if (server) server.keepAliveTimeout = 60_000;
   return fake;
+}
+
+let built = false;
+/** `npm run build` once per benchmark (cold start and the as-deployed reminder run use dist/). */
+function ensureBuilt(): void {
+  if (built || values["no-build"]) return;
+  build(log);
+  built = true;
 }
 
 const reused = values.reuse;

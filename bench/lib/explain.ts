@@ -113,7 +113,9 @@ export async function explainAll(bench: BenchDatabase, statements: CapturedState
         plan = [`(EXPLAIN failed: ${error instanceof Error ? error.message : String(error)})`];
       }
       const judged = bench.provider === "sqlite" ? judgeSqlite(plan, s.sql) : judgePg(plan, bigData);
-      out.push({ labels: s.labels.sort(), sql: s.sql, count: s.count, plan, ...judged });
+      // Shortened for the report (placeholder lists of a whole batch add nothing).
+      const short = (text: string, n: number) => (text.length > n ? `${text.slice(0, n - 1)}…` : text);
+      out.push({ labels: s.labels.sort(), sql: short(s.sql.replace(/\s+/g, " "), 400), count: s.count, plan: plan.map((l) => short(l, 240)), ...judged });
     }
   } finally {
     await raw.close();

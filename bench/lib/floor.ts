@@ -211,32 +211,28 @@ export async function floorLeaderboard(
     [team.id],
   );
   const ids = members.map((m) => m.userId);
+  // The team's active members, by subquery (one parameter whatever the team size).
+  const teamMembers = `(SELECT m."userId" FROM "TeamMember" m JOIN "User" u ON u."id" = m."userId" WHERE m."teamId" = ? AND u."inactive" = ${inactiveFalse})`;
   const sameWindow = period.rankingStart.getTime() === period.start.getTime() && period.rankingEnd.getTime() === period.end.getTime();
   const wonQuery = (start: Date, end: Date) => {
-    const p: unknown[] = [];
-    const who = raw.inList(`"ownerId"`, ids, p);
-    p.push(raw.time(start), raw.time(end));
+    const p: unknown[] = [team.id, raw.time(start), raw.time(end)];
     return raw.all<{ ownerId: number; total: number | bigint | null; deals: number | bigint }>(
-      `SELECT "ownerId", SUM("amountCents") AS "total", COUNT(*) AS "deals" FROM "Deal" WHERE ${who} AND "status" = 'won' AND "wonAt" >= ? AND "wonAt" < ? GROUP BY "ownerId"`,
+      `SELECT "ownerId", SUM("amountCents") AS "total", COUNT(*) AS "deals" FROM "Deal" WHERE "ownerId" IN ${teamMembers} AND "status" = 'won' AND "wonAt" >= ? AND "wonAt" < ? GROUP BY "ownerId"`,
       p,
     );
   };
-  const pq: unknown[] = [];
-  const qWho = raw.inList(`"userId"`, ids, pq);
-  pq.push(own.type, own.startDate);
-  const pt: unknown[] = [];
-  const tWho = raw.inList(`"userId"`, ids, pt);
-  pt.push(raw.time(period.start), raw.time(period.end));
+  const pq: unknown[] = [team.id, own.type, own.startDate];
+  const pt: unknown[] = [team.id, raw.time(period.start), raw.time(period.end)];
   const [quotas, won, rankingWon, touches] = ids.length === 0
     ? [[], [], null, []]
     : await Promise.all([
         raw.all<{ userId: number; periodType: string; periodStart: string; amountCents: number | bigint; rampFactor: number }>(
-          `SELECT "userId", "periodType", "periodStart", "amountCents", "rampFactor" FROM "Quota" WHERE ${qWho} AND "periodType" = ? AND "periodStart" = ?`,
+          `SELECT "userId", "periodType", "periodStart", "amountCents", "rampFactor" FROM "Quota" WHERE "userId" IN ${teamMembers} AND "periodType" = ? AND "periodStart" = ?`,
           pq,
         ),
         wonQuery(period.start, period.end),
         sameWindow ? Promise.resolve(null) : wonQuery(period.rankingStart, period.rankingEnd),
-        raw.all<{ userId: number; n: number | bigint }>(`SELECT "userId", COUNT(*) AS "n" FROM "Touch" WHERE ${tWho} AND "occurredAt" >= ? AND "occurredAt" < ? GROUP BY "userId"`, pt),
+        raw.all<{ userId: number; n: number | bigint }>(`SELECT "userId", COUNT(*) AS "n" FROM "Touch" WHERE "userId" IN ${teamMembers} AND "occurredAt" >= ? AND "occurredAt" < ? GROUP BY "userId"`, pt),
       ]);
   timing.sqlMs += performance.now() - t0;
   const wonBy = new Map(won.map((w) => [w.ownerId, { wonCents: Number(w.total ?? 0), dealsWon: Number(w.deals) }]));

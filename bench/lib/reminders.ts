@@ -1,7 +1,10 @@
 /** The daily reminder run, in a child process of its own (so its memory is its own). */
+import { spawn } from "node:child_process";
+import { existsSync } from "node:fs";
+import { join } from "node:path";
 import { openDatabase } from "../../src/db/client.js";
 import type { FakeSlack } from "../../test/support/fake-slack.js";
-import { BENCH_NOW } from "./constants.js";
+import { BENCH_BOT_TOKEN, BENCH_NOW, BENCH_SIGNING_SECRET } from "./constants.js";
 import type { BenchDatabase } from "./databases.js";
 import { forkChild } from "./ipc.js";
 import type { CapturedStatement } from "./query-counter.js";
@@ -64,4 +67,38 @@ export async function resetReminders(bench: BenchDatabase): Promise<void> {
   } finally {
     await db.close();
   }
+}
+
+export interface ProductionRun {
+  /** Wall time of the whole process: start, migrations check, plan, deliver, exit. */
+  processMs: number;
+  /** The kernel's maximum resident set size of the process. */
+  maxRssMb: number;
+  output: string;
+}
+
+/**
+ * The same run as a deployment does it: `node dist/cli/main.js jobs run reminders --at …`, compiled
+ * JavaScript with no instrumentation and no TypeScript loader, under `/usr/bin/time -v` for its
+ * maximum RSS. Null when /usr/bin/time or dist/ is missing.
+ */
+export async function productionRun(bench: BenchDatabase, fake: FakeSlack, root: string): Promise<ProductionRun | null> {
+  if (!existsSync("/usr/bin/time") || !existsSync(join(root, "dist", "cli", "main.js"))) return null;
+  await resetReminders(bench);
+  const t0 = performance.now();
+  const child = spawn("/usr/bin/time", ["-v", process.execPath, join(root, "dist", "cli", "main.js"), "jobs", "run", "reminders", "--at", BENCH_NOW], {
+    env: { PATH: process.env.PATH ?? "", DATABASE_URL: bench.url, SLACK_BOT_TOKEN: BENCH_BOT_TOKEN, SLACK_SIGNING_SECRET: BENCH_SIGNING_SECRET, SLACK_API_URL: fake.apiUrl, LOG_LEVEL: "warn" },
+    cwd: root,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let out = "";
+  let err = "";
+  child.stdout.on("data", (d: Buffer) => (out += d.toString()));
+  child.stderr.on("data", (d: Buffer) => (err += d.toString()));
+  const code = await new Promise<number | null>((resolve) => child.once("exit", resolve));
+  const processMs = performance.now() - t0;
+  fake.reset();
+  if (code !== 0) throw new Error(`jobs run reminders exited ${code}: ${(out + err).slice(-2000)}`);
+  const kb = Number(/Maximum resident set size \(kbytes\): (\d+)/.exec(err)?.[1] ?? NaN);
+  return { processMs, maxRssMb: kb / 1024, output: out.trim() };
 }

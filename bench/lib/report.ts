@@ -27,7 +27,7 @@ export function printReport(report: Report): void {
   const P = (p: Provider) => report.providers[p]!;
   const rows: [string, ...string[]][] = [];
   const header: [string, ...string[]] = ["measure", ...providers.map((p) => (p === "sqlite" ? "SQLite" : "PostgreSQL")), "target (SQLite)"];
-  const row = (label: string, cell: (r: ProviderResult) => { text: string; ok?: boolean } | undefined, target = "") => {
+  const row = (label: string, cell: (r: ProviderResult) => { text: string; ok?: boolean } | null | undefined, target = "") => {
     rows.push([label, ...providers.map((p) => {
       const c = cell(P(p));
       if (!c) return "—";
@@ -57,7 +57,9 @@ export function printReport(report: Report): void {
   row("  SQL: planning (per batch of users)", (r) => r.reminders && { text: `${r.reminders.median.planQueries} (${(r.reminders.median.planQueries / Math.max(1, r.reminders.median.batches)).toFixed(1)} × ${r.reminders.median.batches} batches)` }, "grows with batches");
   row("  SQL: of which building digests", (r) => r.reminders && { text: `${r.reminders.median.buildQueries} (${(r.reminders.median.buildQueries / Math.max(1, r.reminders.median.buildCalls)).toFixed(1)} per batch)` });
   row("  SQL: delivery (per message)", (r) => r.reminders && { text: `${r.reminders.median.deliverQueries} (${(r.reminders.median.deliverQueries / Math.max(1, r.reminders.median.sent)).toFixed(2)} per message)` });
-  row("  peak RSS (sampled every 10 ms / kernel max)", (r) => r.reminders && { text: `${r.reminders.median.peakRssMb.toFixed(0)} / ${r.reminders.median.maxRssMb.toFixed(0)} MB`, ok: Math.max(r.reminders.median.peakRssMb, r.reminders.median.maxRssMb) < TARGETS.peakRssMb }, `< ${TARGETS.peakRssMb} MB`);
+  row("  peak RSS, instrumented run under tsx (sampled / kernel max)", (r) => r.reminders && { text: `${r.reminders.median.peakRssMb.toFixed(0)} / ${r.reminders.median.maxRssMb.toFixed(0)} MB` });
+  row("  as deployed (node dist/cli/main.js jobs run reminders): process time", (r) => r.reminders?.production && { text: ms(r.reminders.production.processMs) });
+  row("  as deployed: max RSS of the process (/usr/bin/time)", (r) => r.reminders?.production && { text: `${r.reminders.production.maxRssMb.toFixed(0)} MB`, ok: r.reminders.production.maxRssMb < TARGETS.peakRssMb }, `< ${TARGETS.peakRssMb} MB`);
   if (first.floor) {
     rows.push(["— product vs hand-written SQL on the raw driver (same output, checked)", ...providers.map(() => ""), ""]);
     row(`  digests, all users: product / floor (floor SQL only)`, (r) => r.floor && { text: `${ms(r.floor.digests.productMs)} / ${ms(r.floor.digests.floorMs)} (${ms(r.floor.digests.floorSqlMs)})${r.floor.digests.same ? "" : " DIFFERS"}` });
@@ -73,11 +75,15 @@ export function printReport(report: Report): void {
       }, `≤ ${TARGETS.floorRatio}×`);
     }
   }
-  if (first.scaling?.length) {
+  if (providers.some((p) => P(p).scaling?.length)) {
     rows.push(["— scaling of the reminder run: time (per rep), digests, peak RSS", ...providers.map(() => ""), ""]);
-    for (const [i, s] of first.scaling.entries()) {
-      row(`  ${s.reps} reps, ${s.touchesPerAccount} touches/account`, (r) => {
-        const x = r.scaling?.[i];
+    const sizes = [...new Set(providers.flatMap((p) => (P(p).scaling ?? []).map((s) => s.reps)))].sort((a, b) => a - b);
+    for (const reps of sizes) {
+      const touches = providers.flatMap((p) => P(p).scaling ?? []).find((s) => s.reps === reps)?.touchesPerAccount;
+      row(`  ${reps} reps, ${touches} touches/account`, (r) => {
+        const failed = r.scalingErrors?.find((e) => e.reps === reps);
+        if (failed) return { text: "failed (see log)" };
+        const x = r.scaling?.find((s) => s.reps === reps);
         return x && { text: `${ms(x.wallMs)} (${x.msPerRep.toFixed(2)} ms/rep), ${ms(x.buildMs)}, ${x.peakRssMb.toFixed(0)} MB` };
       }, "ms/rep flat");
     }
@@ -101,7 +107,7 @@ export function printReport(report: Report): void {
     for (const c of checks) {
       console.log(`  [${c.verdict}] ${c.reason} — ${c.labels.join(", ")} (${c.count}×)`);
       console.log(`      ${c.sql.replace(/\s+/g, " ").slice(0, 220)}`);
-      for (const l of c.plan.slice(0, 8)) console.log(`        ${l}`);
+      for (const l of c.plan.slice(0, 8)) console.log(`        ${l.length > 160 ? `${l.slice(0, 157)}…` : l}`);
     }
   }
 }

@@ -5,8 +5,9 @@ import { normalizeName } from "../domain/names.js";
 
 /**
  * Deterministic benchmark data: teams of 10 reps (`teamSize`), 100 accounts per rep (10 % key,
- * 30 % growth, 60 % standard), about 20 touches per account over 18 months, open follow-ups, deals
- * (some won this quarter) and quarterly quotas. Every user's reminder time is their local time at
+ * 30 % growth, 60 % standard), about 20 touches per account over 18 months, open follow-ups and
+ * 20 done ones, 10 deals (some won this quarter) and 20 closed in the past 18 months, and quotas
+ * for this quarter and the 5 before (so the tables hold history, as in production). Every user's reminder time is their local time at
  * `now` (on their local weekday), so a reminder run at `now` plans a digest for everyone. With
  * `companyTeam`, one more team holds every rep (no manager, no channel): a large team for
  * leaderboards. The same --seed always builds the same rows.
@@ -56,6 +57,10 @@ const WORDS = ["Acme", "Globex", "Initech", "Umbrella", "Stark", "Wayne", "Wonka
 const SUFFIX = ["Corp", "Labs", "GmbH", "Holdings", "Partners", "AG", "Group", "Capital", "Pharma", "Media"];
 
 const DAY = 86_400_000;
+/** Per rep, besides this quarter's work: done follow-ups, closed deals and past quarters' quotas. */
+const HISTORY_FOLLOW_UPS = 20;
+const HISTORY_DEALS = 20;
+const HISTORY_QUARTERS = 5;
 const CHUNK = 5_000;
 
 type TouchRow = { accountId: number; userId: number; kind: string; occurredAt: Date; note: string };
@@ -109,6 +114,13 @@ function dueNow(now: Date, zone: string): { reminderTime: string; reminderDays: 
   const local = DateTime.fromJSDate(now, { zone });
   const days = new Set([1, 2, 3, 4, 5, local.weekday]);
   return { reminderTime: local.toFormat("HH:mm"), reminderDays: [...days].sort((a, b) => a - b).join(",") };
+}
+
+/** YYYY-MM-01 plus `months` (negative: earlier). */
+function addMonths(firstOfMonth: string, months: number): string {
+  const d = new Date(`${firstOfMonth}T00:00:00Z`);
+  d.setUTCMonth(d.getUTCMonth() + months);
+  return d.toISOString().slice(0, 10);
 }
 
 /** Quarter start (UTC calendar quarter) of `now`, as YYYY-MM-DD. */
@@ -176,6 +188,7 @@ export async function seedBenchData(db: Database, o: SeedOptions): Promise<SeedR
   }
 
   const qStart = quarterStart(o.now);
+  const quarterStarts = Array.from({ length: HISTORY_QUARTERS + 1 }, (_, i) => addMonths(qStart, -3 * i));
   const qStartMs = Date.parse(`${qStart}T05:00:00Z`);
   let accounts = 0;
   let touches = 0;
@@ -228,8 +241,20 @@ export async function seedBenchData(db: Database, o: SeedOptions): Promise<SeedR
       dueAt: new Date(now + (Math.floor(rand() * 10) - 4) * DAY),
       status: rand() < 0.8 ? "open" : "done",
     }));
-    await p.followUp.createMany({ data: fuRows });
-    followUps += fuRows.length;
+    // History: follow-ups done over the past 18 months (most of a real table is done ones).
+    const doneRows = Array.from({ length: HISTORY_FOLLOW_UPS }, (_, i) => {
+      const due = now - (7 + rand() * 540) * DAY;
+      return {
+        accountId: accountIds[Math.floor(rand() * accountIds.length)].id,
+        userId: rep.id,
+        title: `Done ${i}`,
+        dueAt: new Date(due),
+        status: "done",
+        completedAt: new Date(due + rand() * 3 * DAY),
+      };
+    });
+    await p.followUp.createMany({ data: [...fuRows, ...doneRows] });
+    followUps += fuRows.length + doneRows.length;
 
     const dealRows = Array.from({ length: 10 }, (_, i) => {
       const won = i < 4;
@@ -244,9 +269,28 @@ export async function seedBenchData(db: Database, o: SeedOptions): Promise<SeedR
         expectedCloseAt: new Date(now + rand() * 60 * DAY),
       };
     });
-    await p.deal.createMany({ data: dealRows });
-    deals += dealRows.length;
-    await p.quota.create({ data: { userId: rep.id, periodType: "quarter", periodStart: qStart, amountCents: BigInt(Math.round(300_000 + rand() * 300_000) * 100) } });
+    // History: deals closed (won or lost) before this quarter, over the past 18 months.
+    const closedRows = Array.from({ length: HISTORY_DEALS }, (_, i) => {
+      const won = rand() < 0.4;
+      const closedAt = new Date(qStartMs - (1 + rand() * 450) * DAY);
+      return {
+        accountId: accountIds[Math.floor(rand() * accountIds.length)].id,
+        ownerId: rep.id,
+        title: `Closed ${i}`,
+        amountCents: BigInt(Math.round(20_000 + rand() * 80_000) * 100),
+        stage: won ? "won" : "lost",
+        status: won ? "won" : "lost",
+        wonAt: won ? closedAt : null,
+        lostAt: won ? null : closedAt,
+        expectedCloseAt: closedAt,
+      };
+    });
+    await p.deal.createMany({ data: [...dealRows, ...closedRows] });
+    deals += dealRows.length + closedRows.length;
+    // This quarter's quota and the previous ones.
+    await p.quota.createMany({
+      data: quarterStarts.map((periodStart) => ({ userId: rep.id, periodType: "quarter", periodStart, amountCents: BigInt(Math.round(300_000 + rand() * 300_000) * 100) })),
+    });
     o.onProgress?.(r + 1, reps.length);
   }
   } finally {

@@ -1,4 +1,4 @@
-import { empty as emptySql, join as joinSql, sqltag, type Sql as PrismaSql } from "@prisma/client/runtime/client";
+import { empty as emptySql, join as joinSql, raw as rawSql, sqltag, type Sql as PrismaSql } from "@prisma/client/runtime/client";
 
 /**
  * Hand-written SQL for hot paths. A Prisma model query costs about 0.5–1 ms before it does any
@@ -11,6 +11,8 @@ import { empty as emptySql, join as joinSql, sqltag, type Sql as PrismaSql } fro
 export const sql = sqltag;
 export const join = joinSql;
 export const empty = emptySql;
+/** Verbatim SQL: for constant identifiers only, never for values. */
+export const raw = rawSql;
 export type Sql = PrismaSql;
 
 /** A count or sum from an aggregate: SQLite gives number or bigint, PostgreSQL bigint or Decimal. */

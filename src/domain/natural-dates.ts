@@ -17,9 +17,20 @@
  * "by", "until", "bis", "spätestens", "früh" — "3 apples" is not a date.
  * Past dates are returned as-is: the caller decides whether they are acceptable.
  */
-import * as chrono from "chrono-node";
+import { createRequire } from "node:module";
+import type * as Chrono from "chrono-node";
 import { DateTime } from "luxon";
 import { addLocalDays, isLocalDate, isoWeekday, isValidTimeZone, localDateOf, type LocalDate } from "./time.js";
+
+/**
+ * chrono-node is large (about 20 MB and 140 ms to load): it is loaded on the first date that
+ * needs it, not at start (most processes — the reminder run, most commands — never do).
+ */
+let chronoModule: typeof Chrono | undefined;
+function chrono(): typeof Chrono {
+  chronoModule ??= createRequire(import.meta.url)("chrono-node") as typeof Chrono;
+  return chronoModule;
+}
 
 export type DueDateLanguage = "en" | "de";
 
@@ -125,7 +136,7 @@ function parseWithChrono(
   reference: Date,
   today: LocalDate,
 ): LocalDate | null {
-  const parser = language === "de" ? chrono.de.casual : chrono.en.casual;
+  const parser = language === "de" ? chrono().de.casual : chrono().en.casual;
   const results = parser.parse(input, reference, { forwardDate: true });
   const first = results[0];
   if (!first) return null;

@@ -65,19 +65,24 @@ export class LeaderboardService {
     const zone = teamZone(team, workspace, this.defaults.timezone);
     const period = leaderboardPeriod(type, date, zone, workspace.fiscalYearStartMonth);
     const members = await this.repo.members(team.id);
-    const ids = members.map((m) => m.userId);
+    // The figures are read for the team's (active) members by a subquery: one parameter, any team size.
+    const ofTeam = { teamId: team.id };
     const own = period.quotaPeriod;
     const wanted = [{ periodType: own.type, periodStart: own.startDate }];
     const sameWindow = period.rankingStart.getTime() === period.start.getTime() && period.rankingEnd.getTime() === period.end.getTime();
     const [quotas, won, rankingWon, touches] = await Promise.all([
-      this.repo.quotas(ids, wanted),
-      this.repo.wonByOwner(ids, period.start, period.end),
-      sameWindow ? Promise.resolve(null) : this.repo.wonByOwner(ids, period.rankingStart, period.rankingEnd),
-      this.repo.touchesByUser(ids, period.start, period.end),
+      this.repo.quotas(ofTeam, wanted),
+      this.repo.wonByOwner(ofTeam, period.start, period.end),
+      sameWindow ? Promise.resolve(null) : this.repo.wonByOwner(ofTeam, period.rankingStart, period.rankingEnd),
+      this.repo.touchesByUser(ofTeam, period.start, period.end),
     ]);
     // Quotas by member: one pass, not a scan of every quota per member (quadratic for big teams).
     const quotasByUser = new Map<number, typeof quotas>();
-    for (const q of quotas) quotasByUser.set(q.userId, [...(quotasByUser.get(q.userId) ?? []), q]);
+    for (const q of quotas) {
+      const list = quotasByUser.get(q.userId);
+      if (list) list.push(q);
+      else quotasByUser.set(q.userId, [q]);
+    }
     const rows: LeaderboardRow[] = members.map((m) => {
       const w = won.get(m.userId);
       const wonCents = w?.wonCents ?? 0;

@@ -17,7 +17,7 @@ describe.skipIf(process.env.AE_SKIP_BENCH === "1")("[bench] npm run bench --quic
     try {
       const r = spawnSync(
         process.execPath,
-        ["--import", "tsx", "bench/run.ts", "--quick", "--reps", "5", "--db", "sqlite", "--requests", "16", "--skip", "cold", "--out", out],
+        ["--import", "tsx", "bench/run.ts", "--quick", "--reps", "5", "--db", "sqlite", "--requests", "16", "--skip", "cold", "--no-build", "--out", out],
         { cwd: process.cwd(), encoding: "utf8", timeout: 110_000 },
       );
       expect(r.status, r.stdout + r.stderr).toBe(0);

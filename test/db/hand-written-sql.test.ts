@@ -188,6 +188,12 @@ describe.each(PROVIDERS)("hand-written SQL equals the model queries [%s]", (prov
       [ids.rep, { wonCents: 12_000_000, dealsWon: 2 }],
     ].sort());
     expect([...(await lb.touchesByUser([ids.rep, ids.mgr], new Date("2026-10-20T00:00:00Z"), END))]).toEqual([[ids.rep, 2]]);
+    // A team's active members by subquery: the same figures as their id list.
+    expect(await lb.wonByOwner({ teamId: ids.team }, START, END)).toEqual(await lb.wonByOwner([ids.rep], START, END));
+    expect(await lb.quotas({ teamId: ids.team }, [{ periodType: "quarter", periodStart: "2026-10-01" }])).toEqual([
+      { userId: ids.rep, periodType: "quarter", periodStart: "2026-10-01", amountCents: 30_000_000, rampFactor: 0.5 },
+    ]);
+    expect(await lb.touchesByUser({ teamId: 999_999 }, START, END)).toEqual(new Map());
     // A team of more than 999 members (Prisma's `in` limit on SQLite) still works.
     const many = Array.from({ length: 1500 }, (_, i) => i + 1_000_000).concat([ids.rep]);
     expect((await lb.wonByOwner(many, START, END)).get(ids.rep)).toEqual({ wonCents: 12_000_000, dealsWon: 2 });

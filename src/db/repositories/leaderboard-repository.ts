@@ -1,5 +1,5 @@
 import type { Db } from "../client.js";
-import { join, sql, toNumber } from "../sql.js";
+import { join, raw, sql, toNumber, type Sql } from "../sql.js";
 
 export interface TeamMemberRow {
   userId: number;
@@ -13,6 +13,21 @@ export interface QuotaRow {
   periodStart: string;
   amountCents: number;
   rampFactor: number;
+}
+
+/**
+ * Whose figures: a list of user ids, or the active members of a team. The team form is a subquery,
+ * so a large team sends one parameter instead of an id per member (cheaper to send and to plan).
+ */
+export type Members = readonly number[] | { teamId: number };
+
+/** `<column> IN (…)` for the members; null when the list is empty. */
+function memberCondition(column: "userId" | "ownerId", members: Members): Sql | null {
+  const col = raw(`"${column}"`);
+  if ("teamId" in members) {
+    return sql`${col} IN (SELECT m."userId" FROM "TeamMember" m JOIN "User" u ON u."id" = m."userId" WHERE m."teamId" = ${members.teamId} AND u."inactive" = ${false})`;
+  }
+  return members.length === 0 ? null : sql`${col} IN (${join([...members])})`;
 }
 
 export interface WonStats {
@@ -38,22 +53,24 @@ export class LeaderboardRepository {
   }
 
   /** Quotas of these users for any of the given (type, start) periods. */
-  async quotas(userIds: number[], periods: { periodType: string; periodStart: string }[]): Promise<QuotaRow[]> {
-    if (userIds.length === 0 || periods.length === 0) return [];
+  async quotas(members: Members, periods: { periodType: string; periodStart: string }[]): Promise<QuotaRow[]> {
+    const who = memberCondition("userId", members);
+    if (!who || periods.length === 0) return [];
     const rows = await this.db.$queryRaw<(Omit<QuotaRow, "amountCents"> & { amountCents: bigint | number })[]>(
       sql`SELECT "userId", "periodType", "periodStart", "amountCents", "rampFactor" FROM "Quota"
-        WHERE "userId" IN (${join(userIds)}) AND (${join(periods.map((p) => sql`("periodType" = ${p.periodType} AND "periodStart" = ${p.periodStart})`), " OR ")})`,
+        WHERE ${who} AND (${join(periods.map((p) => sql`("periodType" = ${p.periodType} AND "periodStart" = ${p.periodStart})`), " OR ")})`,
     );
     return rows.map((r) => ({ ...r, amountCents: Number(r.amountCents) }));
   }
 
   /** Closed-won amount and count per owner for deals won in [start, end). */
-  async wonByOwner(userIds: number[], start: Date, end: Date): Promise<Map<number, WonStats>> {
+  async wonByOwner(members: Members, start: Date, end: Date): Promise<Map<number, WonStats>> {
     const out = new Map<number, WonStats>();
-    if (userIds.length === 0) return out;
+    const who = memberCondition("ownerId", members);
+    if (!who) return out;
     const rows = await this.db.$queryRaw<{ ownerId: number; wonCents: unknown; dealsWon: unknown }[]>(
       sql`SELECT "ownerId", SUM("amountCents") AS "wonCents", COUNT(*) AS "dealsWon" FROM "Deal"
-        WHERE "ownerId" IN (${join(userIds)}) AND "status" = ${"won"} AND "wonAt" >= ${start} AND "wonAt" < ${end}
+        WHERE ${who} AND "status" = ${"won"} AND "wonAt" >= ${start} AND "wonAt" < ${end}
         GROUP BY "ownerId"`,
     );
     for (const r of rows) out.set(r.ownerId, { wonCents: toNumber(r.wonCents), dealsWon: toNumber(r.dealsWon) });
@@ -61,12 +78,13 @@ export class LeaderboardRepository {
   }
 
   /** Touches logged per user in [start, end). */
-  async touchesByUser(userIds: number[], start: Date, end: Date): Promise<Map<number, number>> {
+  async touchesByUser(members: Members, start: Date, end: Date): Promise<Map<number, number>> {
     const out = new Map<number, number>();
-    if (userIds.length === 0) return out;
+    const who = memberCondition("userId", members);
+    if (!who) return out;
     const rows = await this.db.$queryRaw<{ userId: number; touches: unknown }[]>(
       sql`SELECT "userId", COUNT(*) AS "touches" FROM "Touch"
-        WHERE "userId" IN (${join(userIds)}) AND "occurredAt" >= ${start} AND "occurredAt" < ${end}
+        WHERE ${who} AND "occurredAt" >= ${start} AND "occurredAt" < ${end}
         GROUP BY "userId"`,
     );
     for (const r of rows) out.set(r.userId, toNumber(r.touches));

@@ -1,0 +1,3 @@
+-- CreateIndex
+CREATE INDEX "Deal_status_wonAt_idx" ON "Deal"("status", "wonAt");
+
