@@ -7,6 +7,7 @@
  * 1,000-rep team, the raw-SQL floor and the ratio to it, scaling of the reminder run, cold start,
  * and EXPLAIN of every hot-path statement. Prints a table and writes bench/results.json.
  */
+import "../src/runtime/require-supported-node.js"; // first: refuses an old Node before a native module loads
 import type { Server } from "node:http";
 import { cpus, totalmem } from "node:os";
 import { writeFileSync } from "node:fs";

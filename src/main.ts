@@ -1,3 +1,4 @@
+import "./runtime/require-supported-node.js"; // first: refuses an old Node before a native module loads
 import { randomBytes } from "node:crypto";
 import { hostname } from "node:os";
 import { exitOnStartupError, loadStartupConfig, loggerFor, openAndMigrate } from "./bootstrap.js";

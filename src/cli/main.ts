@@ -1,3 +1,4 @@
+import "../runtime/require-supported-node.js"; // first: refuses an old Node before a native module loads
 import { loadDotEnv, ConfigError } from "../config/load-config.js";
 import type { CliCommand, CliIo } from "./cli-command.js";
 import { doctorCommand } from "./commands/doctor-command.js";

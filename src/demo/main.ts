@@ -5,6 +5,7 @@
  *   AE_DEMO_DATA_DIR   where demo.db and demo-leaderboard.png go (default ./data)
  *   LOG_LEVEL          show the bot's own log lines on stderr (default: only warnings, after the run)
  */
+import "../runtime/require-supported-node.js"; // first: refuses an old Node before a native module loads
 import { rmSync, writeFileSync } from "node:fs";
 import { mkdir } from "node:fs/promises";
 import { relative, resolve } from "node:path";

@@ -7,8 +7,10 @@
  * truncated with "…", and the scale stretches to the best rep (at least 120 %, at most 300 %;
  * a bar beyond 300 % is drawn to the edge with its true value printed).
  */
+import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
 import { z } from "zod";
-import { Resvg } from "@resvg/resvg-js";
+import { Resvg, type ResvgRenderOptions } from "@resvg/resvg-js";
 
 export const chartSpecSchema = z.object({
   title: z.string().max(300),
@@ -29,7 +31,28 @@ const PLOT_RIGHT = WIDTH - 96;
 const TOP = 96;
 const BOTTOM = 48;
 const MAX_LABEL_CHARS = 28;
-const FONT = "DejaVu Sans, Liberation Sans, Noto Sans, Arial, Helvetica, sans-serif";
+const FONT_FAMILY = "DejaVu Sans";
+const FONT = `${FONT_FAMILY}, sans-serif`;
+
+/**
+ * The chart's own font files, shipped in the `dejavu-fonts-ttf` package. Host fonts are never
+ * used: a slim container image has none, and resvg then silently leaves every label out, so the
+ * chart would look the same on every machine only by luck.
+ */
+export const CHART_FONT_FILES: readonly string[] = (() => {
+  const dir = join(dirname(createRequire(import.meta.url).resolve("dejavu-fonts-ttf/package.json")), "ttf");
+  return [join(dir, "DejaVuSans.ttf"), join(dir, "DejaVuSans-Bold.ttf")];
+})();
+
+/** resvg's options for the chart; `fontFiles` is a parameter only so a test can render without text. */
+export function chartRenderOptions(fontFiles: readonly string[] = CHART_FONT_FILES): ResvgRenderOptions {
+  return {
+    fitTo: { mode: "zoom", value: 2 }, // 2× for sharp text on high-density screens
+    background: "#ffffff",
+    font: { loadSystemFonts: false, fontFiles: [...fontFiles], defaultFontFamily: FONT_FAMILY, sansSerifFamily: FONT_FAMILY },
+    logLevel: "off",
+  };
+}
 
 /** Escapes text for XML character data and attributes; drops characters XML 1.0 forbids. */
 export function escapeXml(text: string): string {
@@ -110,15 +133,7 @@ export function buildChartSvg(spec: ChartSpec): string {
   return out.join("\n");
 }
 
-/** Rasterises the chart (2× for sharp text on high-density screens). Throws if resvg fails. */
+/** Rasterises the chart with its bundled font. Throws if resvg fails. */
 export function renderChartPng(spec: ChartSpec): Buffer {
-  const resvg = new Resvg(buildChartSvg(spec), {
-    fitTo: { mode: "zoom", value: 2 },
-    background: "#ffffff",
-    // System fonts (DejaVu/Liberation/Noto on most Linux images); without any, text is left out
-    // but the bars still render.
-    font: { loadSystemFonts: true, defaultFontFamily: "DejaVu Sans", sansSerifFamily: "DejaVu Sans" },
-    logLevel: "off",
-  });
-  return resvg.render().asPng();
+  return new Resvg(buildChartSvg(spec), chartRenderOptions()).render().asPng();
 }

@@ -33,6 +33,7 @@ export function slackUserDirectory(client: webApi.WebClient, fallbackZone: strin
           code === "missing_scope"
             ? "Slack refused users.lookupByEmail: the bot token lacks the users:read.email scope (reinstall the app from manifest.yml)"
             : `Slack users.lookupByEmail failed: ${code ?? (error instanceof Error ? error.message : String(error))}`,
+          { cause: error },
         );
       }
     },

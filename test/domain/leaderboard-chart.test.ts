@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { buildChartSvg, escapeXml, renderChartPng, truncateLabel, type ChartSpec } from "../../src/services/leaderboard-chart.js";
+import { existsSync } from "node:fs";
+import { Resvg } from "@resvg/resvg-js";
+import { buildChartSvg, CHART_FONT_FILES, chartRenderOptions, escapeXml, renderChartPng, truncateLabel, type ChartSpec } from "../../src/services/leaderboard-chart.js";
 import { decodePng } from "../support/png.js";
 
 function spec(n: number, label = (i: number) => `Rep number ${i + 1}`): ChartSpec {
@@ -62,5 +64,36 @@ describe("leaderboard chart PNG", () => {
     expect(height).toBeLessThan(4000);
     expect(bitDepth).toBe(8);
     expect(pixels.length).toBe(height * (1 + width * 4));
+  });
+});
+
+describe("leaderboard chart text", () => {
+  /** Pixels that are not (near) white in rows [top, bottom) of an RGBA image. */
+  function inkIn(svg: string, fontFiles: readonly string[] | undefined, top: number, bottom: number): number {
+    const image = new Resvg(svg, chartRenderOptions(fontFiles)).render();
+    const px = image.pixels; // a getter that copies the whole image: read it once
+    let ink = 0;
+    for (let y = top; y < bottom; y++) {
+      for (let x = 0; x < image.width; x++) {
+        const i = (y * image.width + x) * 4;
+        if (px[i]! < 200 || px[i + 1]! < 200 || px[i + 2]! < 200) ink++;
+      }
+    }
+    return ink;
+  }
+
+  it("never depends on the host's fonts: system fonts are off and the bundled files exist", () => {
+    expect(chartRenderOptions().font?.loadSystemFonts).toBe(false);
+    expect(CHART_FONT_FILES.length).toBeGreaterThan(0);
+    for (const file of CHART_FONT_FILES) expect(existsSync(file)).toBe(true);
+  });
+
+  it("draws the title's glyphs with the bundled font, where a render without fonts has none", () => {
+    const svg = buildChartSvg(spec(3));
+    // The title and subtitle band (y < 76 at 1×, so 152 rows at 2×) holds nothing but text.
+    const withFont = inkIn(svg, undefined, 0, 152);
+    const withoutFont = inkIn(svg, [], 0, 152);
+    expect(withoutFont).toBe(0);
+    expect(withFont).toBeGreaterThan(2_000);
   });
 });

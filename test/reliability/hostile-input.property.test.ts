@@ -217,7 +217,7 @@ async function runCommand(text: string, actor: Actor, opts: { readOnly: boolean 
   try {
     run = await h.run(text, actor);
   } catch (error) {
-    throw new Error(`/ae ${describeInput(text)} as ${actor.user.role} threw: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    throw new Error(`/ae ${describeInput(text)} as ${actor.user.role} threw: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`, { cause: error });
   }
   const modalsAfter = t.fake.callsTo("views.open").length + t.fake.callsTo("views.push").length;
   const answered = run.reply !== undefined || run.responded.length > 0 || modalsAfter > modalsBefore;
@@ -528,7 +528,7 @@ async function submit(s: Submission, who: keyof typeof actors): Promise<void> {
   try {
     await t.slack.app.processEvent({ body: payload, ack: async (response?: unknown) => void acks.push(response ?? null) });
   } catch (error) {
-    throw new Error(`${s.callbackId} ${show()} threw: ${error instanceof Error ? error.message : String(error)}`);
+    throw new Error(`${s.callbackId} ${show()} threw: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
   }
   if (acks.length !== 1) throw new Error(`${s.callbackId} ${show()} was acked ${acks.length} times`);
   if (before) {

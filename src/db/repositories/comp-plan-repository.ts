@@ -72,7 +72,7 @@ function toRecord(row: {
   effectiveFrom: string;
   updatedAt: Date;
 }): CompPlanRecord {
-  let bonuses: BonusTier[] = [];
+  let bonuses: BonusTier[];
   try {
     bonuses = bonusesSchema.parse(JSON.parse(row.bonuses));
   } catch {
