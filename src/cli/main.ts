@@ -11,6 +11,8 @@ import { backupCommand } from "./commands/backup-command.js";
 import { benchCommand } from "./commands/bench-command.js";
 import { importCommand } from "./commands/import-command.js";
 import { exportCommand } from "./commands/export-command.js";
+import { holidaysCommand } from "./commands/holidays-command.js";
+import { workspaceCommand } from "./commands/workspace-command.js";
 
 export const COMMANDS: CliCommand[] = [
   migrateCommand,
@@ -21,6 +23,8 @@ export const COMMANDS: CliCommand[] = [
   remindersCommand,
   importCommand,
   exportCommand,
+  workspaceCommand,
+  holidaysCommand,
   compCommand,
   giftsCommand,
 ];

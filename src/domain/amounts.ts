@@ -163,6 +163,37 @@ export function parseAmount(text: string, locale: string): ParseAmountResult {
   return result;
 }
 
+/** The currencies a symbol can stand for. "$" alone is every dollar; "US$" only the American one. */
+const SYMBOL_CURRENCIES: Record<string, readonly string[]> = {
+  "US$": ["USD"],
+  $: ["USD", "CAD", "AUD", "NZD", "SGD", "HKD", "MXN", "TWD", "ARS", "CLP", "COP"],
+  "€": ["EUR"],
+  "£": ["GBP"],
+  "¥": ["JPY", "CNY"],
+  "₹": ["INR"],
+};
+
+let isoCodes: ReadonlySet<string> | undefined;
+
+/**
+ * The currency an amount is written in, from the symbol or ISO code beside it ("1.500.000,00 €",
+ * "USD 12,000", "£5k"): the codes it can stand for, or null when it names none.
+ */
+export function currencyOfAmount(text: string): readonly string[] | null {
+  const s = text.trim().replace(/^[-−–(+]\s*/, "").replace(/\)$/, "");
+  const lead = new RegExp(`^(${CURRENCY_SYMBOL}|[a-z]{3}(?![a-z]))`, "i").exec(s)?.[1];
+  const trail = new RegExp(`(?:^|[\\s\\d.,])(${CURRENCY_SYMBOL}|[a-z]{3})$`, "i").exec(s)?.[1];
+  for (const mark of [lead, trail]) {
+    if (!mark) continue;
+    const symbol = SYMBOL_CURRENCIES[mark.toUpperCase() === "US$" ? "US$" : mark];
+    if (symbol) return symbol;
+    const code = mark.toUpperCase();
+    isoCodes ??= new Set(Intl.supportedValuesOf("currency"));
+    if (isoCodes.has(code)) return [code];
+  }
+  return null;
+}
+
 export function formatMoney(
   cents: number,
   currency: string,

@@ -8,7 +8,7 @@
  * the one whose alias comes first in the table wins ("Account Owner Email" beats "Owner").
  */
 import { createHash } from "node:crypto";
-import { parseAmount } from "./amounts.js";
+import { currencyOfAmount, parseAmount } from "./amounts.js";
 import { normalizeName } from "./names.js";
 
 export type CrmProvider = "salesforce" | "hubspot" | "csv";
@@ -39,25 +39,52 @@ interface FieldSpec<F extends string> {
   aliases: string[];
 }
 
+/**
+ * Column labels of German, French and Spanish Salesforce and HubSpot exports (as headerKey()s),
+ * per field. Only labels seen in the vendors' published localisation or in real localized
+ * exports are listed (README → Import and export names the source of each); a guessed label would
+ * silently map the wrong column.
+ */
+const LOCALIZED_ACCOUNT_ALIASES: Record<"externalId" | "name" | "owner" | "industry" | "annualRevenue", string[]> = {
+  // Salesforce de "Account-ID"; HubSpot de "Datensatz-ID".
+  externalId: ["datensatzid"],
+  // Salesforce de "Accountname", fr "Nom du compte", es "Nombre de la cuenta"; HubSpot fr "Nom de l'entreprise", es "Nombre de la empresa".
+  name: ["accountname", "nomducompte", "nombredelacuenta", "nomdelentreprise", "nombredelaempresa"],
+  // Salesforce de "Accountinhaber", es "Propietario de la cuenta".
+  owner: ["accountinhaber", "propietariodelacuenta"],
+  // Salesforce de "Branche".
+  industry: ["branche"],
+  // Salesforce and HubSpot de "Jahresumsatz"; HubSpot fr "Chiffre d'affaires annuel".
+  annualRevenue: ["jahresumsatz", "chiffredaffairesannuel"],
+};
+
 /** Columns of account/company exports. */
 export const ACCOUNT_COLUMNS: FieldSpec<AccountField>[] = [
   {
     field: "externalId",
     label: "CRM id",
-    aliases: ["externalid", "accountid", "accountid18", "account18digitid", "recordid", "companyid", "hubspotid", "salesforceid", "crmid", "id"],
+    aliases: ["externalid", "accountid", "accountid18", "account18digitid", "recordid", "companyid", "hubspotid", "salesforceid", "crmid", "id", ...LOCALIZED_ACCOUNT_ALIASES.externalId],
   },
-  { field: "name", label: "name", aliases: ["accountname", "companyname", "name", "company", "account", "organization", "organisation", "organizationname"] },
+  {
+    field: "name",
+    label: "name",
+    aliases: ["accountname", "companyname", "name", "company", "account", "organization", "organisation", "organizationname", ...LOCALIZED_ACCOUNT_ALIASES.name.filter((a) => a !== "accountname")],
+  },
   {
     field: "ownerEmail",
     label: "owner email",
     aliases: ["accountowneremail", "companyowneremail", "owneremail", "accountowneremailaddress", "owneremailaddress", "hubspotowneremail", "salesrepemail"],
   },
-  { field: "owner", label: "owner", aliases: ["accountowner", "companyowner", "owner", "hubspotowner", "accountownername", "ownername", "ownerfullname"] },
-  { field: "industry", label: "industry", aliases: ["industry", "accountindustry", "sector"] },
+  {
+    field: "owner",
+    label: "owner",
+    aliases: ["accountowner", "companyowner", "owner", "hubspotowner", "accountownername", "ownername", "ownerfullname", ...LOCALIZED_ACCOUNT_ALIASES.owner],
+  },
+  { field: "industry", label: "industry", aliases: ["industry", "accountindustry", "sector", ...LOCALIZED_ACCOUNT_ALIASES.industry] },
   {
     field: "annualRevenue",
     label: "annual revenue",
-    aliases: ["annualrevenue", "annualrevenueusd", "annualrevenueeur", "revenue", "annualvalue", "accountvalue", "arr"],
+    aliases: ["annualrevenue", "annualrevenueusd", "annualrevenueeur", "revenue", "annualvalue", "accountvalue", "arr", ...LOCALIZED_ACCOUNT_ALIASES.annualRevenue],
   },
   {
     field: "tier",
@@ -97,6 +124,9 @@ const CONTACT_SIGNALS = new Set(["firstname", "lastname", "contactid", "fullname
 const PROVIDER_SIGNALS: Record<Exclude<CrmProvider, "csv">, Set<string>> = {
   hubspot: new Set([
     "recordid",
+    "datensatzid",
+    "nomdelentreprise",
+    "nombredelaempresa",
     "companyowner",
     "contactowner",
     "lifecyclestage",
@@ -117,6 +147,10 @@ const PROVIDER_SIGNALS: Record<Exclude<CrmProvider, "csv">, Set<string>> = {
     "accountid18",
     "accountname",
     "accountowner",
+    "accountinhaber",
+    "nomducompte",
+    "nombredelacuenta",
+    "propietariodelacuenta",
     "accountowneremail",
     "contactid",
     "billingcity",
@@ -312,6 +346,10 @@ export interface RowContext {
   mapping: ColumnMapping;
   /** Locale amounts are read in (de-DE for `;`-delimited German Excel files). */
   locale: string;
+  /** The workspace currency (ISO 4217): an amount marked with another one is refused. */
+  currency?: string;
+  /** "ignore": take the number of an amount in another currency as it is (the admin's call). */
+  currencyMismatch?: "refuse" | "ignore";
 }
 
 function cell(record: string[], mapping: ColumnMapping, field: ImportField): string | undefined {
@@ -357,6 +395,15 @@ export function parseRow(record: string[], ctx: RowContext): RowResult {
     if (revenue) {
       const r = parseRevenue(revenue, ctx.locale);
       if (!r.ok) return r;
+      const marked = currencyOfAmount(revenue);
+      if (ctx.currency && ctx.currencyMismatch !== "ignore" && marked && !marked.includes(ctx.currency)) {
+        return {
+          ok: false,
+          reason:
+            `annual revenue "${revenue}" is in ${marked.length === 1 ? marked[0] : marked.join("/")}, but the workspace currency is ${ctx.currency}; ` +
+            `nothing is converted, so convert the file, change the workspace currency (ae-assistant workspace set --currency ${marked[0]}), or pass --currency-mismatch ignore`,
+        };
+      }
       row.annualValueCents = r.cents;
     }
     const tier = cell(record, m, "tier");

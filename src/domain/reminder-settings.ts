@@ -3,7 +3,7 @@
  * the user's local date, used to drop skip dates that are already past.
  */
 import { formatReminderTime, parseReminderTime, parseSkipDatesInput } from "./reminder-schedule.js";
-import { isValidTimeZone, type LocalDate } from "./time.js";
+import { canonicalZone, isValidTimeZone, type LocalDate } from "./time.js";
 
 export const MAX_SKIP_DATES = 60;
 
@@ -80,10 +80,3 @@ export function validateReminderSettings(input: ReminderSettingsInput, today: Lo
   };
 }
 
-function canonicalZone(zone: string): string {
-  try {
-    return new Intl.DateTimeFormat("en-US", { timeZone: zone }).resolvedOptions().timeZone;
-  } catch {
-    return zone;
-  }
-}

@@ -12,6 +12,15 @@ export function isValidTimeZone(zone: string): boolean {
   return validZone(zone);
 }
 
+/** "europe/berlin" → "Europe/Berlin": a valid zone as Intl names it, so it is stored one way. */
+export function canonicalZone(zone: string): string {
+  try {
+    return new Intl.DateTimeFormat("en-US", { timeZone: zone }).resolvedOptions().timeZone;
+  } catch {
+    return zone;
+  }
+}
+
 /** The zone to use, falling back when Slack sent nothing usable. */
 export function safeZone(zone: string | null | undefined, fallback: string): string {
   return zone && isValidTimeZone(zone) ? zone : fallback;

@@ -6,6 +6,7 @@ import { teamsDe } from "./catalogs/teams.de.js";
 import { remindersDe } from "./catalogs/reminders.de.js";
 import { homeDe } from "./catalogs/home.de.js";
 import { settingsDe } from "./catalogs/settings.de.js";
+import { adminDe } from "./catalogs/admin.de.js";
 
 /** The German catalog, merged from catalogs/*.de.ts. */
 export const de: Record<MessageKey, string> = {
@@ -16,4 +17,5 @@ export const de: Record<MessageKey, string> = {
   ...remindersDe,
   ...homeDe,
   ...settingsDe,
+  ...adminDe,
 };

@@ -5,6 +5,7 @@ import { teamsEn } from "./catalogs/teams.en.js";
 import { remindersEn } from "./catalogs/reminders.en.js";
 import { homeEn } from "./catalogs/home.en.js";
 import { settingsEn } from "./catalogs/settings.en.js";
+import { adminEn } from "./catalogs/admin.en.js";
 
 /**
  * The English catalog: one file per feature under catalogs/, merged here. Each feature's German
@@ -19,6 +20,7 @@ export const en = {
   ...remindersEn,
   ...homeEn,
   ...settingsEn,
+  ...adminEn,
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -14,6 +14,7 @@ import {
   isEmail,
   mapColumns,
   parseRow,
+  type RowContext,
   type AccountRow,
   type ColumnMapping,
   type ContactRow,
@@ -68,6 +69,9 @@ export interface ImportOptions {
   dryRun: boolean;
   /** Rows whose owner is missing or unknown to Slack go to this user instead of being skipped. */
   fallbackOwner?: ImportOwner;
+  /** The workspace currency; amounts marked with another are refused unless `currencyMismatch` is "ignore". */
+  currency?: string;
+  currencyMismatch?: "refuse" | "ignore";
   batchSize?: number;
   /** Called once the header is understood, before any row is processed. */
   onStart?: (info: Pick<ImportReport, "file" | "formatLabel" | "delimiter" | "encoding" | "recognised" | "ignored" | "dryRun">) => void;
@@ -215,7 +219,12 @@ export class ImportService {
     options.onStart?.(report);
     const run = new ImportRun(this.repo, this.users, this.directory, { ...options, defaultTimezone: this.defaultTimezone }, report);
     // German Excel writes "1.234,56" and separates with ";": read amounts the German way there.
-    const ctx = { mapping, locale: source.delimiter === ";" ? "de-DE" : "en-US" };
+    const ctx: RowContext = {
+      mapping,
+      locale: source.delimiter === ";" ? "de-DE" : "en-US",
+      ...(options.currency ? { currency: options.currency } : {}),
+      currencyMismatch: options.currencyMismatch ?? "refuse",
+    };
     const width = source.header.length;
     const batchSize = options.batchSize ?? DEFAULT_BATCH;
     const seen = new Map<string, number>();

@@ -1,3 +1,4 @@
+import { WorkspaceSettingsService } from "./workspace-settings-service.js";
 import type { Database } from "../db/client.js";
 import { AccountRepository } from "../db/repositories/account-repository.js";
 import { JobLeaseRepository } from "../db/repositories/job-lease-repository.js";
@@ -81,12 +82,14 @@ export interface Services {
   digest: DigestService;
   /** The digest's buttons (snooze, done, log touch) and reminder settings. */
   reminderActions: ReminderActionsService;
+  /** Workspace settings (currency, fiscal year, zone, pace, thresholds, gift limit) and holidays. */
+  workspaceSettings: WorkspaceSettingsService;
 }
 
 /** Builds the repositories and use cases over one database. */
 export function createServices(db: Database, opts: { defaultTimezone: string; now: () => Date; logger: Logger }): Services {
   const repos: Repositories = {
-    workspaces: new WorkspaceRepository(db.prisma),
+    workspaces: new WorkspaceRepository(db.prisma, () => opts.now().getTime()),
     users: new UserRepository(db.prisma),
     accounts: new AccountRepository(db.prisma),
     teams: new TeamRepository(db.prisma),
@@ -126,5 +129,6 @@ export function createServices(db: Database, opts: { defaultTimezone: string; no
       (await repos.outbox.find(slackUserId, localDate, "digest")) !== null,
     ),
     reminderActions: new ReminderActionsService(repos.digest, repos.users, touches, followUps, opts.now),
+    workspaceSettings: new WorkspaceSettingsService(repos.workspaces),
   };
 }

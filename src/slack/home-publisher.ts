@@ -1,6 +1,9 @@
 import type { webApi } from "@slack/bolt";
 import { translator } from "../i18n/translate.js";
 import { toActor, type Actor } from "../services/actor-service.js";
+import { localDateOf } from "../domain/time.js";
+import { settingsOf } from "../services/workspace-settings-service.js";
+import type { AdminHomeView } from "./blocks/admin-blocks.js";
 import { homeView } from "./blocks/home-blocks.js";
 import { formatFor } from "./blocks/reminder-format.js";
 import type { AppDeps } from "./deps.js";
@@ -8,9 +11,20 @@ import type { AppDeps } from "./deps.js";
 /** Builds and publishes the actor's Home tab. */
 export async function publishHome(client: webApi.WebClient, deps: AppDeps, actor: Actor): Promise<void> {
   const now = deps.now();
-  const home = await deps.services.digest.home(actor, now);
-  const view = homeView(home, formatFor(actor, translator(actor.language)), now);
+  const [home, admin] = await Promise.all([deps.services.digest.home(actor, now), adminHome(deps, actor, now)]);
+  const view = homeView(home, formatFor(actor, translator(actor.language)), now, admin);
   await client.views.publish({ user_id: actor.user.slackUserId, view });
+}
+
+/** The Administration section's data, for admins only. */
+async function adminHome(deps: AppDeps, actor: Actor, now: Date): Promise<AdminHomeView | undefined> {
+  if (actor.user.role !== "admin") return undefined;
+  const today = localDateOf(now, actor.workspace.timezone);
+  const [all, upcoming] = await Promise.all([
+    deps.services.workspaceSettings.holidays(actor.workspace.id),
+    deps.services.workspaceSettings.upcomingHolidays(actor.workspace.id, today, 1),
+  ]);
+  return { settings: settingsOf(actor.workspace), holidayCount: all.length, nextHoliday: upcoming[0] ?? null };
 }
 
 /**

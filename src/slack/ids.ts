@@ -28,6 +28,8 @@ export const ACTIONS = {
   homeAddFollowUp: "home_add_followup",
   homeAddDeal: "home_add_deal",
   homeSettings: "home_settings",
+  /** The Home tab's "Workspace settings" button (admins only). */
+  homeAdmin: "home_admin",
   confirmGift: "confirm_gift",
   /** Buttons that run a `/ae` command again with a choice filled in (`rerun_command:<n>`): deal picks, gift list pages. */
   rerunCommand: "rerun_command",
@@ -39,6 +41,7 @@ export const VIEWS = {
   followUp: "followup_modal",
   deal: "deal_modal",
   settings: "settings_modal",
+  admin: "admin_modal",
   messageTouch: "message_touch_modal",
   giftOverride: "gift_override_modal",
   team: "team_modal",
@@ -102,6 +105,20 @@ export const SETTINGS_MODAL = {
   zone: "settings_zone",
   pause: "settings_pause",
   skipDates: "settings_skip_dates",
+} as const;
+
+/** Block ids (= action ids) inside the workspace settings modal (VIEWS.admin). */
+export const ADMIN_MODAL = {
+  currency: "admin_currency",
+  currencyConfirm: "admin_currency_confirm",
+  fiscalStart: "admin_fiscal_start",
+  timezone: "admin_timezone",
+  pace: "admin_pace",
+  neglectKey: "admin_neglect_key",
+  neglectGrowth: "admin_neglect_growth",
+  neglectStandard: "admin_neglect_standard",
+  giftLimit: "admin_gift_limit",
+  giftYear: "admin_gift_year",
 } as const;
 
 /** Block ids (= action ids) inside the digest's log-touch modal (VIEWS.digestLogTouch). */

@@ -3,13 +3,12 @@ import { webApi } from "@slack/bolt";
 import { loadConfig } from "../../config/load-config.js";
 import { openDatabase, type Database } from "../../db/client.js";
 import { migrate } from "../../db/migrate.js";
-import { ImportRepository } from "../../db/repositories/import-repository.js";
 import { WorkspaceRepository } from "../../db/repositories/workspace-repository.js";
 import { ImportError, ImportService, type ImportOwner, type ImportProgress, type ImportReport } from "../../services/import-service.js";
 import { slackUserDirectory } from "../../slack/slack-directory.js";
 import type { CliCommand, CliIo } from "../cli-command.js";
 
-const USAGE = "ae-assistant import accounts <file.csv> [--dry-run] [--owner <slack id>] [--workspace <team id>]";
+const USAGE = "ae-assistant import accounts <file.csv> [--dry-run] [--owner <slack id>] [--workspace <team id>] [--currency-mismatch refuse|ignore]";
 /** Files at least this big get a progress bar (on a terminal) or progress lines. */
 const PROGRESS_MIN_BYTES = 512 * 1024;
 const PROGRESS_LINE_EVERY_ROWS = 10_000;
@@ -21,12 +20,13 @@ interface ImportArgs {
   dryRun: boolean;
   owner?: string;
   workspace?: string;
+  currencyMismatch: "refuse" | "ignore";
 }
 
 function parseArgs(argv: string[]): ImportArgs | string {
   const [what, ...rest] = argv;
   if (what !== "accounts") return what ? `unknown import "${what}" (only "accounts" exists; contact exports are imported with it too)` : "missing what to import";
-  const args: Partial<ImportArgs> & { dryRun: boolean } = { dryRun: false };
+  const args: Partial<ImportArgs> & { dryRun: boolean; currencyMismatch: "refuse" | "ignore" } = { dryRun: false, currencyMismatch: "refuse" };
   for (let i = 0; i < rest.length; i++) {
     const a = rest[i]!;
     const [flag, inline] = a.startsWith("--") && a.includes("=") ? [a.slice(0, a.indexOf("=")), a.slice(a.indexOf("=") + 1)] : [a, undefined];
@@ -34,13 +34,18 @@ function parseArgs(argv: string[]): ImportArgs | string {
     if (flag === "--dry-run") args.dryRun = true;
     else if (flag === "--owner") args.owner = value();
     else if (flag === "--workspace" || flag === "--team") args.workspace = value();
+    else if (flag === "--currency-mismatch") {
+      const mode = value();
+      if (mode !== "refuse" && mode !== "ignore") return `--currency-mismatch must be refuse or ignore, got "${mode ?? ""}"`;
+      args.currencyMismatch = mode;
+    }
     else if (a.startsWith("--")) return `unknown option ${a}`;
     else if (args.file === undefined) args.file = a;
     else return `unexpected argument "${a}" (one file at a time)`;
     if ((flag === "--owner" || flag === "--workspace" || flag === "--team") && !args[flag === "--owner" ? "owner" : "workspace"]) return `${flag} needs a value`;
   }
   if (!args.file) return "missing the CSV file";
-  return { file: args.file, dryRun: args.dryRun, owner: args.owner, workspace: args.workspace };
+  return { file: args.file, dryRun: args.dryRun, owner: args.owner, workspace: args.workspace, currencyMismatch: args.currencyMismatch };
 }
 
 function slackError(error: unknown): string {
@@ -174,9 +179,13 @@ export const importCommand: CliCommand = {
       const applied = await migrate(db);
       if (applied.length > 0) io.out(`Applied ${applied.length} pending migration(s) first.`);
       // A dry run writes nothing, not even the workspace row: an unknown workspace has no accounts.
-      const workspaceId = args.dryRun
-        ? ((await new ImportRepository(db.prisma).workspaceIdOf(teamId)) ?? 0)
-        : (await new WorkspaceRepository(db.prisma).ensure(teamId, { timezone: config.defaultTimezone })).id;
+      const workspaces = new WorkspaceRepository(db.prisma);
+      const workspace = args.dryRun
+        ? await workspaces.findBySlackTeamId(teamId)
+        : await workspaces.ensure(teamId, { timezone: config.defaultTimezone });
+      const workspaceId = workspace?.id ?? 0;
+      // A workspace not created yet will start in USD, the schema's default.
+      const currency = workspace?.currency ?? "USD";
       const service = new ImportService(db.prisma, slackUserDirectory(client, config.defaultTimezone), config.defaultTimezone);
 
       let fallbackOwner: ImportOwner | undefined;
@@ -200,6 +209,8 @@ export const importCommand: CliCommand = {
           workspaceId,
           dryRun: args.dryRun,
           fallbackOwner,
+          currency,
+          currencyMismatch: args.currencyMismatch,
           onStart: (info) => describeStart(io, info),
           onProgress: (p) => progress.update(p),
         });

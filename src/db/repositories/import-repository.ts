@@ -95,12 +95,6 @@ function toImported(a: Omit<ImportedAccount, "annualValueCents"> & { annualValue
 export class ImportRepository {
   constructor(private readonly db: Db) {}
 
-  /** The workspace's id, without creating it (a dry run writes nothing). */
-  async workspaceIdOf(slackTeamId: string): Promise<number | null> {
-    const ws = await this.db.workspace.findUnique({ where: { slackTeamId }, select: { id: true } });
-    return ws?.id ?? null;
-  }
-
   async accountsByExternalIds(workspaceId: number, externalIds: string[]): Promise<ImportedAccount[]> {
     if (externalIds.length === 0) return [];
     const rows = await this.db.account.findMany({ where: { workspaceId, externalId: { in: externalIds } }, select: ACCOUNT_SELECT });

@@ -18,6 +18,7 @@ export const coreDe: Record<keyof typeof coreEn, string> = {
     "`/ae leaderboard [week|month|quarter|year] [Team]` — dein Team nach Quotenerreichung",
     "`/ae settings` — Erinnerungszeit und -tage, Sprache, Zeitzone, Pause",
     "`/ae team …` — Manager und Admins: Team anlegen, Mitglieder verwalten, Kanal festlegen",
+    "`/ae admin` — Admins: Währung, Geschäftsjahr, Zeitzone, Tempo, Vernachlässigungs-Schwellen, Geschenklimit des Workspace",
   ].join("\n"),
   "help.footer": "Tipp: Namen mit Leerzeichen in Anführungszeichen, z. B. `/ae account \"Acme GmbH\"`. Die meisten Befehle ohne Argumente öffnen ein Formular.",
   "error.unknownSubcommand": "`{input}` kenne ich nicht.",

@@ -2,6 +2,7 @@ import type { KnownBlock, View } from "@slack/types";
 import type { HomeView } from "../../services/digest-service.js";
 import { ACTIONS } from "../ids.js";
 import { followUpRowBlocks, neglectedRowBlocks } from "./digest-blocks.js";
+import { adminHomeBlocks, type AdminHomeView } from "./admin-blocks.js";
 import { clip } from "./mrkdwn.js";
 import { clockTime, dayAndTime, money, percent, type ReminderFormat } from "./reminder-format.js";
 
@@ -46,9 +47,10 @@ function progressBar(ratio: number, width = 20): string {
 
 /**
  * The App Home dashboard: quota progress, the common actions, neglected accounts (with the same
- * buttons as the digest), follow-ups due, and when the next reminder comes. At most 100 blocks.
+ * buttons as the digest), follow-ups due, and when the next reminder comes; for admins, the
+ * workspace settings with a button to change them. At most 100 blocks.
  */
-export function homeView(home: HomeView, f: ReminderFormat, now: Date): View {
+export function homeView(home: HomeView, f: ReminderFormat, now: Date, admin?: AdminHomeView): View {
   const t = f.t;
   const blocks: KnownBlock[] = [
     { type: "header", text: { type: "plain_text", text: t("home.title"), emoji: true } },
@@ -74,7 +76,11 @@ export function homeView(home: HomeView, f: ReminderFormat, now: Date): View {
   for (const row of d.neglected.rows) blocks.push(...neglectedRowBlocks(row, f));
   if (d.neglected.restCount > 0) blocks.push({ type: "context", elements: [{ type: "mrkdwn", text: t("digest.neglected.rest", { count: d.neglected.restCount }) }] });
   blocks.push({ type: "divider" }, section(t("home.followUps.heading")));
-  const tail: KnownBlock[] = [{ type: "divider" }, { type: "context", elements: [{ type: "mrkdwn", text: reminderLine(home, f) }] }];
+  const tail: KnownBlock[] = [
+    { type: "divider" },
+    { type: "context", elements: [{ type: "mrkdwn", text: reminderLine(home, f) }] },
+    ...(admin ? adminHomeBlocks(admin, t, f.locale) : []),
+  ];
   if (d.followUps.rows.length === 0) blocks.push(section(t("home.followUps.none")));
   const room = Math.max(0, Math.floor((MAX_HOME_BLOCKS - blocks.length - tail.length - 1) / 2));
   const shown = d.followUps.rows.slice(0, room);

@@ -15,6 +15,7 @@ import { register as openAccount } from "./open-account-action.js";
 import { register as followUpDone } from "./followup-done-action.js";
 import { register as followUpSnooze } from "./followup-snooze-action.js";
 import { register as homeSettings } from "./home-settings-action.js";
+import { register as homeAdmin } from "./home-admin-action.js";
 
 /** Every action listener in this folder. */
 export function register(app: App, deps: AppDeps): void {
@@ -33,4 +34,5 @@ export function register(app: App, deps: AppDeps): void {
   followUpDone(app, deps);
   followUpSnooze(app, deps);
   homeSettings(app, deps);
+  homeAdmin(app, deps);
 }

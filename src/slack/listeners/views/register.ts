@@ -9,6 +9,7 @@ import { register as giftOverride } from "./gift-override-view.js";
 import { register as settings } from "./settings-view.js";
 import { register as digestLogTouch } from "./digest-log-touch-view.js";
 import { register as team } from "./team-view.js";
+import { register as admin } from "./admin-view.js";
 
 /** Every view listener in this folder. */
 export function register(app: App, deps: AppDeps): void {
@@ -21,4 +22,5 @@ export function register(app: App, deps: AppDeps): void {
   settings(app, deps);
   digestLogTouch(app, deps);
   team(app, deps);
+  admin(app, deps);
 }

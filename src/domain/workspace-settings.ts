@@ -1,0 +1,213 @@
+/**
+ * The workspace settings an admin changes (`/ae admin`, `ae-assistant workspace set`): what each
+ * accepts and what a wrong value is told. Pure: text in, typed changes or per-field problems out.
+ *
+ * Every field is optional in the input; only the fields given are validated and changed. An
+ * empty gift limit means "no firm limit" (the FINRA limit alone applies).
+ */
+import { parseAmount } from "./amounts.js";
+import type { PaceMode } from "./periods.js";
+import { canonicalZone, isValidTimeZone } from "./time.js";
+
+export type GiftYearMode = "calendar" | "rolling";
+export type NeglectTier = "key" | "growth" | "standard";
+export const NEGLECT_TIERS: readonly NeglectTier[] = ["key", "growth", "standard"];
+
+/** The stored settings, as services and views see them. */
+export interface WorkspaceSettings {
+  currency: string;
+  fiscalYearStartMonth: number;
+  timezone: string;
+  paceMode: PaceMode;
+  neglectDays: Record<NeglectTier, number>;
+  /** Firm gift limit per recipient per year in cents; null = the FINRA limit only. */
+  giftLimitCents: number | null;
+  giftYearMode: GiftYearMode;
+}
+
+export type WorkspaceSettingField =
+  | "currency"
+  | "fiscalYearStartMonth"
+  | "timezone"
+  | "paceMode"
+  | "neglectKeyDays"
+  | "neglectGrowthDays"
+  | "neglectStandardDays"
+  | "giftLimit"
+  | "giftYearMode";
+
+export const WORKSPACE_SETTING_FIELDS: readonly WorkspaceSettingField[] = [
+  "currency",
+  "fiscalYearStartMonth",
+  "timezone",
+  "paceMode",
+  "neglectKeyDays",
+  "neglectGrowthDays",
+  "neglectStandardDays",
+  "giftLimit",
+  "giftYearMode",
+];
+
+/** Raw text per field, as typed in the modal or given on the command line. */
+export type WorkspaceSettingsInput = Partial<Record<WorkspaceSettingField, string>>;
+
+export type WorkspaceSettingsChanges = Partial<{
+  currency: string;
+  fiscalYearStartMonth: number;
+  timezone: string;
+  paceMode: PaceMode;
+  neglectKeyDays: number;
+  neglectGrowthDays: number;
+  neglectStandardDays: number;
+  giftLimitCents: number | null;
+  giftYearMode: GiftYearMode;
+}>;
+
+export type WorkspaceSettingProblem =
+  | "currency_unknown"
+  | "timezone_unknown"
+  | "fiscal_start_out_of_range"
+  | "pace_unknown"
+  | "neglect_invalid"
+  | "gift_limit_invalid"
+  | "gift_year_unknown";
+
+export interface WorkspaceSettingError {
+  field: WorkspaceSettingField;
+  problem: WorkspaceSettingProblem;
+  /** The offending text, cut short, for the message. */
+  detail: string;
+  /** A value that would have been accepted, to show next to the problem. */
+  example: string;
+}
+
+export type WorkspaceSettingsValidation =
+  | { ok: true; changes: WorkspaceSettingsChanges }
+  | { ok: false; errors: WorkspaceSettingError[] };
+
+/** Longest neglect threshold accepted: a key account untouched for more than a year is not "neglect". */
+export const MAX_NEGLECT_DAYS = 365;
+
+const EXAMPLES: Record<WorkspaceSettingField, string> = {
+  currency: "EUR",
+  fiscalYearStartMonth: "4",
+  timezone: "Europe/Berlin",
+  paceMode: "business",
+  neglectKeyDays: "7",
+  neglectGrowthDays: "14",
+  neglectStandardDays: "30",
+  giftLimit: "100",
+  giftYearMode: "calendar",
+};
+
+let currencies: ReadonlySet<string> | undefined;
+
+/** ISO 4217 codes this runtime's Intl knows (and so can format). */
+export function isKnownCurrency(code: string): boolean {
+  currencies ??= new Set(Intl.supportedValuesOf("currency"));
+  return currencies.has(code);
+}
+
+function wholeNumber(text: string): number | null {
+  return /^\d{1,6}$/.test(text) ? Number(text) : null;
+}
+
+/** Validates the fields present in `input`. `locale` reads the gift limit ("1.000" in de-DE). */
+export function validateWorkspaceSettings(input: WorkspaceSettingsInput, locale: string): WorkspaceSettingsValidation {
+  const errors: WorkspaceSettingError[] = [];
+  const changes: WorkspaceSettingsChanges = {};
+  const fail = (field: WorkspaceSettingField, problem: WorkspaceSettingProblem, raw: string) =>
+    errors.push({ field, problem, detail: raw.slice(0, 60), example: EXAMPLES[field] });
+
+  for (const field of WORKSPACE_SETTING_FIELDS) {
+    const given = input[field];
+    if (given === undefined) continue;
+    const raw = given.trim();
+    switch (field) {
+      case "currency": {
+        const code = raw.toUpperCase();
+        if (/^[A-Z]{3}$/.test(code) && isKnownCurrency(code)) changes.currency = code;
+        else fail(field, "currency_unknown", raw);
+        break;
+      }
+      case "timezone":
+        if (raw !== "" && isValidTimeZone(raw)) changes.timezone = canonicalZone(raw);
+        else fail(field, "timezone_unknown", raw);
+        break;
+      case "fiscalYearStartMonth": {
+        const month = wholeNumber(raw);
+        if (month !== null && month >= 1 && month <= 12) changes.fiscalYearStartMonth = month;
+        else fail(field, "fiscal_start_out_of_range", raw);
+        break;
+      }
+      case "paceMode": {
+        const mode = raw.toLowerCase();
+        if (mode === "business" || mode === "calendar") changes.paceMode = mode;
+        else fail(field, "pace_unknown", raw);
+        break;
+      }
+      case "neglectKeyDays":
+      case "neglectGrowthDays":
+      case "neglectStandardDays": {
+        const days = wholeNumber(raw);
+        if (days !== null && days >= 1 && days <= MAX_NEGLECT_DAYS) changes[field] = days;
+        else fail(field, "neglect_invalid", raw);
+        break;
+      }
+      case "giftLimit": {
+        if (raw === "") {
+          changes.giftLimitCents = null;
+          break;
+        }
+        const amount = parseAmount(raw, locale);
+        if (amount.ok && amount.cents > 0) changes.giftLimitCents = amount.cents;
+        else fail(field, "gift_limit_invalid", raw);
+        break;
+      }
+      case "giftYearMode": {
+        const mode = raw.toLowerCase();
+        if (mode === "calendar" || mode === "rolling") changes.giftYearMode = mode;
+        else fail(field, "gift_year_unknown", raw);
+        break;
+      }
+    }
+  }
+  return errors.length > 0 ? { ok: false, errors } : { ok: true, changes };
+}
+
+export type NeglectSpecResult =
+  | { ok: true; input: Pick<WorkspaceSettingsInput, "neglectKeyDays" | "neglectGrowthDays" | "neglectStandardDays"> }
+  | { ok: false; detail: string };
+
+const TIER_FIELD: Record<NeglectTier, "neglectKeyDays" | "neglectGrowthDays" | "neglectStandardDays"> = {
+  key: "neglectKeyDays",
+  growth: "neglectGrowthDays",
+  standard: "neglectStandardDays",
+};
+
+/** Reads the command line's `key:7,growth:14,standard:30` (any subset, any order) into field input. */
+export function parseNeglectSpec(text: string): NeglectSpecResult {
+  const input: Record<string, string> = {};
+  for (const part of text.split(",").map((p) => p.trim()).filter(Boolean)) {
+    const m = /^(key|growth|standard)\s*[:=]\s*(.*)$/i.exec(part);
+    if (!m) return { ok: false, detail: part.slice(0, 60) };
+    input[TIER_FIELD[m[1]!.toLowerCase() as NeglectTier]] = m[2]!;
+  }
+  return Object.keys(input).length > 0 ? { ok: true, input } : { ok: false, detail: text.slice(0, 60) };
+}
+
+/** Fields whose value differs between `changes` and the current settings. */
+export function changedFields(current: WorkspaceSettings, changes: WorkspaceSettingsChanges): (keyof WorkspaceSettingsChanges)[] {
+  const now: Required<WorkspaceSettingsChanges> = {
+    currency: current.currency,
+    fiscalYearStartMonth: current.fiscalYearStartMonth,
+    timezone: current.timezone,
+    paceMode: current.paceMode,
+    neglectKeyDays: current.neglectDays.key,
+    neglectGrowthDays: current.neglectDays.growth,
+    neglectStandardDays: current.neglectDays.standard,
+    giftLimitCents: current.giftLimitCents,
+    giftYearMode: current.giftYearMode,
+  };
+  return (Object.keys(changes) as (keyof WorkspaceSettingsChanges)[]).filter((k) => changes[k] !== now[k]);
+}
