@@ -182,7 +182,8 @@ let isoCodes: ReadonlySet<string> | undefined;
 export function currencyOfAmount(text: string): readonly string[] | null {
   const s = text.trim().replace(/^[-−–(+]\s*/, "").replace(/\)$/, "");
   const lead = new RegExp(`^(${CURRENCY_SYMBOL}|[a-z]{3}(?![a-z]))`, "i").exec(s)?.[1];
-  const trail = new RegExp(`(?:^|[\\s\\d.,])(${CURRENCY_SYMBOL}|[a-z]{3})$`, "i").exec(s)?.[1];
+  // A symbol may follow anything ("12k€", "1,5Mio€"); a code only a non-letter ("5 EUR", not "5 mio").
+  const trail = new RegExp(`(${CURRENCY_SYMBOL})$`, "i").exec(s)?.[1] ?? /(?<![a-z])([a-z]{3})$/i.exec(s)?.[1];
   for (const mark of [lead, trail]) {
     if (!mark) continue;
     const symbol = SYMBOL_CURRENCIES[mark.toUpperCase() === "US$" ? "US$" : mark];

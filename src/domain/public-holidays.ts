@@ -65,8 +65,10 @@ export function holidaysFor(query: HolidayQuery): HolidayQueryResult {
   const byDate = new Map<LocalDate, PublicHoliday>();
   for (const h of calendar.getHolidays(query.year)) {
     const date = h.date.slice(0, 10);
-    // Two holidays on one day (e.g. Easter Sunday and a memorial day) count once: the first name wins.
-    if (!byDate.has(date)) byDate.set(date, { date, name: h.name, kind: h.type });
+    // Two holidays on one day count once. The public one wins, so a substitute day or Whit Sunday
+    // is never recorded as the observance that shares its date (US 2027-12-24, NL 2035-05-13).
+    const seen = byDate.get(date);
+    if (!seen || (seen.kind !== "public" && h.type === "public")) byDate.set(date, { date, name: h.name, kind: h.type });
   }
   return { ok: true, country, region, holidays: [...byDate.values()].sort((a, b) => a.date.localeCompare(b.date)) };
 }

@@ -1,0 +1,221 @@
+import { describe, expect, it } from "vitest";
+import {
+  changedFields,
+  isKnownCurrency,
+  MAX_NEGLECT_DAYS,
+  parseNeglectSpec,
+  validateWorkspaceSettings,
+  type WorkspaceSettingError,
+  type WorkspaceSettings,
+  type WorkspaceSettingsChanges,
+  type WorkspaceSettingsInput,
+} from "../../src/domain/workspace-settings.js";
+
+describe("validateWorkspaceSettings: accepted values", () => {
+  it.each<[WorkspaceSettingsInput, string, WorkspaceSettingsChanges]>([
+    // [input, locale, expected changes]
+    [{ currency: "eur" }, "en-US", { currency: "EUR" }],
+    [{ currency: " usd " }, "en-US", { currency: "USD" }], // trimmed before it is read
+    [{ fiscalYearStartMonth: "4" }, "en-US", { fiscalYearStartMonth: 4 }],
+    [{ fiscalYearStartMonth: "1" }, "en-US", { fiscalYearStartMonth: 1 }],
+    [{ fiscalYearStartMonth: "12" }, "en-US", { fiscalYearStartMonth: 12 }],
+    [{ timezone: "europe/berlin" }, "en-US", { timezone: "Europe/Berlin" }], // stored as Intl names it
+    [{ timezone: "America/New_York" }, "en-US", { timezone: "America/New_York" }],
+    [{ paceMode: "Calendar" }, "en-US", { paceMode: "calendar" }],
+    [{ paceMode: "BUSINESS" }, "en-US", { paceMode: "business" }],
+    [
+      { neglectKeyDays: "7", neglectGrowthDays: "14", neglectStandardDays: "30" },
+      "en-US",
+      { neglectKeyDays: 7, neglectGrowthDays: 14, neglectStandardDays: 30 },
+    ],
+    [{ neglectStandardDays: "365" }, "en-US", { neglectStandardDays: 365 }], // MAX_NEGLECT_DAYS itself
+    [{ neglectKeyDays: "1" }, "en-US", { neglectKeyDays: 1 }],
+    [{ giftLimit: "" }, "en-US", { giftLimitCents: null }], // empty = no firm limit
+    [{ giftLimit: "   " }, "de-DE", { giftLimitCents: null }],
+    [{ giftLimit: "1.000" }, "de-DE", { giftLimitCents: 100_000 }], // "." groups thousands in de-DE
+    [{ giftLimit: "1,000" }, "en-US", { giftLimitCents: 100_000 }], // "," groups thousands in en-US
+    [{ giftLimit: "$99.50" }, "en-US", { giftLimitCents: 9_950 }],
+    [{ giftYearMode: "rolling" }, "en-US", { giftYearMode: "rolling" }],
+    [{ giftYearMode: "Calendar" }, "en-US", { giftYearMode: "calendar" }],
+  ])("%j (%s) → %j", (input, locale, changes) => {
+    expect(validateWorkspaceSettings(input, locale)).toEqual({ ok: true, changes });
+  });
+
+  it("the upper neglect bound is MAX_NEGLECT_DAYS = 365", () => {
+    expect(MAX_NEGLECT_DAYS).toBe(365);
+  });
+
+  it("validates every field in one call", () => {
+    const input: WorkspaceSettingsInput = {
+      currency: "gbp",
+      fiscalYearStartMonth: "2",
+      timezone: "Europe/London",
+      paceMode: "business",
+      neglectKeyDays: "10",
+      neglectGrowthDays: "20",
+      neglectStandardDays: "40",
+      giftLimit: "250",
+      giftYearMode: "calendar",
+    };
+    expect(validateWorkspaceSettings(input, "en-GB")).toEqual({
+      ok: true,
+      changes: {
+        currency: "GBP",
+        fiscalYearStartMonth: 2,
+        timezone: "Europe/London",
+        paceMode: "business",
+        neglectKeyDays: 10,
+        neglectGrowthDays: 20,
+        neglectStandardDays: 40,
+        giftLimitCents: 25_000,
+        giftYearMode: "calendar",
+      },
+    });
+  });
+
+  it("only the fields present are validated: an empty input is ok with no changes", () => {
+    expect(validateWorkspaceSettings({}, "en-US")).toEqual({ ok: true, changes: {} });
+  });
+
+  it("a field that is absent is not touched even when others are given", () => {
+    const result = validateWorkspaceSettings({ paceMode: "calendar" }, "en-US");
+    expect(result).toEqual({ ok: true, changes: { paceMode: "calendar" } });
+    expect(result.ok && Object.keys(result.changes)).toEqual(["paceMode"]);
+  });
+});
+
+describe("validateWorkspaceSettings: refused values", () => {
+  // isValidTimeZone is luxon's IANAZone.isValidZone: "UTC" and "Etc/GMT+5" are zones, but
+  // "UTC+25" (and even "UTC+1") and made-up names are not.
+  it.each<[WorkspaceSettingsInput, Pick<WorkspaceSettingError, "field" | "problem" | "example" | "detail">]>([
+    // [input, expected single error]
+    [{ currency: "EURO" }, { field: "currency", problem: "currency_unknown", detail: "EURO", example: "EUR" }],
+    [{ currency: "XYZ" }, { field: "currency", problem: "currency_unknown", detail: "XYZ", example: "EUR" }],
+    [{ currency: "" }, { field: "currency", problem: "currency_unknown", detail: "", example: "EUR" }],
+    [{ currency: "€" }, { field: "currency", problem: "currency_unknown", detail: "€", example: "EUR" }],
+    [{ timezone: "Mars/Base" }, { field: "timezone", problem: "timezone_unknown", detail: "Mars/Base", example: "Europe/Berlin" }],
+    [{ timezone: "" }, { field: "timezone", problem: "timezone_unknown", detail: "", example: "Europe/Berlin" }],
+    [{ timezone: "UTC+25" }, { field: "timezone", problem: "timezone_unknown", detail: "UTC+25", example: "Europe/Berlin" }],
+    [{ fiscalYearStartMonth: "0" }, { field: "fiscalYearStartMonth", problem: "fiscal_start_out_of_range", detail: "0", example: "4" }],
+    [{ fiscalYearStartMonth: "13" }, { field: "fiscalYearStartMonth", problem: "fiscal_start_out_of_range", detail: "13", example: "4" }],
+    [{ fiscalYearStartMonth: "4.5" }, { field: "fiscalYearStartMonth", problem: "fiscal_start_out_of_range", detail: "4.5", example: "4" }],
+    [{ fiscalYearStartMonth: "April" }, { field: "fiscalYearStartMonth", problem: "fiscal_start_out_of_range", detail: "April", example: "4" }],
+    [{ fiscalYearStartMonth: "" }, { field: "fiscalYearStartMonth", problem: "fiscal_start_out_of_range", detail: "", example: "4" }],
+    [{ paceMode: "fast" }, { field: "paceMode", problem: "pace_unknown", detail: "fast", example: "business" }],
+    [{ neglectKeyDays: "-1" }, { field: "neglectKeyDays", problem: "neglect_invalid", detail: "-1", example: "7" }],
+    [{ neglectKeyDays: "0" }, { field: "neglectKeyDays", problem: "neglect_invalid", detail: "0", example: "7" }],
+    [{ neglectGrowthDays: "366" }, { field: "neglectGrowthDays", problem: "neglect_invalid", detail: "366", example: "14" }],
+    [{ neglectStandardDays: "abc" }, { field: "neglectStandardDays", problem: "neglect_invalid", detail: "abc", example: "30" }],
+    [{ neglectStandardDays: "1.5" }, { field: "neglectStandardDays", problem: "neglect_invalid", detail: "1.5", example: "30" }],
+    [{ giftLimit: "abc" }, { field: "giftLimit", problem: "gift_limit_invalid", detail: "abc", example: "100" }],
+    [{ giftLimit: "0" }, { field: "giftLimit", problem: "gift_limit_invalid", detail: "0", example: "100" }],
+    [{ giftLimit: "-5" }, { field: "giftLimit", problem: "gift_limit_invalid", detail: "-5", example: "100" }],
+    [{ giftYearMode: "fiscal" }, { field: "giftYearMode", problem: "gift_year_unknown", detail: "fiscal", example: "calendar" }],
+  ])("%j → %j", (input, error) => {
+    expect(validateWorkspaceSettings(input, "en-US")).toEqual({ ok: false, errors: [error] });
+  });
+
+  it("the detail is the trimmed text cut to 60 characters", () => {
+    const long = `  ${"x".repeat(80)}  `;
+    const result = validateWorkspaceSettings({ paceMode: long }, "en-US");
+    expect(result).toEqual({
+      ok: false,
+      errors: [{ field: "paceMode", problem: "pace_unknown", detail: "x".repeat(60), example: "business" }],
+    });
+  });
+
+  it("several bad fields: one error each, in field order, and no changes at all", () => {
+    const result = validateWorkspaceSettings(
+      { giftYearMode: "fiscal", currency: "EURO", paceMode: "calendar", neglectKeyDays: "0", timezone: "Mars/Base" },
+      "en-US",
+    );
+    expect(result.ok).toBe(false);
+    // The valid paceMode is not reported as a change: the result carries no `changes`.
+    expect(result).not.toHaveProperty("changes");
+    expect(!result.ok && result.errors.map((e) => [e.field, e.problem])).toEqual([
+      ["currency", "currency_unknown"],
+      ["timezone", "timezone_unknown"],
+      ["neglectKeyDays", "neglect_invalid"],
+      ["giftYearMode", "gift_year_unknown"],
+    ]);
+  });
+});
+
+describe("parseNeglectSpec", () => {
+  it.each<[string, Record<string, string>]>([
+    ["key:7,growth:14,standard:30", { neglectKeyDays: "7", neglectGrowthDays: "14", neglectStandardDays: "30" }],
+    ["standard=45", { neglectStandardDays: "45" }], // "=" works like ":"
+    ["KEY:7", { neglectKeyDays: "7" }], // tier names in any case
+    ["standard:30, key:7 ,growth:14", { neglectKeyDays: "7", neglectGrowthDays: "14", neglectStandardDays: "30" }],
+    ["growth : 21", { neglectGrowthDays: "21" }],
+    ["key:7,", { neglectKeyDays: "7" }], // an empty part is skipped
+  ])("%j → %j", (text, input) => {
+    expect(parseNeglectSpec(text)).toEqual({ ok: true, input });
+  });
+
+  it("order does not matter", () => {
+    expect(parseNeglectSpec("standard:30,growth:14,key:7")).toEqual(parseNeglectSpec("key:7,growth:14,standard:30"));
+  });
+
+  it.each([
+    ["vip:3", "vip:3"],
+    ["key:7,vip:3", "vip:3"], // the first bad part is named
+    ["key 7", "key 7"],
+    ["", ""],
+    [" , ", " , "],
+  ])("%j → not ok, detail %j", (text, detail) => {
+    expect(parseNeglectSpec(text)).toEqual({ ok: false, detail });
+  });
+
+  it("does not check the numbers: 'key:abc' parses, and validation then refuses it", () => {
+    const parsed = parseNeglectSpec("key:abc");
+    expect(parsed).toEqual({ ok: true, input: { neglectKeyDays: "abc" } });
+    if (!parsed.ok) throw new Error("expected parseNeglectSpec to accept key:abc");
+    expect(validateWorkspaceSettings(parsed.input, "en-US")).toEqual({
+      ok: false,
+      errors: [{ field: "neglectKeyDays", problem: "neglect_invalid", detail: "abc", example: "7" }],
+    });
+  });
+});
+
+describe("changedFields", () => {
+  const current: WorkspaceSettings = {
+    currency: "USD",
+    fiscalYearStartMonth: 1,
+    timezone: "America/New_York",
+    paceMode: "business",
+    neglectDays: { key: 7, growth: 14, standard: 30 },
+    giftLimitCents: null,
+    giftYearMode: "calendar",
+  };
+
+  it.each<[WorkspaceSettingsChanges, string[]]>([
+    [{}, []],
+    [{ currency: "USD" }, []],
+    [{ currency: "EUR" }, ["currency"]],
+    [{ currency: "USD", fiscalYearStartMonth: 4 }, ["fiscalYearStartMonth"]],
+    [{ neglectKeyDays: 7, neglectGrowthDays: 21, neglectStandardDays: 30 }, ["neglectGrowthDays"]],
+    [{ giftLimitCents: null }, []],
+    [{ giftLimitCents: 10_000 }, ["giftLimitCents"]],
+    [{ paceMode: "calendar", giftYearMode: "rolling", timezone: "America/New_York" }, ["paceMode", "giftYearMode"]],
+  ])("%j → %j", (changes, fields) => {
+    expect(changedFields(current, changes)).toEqual(fields);
+  });
+
+  it("a gift limit set back to none is a change", () => {
+    expect(changedFields({ ...current, giftLimitCents: 10_000 }, { giftLimitCents: null })).toEqual(["giftLimitCents"]);
+  });
+});
+
+describe("isKnownCurrency", () => {
+  it.each([
+    ["EUR", true],
+    ["USD", true],
+    ["CHF", true],
+    ["EUX", false],
+    ["eur", false], // codes are upper case; validateWorkspaceSettings upper-cases first
+    ["", false],
+  ])("%j → %s", (code, known) => {
+    expect(isKnownCurrency(code)).toBe(known);
+  });
+});
