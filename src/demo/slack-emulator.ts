@@ -31,8 +31,13 @@
 import { randomBytes } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { ISSUED_TRIGGER_IDS } from "./slack-requests.js";
+import { requiredBotScopes } from "../cli/manifest-scopes.js";
 
 export type SlackBody = Record<string, unknown>;
+
+/** What an app installed from manifest.yml is granted. */
+const DEFAULT_SCOPES: readonly string[] = requiredBotScopes();
 export type SlackResponse = Record<string, unknown>;
 
 /** A fault to inject into the next call(s) of a method (see `FakeSlack.failNext`). */
@@ -158,8 +163,15 @@ export interface FakeSlackOptions {
   deletedUserDmError?: string | null;
   /** How many POSTs a response_url accepts before answering 404 `used_url` (Slack allows 5). Default 5. */
   responseUrlMaxUses?: number;
-  /** Scopes granted to the token, sent as the `x-oauth-scopes` header of every Web API answer (as Slack does). Default: no header. */
+  /**
+   * Scopes granted to the token, sent as the `x-oauth-scopes` header of every Web API answer (as Slack does).
+   * Default: the bot scopes manifest.yml asks for (an app installed from it); `[]` sends no header.
+   */
   scopes?: string[];
+  /** How long a trigger id works after it was issued (Slack: 3 seconds). */
+  triggerTtlMs?: number;
+  /** The emulator's clock for trigger expiry (default `Date.now`); a test moves it instead of sleeping. */
+  clock?: () => number;
   /** Log every call: `true` → console.log, or a function. Also enabled by env FAKE_SLACK_DEBUG=1. */
   log?: boolean | ((line: string) => void);
 }
@@ -221,6 +233,7 @@ export class FakeSlack {
 
   private readonly server: Server;
   private readonly options: FakeSlackOptions;
+  private readonly exchangedTriggers = new Set<string>();
   private readonly faults = new Map<string, { fault: FakeFault; remaining: number }[]>();
   private readonly handlers = new Map<string, { handler: FakeHandler; persistent: boolean }>();
   private readonly callWaiters = new Set<Waiter<FakeSlackCall>>();
@@ -407,7 +420,8 @@ export class FakeSlack {
     this.log?.(`${method} ${JSON.stringify(redactBody(body))} -> ${JSON.stringify(response)}`);
     this.record(call);
     // Slack reports a token's granted scopes in this header (WebClient → response_metadata.scopes).
-    const scopeHeader: Record<string, string> = this.options.scopes && token !== undefined ? { "x-oauth-scopes": this.options.scopes.join(",") } : {};
+    const scopes = this.options.scopes ?? DEFAULT_SCOPES;
+    const scopeHeader: Record<string, string> = scopes.length > 0 && token !== undefined ? { "x-oauth-scopes": scopes.join(",") } : {};
     const send = (): void => sendJson(res, 200, response, scopeHeader);
     if (fault && "delayMs" in fault) this.later(fault.delayMs, send);
     else send();
@@ -884,7 +898,24 @@ export class FakeSlack {
     if (view.type !== "modal") {
       return { ok: false, error: "invalid_arguments", response_metadata: { messages: [`[ERROR] ${method} only accepts modal views`] } };
     }
+    if (typeof body.trigger_id === "string") {
+      const refused = this.exchangeTrigger(body.trigger_id);
+      if (refused) return { ok: false, error: refused };
+    }
     return { ok: true, view: this.storeView(view, this.nextId("V")) };
+  }
+
+  /**
+   * Slack's trigger rules: an id it never issued is `invalid_trigger_id`; one already used is
+   * `exchanged_trigger_id`; one older than 3 seconds is `expired_trigger_id`.
+   */
+  private exchangeTrigger(triggerId: string): string | null {
+    const issuedAt = ISSUED_TRIGGER_IDS.get(triggerId);
+    if (issuedAt === undefined) return "invalid_trigger_id";
+    if (this.exchangedTriggers.has(triggerId)) return "exchanged_trigger_id";
+    if ((this.options.clock ?? Date.now)() - issuedAt > (this.options.triggerTtlMs ?? 3000)) return "expired_trigger_id";
+    this.exchangedTriggers.add(triggerId);
+    return null;
   }
 
   private updateView(body: SlackBody): SlackResponse {
@@ -1026,7 +1057,8 @@ export class FakeSlack {
       return { ok: true, channel: { id, created: 1_600_000_000, is_im: true, is_org_shared: false, user: id.slice(1), is_user_deleted: this.users.get(id.slice(1))?.deleted ?? false } };
     }
     const channel = this.channels.get(id);
-    if (!channel) return { ok: false, error: "channel_not_found" };
+    // A private channel the bot is not in is invisible to it: Slack answers as if it did not exist.
+    if (!channel || (channel.is_private && !channel.is_member)) return { ok: false, error: "channel_not_found" };
     return { ok: true, channel: this.channelObject(channel) };
   }
 

@@ -116,9 +116,17 @@ function digits(n: number): string {
   return out;
 }
 
-/** A trigger id shaped like Slack's ("13345224609.738474920.8088930838d88f008e0"). */
-export function newTriggerId(): string {
-  return `${digits(11)}.${digits(9)}.${randomBytes(10).toString("hex").slice(0, 19)}`;
+/**
+ * When each trigger id handed out by `newTriggerId` was issued (real milliseconds), so the emulator
+ * in the same process can apply Slack's rule: a trigger id works once, within 3 seconds.
+ */
+export const ISSUED_TRIGGER_IDS = new Map<string, number>();
+
+/** A trigger id shaped like Slack's ("13345224609.738474920.8088930838d88f008e0"), issued now. */
+export function newTriggerId(issuedAt: number = Date.now()): string {
+  const id = `${digits(11)}.${digits(9)}.${randomBytes(10).toString("hex").slice(0, 19)}`;
+  ISSUED_TRIGGER_IDS.set(id, issuedAt);
+  return id;
 }
 
 export function newActionTs(): string {

@@ -63,7 +63,7 @@ describe("ae-assistant doctor", () => {
   });
 
   it("says so when Slack does not report the scopes instead of claiming they are fine", async () => {
-    const fake = await fakeSlack({});
+    const fake = await fakeSlack({ scopes: [] }); // no x-oauth-scopes header
     const r = await doctor(fake, { SLACK_BOT_TOKEN: "xoxb-any" });
     expect(r.text).toContain("? Slack did not report the token's scopes");
     expect(r.text).not.toContain("has every scope");

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { postgresAvailable, PROVIDERS } from "../support/test-database.js";
-import { blockActionsPayload, interactionBody, slashCommandBody, stateValue, viewSubmissionPayload } from "../support/slack-requests.js";
+import { blockActionsPayload, interactionBody, newTriggerId, slashCommandBody, stateValue, viewSubmissionPayload } from "../support/slack-requests.js";
 import { startTestApp, textOf, type TestApp } from "../support/e2e-harness.js";
 import { ACTIONS, DEAL_MODAL, VIEWS } from "../../src/slack/ids.js";
 import type { DomainEvents } from "../../src/services/domain-events.js";
@@ -164,10 +164,12 @@ describe.each(PROVIDERS)("/ae deal, won and lost through Bolt [%s]", (provider) 
   it("opens the deal modal without arguments, shows field errors inline, and creates the deal on submit", async (ctx) => {
     if (!t) return ctx.skip();
     // No reply comes back: the command answers by opening the modal.
-    const http = await t.post(slashCommandBody({ text: "deal", userId: "UALICE", responseUrl: t.fake.responseUrl("deal-modal"), triggerId: "111.222.modal" }));
+    const triggerId = newTriggerId();
+    const http = await t.post(slashCommandBody({ text: "deal", userId: "UALICE", responseUrl: t.fake.responseUrl("deal-modal"), triggerId }));
     expect(http.status).toBe(200);
     const open = await t.fake.waitFor("views.open", (c) => (c.body.view as { callback_id?: string }).callback_id === VIEWS.deal);
-    expect(open.body.trigger_id).toBe("111.222.modal");
+    expect(open.body.trigger_id).toBe(triggerId);
+    expect(open.response?.ok).toBe(true);
 
     const values = (account: string, amount: string, close: string | null) => ({
       [DEAL_MODAL.accountBlock]: { [DEAL_MODAL.accountInput]: stateValue.plainText(account) },

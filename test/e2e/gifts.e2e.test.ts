@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { postgresAvailable, PROVIDERS } from "../support/test-database.js";
-import { blockActionsPayload, interactionBody, stateValue, viewSubmissionPayload } from "../support/slack-requests.js";
+import { blockActionsPayload, interactionBody, newTriggerId, stateValue, viewSubmissionPayload } from "../support/slack-requests.js";
 import { startTestApp, textOf, type TestApp } from "../support/e2e-harness.js";
 import { ACTIONS, GIFT_OVERRIDE_MODAL, VIEWS } from "../../src/slack/ids.js";
 import type { User } from "../../src/db/repositories/user-repository.js";
@@ -87,10 +87,12 @@ describe.each(PROVIDERS)("/ae gift, entertainment and gifts through Bolt [%s]", 
     const button = blocks.flatMap((b) => b.elements ?? []).find((e) => e.action_id === ACTIONS.confirmGift)!;
     expect(button).toBeDefined();
 
-    const http = await t.post(interactionBody(blockActionsPayload({ userId: "UALICE", actionId: ACTIONS.confirmGift, value: button.value, isEphemeral: true, triggerId: "333.444.gift", responseUrl: t.fake.responseUrl("gift-btn") })));
+    const giftTrigger = newTriggerId();
+    const http = await t.post(interactionBody(blockActionsPayload({ userId: "UALICE", actionId: ACTIONS.confirmGift, value: button.value, isEphemeral: true, triggerId: giftTrigger, responseUrl: t.fake.responseUrl("gift-btn") })));
     expect(http.status).toBe(200);
     const open = await t.fake.waitFor("views.open", (c) => (c.body.view as OpenedView).callback_id === VIEWS.giftOverride);
-    expect(open.body.trigger_id).toBe("333.444.gift");
+    expect(open.body.trigger_id).toBe(giftTrigger);
+    expect(open.response?.ok).toBe(true);
     const view = open.body.view as OpenedView;
     expect(JSON.stringify(view.blocks)).toContain("$20 over the $300 limit");
     expect(JSON.parse(view.private_metadata)).toMatchObject({ recipientName: "John Doe", amountCents: 20_000, description: "Concert tickets", kind: "gift", givenOn: "2026-06-10", channelId: "C0TEST" });

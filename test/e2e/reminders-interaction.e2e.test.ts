@@ -10,6 +10,7 @@ import {
   eventCallback,
   interactionBody,
   jsonBody,
+  newTriggerId,
   slashCommandBody,
   stateValue,
   viewSubmissionPayload,
@@ -115,6 +116,7 @@ describe("digest buttons [sqlite]", () => {
     // Log touch: opens the modal, the submission stores the touch and marks the row.
     await click(a, posted, "UNY", ACTIONS.logTouch, { a: acme.id });
     const opened = await a.fake.waitFor("views.open");
+    expect(opened.response?.ok).toBe(true);
     const view = opened.body.view as { callback_id: string; private_metadata: string };
     expect(view.callback_id).toBe(VIEWS.digestLogTouch);
     const submit = viewSubmissionPayload({
@@ -197,7 +199,7 @@ describe("/ae today, /ae settings and the Home tab [sqlite]", () => {
     t = a;
     await seedUser(a, { slackUserId: "UNY", tz: "America/New_York" });
     // The subcommand answers with the modal only (no ephemeral reply).
-    const sent = await a.post(slashCommandBody({ text: "settings", userId: "UNY", responseUrl: a.fake.responseUrl("settings"), triggerId: "123.456.settings" }));
+    const sent = await a.post(slashCommandBody({ text: "settings", userId: "UNY", responseUrl: a.fake.responseUrl("settings"), triggerId: newTriggerId() }));
     expect(sent.status).toBe(200);
     const opened = await a.fake.waitFor("views.open");
     const view = opened.body.view as { callback_id: string; blocks: { block_id?: string }[] };

@@ -12,6 +12,7 @@ import {
   eventCallback,
   interactionBody,
   jsonBody,
+  newTriggerId,
   postSigned,
   sign,
   slashCommandBody,
@@ -121,7 +122,7 @@ describe("fake Slack Web API", () => {
   it("opens and updates views with ids and hashes", async () => {
     const web = client(fake);
     const view = { type: "modal" as const, callback_id: "log_touch", title: { type: "plain_text" as const, text: "Log touch" }, blocks: [] };
-    const opened = await web.views.open({ trigger_id: "123.456.abc", view });
+    const opened = await web.views.open({ trigger_id: newTriggerId(), view });
     const id = opened.view?.id ?? "";
     const hash = opened.view?.hash ?? "";
     expect(id).toMatch(/^V/);
@@ -134,6 +135,37 @@ describe("fake Slack Web API", () => {
     ).rejects.toMatchObject({ data: { error: "invalid_arguments" } });
     const home = await web.views.publish({ user_id: "U1", view: { type: "home", blocks: [] } });
     expect(fake.homeViews.get("U1")?.id).toBe(home.view?.id);
+  });
+
+  it("accepts a trigger id once, within 3 seconds of its issue, and only one it issued", async () => {
+    let now = Date.now();
+    const strict = await startFakeSlack({ clock: () => now });
+    try {
+      const web = client(strict);
+      const view = { type: "modal" as const, callback_id: "log_touch", title: { type: "plain_text" as const, text: "Log touch" }, blocks: [] };
+      const trigger = newTriggerId(now);
+      expect((await web.views.open({ trigger_id: trigger, view })).ok).toBe(true);
+      await expect(web.views.open({ trigger_id: trigger, view })).rejects.toMatchObject({ data: { error: "exchanged_trigger_id" } });
+      const late = newTriggerId(now);
+      now += 3_001; // the emulator's clock moves; nothing sleeps
+      await expect(web.views.push({ trigger_id: late, view })).rejects.toMatchObject({ data: { error: "expired_trigger_id" } });
+      await expect(web.views.open({ trigger_id: "12345.67890.made-up", view })).rejects.toMatchObject({ data: { error: "invalid_trigger_id" } });
+    } finally {
+      await strict.close();
+    }
+  });
+
+  it("hides a private channel the bot is not in, and reports the token's scopes in x-oauth-scopes", async () => {
+    const withChannels = await startFakeSlack({ channels: [{ id: "GSECRET", name: "deal-desk", is_private: true, is_member: false }, { id: "COPEN", name: "open", is_member: false }] });
+    try {
+      const web = client(withChannels);
+      await expect(web.conversations.info({ channel: "GSECRET" })).rejects.toMatchObject({ data: { error: "channel_not_found" } });
+      const open = await web.conversations.info({ channel: "COPEN" });
+      expect(open.channel).toMatchObject({ id: "COPEN", is_member: false });
+      expect(open.response_metadata?.scopes).toEqual(expect.arrayContaining(["commands", "chat:write"]));
+    } finally {
+      await withChannels.close();
+    }
   });
 
   it("rate-limits with Retry-After, and WebClient retries after it", async () => {

@@ -23,6 +23,7 @@ export const coreDe: Record<keyof typeof coreEn, string> = {
   "help.footer": "Tipp: Namen mit Leerzeichen in Anführungszeichen, z. B. `/ae account \"Acme GmbH\"`. Die meisten Befehle ohne Argumente öffnen ein Formular.",
   "error.unknownSubcommand": "`{input}` kenne ich nicht.",
   "error.didYouMean": "Meintest du `/ae {suggestion}`?",
+  "error.modalFailed": "Ich konnte das Formular nicht öffnen: Slack erlaubt das nur wenige Sekunden nach dem Befehl oder Klick. Bitte versuche es noch einmal.",
   "error.internal": "Entschuldige, bei mir ist etwas schiefgegangen. Es wurde nichts geändert. Bitte versuch es gleich noch einmal.",
   "error.denied.not_owner": "Das gehört einem anderen Rep, daher kann ich es weder zeigen noch ändern.",
   "error.denied.not_your_team": "Das gehört einem Rep außerhalb deiner Teams, daher kann ich es weder zeigen noch ändern.",

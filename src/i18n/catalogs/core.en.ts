@@ -22,6 +22,7 @@ export const coreEn = {
   "help.footer": "Tip: quote multi-word names, e.g. `/ae account \"Acme Corp\"`. Most commands without arguments open a form.",
   "error.unknownSubcommand": "I don't know `{input}`.",
   "error.didYouMean": "Did you mean `/ae {suggestion}`?",
+  "error.modalFailed": "I couldn't open the form: Slack allows that only for a few seconds after the command or click. Please try again.",
   "error.internal": "Sorry, something went wrong on my side. Nothing was changed. Please try again in a moment.",
   "error.denied.not_owner": "That belongs to another rep, so I can't show or change it.",
   "error.denied.not_your_team": "That belongs to a rep outside the teams you manage, so I can't show or change it.",

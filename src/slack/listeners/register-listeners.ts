@@ -7,6 +7,7 @@ import { register as shortcuts } from "./shortcuts/register.js";
 import { register as views } from "./views/register.js";
 import { dedupeRetries } from "../middleware/dedupe-retries.js";
 import { wellFormedText } from "../middleware/well-formed-text.js";
+import { attachActor } from "../middleware/actor-context.js";
 
 /** Wires every listener folder. Each folder owns a register(app, deps). */
 export function registerListeners(app: App, deps: AppDeps): void {
@@ -14,6 +15,8 @@ export function registerListeners(app: App, deps: AppDeps): void {
   app.use(wellFormedText());
   // Before any listener: Slack's retries of a delivery we already handled are dropped.
   app.use(dedupeRetries(deps));
+  // The acting user, resolved once per request on first use: listeners call actorContext(context).
+  app.use(attachActor(deps));
   commands(app, deps);
   actions(app, deps);
   views(app, deps);

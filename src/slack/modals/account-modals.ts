@@ -15,6 +15,7 @@ import {
 } from "../blocks/account-modal-blocks.js";
 import type { AppDeps } from "../deps.js";
 import { VIEWS } from "../ids.js";
+import { openView } from "../open-view.js";
 
 /**
  * Opening the add-account, log-touch, follow-up and message-touch modals. Each returns whether
@@ -49,15 +50,8 @@ export function decodeModalMetadata(raw: string | undefined): ModalMetadata {
 }
 
 async function open(client: webApi.WebClient, triggerId: string, view: ModalView, deps: AppDeps, push = false): Promise<boolean> {
-  if (!triggerId) return false;
-  try {
-    // From a button inside a modal (the account page opened from the digest) the form goes on top.
-    const res = push ? await client.views.push({ trigger_id: triggerId, view }) : await client.views.open({ trigger_id: triggerId, view });
-    return res.ok === true;
-  } catch (error) {
-    deps.logger.warn(`could not open the ${view.callback_id ?? "modal"} modal`, error);
-    return false;
-  }
+  // From a button inside a modal (the account page opened from the digest) the form goes on top.
+  return openView(client, triggerId, view, deps.logger, { push });
 }
 
 export interface OpenModalOptions {
@@ -143,20 +137,4 @@ export async function openMessageTouchModal(
  * After a modal saved something: an ephemeral note in the channel it was opened from, else a DM
  * when that fails. Opened from the Home tab (no channel), the refreshed Home is the confirmation.
  */
-export async function confirmSaved(client: webApi.WebClient, actor: Actor, channelId: string | undefined, text: string, deps: AppDeps): Promise<void> {
-  if (!channelId) return;
-  try {
-    await client.chat.postEphemeral({ channel: channelId, user: actor.user.slackUserId, text });
-  } catch {
-    await client.chat.postMessage({ channel: actor.user.slackUserId, text }).catch((e: unknown) => deps.logger.warn("could not confirm a saved modal", e));
-  }
-}
-
-/** Tells the Home tab (and anything else listening) that the actor's data changed. */
-export async function emitChanged(actor: Actor, deps: AppDeps): Promise<void> {
-  await deps.services.events.emit("user.changed", {
-    workspaceId: actor.workspace.id,
-    userId: actor.user.id,
-    slackUserId: actor.user.slackUserId,
-  });
-}
+export { emitUserChanged as emitChanged } from "../user-changed.js";

@@ -10,6 +10,7 @@ import { formatLocalDate } from "../blocks/deal-format.js";
 import { dealModal } from "../blocks/deal-modal.js";
 import { escapeMrkdwn } from "../blocks/mrkdwn.js";
 import { deniedReply, errorReply } from "../blocks/reply-blocks.js";
+import { openView } from "../open-view.js";
 import { resolveAccountArg } from "./deal-account-arg.js";
 import type { Reply, Subcommand, SubcommandContext } from "./subcommand.js";
 
@@ -40,12 +41,8 @@ export function checkCloseDate(t: Translator, text: string, actor: Actor, now: D
 
 /** Opens the deal modal; when Slack refuses (an expired trigger), says so instead. */
 async function openModal(ctx: SubcommandContext, account: string): Promise<Reply | void> {
-  try {
-    await ctx.client.views.open({ trigger_id: ctx.triggerId, view: dealModal(ctx.t, { account, channelId: ctx.channelId }) });
-  } catch (error) {
-    ctx.deps.logger.warn("could not open the deal modal", error);
-    return errorReply(ctx.t, ctx.t("deal.modalFailed"), DEAL_EXAMPLE);
-  }
+  const opened = await openView(ctx.client, ctx.triggerId, dealModal(ctx.t, { account, channelId: ctx.channelId }), ctx.deps.logger);
+  return opened ? undefined : errorReply(ctx.t, ctx.t("deal.modalFailed"), DEAL_EXAMPLE);
 }
 
 /** `/ae deal <account> <amount> [stage:<stage>] [close:<date>]`; without arguments, the modal. */

@@ -1,4 +1,5 @@
 import type { webApi } from "@slack/bolt";
+import { openView } from "../open-view.js";
 import { parseArgs, type ParsedArgs } from "../../domain/command-args.js";
 import type { Translator } from "../../i18n/translate.js";
 import { isLeaderboardMetric, type LeaderboardMetric } from "../../services/leaderboard-service.js";
@@ -191,7 +192,8 @@ const edit: Handler = async (ctx, args) => {
   if (principal.role !== "admin" && found.managerId !== actor.user.id) return failureReply(t, { kind: "not_manager", team: found });
   const detail = await deps.services.repos.teams.detail(found.id);
   if (!detail) return failureReply(t, { kind: "not_found", name, suggestion: null });
-  await ctx.client.views.open({ trigger_id: ctx.triggerId, view: teamModal(t, { teamId: detail.id, channelId: ctx.channelId }, detail) });
+  const opened = await openView(ctx.client, ctx.triggerId, teamModal(t, { teamId: detail.id, channelId: ctx.channelId }, detail), deps.logger);
+  return opened ? undefined : errorReply(t, t("error.modalFailed"), '/ae team add "West Coast" @dana');
 };
 
 const HANDLERS: Record<string, Handler> = {
@@ -219,8 +221,8 @@ export const team: Subcommand = {
       // Managers and admins get the team modal (a new team); everyone else the list of teams.
       const principal = await ctx.deps.services.principal(ctx.actor);
       if (canManageTeams(principal).allowed && ctx.triggerId) {
-        await ctx.client.views.open({ trigger_id: ctx.triggerId, view: teamModal(ctx.t, { teamId: null, channelId: ctx.channelId }) });
-        return;
+        const opened = await openView(ctx.client, ctx.triggerId, teamModal(ctx.t, { teamId: null, channelId: ctx.channelId }), ctx.deps.logger);
+        return opened ? undefined : errorReply(ctx.t, ctx.t("error.modalFailed"), '/ae team create "West Coast"');
       }
       const r = await ctx.deps.services.teams.show(ctx.actor);
       return teamListBlocks(ctx.t, r.kind === "list" ? r.teams : [], true);

@@ -3,7 +3,8 @@ import { ACTIONS } from "../../ids.js";
 import type { AppDeps } from "../../deps.js";
 import { giftOverrideModal, pendingGiftSchema } from "../../blocks/gift-blocks.js";
 import { errorReply } from "../../blocks/reply-blocks.js";
-import { slackProfileLookup } from "../../slack-profile.js";
+import { actorContext } from "../../middleware/actor-context.js";
+import { openViewFromClick } from "../../open-view.js";
 import { translator } from "../../../i18n/translate.js";
 
 type Args = SlackActionMiddlewareArgs<BlockButtonAction> & AllMiddlewareArgs;
@@ -17,11 +18,11 @@ export function register(app: App, deps: AppDeps): void {
   app.action<BlockButtonAction>(ACTIONS.confirmGift, async (args: Args) => handle(args, deps));
 }
 
-async function handle({ ack, body, action, respond, client }: Args, deps: AppDeps): Promise<void> {
+async function handle({ ack, body, action, respond, client, context }: Args, deps: AppDeps): Promise<void> {
   await ack();
   let t = translator("en");
   try {
-    const actor = await deps.services.actors.resolve(body.team?.id ?? "", body.user.id, slackProfileLookup(client, deps.defaultTimezone));
+    const { actor } = await actorContext(context);
     t = translator(actor.language);
     let raw: unknown;
     try {
@@ -38,7 +39,7 @@ async function handle({ ack, body, action, respond, client }: Args, deps: AppDep
     const pending = { ...parsed.data, channelId: parsed.data.channelId || body.channel?.id || "" };
     const check = await deps.services.gifts.check(actor.workspace.id, pending);
     const { yearMode } = await deps.services.gifts.settings(actor.workspace.id);
-    await client.views.open({ trigger_id: body.trigger_id, view: giftOverrideModal(t, actor, pending, check, yearMode) });
+    await openViewFromClick({ client, triggerId: body.trigger_id, userId: actor.user.slackUserId, channelId: body.channel?.id }, giftOverrideModal(t, actor, pending, check, yearMode), t, deps);
   } catch (error) {
     deps.logger.error("confirm gift action failed", error);
     await respond({ replace_original: false, response_type: "ephemeral", text: t("error.internal") }).catch(() => undefined);

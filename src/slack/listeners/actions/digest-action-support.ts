@@ -8,7 +8,8 @@ import { digestMessage, markRowDone } from "../../blocks/digest-blocks.js";
 import { formatFor } from "../../blocks/reminder-format.js";
 import { clip } from "../../blocks/mrkdwn.js";
 import type { AppDeps } from "../../deps.js";
-import { slackProfileLookup } from "../../slack-profile.js";
+import { actorContext } from "../../middleware/actor-context.js";
+import { emitUserChanged } from "../../user-changed.js";
 
 export type ButtonArgs = SlackActionMiddlewareArgs<BlockButtonAction> & AllMiddlewareArgs;
 
@@ -45,10 +46,6 @@ export function buttonSource(body: BlockButtonAction): ButtonSource {
   };
 }
 
-/** The acting user, from the click. */
-export function actorOf(body: BlockButtonAction, client: webApi.WebClient, deps: AppDeps): Promise<Actor> {
-  return deps.services.actors.resolve(body.team?.id ?? body.user.team_id ?? "", body.user.id, slackProfileLookup(client, deps.defaultTimezone));
-}
 
 /** Parses a button's JSON value with `schema`; null when it is missing or malformed. */
 export function buttonValue<T>(value: string | undefined, schema: z.ZodType<T>): T | null {
@@ -104,9 +101,7 @@ export async function tellClicker(source: ButtonSource, text: string, respond: B
 }
 
 /** Announces that the user's data changed (the Home tab refreshes). */
-export async function changed(actor: Actor, deps: AppDeps): Promise<void> {
-  await deps.services.events.emit("user.changed", { workspaceId: actor.workspace.id, userId: actor.user.id, slackUserId: actor.user.slackUserId });
-}
+export const changed = emitUserChanged;
 
 /** Runs a digest button handler after the ack, turning any failure into a polite ephemeral note. */
 export async function runButton(args: ButtonArgs, deps: AppDeps, name: string, handler: (actor: Actor, t: Translator, source: ButtonSource) => Promise<void>): Promise<void> {
@@ -114,9 +109,9 @@ export async function runButton(args: ButtonArgs, deps: AppDeps, name: string, h
   const source = buttonSource(args.body);
   let t = translator("en");
   try {
-    const actor = await actorOf(args.body, args.client, deps);
-    t = translator(actor.language);
-    await handler(actor, t, source);
+    const resolved = await actorContext(args.context);
+    t = resolved.t;
+    await handler(resolved.actor, t, source);
   } catch (error) {
     deps.logger.error(`${name} failed`, error);
     await tellClicker(source, t("error.internal"), args.respond).catch(() => undefined);

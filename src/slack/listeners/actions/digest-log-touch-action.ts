@@ -4,6 +4,7 @@ import type { AppDeps } from "../../deps.js";
 import { accountButtonValue } from "../../blocks/digest-blocks.js";
 import { digestLogTouchModal, type DigestTouchOrigin } from "../../blocks/digest-log-touch-modal.js";
 import { MAX_NOTE } from "../../../services/touch-service.js";
+import { openViewFromClick } from "../../open-view.js";
 import { buttonValue, runButton, tellClicker, type ButtonArgs } from "./digest-action-support.js";
 
 /**
@@ -27,6 +28,11 @@ async function handle(args: ButtonArgs, deps: AppDeps): Promise<void> {
         : source.kind === "ephemeral"
           ? { a: value.a, r: source.responseUrl }
           : { a: value.a };
-    await args.client.views.open({ trigger_id: args.body.trigger_id, view: digestLogTouchModal(owned.name, origin, t, MAX_NOTE) });
+    await openViewFromClick(
+      { client: args.client, triggerId: args.body.trigger_id, userId: actor.user.slackUserId, channelId: source.kind === "message" ? source.channel : undefined },
+      digestLogTouchModal(owned.name, origin, t, MAX_NOTE),
+      t,
+      deps,
+    );
   });
 }

@@ -5,7 +5,7 @@ import type { AppDeps } from "../../deps.js";
 import { followUpListBlocks, FOLLOWUPS_PAGE_SIZE } from "../../blocks/followup-list-blocks.js";
 import { emitChanged } from "../../modals/account-modals.js";
 import { completionReply } from "../../subcommands/done.js";
-import { slackProfileLookup } from "../../slack-profile.js";
+import { actorContext } from "../../middleware/actor-context.js";
 import { translator, type Translator } from "../../../i18n/translate.js";
 
 const valueSchema = z.object({ id: z.number().int().positive(), page: z.number().int().min(1).max(10_000) });
@@ -20,12 +20,12 @@ export function register(app: App, deps: AppDeps): void {
   app.action<BlockButtonAction>(ACTIONS.followUpDoneInList, async (args: Args) => handle(args, deps));
 }
 
-async function handle({ ack, body, action, respond, client }: Args, deps: AppDeps): Promise<void> {
+async function handle({ ack, action, respond, context }: Args, deps: AppDeps): Promise<void> {
   await ack();
   let t: Translator = translator("en");
   try {
     const value = valueSchema.parse(JSON.parse(action.value ?? "{}"));
-    const actor = await deps.services.actors.resolve(body.team?.id ?? body.user.team_id ?? "", body.user.id, slackProfileLookup(client, deps.defaultTimezone));
+    const { actor } = await actorContext(context);
     t = translator(actor.language);
     const principal = await deps.services.principal(actor);
     const result = await deps.services.followUps.complete(actor, principal, value.id);

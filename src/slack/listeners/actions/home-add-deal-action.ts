@@ -2,7 +2,8 @@ import type { AllMiddlewareArgs, App, BlockButtonAction, SlackActionMiddlewareAr
 import { ACTIONS } from "../../ids.js";
 import type { AppDeps } from "../../deps.js";
 import { dealModal } from "../../blocks/deal-modal.js";
-import { slackProfileLookup } from "../../slack-profile.js";
+import { actorContext } from "../../middleware/actor-context.js";
+import { openViewFromClick } from "../../open-view.js";
 import { translator } from "../../../i18n/translate.js";
 
 type Args = SlackActionMiddlewareArgs<BlockButtonAction> & AllMiddlewareArgs;
@@ -12,11 +13,12 @@ export function register(app: App, deps: AppDeps): void {
   app.action<BlockButtonAction>(ACTIONS.homeAddDeal, async (args: Args) => handle(args, deps));
 }
 
-async function handle({ ack, body, client }: Args, deps: AppDeps): Promise<void> {
+async function handle({ ack, body, client, context }: Args, deps: AppDeps): Promise<void> {
   await ack();
   try {
-    const actor = await deps.services.actors.resolve(body.team?.id ?? "", body.user.id, slackProfileLookup(client, deps.defaultTimezone));
-    await client.views.open({ trigger_id: body.trigger_id, view: dealModal(translator(actor.language), { channelId: body.channel?.id ?? "" }) });
+    const { actor } = await actorContext(context);
+    const t = translator(actor.language);
+    await openViewFromClick({ client, triggerId: body.trigger_id, userId: actor.user.slackUserId }, dealModal(t, { channelId: body.channel?.id ?? "" }), t, deps);
   } catch (error) {
     deps.logger.error("could not open the deal modal from the Home tab", error);
   }

@@ -5,8 +5,8 @@ import { settingsOf } from "../../../services/workspace-settings-service.js";
 import { adminModal } from "../../blocks/admin-blocks.js";
 import type { AppDeps } from "../../deps.js";
 import { ACTIONS } from "../../ids.js";
-import { openView } from "../../open-view.js";
-import { actorOf } from "./digest-action-support.js";
+import { openViewFromClick } from "../../open-view.js";
+import { actorContext } from "../../middleware/actor-context.js";
 
 type Args = SlackActionMiddlewareArgs<BlockButtonAction> & AllMiddlewareArgs;
 
@@ -15,10 +15,10 @@ export function register(app: App, deps: AppDeps): void {
   app.action<BlockButtonAction>(ACTIONS.homeAdmin, async (args: Args) => handle(args, deps));
 }
 
-async function handle({ ack, body, client }: Args, deps: AppDeps): Promise<void> {
+async function handle({ ack, body, client, context }: Args, deps: AppDeps): Promise<void> {
   await ack();
   try {
-    const actor = await actorOf(body, client, deps);
+    const { actor } = await actorContext(context);
     const t = translator(actor.language);
     // The button is only drawn for admins, but a stale Home tab or a forged click can still arrive.
     const decision = canAdminister(await deps.services.principal(actor));
@@ -26,8 +26,7 @@ async function handle({ ack, body, client }: Args, deps: AppDeps): Promise<void>
       await client.chat.postEphemeral({ channel: actor.user.slackUserId, user: actor.user.slackUserId, text: t(`error.denied.${decision.reason}`) });
       return;
     }
-    const opened = await openView(client, body.trigger_id, adminModal(settingsOf(actor.workspace), t, actor.locale), deps.logger);
-    if (!opened) await client.chat.postMessage({ channel: actor.user.slackUserId, text: t("admin.modalFailed") });
+    await openViewFromClick({ client, triggerId: body.trigger_id, userId: actor.user.slackUserId }, adminModal(settingsOf(actor.workspace), t, actor.locale), t, deps);
   } catch (error) {
     deps.logger.error("home admin button failed", error);
   }

@@ -3,7 +3,8 @@ import { ACTIONS } from "../../ids.js";
 import type { AppDeps } from "../../deps.js";
 import { settingsModal } from "../../blocks/settings-blocks.js";
 import { translator } from "../../../i18n/translate.js";
-import { actorOf } from "./digest-action-support.js";
+import { actorContext } from "../../middleware/actor-context.js";
+import { openViewFromClick } from "../../open-view.js";
 
 type Args = SlackActionMiddlewareArgs<BlockButtonAction> & AllMiddlewareArgs;
 
@@ -12,11 +13,12 @@ export function register(app: App, deps: AppDeps): void {
   app.action<BlockButtonAction>(ACTIONS.homeSettings, async (args: Args) => handle(args, deps));
 }
 
-async function handle({ ack, body, client }: Args, deps: AppDeps): Promise<void> {
+async function handle({ ack, body, client, context }: Args, deps: AppDeps): Promise<void> {
   await ack();
   try {
-    const actor = await actorOf(body, client, deps);
-    await client.views.open({ trigger_id: body.trigger_id, view: settingsModal(actor.user, translator(actor.language)) });
+    const { actor } = await actorContext(context);
+    const t = translator(actor.language);
+    await openViewFromClick({ client, triggerId: body.trigger_id, userId: actor.user.slackUserId }, settingsModal(actor.user, t), t, deps);
   } catch (error) {
     deps.logger.error("home settings failed", error);
   }

@@ -3,6 +3,7 @@ import { ACTIONS, VIEWS } from "../../ids.js";
 import type { AppDeps } from "../../deps.js";
 import { accountDetailBlocks } from "../../blocks/account-detail-blocks.js";
 import { accountButtonValue } from "../../blocks/digest-blocks.js";
+import { openViewFromClick } from "../../open-view.js";
 import { buttonValue, runButton, tellClicker, type ButtonArgs } from "./digest-action-support.js";
 
 /** "Open" on a digest (or Home) row: the account page in a modal (works from a DM and from Home). */
@@ -19,15 +20,17 @@ async function handle(args: ButtonArgs, deps: AppDeps): Promise<void> {
     if (result.kind === "not_found") return tellClicker(source, t("digest.notFound"), args.respond);
     if (result.kind === "denied") return tellClicker(source, t(`error.denied.${result.reason}`), args.respond);
     const page = accountDetailBlocks(t, actor, result.detail, deps.now());
-    await args.client.views.open({
-      trigger_id: args.body.trigger_id,
-      view: {
+    await openViewFromClick(
+      { client: args.client, triggerId: args.body.trigger_id, userId: actor.user.slackUserId, channelId: source.kind === "message" ? source.channel : undefined },
+      {
         type: "modal",
         callback_id: VIEWS.accountSummary,
         title: { type: "plain_text", text: t("account.summary.title").slice(0, 24), emoji: true },
         close: { type: "plain_text", text: t("common.cancel").slice(0, 24), emoji: true },
         blocks: (page.blocks ?? []).slice(0, 100),
       },
-    });
+      t,
+      deps,
+    );
   });
 }

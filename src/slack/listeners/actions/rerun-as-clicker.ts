@@ -2,7 +2,7 @@ import type { AllMiddlewareArgs, BlockButtonAction, SlackActionMiddlewareArgs } 
 import { z } from "zod";
 import type { AppDeps } from "../../deps.js";
 import { dispatch } from "../../subcommands/router.js";
-import { slackProfileLookup } from "../../slack-profile.js";
+import { actorContext } from "../../middleware/actor-context.js";
 import { translator } from "../../../i18n/translate.js";
 
 const valueSchema = z.object({ text: z.string().min(1).max(2000) });
@@ -15,18 +15,17 @@ export type ButtonArgs = SlackActionMiddlewareArgs<BlockButtonAction> & AllMiddl
  * their rights, exactly as if they had typed it; the answer replaces the question or is added below.
  */
 export async function rerunAsClicker(
-  { ack, body, action, respond, client }: ButtonArgs,
+  { ack, body, action, respond, client, context }: ButtonArgs,
   deps: AppDeps,
   opts: { replaceOriginal: boolean; name: string },
 ): Promise<void> {
   await ack();
   try {
     const value = valueSchema.parse(JSON.parse(action.value ?? "{}"));
-    const teamId = body.team?.id ?? body.user.team_id ?? "";
-    const actor = await deps.services.actors.resolve(teamId, body.user.id, slackProfileLookup(client, deps.defaultTimezone));
+    const { actor, t } = await actorContext(context);
     const reply = await dispatch(value.text, {
       actor,
-      t: translator(actor.language),
+      t,
       client,
       triggerId: body.trigger_id,
       channelId: body.channel?.id ?? "",

@@ -3,7 +3,7 @@ import { z } from "zod";
 import { COMMAND } from "../../ids.js";
 import type { AppDeps } from "../../deps.js";
 import { dispatch } from "../../subcommands/router.js";
-import { slackProfileLookup } from "../../slack-profile.js";
+import { actorContext } from "../../middleware/actor-context.js";
 import { translator, languageFor } from "../../../i18n/translate.js";
 
 const commandPayload = z.object({
@@ -58,21 +58,18 @@ export function register(app: App, deps: AppDeps): void {
   app.command(COMMAND, async (args: Args) => handle(args, deps));
 }
 
-async function handle({ command, ack, respond, client }: Args, deps: AppDeps): Promise<void> {
+async function handle({ command, ack, respond, client, context }: Args, deps: AppDeps): Promise<void> {
   await ack();
-  await inTurn(() => work({ command, respond, client }, deps));
+  await inTurn(() => work({ command, respond, client, context }, deps));
 }
 
-async function work({ command, respond, client }: Pick<Args, "command" | "respond" | "client">, deps: AppDeps): Promise<void> {
+async function work({ command, respond, client, context }: Pick<Args, "command" | "respond" | "client" | "context">, deps: AppDeps): Promise<void> {
   let t = translator(languageFor(undefined));
   try {
     const payload = commandPayload.parse(command);
-    const actor = await deps.services.actors.resolve(
-      payload.team_id,
-      payload.user_id,
-      slackProfileLookup(client, deps.defaultTimezone),
-    );
-    t = translator(actor.language);
+    const resolved = await actorContext(context);
+    const actor = resolved.actor;
+    t = resolved.t;
     const reply = await dispatch(payload.text, {
       actor,
       t,

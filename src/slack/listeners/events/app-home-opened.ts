@@ -2,7 +2,7 @@ import type { AllMiddlewareArgs, App, SlackEventMiddlewareArgs } from "@slack/bo
 import { EVENTS } from "../../ids.js";
 import type { AppDeps } from "../../deps.js";
 import { publishHome } from "../../home-publisher.js";
-import { slackProfileLookup } from "../../slack-profile.js";
+import { actorContext } from "../../middleware/actor-context.js";
 
 type Args = SlackEventMiddlewareArgs<typeof EVENTS.appHomeOpened> & AllMiddlewareArgs;
 
@@ -11,11 +11,10 @@ export function register(app: App, deps: AppDeps): void {
   app.event(EVENTS.appHomeOpened, async (args: Args) => handle(args, deps));
 }
 
-async function handle({ event, body, context, client }: Args, deps: AppDeps): Promise<void> {
+async function handle({ event, context, client }: Args, deps: AppDeps): Promise<void> {
   if (event.tab !== "home") return;
   try {
-    const teamId = context.teamId ?? body.team_id;
-    const actor = await deps.services.actors.resolve(teamId, event.user, slackProfileLookup(client, deps.defaultTimezone));
+    const { actor } = await actorContext(context);
     await publishHome(client, deps, actor);
   } catch (error) {
     deps.logger.error("publishing the Home tab failed", error);

@@ -4,7 +4,7 @@ import { translator } from "../../../i18n/translate.js";
 import type { AppDeps } from "../../deps.js";
 import { SHORTCUTS } from "../../ids.js";
 import { openMessageTouchModal } from "../../modals/account-modals.js";
-import { slackProfileLookup } from "../../slack-profile.js";
+import { actorContext } from "../../middleware/actor-context.js";
 
 type Args = SlackShortcutMiddlewareArgs & AllMiddlewareArgs;
 
@@ -16,11 +16,11 @@ export function register(app: App, deps: AppDeps): void {
   app.shortcut(SHORTCUTS.logMessageAsTouch, async (args: Args) => handle(args, deps));
 }
 
-async function handle({ ack, body, client, respond }: Args, deps: AppDeps): Promise<void> {
+async function handle({ ack, body, client, respond, context }: Args, deps: AppDeps): Promise<void> {
   await ack();
   if (body.type !== "message_action") return;
   try {
-    const actor = await deps.services.actors.resolve(body.team?.id ?? body.user.team_id ?? "", body.user.id, slackProfileLookup(client, deps.defaultTimezone));
+    const { actor } = await actorContext(context);
     const permalink = await client.chat
       .getPermalink({ channel: body.channel.id, message_ts: body.message.ts })
       .then((r) => (typeof r.permalink === "string" ? r.permalink : null))

@@ -1,9 +1,9 @@
-import type { AllMiddlewareArgs, App, SlackViewMiddlewareArgs, ViewSubmitAction, webApi } from "@slack/bolt";
+import type { App, webApi } from "@slack/bolt";
 import type { KnownBlock } from "@slack/types";
 import { z } from "zod";
 import { isDigestEmpty } from "../../../domain/digest.js";
 import { isTouchKind } from "../../../domain/touch-args.js";
-import { translator, type Translator } from "../../../i18n/translate.js";
+import type { Translator } from "../../../i18n/translate.js";
 import type { Actor } from "../../../services/actor-service.js";
 import { MAX_NOTE } from "../../../services/touch-service.js";
 import { digestMessage, DIGEST_ROW, markRowDone } from "../../blocks/digest-blocks.js";
@@ -12,10 +12,8 @@ import { escapeMrkdwn } from "../../blocks/mrkdwn.js";
 import { clockTime, formatFor, touchKindText } from "../../blocks/reminder-format.js";
 import type { AppDeps } from "../../deps.js";
 import { DIGEST_TOUCH_MODAL, VIEWS } from "../../ids.js";
-import { slackProfileLookup } from "../../slack-profile.js";
+import { registerForm } from "../../form-submission.js";
 import { stateSelected, stateText } from "../../view-state.js";
-
-type Args = SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs;
 
 const blockList = z.array(z.looseObject({ type: z.string() }));
 
@@ -24,50 +22,39 @@ const blockList = z.array(z.looseObject({ type: z.string() }));
  * it), the modal closes, and the digest row it came from shows "✓ Logged a call — 14:03".
  */
 export function register(app: App, deps: AppDeps): void {
-  app.view<ViewSubmitAction>(VIEWS.digestLogTouch, async (args: Args) => handle(args, deps));
-}
-
-async function handle({ ack, body, view, client }: Args, deps: AppDeps): Promise<void> {
-  let acked = false;
-  let t: Translator = translator("en");
-  try {
-    const origin = parseOrigin(view.private_metadata);
-    const actor = await deps.services.actors.resolve(body.team?.id ?? body.user.team_id ?? "", body.user.id, slackProfileLookup(client, deps.defaultTimezone));
-    t = translator(actor.language);
-    const kind = stateSelected(view.state.values, DIGEST_TOUCH_MODAL.kind) ?? "";
-    const note = stateText(view.state.values, DIGEST_TOUCH_MODAL.note).trim();
-    const errors: Record<string, string> = {};
-    if (!isTouchKind(kind)) errors[DIGEST_TOUCH_MODAL.kind] = t("logTouch.error.kind");
-    if (note.length > MAX_NOTE) errors[DIGEST_TOUCH_MODAL.note] = t("logTouch.error.noteTooLong", { max: MAX_NOTE });
-    if (!origin) errors[DIGEST_TOUCH_MODAL.kind] = t("digest.invalidButton");
-    if (Object.keys(errors).length > 0 || !origin || !isTouchKind(kind)) {
-      acked = true;
-      await ack({ response_action: "errors", errors });
-      return;
-    }
-    const principal = await deps.services.principal(actor);
-    const result = await deps.services.reminderActions.logTouch(actor, principal, { accountId: origin.a, kind, note: note === "" ? null : note });
-    if (result.kind !== "logged") {
-      const message =
-        result.kind === "invalid"
-          ? t("logTouch.error.noteTooLong", { max: MAX_NOTE })
-          : result.kind === "denied"
-            ? t(`error.denied.${result.reason}`)
-            : t("digest.notFound");
-      acked = true;
-      await ack({ response_action: "errors", errors: { [result.kind === "invalid" ? DIGEST_TOUCH_MODAL.note : DIGEST_TOUCH_MODAL.kind]: message } });
-      return;
-    }
-    acked = true;
-    await ack();
-    const f = formatFor(actor, t);
-    const done = t("digest.done.touch", { kind: touchKindText(t, kind), name: escapeMrkdwn(result.account.name), time: clockTime(f, result.touch.occurredAt) });
-    await showInOrigin(origin, done, actor, t, client, deps).catch((error: unknown) => deps.logger.warn("could not update the digest after logging a touch", error));
-    await deps.services.events.emit("user.changed", { workspaceId: actor.workspace.id, userId: actor.user.id, slackUserId: actor.user.slackUserId });
-  } catch (error) {
-    deps.logger.error("digest log-touch submission failed", error);
-    if (!acked) await ack({ response_action: "errors", errors: { [DIGEST_TOUCH_MODAL.kind]: t("error.internal") } }).catch(() => undefined);
-  }
+  registerForm(app, deps, {
+    callbackId: VIEWS.digestLogTouch,
+    name: "digest log-touch",
+    fallbackBlock: DIGEST_TOUCH_MODAL.kind,
+    submit: async ({ actor, t, values, view, client }) => {
+      const origin = parseOrigin(view.private_metadata);
+      const kind = stateSelected(values, DIGEST_TOUCH_MODAL.kind) ?? "";
+      const note = stateText(values, DIGEST_TOUCH_MODAL.note).trim();
+      const errors: Record<string, string> = {};
+      if (!isTouchKind(kind)) errors[DIGEST_TOUCH_MODAL.kind] = t("logTouch.error.kind");
+      if (note.length > MAX_NOTE) errors[DIGEST_TOUCH_MODAL.note] = t("logTouch.error.noteTooLong", { max: MAX_NOTE });
+      if (!origin) errors[DIGEST_TOUCH_MODAL.kind] = t("digest.invalidButton");
+      if (Object.keys(errors).length > 0 || !origin || !isTouchKind(kind)) return { kind: "errors", errors };
+      const principal = await deps.services.principal(actor);
+      const result = await deps.services.reminderActions.logTouch(actor, principal, { accountId: origin.a, kind, note: note === "" ? null : note });
+      if (result.kind !== "logged") {
+        const message =
+          result.kind === "invalid"
+            ? t("logTouch.error.noteTooLong", { max: MAX_NOTE })
+            : result.kind === "denied"
+              ? t(`error.denied.${result.reason}`)
+              : t("digest.notFound");
+        return { kind: "errors", errors: { [result.kind === "invalid" ? DIGEST_TOUCH_MODAL.note : DIGEST_TOUCH_MODAL.kind]: message } };
+      }
+      const f = formatFor(actor, t);
+      const done = t("digest.done.touch", { kind: touchKindText(t, kind), name: escapeMrkdwn(result.account.name), time: clockTime(f, result.touch.occurredAt) });
+      // The confirmation is the digest row itself, replaced in place where the modal came from.
+      return {
+        kind: "saved",
+        afterAck: () => showInOrigin(origin, done, actor, t, client, deps).catch((error: unknown) => deps.logger.warn("could not update the digest after logging a touch", error)),
+      };
+    },
+  });
 }
 
 function parseOrigin(raw: string | undefined): DigestTouchOrigin | null {

@@ -1,13 +1,10 @@
-import type { AllMiddlewareArgs, App, SlackViewMiddlewareArgs, ViewSubmitAction } from "@slack/bolt";
-import { translator } from "../../../i18n/translate.js";
+import type { App } from "@slack/bolt";
 import { MAX_OVERRIDE_REASON_LENGTH } from "../../../services/gift-service.js";
 import { draftOf, giftSavedReply, pendingGiftSchema } from "../../blocks/gift-blocks.js";
 import { GIFT_OVERRIDE_MODAL, VIEWS } from "../../ids.js";
 import type { AppDeps } from "../../deps.js";
-import { slackProfileLookup } from "../../slack-profile.js";
-import { notifyUser } from "./deal-notify.js";
-
-type Args = SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs;
+import { registerForm } from "../../form-submission.js";
+import { stateText } from "../../view-state.js";
 
 /**
  * The over-limit gift confirmation: a reason is required (inline error otherwise). The pending
@@ -15,52 +12,33 @@ type Args = SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs;
  * saving, and the gift is stored with overLimit and the reason when it still exceeds.
  */
 export function register(app: App, deps: AppDeps): void {
-  app.view<ViewSubmitAction>(VIEWS.giftOverride, async (args: Args) => handle(args, deps));
-}
-
-async function handle({ ack, body, view, client }: Args, deps: AppDeps): Promise<void> {
   const block = GIFT_OVERRIDE_MODAL.reasonBlock;
-  let acked = false;
-  let t = translator("en");
-  try {
-    const actor = await deps.services.actors.resolve(body.team?.id ?? body.user.team_id ?? "", body.user.id, slackProfileLookup(client, deps.defaultTimezone));
-    t = translator(actor.language);
-    const reason = (view.state.values[block]?.[GIFT_OVERRIDE_MODAL.reasonInput]?.value ?? "").trim();
-    if (reason === "") {
-      acked = true;
-      await ack({ response_action: "errors", errors: { [block]: t("gift.modal.reasonRequired") } });
-      return;
-    }
-    let raw: unknown = null;
-    try {
-      raw = JSON.parse(view.private_metadata);
-    } catch {
-      raw = null;
-    }
-    const parsed = pendingGiftSchema.safeParse(raw);
-    if (!parsed.success) {
-      acked = true;
-      await ack({ response_action: "errors", errors: { [block]: t("gift.modal.gone", { problem: t("gift.badButton") }) } });
-      return;
-    }
-    const principal = await deps.services.principal(actor);
-    const result = await deps.services.gifts.log(actor, principal, draftOf(parsed.data), reason.slice(0, MAX_OVERRIDE_REASON_LENGTH));
-    if (result.kind !== "saved") {
-      // over_limit cannot happen with a reason; the others mean the gift can't be logged any more.
-      const problem =
-        result.kind === "denied" ? t(`error.denied.${result.reason}`) : result.kind === "account_gone" ? t("gift.accountGone") : t("error.internal");
-      acked = true;
-      await ack({ response_action: "errors", errors: { [block]: t("gift.modal.gone", { problem }) } });
-      return;
-    }
-    acked = true;
-    await ack();
-    const { yearMode } = await deps.services.gifts.settings(actor.workspace.id);
-    const reply = giftSavedReply(t, actor, result.gift, result.check, { contactCreated: result.contactCreated, mode: yearMode });
-    await notifyUser(client, body.user.id, parsed.data.channelId, reply);
-    await deps.services.events.emit("user.changed", { workspaceId: actor.workspace.id, userId: actor.user.id, slackUserId: actor.user.slackUserId });
-  } catch (error) {
-    deps.logger.error("gift override submission failed", error);
-    if (!acked) await ack({ response_action: "errors", errors: { [block]: t("error.internal") } }).catch(() => undefined);
-  }
+  registerForm(app, deps, {
+    callbackId: VIEWS.giftOverride,
+    name: "gift override",
+    fallbackBlock: block,
+    submit: async ({ actor, t, values, view }) => {
+      const reason = stateText(values, block, GIFT_OVERRIDE_MODAL.reasonInput).trim();
+      if (reason === "") return { kind: "errors", errors: { [block]: t("gift.modal.reasonRequired") } };
+      let raw: unknown;
+      try {
+        raw = JSON.parse(view.private_metadata);
+      } catch {
+        raw = null;
+      }
+      const parsed = pendingGiftSchema.safeParse(raw);
+      if (!parsed.success) return { kind: "errors", errors: { [block]: t("gift.modal.gone", { problem: t("gift.badButton") }) } };
+      const principal = await deps.services.principal(actor);
+      const result = await deps.services.gifts.log(actor, principal, draftOf(parsed.data), reason.slice(0, MAX_OVERRIDE_REASON_LENGTH));
+      if (result.kind !== "saved") {
+        // over_limit cannot happen with a reason; the others mean the gift can't be logged any more.
+        const problem =
+          result.kind === "denied" ? t(`error.denied.${result.reason}`) : result.kind === "account_gone" ? t("gift.accountGone") : t("error.internal");
+        return { kind: "errors", errors: { [block]: t("gift.modal.gone", { problem }) } };
+      }
+      const { yearMode } = await deps.services.gifts.settings(actor.workspace.id);
+      const reply = giftSavedReply(t, actor, result.gift, result.check, { contactCreated: result.contactCreated, mode: yearMode });
+      return { kind: "saved", confirm: reply, channelId: parsed.data.channelId };
+    },
+  });
 }
