@@ -183,7 +183,7 @@ export async function floorDigests(raw: RawDb, targets: readonly DigestTarget[],
         accounts: accounts.get(t.user.id) ?? [],
         thresholds: thresholds.get(ws.id) ?? thresholdsOf(ws),
         followUps: followUps.get(t.user.id) ?? [],
-        quota: c.quota ? { progress, periodLabel: c.period.label } : null,
+        quota: c.quota ? { progress, period: c.period } : null,
       }),
     );
   }

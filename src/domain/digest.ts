@@ -11,6 +11,7 @@
  */
 import { neglectedAccounts, topWithRest, type NeglectAccount, type NeglectThresholds } from "./neglect.js";
 import type { QuotaProgress } from "./quota.js";
+import type { Period } from "./periods.js";
 import { localDateOf, localDayRange, type LocalDate } from "./time.js";
 
 export const DIGEST_NEGLECTED_TOP = 5;
@@ -31,8 +32,8 @@ export interface DigestFollowUpInput {
 
 export interface DigestQuotaInput {
   progress: QuotaProgress;
-  /** e.g. "Q2 FY2026". */
-  periodLabel: string;
+  /** The quota period; shown with periodName() in the reader's language. */
+  period: Period;
 }
 
 export interface DigestInput {
@@ -70,7 +71,7 @@ export interface FollowUpRow {
 }
 
 export interface QuotaGap {
-  periodLabel: string;
+  period: Period;
   wonCents: number;
   effectiveQuotaCents: number;
   attainment: number;
@@ -139,7 +140,7 @@ export function quotaGapOf(quota: DigestQuotaInput | null): QuotaGap | null {
   if (p.status !== "behind" || p.effectiveQuotaCents === null || p.paceTargetCents === null || p.gapToPaceCents === null) return null;
   const won = p.paceTargetCents - p.gapToPaceCents;
   return {
-    periodLabel: quota.periodLabel,
+    period: quota.period,
     wonCents: won,
     effectiveQuotaCents: p.effectiveQuotaCents,
     attainment: p.attainment ?? 0,

@@ -1,4 +1,5 @@
-import type { MessageKey } from "./en.js";
+import type { en } from "./en.js";
+import type { TranslationOf } from "./message.js";
 import { coreDe } from "./catalogs/core.de.js";
 import { accountsDe } from "./catalogs/accounts.de.js";
 import { dealsDe } from "./catalogs/deals.de.js";
@@ -9,7 +10,7 @@ import { settingsDe } from "./catalogs/settings.de.js";
 import { adminDe } from "./catalogs/admin.de.js";
 
 /** The German catalog, merged from catalogs/*.de.ts. */
-export const de: Record<MessageKey, string> = {
+export const de: TranslationOf<typeof en> = {
   ...coreDe,
   ...accountsDe,
   ...dealsDe,

@@ -9,8 +9,8 @@ import { adminEn } from "./catalogs/admin.en.js";
 
 /**
  * The English catalog: one file per feature under catalogs/, merged here. Each feature's German
- * file is typed Record<keyof typeof <feature>En, string>, so a missing key is a type error, and
- * test/i18n checks keys and placeholders match.
+ * file is typed TranslationOf<typeof <feature>En> (message.ts), so a missing key or plural form is a
+ * type error, and test/i18n checks keys, plural forms and placeholders match.
  */
 export const en = {
   ...coreEn,

@@ -79,7 +79,7 @@ export class LeaderboardJob implements ScheduledJob {
       const voice = voiceOf(team);
       const t = translator(voice.language);
       const message = leaderboardBlocks(view, t, voice.locale);
-      const chart = leaderboardChartSpec(view, t);
+      const chart = leaderboardChartSpec(view, t, voice.locale);
       const payload = JSON.stringify({ text: message.text, blocks: message.blocks, ...(chart ? { chart } : {}) });
       enqueued += await services.repos.outbox.enqueue([{ ...base, payload }], now);
     }

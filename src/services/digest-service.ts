@@ -124,7 +124,7 @@ export class DigestService {
         accounts: accounts.get(target.user.id) ?? [],
         thresholds: thresholds.get(target.workspace.id) ?? thresholdsOf(target.workspace),
         followUps: followUps.get(target.user.id) ?? [],
-        quota: quota.hasQuota ? { progress: quota.progress, periodLabel: quota.period.label } : null,
+        quota: quota.hasQuota ? { progress: quota.progress, period: quota.period } : null,
         neglectedTop: opts.neglectedTop,
         followUpLimit: opts.followUpLimit,
       });
@@ -184,7 +184,7 @@ export class DigestService {
         .filter((m): m is DigestTarget => m !== undefined);
       const repsBehind: RepBehind[] = team.flatMap((m) => {
         const q = quotas.get(m.user.id);
-        const gap = q?.hasQuota ? quotaGapOf({ progress: q.progress, periodLabel: q.period.label }) : null;
+        const gap = q?.hasQuota ? quotaGapOf({ progress: q.progress, period: q.period }) : null;
         return gap ? [{ userId: m.user.id, slackUserId: m.user.slackUserId, name: m.user.name ?? m.user.slackUserId, gap }] : [];
       });
       repsBehind.sort((a, b) => b.gap.behindByCents - a.gap.behindByCents || a.name.localeCompare(b.name));

@@ -35,7 +35,7 @@ function input(o: Partial<DigestInput> = {}): DigestInput {
 
 const quarter = periodForLocalDate("quarter", "2026-11-02", ZONE, 1);
 function progress(quotaCents: number, wonCents: number) {
-  return { progress: quotaProgress({ quotaCents, wonCents, period: quarter, now: NOW, zone: ZONE, paceMode: "business" }), periodLabel: quarter.label };
+  return { progress: quotaProgress({ quotaCents, wonCents, period: quarter, now: NOW, zone: ZONE, paceMode: "business" }), period: quarter };
 }
 
 describe("buildDigest", () => {
@@ -100,7 +100,7 @@ describe("buildDigest", () => {
     const view = buildDigest(input({ quota: progress(quota, won) }));
     expect(view.quotaGap !== null).toBe(shown);
     if (shown) {
-      expect(view.quotaGap).toMatchObject({ periodLabel: "Q4 FY2026", wonCents: won, effectiveQuotaCents: quota });
+      expect(view.quotaGap).toMatchObject({ period: { key: "FY2026-Q4" }, wonCents: won, effectiveQuotaCents: quota });
       expect(view.quotaGap?.behindByCents).toBeGreaterThan(0);
       expect(view.quotaGap?.neededPerRemainingDayCents).toBeGreaterThan(0);
     }

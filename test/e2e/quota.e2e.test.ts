@@ -132,7 +132,7 @@ describe.each(PROVIDERS)("/ae quota through Bolt [%s]", (provider) => {
   it("answers in German for a de-DE user", async (ctx) => {
     if (!t) return ctx.skip();
     const text = textOf((await t.command("quota", "UBERND")).reply);
-    expect(text).toContain("Für Q1 FY2026 ist keine Quote gesetzt — keine Zielerreichung angezeigt.");
+    expect(text).toContain("Für Q1 GJ2026 ist keine Quote gesetzt — keine Zielerreichung angezeigt.");
     expect(text).toContain("Kein Vergütungsplan hinterlegt");
   });
 });

@@ -125,7 +125,8 @@ describe.each(PROVIDERS)("/ae team and /ae leaderboard through Bolt [%s]", (prov
     const text = textOf(reply);
     expect(text).toContain("*East*");
     expect(text).toContain("*West Coast*");
-    expect(text).toContain("/ae team channel <team> #channel");
+    // Escaped: Slack shows "<team>" (raw, "<team>" would be read as a link and vanish).
+    expect(text).toContain("/ae team channel &lt;team&gt; #channel");
   });
 
   it("/ae leaderboard answers ephemerally for the user's team; unknown teams get a did-you-mean", async (ctx) => {

@@ -146,7 +146,7 @@ describe.each(PROVIDERS)("/ae admin: workspace settings through Bolt [%s]", (pro
     const current = { currency: "EUR", fiscalStart: "4", timezone: "Europe/Berlin", pace: "calendar", key: "5", growth: "10", standard: "20", giftLimit: "250", giftYear: "rolling" };
     const asked = await submit("UADMIN", adminValues({ ...current, currency: "GBP" }));
     expect(asked?.errors?.[ADMIN_MODAL.currency]).toBe(
-      "The workspace already holds 1 amounts in EUR. Changing to GBP does not convert them: each keeps its number and is shown in GBP. Tick the box below to confirm.",
+      "The workspace already holds 1 amount in EUR. Changing to GBP does not convert it: it keeps its number and is shown in GBP. Tick the box below to confirm.",
     );
     expect((await workspace()).currency).toBe("EUR");
     expect(await submit("UADMIN", adminValues({ ...current, currency: "GBP", confirm: true }))).toBeNull();

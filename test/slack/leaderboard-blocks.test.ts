@@ -12,12 +12,12 @@ function row(i: number, quotaCents: number | null, wonCents: number, name = `Rep
   return { userId: String(i), slackUserId: `U${i}`, name, quotaCents, wonCents, dealsWon: i % 4, touches: i * 3, rankingWonCents: wonCents };
 }
 
-function view(rows: LeaderboardRow[], metrics: LeaderboardMetric[] = ["won", "deals", "touches"], type: "week" | "quarter" = "quarter"): LeaderboardView {
+function view(rows: LeaderboardRow[], metrics: LeaderboardMetric[] = ["won", "deals", "touches"], type: "week" | "month" | "quarter" = "quarter", date = "2026-04-08"): LeaderboardView {
   const board = rankLeaderboard(rows);
   return {
     teamId: 1,
     teamName: "West <Coast> & Co",
-    period: leaderboardPeriod(type, "2026-04-08", "UTC", 1),
+    period: leaderboardPeriod(type, date, "UTC", 1),
     zone: "UTC",
     currency: "USD",
     metrics,
@@ -92,13 +92,43 @@ describe("leaderboardBlocks", () => {
   it("says so when the team has no members", () => {
     const msg = leaderboardBlocks(view([]), t, "en-US");
     expect(JSON.stringify(msg.blocks)).toContain("has no members yet");
-    expect(leaderboardChartSpec(view([]), t)).toBeNull();
+    expect(leaderboardChartSpec(view([]), t, "en-US")).toBeNull();
   });
 
   it("builds the chart from the ranked reps only", () => {
-    const spec = leaderboardChartSpec(view([row(1, 100, 150, "Ann"), row(2, null, 10, "Eve")]), t);
+    const spec = leaderboardChartSpec(view([row(1, 100, 150, "Ann"), row(2, null, 10, "Eve")]), t, "en-US");
     expect(spec?.bars).toEqual([{ rank: 1, label: "Ann", attainment: 1.5 }]);
     expect(spec?.lineLabel).toBe("100% of quota");
+  });
+});
+
+describe("a German leaderboard post", () => {
+  const de = translator("de");
+  const rows = [row(1, 100, 150, "Ann"), row(2, 100, 50, "Bo")];
+
+  it("names a month, a quarter and a week in German, in the header, the basis, the text and the chart", () => {
+    const month = leaderboardBlocks(view(rows, ["won"], "month", "2026-12-10"), de, "de-DE");
+    expect(month.blocks[0]).toMatchObject({ text: { text: ":trophy: West <Coast> & Co — Dezember 2026" } });
+    expect(JSON.stringify(month.blocks[1])).toContain("für Dezember 2026");
+    expect(month.text).toContain("Rangliste von West &lt;Coast&gt; &amp; Co — Dezember 2026");
+
+    const quarter = leaderboardBlocks(view(rows, ["won"], "quarter", "2026-12-10"), de, "de-DE");
+    expect(quarter.blocks[0]).toMatchObject({ text: { text: ":trophy: West <Coast> & Co — Q4 GJ2026" } });
+
+    const week = view(rows, ["won"], "week");
+    const weekly = leaderboardBlocks(week, de, "de-DE");
+    expect(weekly.blocks[0]).toMatchObject({ text: { text: ":trophy: West <Coast> & Co — 6. Apr. – 12. Apr. 2026" } });
+    expect(JSON.stringify(weekly.blocks[1])).toContain("Quotenerreichung im Q2 GJ2026 bis heute");
+
+    const chart = leaderboardChartSpec(week, de, "de-DE");
+    expect(chart).toMatchObject({ title: "West <Coast> & Co — 6. Apr. – 12. Apr. 2026", subtitle: "Quotenerreichung im Q2 GJ2026 bis zum Ende der Woche" });
+    expect(leaderboardChartSpec(view(rows, ["won"], "month", "2026-12-10"), de, "de-DE")).toMatchObject({ subtitle: "Quotenerreichung, Dezember 2026" });
+  });
+
+  it("says how many reps were left out, in singular and plural", () => {
+    expect(translator("en")("leaderboard.more", { count: 1 })).toBe("…and 1 more rep.");
+    expect(de("leaderboard.more", { count: 1 })).toBe("…und 1 weiterer Rep.");
+    expect(de("leaderboard.more", { count: 7 })).toBe("…und 7 weitere Reps.");
   });
 });
 

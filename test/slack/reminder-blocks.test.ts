@@ -5,7 +5,7 @@ import { periodForLocalDate } from "../../src/domain/periods.js";
 import { quotaProgress } from "../../src/domain/quota.js";
 import { translator, type Language } from "../../src/i18n/translate.js";
 import type { HomeView } from "../../src/services/digest-service.js";
-import { blocksAsText, digestMessage, markRowDone, MAX_MESSAGE_BLOCKS } from "../../src/slack/blocks/digest-blocks.js";
+import { blocksAsText, digestMessage, followUpRowText, markRowDone, MAX_MESSAGE_BLOCKS, neglectedRowText, quotaGapText } from "../../src/slack/blocks/digest-blocks.js";
 import { homeView, MAX_HOME_BLOCKS } from "../../src/slack/blocks/home-blocks.js";
 import { managerDigestMessage } from "../../src/slack/blocks/manager-digest-blocks.js";
 import type { ReminderFormat } from "../../src/slack/blocks/reminder-format.js";
@@ -35,7 +35,7 @@ function gap() {
   const period = periodForLocalDate("quarter", "2026-11-02", "America/New_York", 1);
   const p = quotaProgress({ quotaCents: 30_000_000, wonCents: 1_000_000, period, now: NOW, zone: "America/New_York", paceMode: "business" });
   return {
-    periodLabel: period.label,
+    period,
     wonCents: 1_000_000,
     effectiveQuotaCents: 30_000_000,
     attainment: p.attainment ?? 0,
@@ -164,5 +164,98 @@ describe("settings modal", () => {
     expect(json).toContain('"initial_value":"Europe/Berlin"');
     expect(json).toContain('"initial_value":"2026-12-24"');
     expect(settingsErrors([{ field: "zone", problem: "zone_invalid", detail: "Mars" }], t)).toEqual({ settings_zone: expect.stringContaining("Mars") as unknown });
+  });
+});
+
+describe("plurals in the digest, Home and manager digest", () => {
+  const row = (daysSinceTouch: number, neverTouched = false): NeglectedRow => ({ ...neglected(1), name: "Acme", daysSinceTouch, thresholdDays: 1, neverTouched });
+  const due = (daysOverdue: number): FollowUpRow => ({ ...followUp(1), title: "Send proposal", accountName: "Acme", daysOverdue });
+
+  it.each([
+    ["en", 1, "1 day without a touch"],
+    ["en", 9, "9 days without a touch"],
+    ["de", 1, "Seit 1 Tag kein Kontakt"],
+    ["de", 9, "Seit 9 Tagen kein Kontakt"],
+  ] as const)("neglected account [%s, %i days] → %s", (language, days, expected) => {
+    expect(neglectedRowText(row(days), fmt(language))).toContain(expected);
+  });
+
+  it.each([
+    ["en", 0, "Never touched — added today"],
+    ["en", 1, "Never touched — added 1 day ago"],
+    ["de", 0, "Noch nie kontaktiert — heute angelegt"],
+    ["de", 1, "Noch nie kontaktiert — vor 1 Tag angelegt"],
+  ] as const)("never touched [%s, added %i days ago] → %s", (language, days, expected) => {
+    expect(neglectedRowText(row(days, true), fmt(language))).toContain(expected);
+  });
+
+  it.each([
+    ["en", 0, "· due today"],
+    ["en", 1, "· overdue by 1 day"],
+    ["en", 4, "· overdue by 4 days"],
+    ["de", 0, "· heute fällig"],
+    ["de", 1, "· seit 1 Tag überfällig"],
+  ] as const)("follow-up [%s, %i days overdue] → %s", (language, days, expected) => {
+    expect(followUpRowText(due(days), fmt(language))).toBe(`*Send proposal* — Acme ${expected}`);
+  });
+
+  it("the summary and the “…and N more” lines agree with their number", () => {
+    const view: DigestView = { localDate: "2026-11-02", neglected: { rows: [row(3)], restCount: 1 }, quotaGap: null, followUps: { rows: [due(2)], restCount: 1 } };
+    expect(digestMessage(view, fmt()).text).toBe("Your day — Mon, Nov 2: 2 accounts need a touch · 2 follow-ups are due");
+    const de = digestMessage(view, fmt("de"));
+    expect(blocksAsText(de)).toContain("…und 1 weiterer. `/ae accounts` zeigt alle.");
+    expect(blocksAsText(de)).toContain("…und 1 weiteres. `/ae followups` zeigt alle.");
+    const one: DigestView = { ...view, neglected: { rows: [row(3)], restCount: 0 }, followUps: { rows: [due(2)], restCount: 0 } };
+    expect(digestMessage(one, fmt("de")).text).toBe("Dein Tag — Mo., 2. Nov.: 1 Account braucht einen Kontakt · 1 Follow-up ist fällig");
+  });
+
+  it("on the last day of the period the quota gap says “today”, not “per remaining day (1 left)”", () => {
+    const last = { ...gap(), remainingDays: 1, neededPerRemainingDayCents: 29_000_000 };
+    expect(quotaGapText(last, fmt())).toContain("To reach 100 %: $290,000 today, the last business day.");
+    expect(quotaGapText(last, fmt("de"))).toMatch(/Für 100 %: 290\.000\s\$ heute, am letzten Arbeitstag\./);
+    expect(quotaGapText({ ...gap(), remainingDays: 2 }, fmt())).toContain("per remaining business day (2 left)");
+  });
+
+  it("manager digest: one rep, no key account, one day, one more — no “(s)”", () => {
+    const view: ManagerDigestView = {
+      weekOf: "2026-11-02",
+      repsBehind: [{ userId: 1, slackUserId: "UNY", name: "Nora", gap: gap() }],
+      keyAccounts: { rows: [], restCount: 0 },
+    };
+    expect(managerDigestMessage(view, fmt()).text).toBe("Your team this week — Mon, Nov 2: 1 rep behind pace, no key account without a touch");
+    expect(managerDigestMessage(view, fmt("de")).text).toBe("Dein Team diese Woche — Mo., 2. Nov.: 1 Rep hinter dem Plan, kein Key-Account ohne Kontakt");
+    const withAccounts: ManagerDigestView = {
+      ...view,
+      repsBehind: [],
+      keyAccounts: { rows: [{ ...row(1), ownerSlackUserId: "UNY", ownerName: "Nora" }], restCount: 1 },
+    };
+    const en = managerDigestMessage(withAccounts, fmt());
+    expect(en.text).toContain("no rep behind pace, 2 key accounts without a touch");
+    expect(blocksAsText(en)).toContain("· 1 day without a touch");
+    expect(blocksAsText(en)).toContain("…and 1 more key account.");
+    expect(blocksAsText(managerDigestMessage(withAccounts, fmt("de")))).toContain("…und 1 weiterer Key-Account.");
+  });
+});
+
+describe("period names in German", () => {
+  it("the German digest names the quarter in German", () => {
+    const view: DigestView = { localDate: "2026-11-02", neglected: { rows: [], restCount: 0 }, quotaGap: gap(), followUps: { rows: [], restCount: 0 } };
+    expect(blocksAsText(digestMessage(view, fmt("de")))).toContain("*Quota: hinter dem Plan* — Q4 GJ2026");
+    expect(blocksAsText(digestMessage(view, fmt("en")))).toContain("*Quota: behind pace* — Q4 FY2026");
+  });
+
+  it("the German Home tab names a month and a quarter in German", () => {
+    for (const [type, expected] of [["month", "Quota — Dezember 2026"], ["quarter", "Quota — Q4 GJ2026"]] as const) {
+      const period = periodForLocalDate(type, "2026-12-10", "America/New_York", 1);
+      const home: HomeView = {
+        digest: { localDate: "2026-11-02", neglected: { rows: [], restCount: 0 }, quotaGap: null, followUps: { rows: [], restCount: 0 } },
+        quota: { period, hasQuota: false, wonCents: 0, progress: quotaProgress({ quotaCents: null, wonCents: 0, period, now: NOW, zone: "America/New_York", paceMode: "business" }) },
+        schedule: { zone: "America/New_York", time: "09:00", days: new Set([1]), skipDates: new Set(), paused: false, inactive: false },
+        nextReminder: null,
+      };
+      const text = JSON.stringify(homeView(home, fmt("de"), NOW).blocks);
+      expect(text).toContain(expected);
+      expect(text).toContain(type === "month" ? "Für Dezember 2026 ist keine Quota gesetzt" : "Für Q4 GJ2026 ist keine Quota gesetzt");
+    }
   });
 });

@@ -1,6 +1,7 @@
 import type { accountsEn } from "./accounts.en.js";
+import type { TranslationOf } from "../message.js";
 
-export const accountsDe: Record<keyof typeof accountsEn, string> = {
+export const accountsDe: TranslationOf<typeof accountsEn> = {
   "accounts.tier.key": "Key",
   "accounts.tier.growth": "Growth",
   "accounts.tier.standard": "Standard",
@@ -8,17 +9,22 @@ export const accountsDe: Record<keyof typeof accountsEn, string> = {
   "accounts.ownedBy": "Owner: {owner}",
   "accounts.today": "heute",
   "accounts.yesterday": "gestern",
-  "accounts.daysAgo": "vor {days} Tagen",
+  "accounts.daysAgo": { one: "vor {count} Tag", other: "vor {count} Tagen" },
   "accounts.lastTouch": "Letzter Kontakt {when} ({date})",
   "accounts.neverTouched": "Noch nie kontaktiert",
-  "accounts.overdueBy": "*{days} Tage überfällig* (Kontakt alle {threshold} Tage)",
+  "accounts.overdueBy": "*{overdue}* ({cadence})",
+  "accounts.daysOverdue": { one: "{count} Tag überfällig", other: "{count} Tage überfällig" },
+  "accounts.touchEvery": { one: "Kontakt jeden Tag", other: "Kontakt alle {count} Tage" },
   "accounts.snoozedUntil": "pausiert bis {date}",
-  "accounts.more": "Mehr ({count} weitere)",
+  "accounts.more": "Mehr (noch {count})",
   "accounts.list.heading": "*Deine Accounts* {from}–{to} von {total}, gefährdete und wertvolle zuerst:",
   "accounts.list.headingSearch": "*Accounts zu „{search}“* {from}–{to} von {total}:",
   "accounts.list.none": "Du hast noch keine Accounts.",
   "accounts.list.noMatch": "Kein Account passt zu „{search}“. Versuch einen Teil des Namens oder die Branche, oder `/ae accounts` für alle.",
-  "accounts.list.pastEnd": "Das liegt hinter dem Ende der Liste ({total} Accounts). Versuch `/ae accounts`.",
+  "accounts.list.pastEnd": {
+    one: "Das liegt hinter dem Ende der Liste ({count} Account). Versuch `/ae accounts`.",
+    other: "Das liegt hinter dem Ende der Liste ({count} Accounts). Versuch `/ae accounts`.",
+  },
   "accounts.list.footer": ":red_circle: Kontakt überfällig · :large_yellow_circle: bald fällig · :large_green_circle: in Ordnung · :zzz: pausiert — Details mit `/ae account <Name>`",
   "accounts.added": "*{name}* angelegt ({facts}). Kontakte erfasst du mit `/ae log`.",
   "accounts.detail.touches": "Letzte Kontakte ({shown} von {total})",
@@ -104,12 +110,18 @@ export const accountsDe: Record<keyof typeof accountsEn, string> = {
   "followups.created": "Follow-up #{id} zu *{account}*: {title} — fällig {date}.",
   "followups.heading": "*Deine offenen Follow-ups* {from}–{to} von {total}, überfällige zuerst:",
   "followups.none": "Keine offenen Follow-ups. Leg eins an mit `/ae followup \"Acme GmbH\" freitag Angebot schicken`.",
-  "followups.pastEnd": "Das liegt hinter dem Ende der Liste ({total} offene Follow-ups). Versuch `/ae followups`.",
+  "followups.pastEnd": {
+    one: "Das liegt hinter dem Ende der Liste ({count} offenes Follow-up). Versuch `/ae followups`.",
+    other: "Das liegt hinter dem Ende der Liste ({count} offene Follow-ups). Versuch `/ae followups`.",
+  },
   "followups.overdue": "überfällig",
   "followups.overdueSince": "überfällig seit {date}",
   "followups.dueToday": "heute fällig",
   "followups.dueOn": "fällig {date}",
-  "followups.overdueCount": "{count} überfällig auf dieser Seite. Erledige sie oder leg mit `/ae followup` ein neues Datum fest.",
+  "followups.overdueCount": {
+    one: "{count} überfällig auf dieser Seite. Erledige es oder leg mit `/ae followup` ein neues Datum fest.",
+    other: "{count} überfällig auf dieser Seite. Erledige sie oder leg mit `/ae followup` ein neues Datum fest.",
+  },
   "followups.doneButton": "Erledigt",
   "followups.completed": "Follow-up #{id} erledigt: {title} ({account}).",
   "followups.error.accountFirst": "Zuerst der Account, dann wann, dann was.",

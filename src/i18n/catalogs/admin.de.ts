@@ -1,6 +1,7 @@
 import type { adminEn } from "./admin.en.js";
+import type { TranslationOf } from "../message.js";
 
-export const adminDe: Record<keyof typeof adminEn, string> = {
+export const adminDe: TranslationOf<typeof adminEn> = {
   "admin.title": "Workspace-Einstellungen",
   "admin.intro": "Gilt für alle im Workspace, ab dem nächsten Befehl, der nächsten Übersicht und Rangliste.",
   "admin.currency.label": "Währung",
@@ -40,8 +41,10 @@ export const adminDe: Record<keyof typeof adminEn, string> = {
   "admin.error.neglect_invalid": "„{detail}“ ist keine ganze Zahl von Tagen zwischen 1 und 365. Zum Beispiel: {example}.",
   "admin.error.gift_limit_invalid": "„{detail}“ ist kein positiver Betrag. Zum Beispiel {example}, oder lass das Feld leer.",
   "admin.error.gift_year_unknown": "Wähle Kalenderjahr oder rollierende 12 Monate.",
-  "admin.error.confirmCurrency":
-    "Im Workspace sind schon {amounts} Beträge in {from} gespeichert. Ein Wechsel zu {to} rechnet sie nicht um: Jeder behält seine Zahl und erscheint in {to}. Setze unten das Häkchen, um das zu bestätigen.",
+  "admin.error.confirmCurrency": {
+    one: "Im Workspace ist schon {count} Betrag in {from} gespeichert. Ein Wechsel zu {to} rechnet ihn nicht um: Er behält seine Zahl und erscheint in {to}. Setze unten das Häkchen, um das zu bestätigen.",
+    other: "Im Workspace sind schon {count} Beträge in {from} gespeichert. Ein Wechsel zu {to} rechnet sie nicht um: Jeder behält seine Zahl und erscheint in {to}. Setze unten das Häkchen, um das zu bestätigen.",
+  },
   "admin.saved": "Workspace-Einstellungen gespeichert: {fields}. Sie gelten ab dem nächsten Befehl, der nächsten Übersicht und Rangliste.",
   "admin.savedNothing": "An den Workspace-Einstellungen hat sich nichts geändert.",
   "admin.field.currency": "Währung",

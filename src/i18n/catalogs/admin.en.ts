@@ -39,8 +39,10 @@ export const adminEn = {
   "admin.error.neglect_invalid": "“{detail}” is not a whole number of days from 1 to 365. For example: {example}.",
   "admin.error.gift_limit_invalid": "“{detail}” is not a positive amount. For example {example}, or leave it empty.",
   "admin.error.gift_year_unknown": "Pick calendar year or rolling 12 months.",
-  "admin.error.confirmCurrency":
-    "The workspace already holds {amounts} amounts in {from}. Changing to {to} does not convert them: each keeps its number and is shown in {to}. Tick the box below to confirm.",
+  "admin.error.confirmCurrency": {
+    one: "The workspace already holds {count} amount in {from}. Changing to {to} does not convert it: it keeps its number and is shown in {to}. Tick the box below to confirm.",
+    other: "The workspace already holds {count} amounts in {from}. Changing to {to} does not convert them: each keeps its number and is shown in {to}. Tick the box below to confirm.",
+  },
   "admin.saved": "Workspace settings saved: {fields}. They apply from the next command, digest and leaderboard.",
   "admin.savedNothing": "Nothing changed in the workspace settings.",
   "admin.field.currency": "currency",

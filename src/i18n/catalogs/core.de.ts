@@ -1,6 +1,7 @@
 import type { coreEn } from "./core.en.js";
+import type { TranslationOf } from "../message.js";
 
-export const coreDe: Record<keyof typeof coreEn, string> = {
+export const coreDe: TranslationOf<typeof coreEn> = {
   "help.title": "*AE Assistant* — deine Accounts, Kontakte, Follow-ups, Deals und Quote, direkt in Slack.",
   "help.body": [
     "`/ae accounts [Suche]` — deine Accounts, gefährdete und wertvolle zuerst",
@@ -38,5 +39,7 @@ export const coreDe: Record<keyof typeof coreEn, string> = {
   "common.more": "Mehr",
   "common.cancel": "Abbrechen",
   "common.save": "Speichern",
+  "period.quarter": "Q{quarter} GJ{year}",
+  "period.year": "GJ{year}",
   "error.databaseDown": "Ich erreiche meine Datenbank gerade nicht, daher wurde nichts geändert. Bitte versuch es in einer Minute noch einmal.",
 };

@@ -37,5 +37,7 @@ export const coreEn = {
   "common.more": "More",
   "common.cancel": "Cancel",
   "common.save": "Save",
+  "period.quarter": "Q{quarter} FY{year}",
+  "period.year": "FY{year}",
   "error.databaseDown": "I can't reach my database right now, so nothing was changed. Please try again in a minute.",
 } as const;

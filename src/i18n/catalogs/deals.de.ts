@@ -1,6 +1,7 @@
 import type { dealsEn } from "./deals.en.js";
+import type { TranslationOf } from "../message.js";
 
-export const dealsDe: Record<keyof typeof dealsEn, string> = {
+export const dealsDe: TranslationOf<typeof dealsEn> = {
   "deal.unknownOption": "Die Option `{key}:` kenne ich nicht. Möglich sind hier: {known}.",
   "deal.noMentions": "Ein Deal wird über seine Nummer oder seinen Account angegeben, nicht über eine Person.",
   "deal.missingAmount": "Nenn mir den Betrag des Deals.",
@@ -55,15 +56,27 @@ export const dealsDe: Record<keyof typeof dealsEn, string> = {
   "quota.ramping": "Quote: *{effective}* (Einarbeitung: {ramp} von {full}).",
   "quota.effective": "Quote: *{effective}*.",
   "quota.won": "Gewonnen: *{won}* — *{attainment}* der Quote.",
-  "quota.pace.business": "Soll bis heute: {target} ({elapsed} von {total} Arbeitstagen vorbei).",
-  "quota.pace.calendar": "Soll bis heute: {target} ({elapsed} von {total} Tagen vorbei).",
+  "quota.pace.business": {
+    one: "Soll bis heute: {target} ({elapsed} von {count} Arbeitstag vorbei).",
+    other: "Soll bis heute: {target} ({elapsed} von {count} Arbeitstagen vorbei).",
+  },
+  "quota.pace.calendar": {
+    one: "Soll bis heute: {target} ({elapsed} von {count} Tag vorbei).",
+    other: "Soll bis heute: {target} ({elapsed} von {count} Tagen vorbei).",
+  },
   "quota.status.ahead": ":rocket: Dem Soll voraus um {gap}.",
   "quota.status.behind": ":warning: Hinter dem Soll um {gap}.",
   "quota.status.onPaceAhead": ":white_check_mark: Im Soll ({gap} voraus).",
   "quota.status.onPaceBehind": ":white_check_mark: Im Soll ({gap} zurück).",
   "quota.status.attained": ":trophy: Quote erreicht — {over} darüber.",
-  "quota.needed.business": "Nötig pro verbleibendem Arbeitstag: *{amount}* (noch {left} in {days} Arbeitstagen, heute eingeschlossen).",
-  "quota.needed.calendar": "Nötig pro verbleibendem Tag: *{amount}* (noch {left} in {days} Tagen, heute eingeschlossen).",
+  "quota.needed.business": {
+    one: "Nötig heute, am letzten Arbeitstag: *{amount}* (noch {left}).",
+    other: "Nötig pro verbleibendem Arbeitstag: *{amount}* (noch {left} in {count} Arbeitstagen, heute eingeschlossen).",
+  },
+  "quota.needed.calendar": {
+    one: "Nötig heute, am letzten Tag: *{amount}* (noch {left}).",
+    other: "Nötig pro verbleibendem Tag: *{amount}* (noch {left} in {count} Tagen, heute eingeschlossen).",
+  },
   "quota.periodOver": "Der Zeitraum hat keine Tage mehr.",
   "quota.projected": "Hochrechnung bei diesem Tempo: {amount} ({attainment} der Quote).",
   "quota.projectedLater.business": "Hochrechnung: sobald der erste Arbeitstag vorbei ist.",

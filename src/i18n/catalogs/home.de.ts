@@ -1,6 +1,7 @@
 import type { homeEn } from "./home.en.js";
+import type { TranslationOf } from "../message.js";
 
-export const homeDe: Record<keyof typeof homeEn, string> = {
+export const homeDe: TranslationOf<typeof homeEn> = {
   "home.title": "AE Assistant",
   "home.intro": "Deine Accounts, Follow-ups und Quota auf einen Blick. Stand {time}.",
   "home.quota.heading": ":bar_chart: *Quota — {period}*",
@@ -9,7 +10,10 @@ export const homeDe: Record<keyof typeof homeEn, string> = {
   "home.quota.status.on_pace": "Im Plan.",
   "home.quota.status.behind": "Hinter dem linearen Plan um {amount}.",
   "home.quota.status.attained": "Quota erreicht :tada:",
-  "home.quota.needed": "Nötig pro verbleibendem Tag: {amount} (noch {days}) · Hochrechnung {projected}",
+  "home.quota.needed": {
+    one: "Nötig heute, am letzten Tag: {amount} · Hochrechnung {projected}",
+    other: "Nötig pro verbleibendem Tag: {amount} (noch {count}) · Hochrechnung {projected}",
+  },
   "home.quota.none": "Für {period} ist keine Quota gesetzt. Bisher gewonnen: {won}.",
   "home.quota.zero": "Deine Quota für {period} ist 0. Bisher gewonnen: {won}.",
   "home.neglected.heading": ":hourglass_flowing_sand: *Accounts, die einen Kontakt brauchen*",

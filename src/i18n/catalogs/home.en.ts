@@ -8,7 +8,10 @@ export const homeEn = {
   "home.quota.status.on_pace": "On pace.",
   "home.quota.status.behind": "Behind linear pace by {amount}.",
   "home.quota.status.attained": "Quota attained :tada:",
-  "home.quota.needed": "Needed per remaining day: {amount} ({days} left) · projected finish {projected}",
+  "home.quota.needed": {
+    one: "Needed today, the last day: {amount} · projected finish {projected}",
+    other: "Needed per remaining day: {amount} ({count} left) · projected finish {projected}",
+  },
   "home.quota.none": "No quota set for {period}. Closed-won so far: {won}.",
   "home.quota.zero": "Your quota for {period} is 0. Closed-won so far: {won}.",
   "home.neglected.heading": ":hourglass_flowing_sand: *Accounts that need a touch*",

@@ -1,16 +1,25 @@
 import type { remindersEn } from "./reminders.en.js";
+import type { TranslationOf } from "../message.js";
 
-export const remindersDe: Record<keyof typeof remindersEn, string> = {
+export const remindersDe: TranslationOf<typeof remindersEn> = {
   "digest.title": "Dein Tag — {date}",
-  "digest.summary.neglected.one": "1 Account braucht einen Kontakt",
-  "digest.summary.neglected.other": "{count} Accounts brauchen einen Kontakt",
+  "digest.summary.neglected": { one: "{count} Account braucht einen Kontakt", other: "{count} Accounts brauchen einen Kontakt" },
   "digest.summary.quota": "du liegst hinter dem Quota-Plan",
-  "digest.summary.followUps.one": "1 Follow-up ist fällig",
-  "digest.summary.followUps.other": "{count} Follow-ups sind fällig",
+  "digest.summary.followUps": { one: "{count} Follow-up ist fällig", other: "{count} Follow-ups sind fällig" },
   "digest.neglected.heading": ":hourglass_flowing_sand: *Accounts, die einen Kontakt brauchen*",
-  "digest.neglected.row": "*{name}* · {tier} · {value} pro Jahr\nSeit {days} Tagen kein Kontakt (deine Grenze für {tier}-Accounts: {threshold})",
-  "digest.neglected.rowNever": "*{name}* · {tier} · {value} pro Jahr\nNoch nie kontaktiert — vor {days} Tagen angelegt (Grenze: {threshold})",
-  "digest.neglected.rest": "…und {count} weitere. `/ae accounts` zeigt alle.",
+  "digest.neglected.row": {
+    one: "*{name}* · {tier} · {value} pro Jahr\nSeit {count} Tag kein Kontakt (deine Grenze für {tier}-Accounts: {threshold})",
+    other: "*{name}* · {tier} · {value} pro Jahr\nSeit {count} Tagen kein Kontakt (deine Grenze für {tier}-Accounts: {threshold})",
+  },
+  "digest.neglected.rowNever": {
+    zero: "*{name}* · {tier} · {value} pro Jahr\nNoch nie kontaktiert — heute angelegt (Grenze: {threshold})",
+    one: "*{name}* · {tier} · {value} pro Jahr\nNoch nie kontaktiert — vor {count} Tag angelegt (Grenze: {threshold})",
+    other: "*{name}* · {tier} · {value} pro Jahr\nNoch nie kontaktiert — vor {count} Tagen angelegt (Grenze: {threshold})",
+  },
+  "digest.neglected.rest": {
+    one: "…und {count} weiterer. `/ae accounts` zeigt alle.",
+    other: "…und {count} weitere. `/ae accounts` zeigt alle.",
+  },
   "digest.tier.key": "Key",
   "digest.tier.growth": "Growth",
   "digest.tier.standard": "Standard",
@@ -22,15 +31,26 @@ export const remindersDe: Record<keyof typeof remindersEn, string> = {
   "digest.button.snoozeFollowUp": "1 Tag schlummern",
   "digest.quota.heading": ":chart_with_downwards_trend: *Quota: hinter dem Plan* — {period}",
   "digest.quota.body": "Du stehst bei {won} von {quota} ({attainment}). Linear wärst du heute bei {pace}, dir fehlen also *{behind}*.",
-  "digest.quota.neededBusiness": "Für 100 %: {perDay} pro verbleibendem Arbeitstag (noch {days}).",
-  "digest.quota.neededCalendar": "Für 100 %: {perDay} pro verbleibendem Tag (noch {days}).",
+  "digest.quota.neededBusiness": {
+    one: "Für 100 %: {perDay} heute, am letzten Arbeitstag.",
+    other: "Für 100 %: {perDay} pro verbleibendem Arbeitstag (noch {count}).",
+  },
+  "digest.quota.neededCalendar": {
+    one: "Für 100 %: {perDay} heute, am letzten Tag.",
+    other: "Für 100 %: {perDay} pro verbleibendem Tag (noch {count}).",
+  },
   "digest.quota.noDaysLeft": "In diesem Zeitraum bleiben keine Verkaufstage mehr.",
   "digest.quota.projected": "Im jetzigen Tempo landest du bei {projected} ({share}).",
   "digest.followUps.heading": ":white_check_mark: *Fällige Follow-ups*",
-  "digest.followUps.today": "*{title}* — {account} · heute fällig",
-  "digest.followUps.overdue.one": "*{title}* — {account} · seit 1 Tag überfällig",
-  "digest.followUps.overdue.other": "*{title}* — {account} · seit {days} Tagen überfällig",
-  "digest.followUps.rest": "…und {count} weitere. `/ae followups` zeigt alle.",
+  "digest.followUps.row": {
+    zero: "*{title}* — {account} · heute fällig",
+    one: "*{title}* — {account} · seit {count} Tag überfällig",
+    other: "*{title}* — {account} · seit {count} Tagen überfällig",
+  },
+  "digest.followUps.rest": {
+    one: "…und {count} weiteres. `/ae followups` zeigt alle.",
+    other: "…und {count} weitere. `/ae followups` zeigt alle.",
+  },
   "digest.footer": "Eine Erinnerung am Tag, zu deiner Ortszeit. Ändern mit `/ae settings`.",
   "digest.kind.call": "Anruf",
   "digest.kind.email": "E-Mail",
@@ -60,12 +80,21 @@ export const remindersDe: Record<keyof typeof remindersEn, string> = {
   "today.next": "Deine nächste Erinnerung: {when}.",
   "account.summary.title": "Account",
   "managerDigest.title": "Dein Team diese Woche — {date}",
-  "managerDigest.summary": "{reps} Rep(s) hinter dem Plan, {accounts} Key-Account(s) ohne Kontakt",
+  "managerDigest.summary": "{reps}, {accounts}",
+  "managerDigest.summary.reps": { zero: "kein Rep hinter dem Plan", one: "{count} Rep hinter dem Plan", other: "{count} Reps hinter dem Plan" },
+  "managerDigest.summary.keyAccounts": {
+    zero: "kein Key-Account ohne Kontakt",
+    one: "{count} Key-Account ohne Kontakt",
+    other: "{count} Key-Accounts ohne Kontakt",
+  },
   "managerDigest.behind.heading": ":chart_with_downwards_trend: *Reps hinter dem Plan*",
   "managerDigest.behind.row": "<@{user}> — {won} von {quota} ({attainment}) · *{behind} hinter* dem Plan · braucht {perDay} pro Tag",
   "managerDigest.behind.rowNoDays": "<@{user}> — {won} von {quota} ({attainment}) · *{behind} hinter* dem Plan",
   "managerDigest.keyAccounts.heading": ":hourglass_flowing_sand: *Key-Accounts ohne Kontakt*",
-  "managerDigest.keyAccounts.row": "*{name}* (<@{owner}>) · {value} pro Jahr · seit {days} Tagen kein Kontakt",
-  "managerDigest.keyAccounts.rest": "…und {count} weitere Key-Accounts.",
+  "managerDigest.keyAccounts.row": {
+    one: "*{name}* (<@{owner}>) · {value} pro Jahr · seit {count} Tag kein Kontakt",
+    other: "*{name}* (<@{owner}>) · {value} pro Jahr · seit {count} Tagen kein Kontakt",
+  },
+  "managerDigest.keyAccounts.rest": { one: "…und {count} weiterer Key-Account.", other: "…und {count} weitere Key-Accounts." },
   "managerDigest.footer": "Kommt montags zu deiner Erinnerungszeit, an Manager eines Teams.",
 };

@@ -1,6 +1,7 @@
 import type { settingsEn } from "./settings.en.js";
+import type { TranslationOf } from "../message.js";
 
-export const settingsDe: Record<keyof typeof settingsEn, string> = {
+export const settingsDe: TranslationOf<typeof settingsEn> = {
   "settings.title": "Erinnerungen",
   "settings.intro": "Eine Übersicht am Tag zu deiner Ortszeit: vernachlässigte Accounts, Quota-Lücke, fällige Follow-ups.",
   "settings.time.label": "Uhrzeit",

@@ -1,6 +1,7 @@
 import type { teamsEn } from "./teams.en.js";
+import type { TranslationOf } from "../message.js";
 
-export const teamsDe: Record<keyof typeof teamsEn, string> = {
+export const teamsDe: TranslationOf<typeof teamsEn> = {
   "team.usage": [
     "*Teams* (Manager und Admins; Manager ändern nur die Teams, die sie leiten):",
     "`/ae team` — Formular für ein neues Team · `/ae team edit <Team>` — das Formular eines Teams",
@@ -43,6 +44,7 @@ export const teamsDe: Record<keyof typeof teamsEn, string> = {
   "team.show.noChannel": "Kanal für die Rangliste: noch keiner",
   "team.show.members": "Mitglieder ({count}): {members}",
   "team.show.noMembers": "Mitglieder: noch keine",
+  "team.show.more": { one: "…und {count} weiteres Team.", other: "…und {count} weitere Teams." },
   "team.show.settings": "Glückwünsche zu gewonnenen Deals: {celebrate} · Betrag: {amount} · Spalten: {metrics}",
   "team.show.on": "an",
   "team.show.off": "aus",
@@ -75,7 +77,7 @@ export const teamsDe: Record<keyof typeof teamsEn, string> = {
   "leaderboard.col.touches": "Kontakte",
   "leaderboard.unranked": "*Keine Quote für diesen Zeitraum* — ohne Rang:",
   "leaderboard.empty": "*{team}* hat noch keine Mitglieder. Füge welche hinzu mit `/ae team add`.",
-  "leaderboard.more": "…und {count} weitere.",
+  "leaderboard.more": { one: "…und {count} weiterer Rep.", other: "…und {count} weitere Reps." },
   "leaderboard.text": "Rangliste von {team} — {period}",
   "leaderboard.chart.subtitle": "Quotenerreichung, {period}",
   "leaderboard.chart.subtitleWeek": "Quotenerreichung im {quarter} bis zum Ende der Woche",

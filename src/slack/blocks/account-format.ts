@@ -45,7 +45,7 @@ export function kindLabel(t: Translator, kind: string): string {
 export function daysAgo(t: Translator, days: number): string {
   if (days <= 0) return t("accounts.today");
   if (days === 1) return t("accounts.yesterday");
-  return t("accounts.daysAgo", { days });
+  return t("accounts.daysAgo", { count: days });
 }
 
 /** What is wrong with an amount the user typed (`input` already escaped and short). */

@@ -34,7 +34,7 @@ export function accountLine(t: Translator, actor: Actor, a: AccountSummary, now:
     : t("accounts.neverTouched");
   const status =
     a.overdueDays !== null
-      ? t("accounts.overdueBy", { days: a.overdueDays, threshold: a.thresholdDays })
+      ? t("accounts.overdueBy", { overdue: t("accounts.daysOverdue", { count: a.overdueDays }), cadence: t("accounts.touchEvery", { count: a.thresholdDays }) })
       : a.snoozedUntil !== null && a.snoozedUntil.getTime() > now.getTime()
         ? t("accounts.snoozedUntil", { date: formatDay(a.snoozedUntil, actor.zone, actor.locale) })
         : "";
@@ -52,7 +52,7 @@ export function accountListBlocks(t: Translator, actor: Actor, page: AccountPage
     return { text, blocks: [{ type: "section", text: { type: "mrkdwn", text: clip(text) } }] };
   }
   if (page.items.length === 0) {
-    const text = t("accounts.list.pastEnd", { total: page.total });
+    const text = t("accounts.list.pastEnd", { count: page.total });
     return { text, blocks: [{ type: "section", text: { type: "mrkdwn", text: clip(text) } }] };
   }
   const from = page.offset + 1;
@@ -68,7 +68,7 @@ export function accountListBlocks(t: Translator, actor: Actor, page: AccountPage
     const command = `accounts page:${nextPage} ${search}`.trim();
     blocks.push({ type: "actions", elements: [moreButton(t, command, page.total - to)] });
   }
-  blocks.push({ type: "context", elements: [{ type: "mrkdwn", text: t("accounts.list.footer") }] });
+  blocks.push({ type: "context", elements: [{ type: "mrkdwn", text: escapeMrkdwn(t("accounts.list.footer")) }] });
   const text = clip([heading, ...lines.map((l) => l.split("\n")[0])].join("\n"), 3000);
   return { text, blocks };
 }

@@ -102,7 +102,7 @@ export function adminErrors(errors: readonly WorkspaceSettingError[], t: Transla
 
 /** The error shown on the currency field until the admin confirms relabelling stored amounts. */
 export function currencyConfirmError(c: { from: string; to: string; amounts: number }, t: Translator): Record<string, string> {
-  return { [ADMIN_MODAL.currency]: t("admin.error.confirmCurrency", { from: c.from, to: c.to, amounts: c.amounts }) };
+  return { [ADMIN_MODAL.currency]: t("admin.error.confirmCurrency", { from: c.from, to: c.to, count: c.amounts }) };
 }
 
 /** What was saved, in words: "currency, time zone". */

@@ -6,7 +6,8 @@ import type { Actor } from "../../services/actor-service.js";
 import type { WinImpact } from "../../services/quota-service.js";
 import { ACTIONS } from "../ids.js";
 import type { Reply } from "../subcommands/subcommand.js";
-import { formatLocalDate, formatPercent, money, periodName } from "./deal-format.js";
+import { formatLocalDate, formatPercent, money } from "./deal-format.js";
+import { periodName } from "../../i18n/period-name.js";
 import { clip, escapeMrkdwn } from "./mrkdwn.js";
 import { doneReply } from "./reply-blocks.js";
 

@@ -39,13 +39,6 @@ export function formatLocalDate(date: LocalDate, locale: string): string {
   return (localized.isValid ? localized : dt.setLocale("en-US")).toLocaleString(DateTime.DATE_MED);
 }
 
-/** A period's name in the user's language: "December 2026" / "Dezember 2026", "Q4 FY2026", "FY2026". */
-export function periodName(period: Period, locale: string): string {
-  if (period.type !== "month") return period.label;
-  const dt = DateTime.fromISO(period.startDate, { zone: "UTC" }).setLocale(locale);
-  return dt.isValid ? dt.toFormat("LLLL yyyy") : period.label;
-}
-
 /** First and last local day of a period, for display. */
 export function periodRange(period: Period, locale: string): { from: string; to: string } {
   return { from: formatLocalDate(period.startDate, locale), to: formatLocalDate(addLocalDays(period.endDate, -1), locale) };

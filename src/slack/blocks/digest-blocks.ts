@@ -4,6 +4,7 @@ import type { DigestView, FollowUpRow, NeglectedRow, QuotaGap } from "../../doma
 import type { OutgoingMessage } from "../notifier.js";
 import { ACTIONS } from "../ids.js";
 import { clip, escapeMrkdwn } from "./mrkdwn.js";
+import { periodName } from "../../i18n/period-name.js";
 import { dayLabel, money, percent, tierText, type ReminderFormat } from "./reminder-format.js";
 
 /** Slack's limit for a message; the builder never exceeds it. */
@@ -39,7 +40,7 @@ export function neglectedRowText(row: NeglectedRow, f: ReminderFormat): string {
     name: escapeMrkdwn(row.name),
     tier: tierText(f.t, row.tier),
     value: money(f, row.annualValueCents, true),
-    days: row.daysSinceTouch,
+    count: row.daysSinceTouch,
     threshold: row.thresholdDays,
   };
   return f.t(row.neverTouched ? "digest.neglected.rowNever" : "digest.neglected.row", params);
@@ -62,9 +63,7 @@ export function neglectedRowBlocks(row: NeglectedRow, f: ReminderFormat): KnownB
 }
 
 export function followUpRowText(row: FollowUpRow, f: ReminderFormat): string {
-  const params = { title: escapeMrkdwn(row.title), account: escapeMrkdwn(row.accountName), days: row.daysOverdue };
-  if (row.daysOverdue === 0) return f.t("digest.followUps.today", params);
-  return f.t(row.daysOverdue === 1 ? "digest.followUps.overdue.one" : "digest.followUps.overdue.other", params);
+  return f.t("digest.followUps.row", { title: escapeMrkdwn(row.title), account: escapeMrkdwn(row.accountName), count: row.daysOverdue });
 }
 
 /** One follow-up: its line, and Done / Snooze 1 day. */
@@ -84,7 +83,7 @@ export function followUpRowBlocks(row: FollowUpRow, f: ReminderFormat): KnownBlo
 /** How far behind, what is needed per remaining day, and the projected finish. */
 export function quotaGapText(gap: QuotaGap, f: ReminderFormat): string {
   const lines = [
-    f.t("digest.quota.heading", { period: gap.periodLabel }),
+    f.t("digest.quota.heading", { period: periodName(gap.period, f.locale) }),
     f.t("digest.quota.body", {
       won: money(f, gap.wonCents),
       quota: money(f, gap.effectiveQuotaCents),
@@ -95,7 +94,7 @@ export function quotaGapText(gap: QuotaGap, f: ReminderFormat): string {
     gap.neededPerRemainingDayCents !== null && gap.remainingDays > 0
       ? f.t(f.paceMode === "calendar" ? "digest.quota.neededCalendar" : "digest.quota.neededBusiness", {
           perDay: money(f, gap.neededPerRemainingDayCents),
-          days: gap.remainingDays,
+          count: gap.remainingDays,
         })
       : f.t("digest.quota.noDaysLeft"),
   ];
@@ -111,9 +110,9 @@ export function digestSummary(view: DigestView, f: ReminderFormat): string {
   const neglected = view.neglected.rows.length + view.neglected.restCount;
   const followUps = view.followUps.rows.length + view.followUps.restCount;
   const parts = [
-    neglected > 0 ? t(neglected === 1 ? "digest.summary.neglected.one" : "digest.summary.neglected.other", { count: neglected }) : "",
+    neglected > 0 ? t("digest.summary.neglected", { count: neglected }) : "",
     view.quotaGap ? t("digest.summary.quota") : "",
-    followUps > 0 ? t(followUps === 1 ? "digest.summary.followUps.one" : "digest.summary.followUps.other", { count: followUps }) : "",
+    followUps > 0 ? t("digest.summary.followUps", { count: followUps }) : "",
   ].filter(Boolean);
   return `${t("digest.title", { date: dayLabel(f, view.localDate) })}: ${parts.join(" · ")}`;
 }

@@ -36,7 +36,7 @@ export function followUpListBlocks(t: Translator, actor: Actor, page: FollowUpPa
   const blocks: KnownBlock[] = [];
   if (notice) blocks.push({ type: "section", text: { type: "mrkdwn", text: clip(notice) } });
   if (page.total === 0 || page.items.length === 0) {
-    const text = page.total === 0 ? t("followups.none") : t("followups.pastEnd", { total: page.total });
+    const text = page.total === 0 ? t("followups.none") : t("followups.pastEnd", { count: page.total });
     blocks.push({ type: "section", text: { type: "mrkdwn", text: clip(text) } });
     return { text: [notice, text].filter(Boolean).join("\n"), blocks };
   }

@@ -184,7 +184,7 @@ export function giftListBlocks(
     ? t("gifts.titleFiltered", { filter: escapeMrkdwn(opts.filterLabel), window, limit: money(fmt, view.limitCents) })
     : t("gifts.title", { window, limit: money(fmt, view.limitCents) });
   if (view.recipients.length === 0) {
-    const text = `${title}\n${t("gifts.none")}`;
+    const text = `${title}\n${escapeMrkdwn(t("gifts.none"))}`;
     return { text, blocks: [{ type: "section", text: { type: "mrkdwn", text: clip(text) } }] };
   }
   const pages = Math.ceil(view.recipients.length / GIFTS_PAGE_SIZE);

@@ -4,6 +4,7 @@ import { ACTIONS } from "../ids.js";
 import { followUpRowBlocks, neglectedRowBlocks } from "./digest-blocks.js";
 import { adminHomeBlocks, type AdminHomeView } from "./admin-blocks.js";
 import { clip } from "./mrkdwn.js";
+import { periodName } from "../../i18n/period-name.js";
 import { clockTime, dayAndTime, money, percent, type ReminderFormat } from "./reminder-format.js";
 
 /** Slack's limit for a Home tab. */
@@ -16,10 +17,11 @@ function section(text: string): KnownBlock {
 function quotaText(home: HomeView, f: ReminderFormat): string {
   const { progress: p, period, hasQuota } = home.quota;
   const t = f.t;
-  const heading = t("home.quota.heading", { period: period.label });
+  const name = periodName(period, f.locale);
+  const heading = t("home.quota.heading", { period: name });
   const won = money(f, home.quota.wonCents);
-  if (!hasQuota || p.effectiveQuotaCents === null) return `${heading}\n${t("home.quota.none", { period: period.label, won })}`;
-  if (p.status === "zero_quota") return `${heading}\n${t("home.quota.zero", { period: period.label, won })}`;
+  if (!hasQuota || p.effectiveQuotaCents === null) return `${heading}\n${t("home.quota.none", { period: name, won })}`;
+  if (p.status === "zero_quota") return `${heading}\n${t("home.quota.zero", { period: name, won })}`;
   const lines = [heading, t("home.quota.line", { won, quota: money(f, p.effectiveQuotaCents), attainment: percent(f, p.attainment ?? 0) })];
   const bar = progressBar(p.attainment ?? 0);
   lines.push(`\`${bar}\``);
@@ -32,7 +34,7 @@ function quotaText(home: HomeView, f: ReminderFormat): string {
     lines.push(
       t("home.quota.needed", {
         amount: money(f, p.neededPerRemainingDayCents),
-        days: p.remainingDays,
+        count: p.remainingDays,
         projected: p.projectedFinishCents !== null ? money(f, p.projectedFinishCents) : "—",
       }),
     );

@@ -4,6 +4,7 @@ import type { Translator } from "../../i18n/translate.js";
 import type { ChartSpec } from "../../services/leaderboard-chart.js";
 import type { LeaderboardMetric, LeaderboardRow, LeaderboardView } from "../../services/leaderboard-service.js";
 import { escapeMrkdwn } from "./mrkdwn.js";
+import { periodName } from "../../i18n/period-name.js";
 
 export interface LeaderboardMessage {
   text: string;
@@ -99,22 +100,17 @@ function rankedColumns(view: LeaderboardView, t: Translator, locale: string): Co
   ];
 }
 
-/** The period as the header shows it ("Mar 30 – Apr 5, 2026", "Q2 FY2026"). */
-function periodLabel(view: LeaderboardView): string {
-  return view.period.label;
-}
-
 /**
  * The leaderboard as a message: a header, how it is ranked, the ranked table (paged into several
  * sections when long) and the reps without a quota. Stays within 50 blocks and 3000 characters per
  * section whatever the team size.
  */
 export function leaderboardBlocks(view: LeaderboardView, t: Translator, locale: string): LeaderboardMessage {
-  const label = periodLabel(view);
+  const label = periodName(view.period, locale);
   const title = t("leaderboard.title", { team: view.teamName, period: label });
   const basis =
     view.period.type === "week"
-      ? t("leaderboard.basis.week", { quarter: view.period.quotaPeriod.label })
+      ? t("leaderboard.basis.week", { quarter: periodName(view.period.quotaPeriod, locale) })
       : t("leaderboard.basis.period", { period: label });
   const head: KnownBlock[] = [
     { type: "header", text: { type: "plain_text", text: `:trophy: ${Array.from(title).slice(0, 140).join("")}`, emoji: true } },
@@ -154,14 +150,15 @@ export function leaderboardBlocks(view: LeaderboardView, t: Translator, locale: 
 }
 
 /** The bar chart of the ranked reps, or null when nobody is ranked (nothing to draw). */
-export function leaderboardChartSpec(view: LeaderboardView, t: Translator): ChartSpec | null {
+export function leaderboardChartSpec(view: LeaderboardView, t: Translator, locale: string): ChartSpec | null {
   if (view.ranked.length === 0) return null;
+  const period = periodName(view.period, locale);
   return {
-    title: t("leaderboard.title", { team: view.teamName, period: view.period.label }),
+    title: t("leaderboard.title", { team: view.teamName, period }),
     subtitle:
       view.period.type === "week"
-        ? t("leaderboard.chart.subtitleWeek", { quarter: view.period.quotaPeriod.label })
-        : t("leaderboard.chart.subtitle", { period: view.period.label }),
+        ? t("leaderboard.chart.subtitleWeek", { quarter: periodName(view.period.quotaPeriod, locale) })
+        : t("leaderboard.chart.subtitle", { period }),
     lineLabel: t("leaderboard.chart.line"),
     bars: view.ranked.map((r) => ({ rank: r.rank, label: r.rep.name, attainment: r.attainment })),
   };

@@ -32,7 +32,7 @@ export function managerDigestMessage(view: ManagerDigestView, f: ReminderFormat)
           name: escapeMrkdwn(a.name),
           owner: a.ownerSlackUserId,
           value: money(f, a.annualValueCents, true),
-          days: a.daysSinceTouch,
+          count: a.daysSinceTouch,
         })}`,
     );
     if (blocks.length > 1) blocks.push({ type: "divider" });
@@ -42,6 +42,9 @@ export function managerDigestMessage(view: ManagerDigestView, f: ReminderFormat)
     }
   }
   blocks.push({ type: "context", elements: [{ type: "mrkdwn", text: t("managerDigest.footer") }] });
-  const text = `${title}: ${t("managerDigest.summary", { reps: view.repsBehind.length, accounts: view.keyAccounts.rows.length + view.keyAccounts.restCount })}`;
+  const text = `${title}: ${t("managerDigest.summary", {
+    reps: t("managerDigest.summary.reps", { count: view.repsBehind.length }),
+    accounts: t("managerDigest.summary.keyAccounts", { count: view.keyAccounts.rows.length + view.keyAccounts.restCount }),
+  })}`;
   return { text, blocks };
 }

@@ -3,7 +3,8 @@ import type { Translator } from "../../i18n/translate.js";
 import type { CommissionView, QuotaView } from "../../services/quota-service.js";
 import type { Actor } from "../../services/actor-service.js";
 import type { Reply } from "../subcommands/subcommand.js";
-import { formatPercent, formatRate, money, periodName, periodRange } from "./deal-format.js";
+import { formatPercent, formatRate, money, periodRange } from "./deal-format.js";
+import { periodName } from "../../i18n/period-name.js";
 import { clip } from "./mrkdwn.js";
 
 type Fmt = Pick<Actor, "workspace" | "locale">;
@@ -38,7 +39,7 @@ export function quotaLines(t: Translator, fmt: Fmt, view: QuotaView): string[] {
     t(business ? "quota.pace.business" : "quota.pace.calendar", {
       target: m(p.paceTargetCents ?? 0),
       elapsed: p.elapsedDays,
-      total: p.totalDays,
+      count: p.totalDays,
     }),
   );
   const gap = Math.abs(p.gapToPaceCents ?? 0);
@@ -52,7 +53,7 @@ export function quotaLines(t: Translator, fmt: Fmt, view: QuotaView): string[] {
     lines.push(
       t(business ? "quota.needed.business" : "quota.needed.calendar", {
         amount: m(p.neededPerRemainingDayCents),
-        days: p.remainingDays,
+        count: p.remainingDays,
         left: m(Math.max(0, effective - view.wonCents)),
       }),
     );

@@ -9,6 +9,11 @@ const MAX_BLOCKS = 50;
 /** Members listed by mention per team before "+N". */
 const MAX_LISTED = 60;
 
+/** `/ae team`'s usage: literal syntax (`<team>`), so escaped like user text. */
+export function teamUsage(t: Translator): string {
+  return escapeMrkdwn(t("team.usage"));
+}
+
 function teamText(t: Translator, team: TeamDetail): string {
   const members = team.members.filter((m) => !m.inactive);
   const listed = members.slice(0, MAX_LISTED).map((m) => `<@${m.slackUserId}>`);
@@ -33,13 +38,13 @@ function teamText(t: Translator, team: TeamDetail): string {
 export function teamListBlocks(t: Translator, teams: TeamDetail[], withUsage: boolean): Reply {
   const blocks: KnownBlock[] = [];
   const texts = teams.map((team) => teamText(t, team));
-  if (teams.length === 0) blocks.push({ type: "section", text: { type: "mrkdwn", text: t("team.show.none") } });
+  if (teams.length === 0) blocks.push({ type: "section", text: { type: "mrkdwn", text: escapeMrkdwn(t("team.show.none")) } });
   const room = MAX_BLOCKS - (withUsage ? 3 : 1);
   for (const text of texts.slice(0, room)) blocks.push({ type: "section", text: { type: "mrkdwn", text: clip(text) } });
-  if (texts.length > room) blocks.push({ type: "context", elements: [{ type: "mrkdwn", text: t("leaderboard.more", { count: texts.length - room }) }] });
+  if (texts.length > room) blocks.push({ type: "context", elements: [{ type: "mrkdwn", text: t("team.show.more", { count: texts.length - room }) }] });
   if (withUsage) {
-    blocks.push({ type: "divider" }, { type: "section", text: { type: "mrkdwn", text: t("team.usage") } });
+    blocks.push({ type: "divider" }, { type: "section", text: { type: "mrkdwn", text: teamUsage(t) } });
   }
-  const text = [teams.length === 0 ? t("team.show.none") : texts.join("\n\n"), withUsage ? t("team.usage") : ""].filter(Boolean).join("\n\n");
+  const text = [teams.length === 0 ? escapeMrkdwn(t("team.show.none")) : texts.join("\n\n"), withUsage ? teamUsage(t) : ""].filter(Boolean).join("\n\n");
   return { text: clip(text, 3000), blocks };
 }

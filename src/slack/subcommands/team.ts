@@ -7,7 +7,7 @@ import { MAX_TEAM_NAME, type ChannelInfo, type TeamFailure, type TeamSettingsCha
 import type { User } from "../../db/repositories/user-repository.js";
 import { escapeMrkdwn } from "../blocks/mrkdwn.js";
 import { deniedReply, doneReply, errorReply, textReply } from "../blocks/reply-blocks.js";
-import { teamListBlocks } from "../blocks/team-blocks.js";
+import { teamListBlocks, teamUsage } from "../blocks/team-blocks.js";
 import { teamModal } from "../blocks/team-modal.js";
 import { canManageTeams } from "../../domain/authorization.js";
 import { slackProfileLookup } from "../slack-profile.js";
@@ -228,11 +228,11 @@ export const team: Subcommand = {
       return teamListBlocks(ctx.t, r.kind === "list" ? r.teams : [], true);
     }
     const action = first.kind === "word" ? first.value.toLowerCase() : "";
-    if (action === "help") return textReply(ctx.t("team.usage"));
+    if (action === "help") return textReply(teamUsage(ctx.t));
     const handler = Object.hasOwn(HANDLERS, action) ? HANDLERS[action] : undefined;
     if (!handler) {
       const input = first.kind === "word" ? first.value : ctx.argsText.trim().split(/\s+/)[0] ?? "";
-      return errorReply(ctx.t, `${ctx.t("team.error.unknownAction", { input: escapeMrkdwn(input.slice(0, 40)) })}\n${ctx.t("team.usage")}`);
+      return errorReply(ctx.t, `${ctx.t("team.error.unknownAction", { input: escapeMrkdwn(input.slice(0, 40)) })}\n${teamUsage(ctx.t)}`);
     }
     return handler(ctx, args);
   },
