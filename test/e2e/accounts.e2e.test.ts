@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { ACTIONS } from "../../src/slack/ids.js";
 import type { DomainEvents } from "../../src/services/domain-events.js";
 import { startTestApp, textOf, type TestApp } from "../support/e2e-harness.js";
@@ -75,11 +75,7 @@ describe.each(PROVIDERS)("accounts, touches and follow-ups through Bolt [%s]", (
   }
   /** The Home refresh event is emitted right after the reply is sent: wait for it. */
   async function changedAfter(index: number, slackUserId: string): Promise<void> {
-    const deadline = Date.now() + 5000;
-    while (!events.slice(index).some((e) => e.slackUserId === slackUserId)) {
-      if (Date.now() > deadline) throw new Error(`no user.changed for ${slackUserId}`);
-      await new Promise((r) => setTimeout(r, 20));
-    }
+    await vi.waitFor(() => expect(events.slice(index).map((e) => e.slackUserId)).toContain(slackUserId), { timeout: 5000 });
   }
   async function accountNamed(name: string) {
     return db().account.findFirstOrThrow({ where: { name } });

@@ -148,8 +148,14 @@ describe.each(PROVIDERS)("team leaderboards in the channel [%s]", (provider) => 
     const call = await t.fake.waitFor("chat.postMessage", (c) => typeof c.body.text === "string" && c.body.text.includes("just closed"));
     expect(call.body.channel).toBe(SEED.channelId);
     expect(call.body.text).toBe(":tada: <@UANN> just closed *Globex &lt;Intl&gt;* for *$42,000*! Congratulations!");
+    const celebrations = async () => (await t!.services.repos.outbox.list({ kind: "celebration" })).map((r) => [r.localDate, r.status]);
+    const postsFor777 = () => t!.fake.callsTo("chat.postMessage").filter((c) => String(c.body.text).includes("just closed *Globex &lt;Intl&gt;* for"));
+    // The first delivery has finished once its row is "sent" (it is marked after the post).
+    await expect.poll(celebrations, { timeout: 5000 }).toEqual([["deal-777", "sent"]]);
     await t.services.events.emit("deal.won", event);
-    await new Promise((r) => setTimeout(r, 300));
+    // emit resolves once the handler has returned; a second post could only come from a second row,
+    // which it did not plan (the only other way, the first row sent again, is over: it is "sent").
+    expect(await celebrations()).toEqual([["deal-777", "sent"]]);
     expect(t.fake.callsTo("chat.postMessage").filter((c) => String(c.body.text).includes("just closed"))).toHaveLength(1);
 
     await t.services.repos.teams.update(seed.teamId, { celebrateShowAmount: false });
@@ -157,15 +163,12 @@ describe.each(PROVIDERS)("team leaderboards in the channel [%s]", (provider) => 
     const hidden = await t.fake.waitFor("chat.postMessage", (c) => String(c.body.text).includes("just closed") && !String(c.body.text).includes("$"));
     expect(hidden.body.text).toBe(":tada: <@UANN> just closed *Globex &lt;Intl&gt;*! Congratulations!");
     // Both rows end "sent" (the background delivery has finished before the database goes away).
-    for (let i = 0; i < 50; i++) {
-      const rows = await t.services.repos.outbox.list({ kind: "celebration" });
-      if (rows.every((r) => r.status === "sent")) break;
-      await new Promise((r) => setTimeout(r, 50));
-    }
-    expect((await t.services.repos.outbox.list({ kind: "celebration" })).map((r) => [r.localDate, r.status])).toEqual([
+    await expect.poll(celebrations, { timeout: 5000 }).toEqual([
       ["deal-777", "sent"],
       ["deal-778", "sent"],
     ]);
+    // That later delivery sent every due celebration: deal 777 was still posted once.
+    expect(postsFor777()).toHaveLength(1);
   });
 
   it("/ae won celebrates in the team channel", async (ctx) => {
@@ -179,11 +182,12 @@ describe.each(PROVIDERS)("team leaderboards in the channel [%s]", (provider) => 
     const call = await t.fake.waitFor("chat.postMessage", (c) => String(c.body.text).includes("<@UBOB> just closed"));
     expect(call.body.channel).toBe(SEED.channelId);
     expect(call.body.text).toBe(":tada: <@UBOB> just closed *Initech* for *$15,000*! Congratulations!");
-    for (let i = 0; i < 50; i++) {
-      const rows = await t.services.repos.outbox.list({ kind: "celebration" });
-      if (rows.every((r) => r.status === "sent")) break;
-      await new Promise((r) => setTimeout(r, 50));
-    }
+    // The background delivery has finished (every row "sent") before the database goes away.
+    await expect
+      .poll(async () => (await t!.services.repos.outbox.list({ kind: "celebration" })).filter((r) => r.status !== "sent").map((r) => [r.localDate, r.status]), {
+        timeout: 5000,
+      })
+      .toEqual([]);
   });
 });
 

@@ -4,6 +4,7 @@ import { createLogger, type AppLogger } from "../../src/logger.js";
 import { createServices, type Services } from "../../src/services/services.js";
 import { createSlackApp, type SlackApp } from "../../src/slack/app.js";
 import type { AppDeps } from "../../src/slack/deps.js";
+import { trackDeliveries, type Deliveries } from "./deliveries.js";
 import { startFakeSlack, type FakeSlack, type FakeSlackOptions, type FakeUser } from "./fake-slack.js";
 import { postSigned, slashCommandBody, type SignedPostResult } from "./slack-requests.js";
 import { createTestDatabase, type TestDatabase } from "./test-database.js";
@@ -22,6 +23,8 @@ export interface TestApp {
   baseUrl: string;
   logs: string[];
   clock: { now: Date };
+  /** Every delivery that reached the Bolt app; `deliveries.settled()` waits until the app has finished with all of them. */
+  deliveries: Deliveries;
   /** Posts a signed `/ae <text>` as `userId`; returns the HTTP result and the ephemeral reply. */
   command(text: string, userId: string, opts?: { channelId?: string; triggerId?: string }): Promise<{ http: SignedPostResult; reply: Record<string, unknown> }>;
   /** Posts a signed `/ae <text>` and returns only the HTTP result (for forged/edge requests). */
@@ -51,6 +54,7 @@ export async function startTestApp(opts: TestAppOptions = {}): Promise<TestApp> 
     { botToken: TEST_BOT_TOKEN, transport: { mode: "http", signingSecret: TEST_SIGNING_SECRET }, port: 0, slackApiUrl: fake.apiUrl },
     deps,
   );
+  const deliveries = trackDeliveries(slack.app);
   const { port } = await slack.start();
   const baseUrl = `http://127.0.0.1:${port}`;
   const eventsUrl = `${baseUrl}/slack/events`;
@@ -65,6 +69,7 @@ export async function startTestApp(opts: TestAppOptions = {}): Promise<TestApp> 
     baseUrl,
     logs,
     clock,
+    deliveries,
     post,
     async command(text, userId, o = {}) {
       const id = randomBytes(6).toString("hex");
