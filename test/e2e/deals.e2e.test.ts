@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { postgresAvailable, PROVIDERS } from "../support/test-database.js";
 import { blockActionsPayload, interactionBody, slashCommandBody, stateValue, viewSubmissionPayload } from "../support/slack-requests.js";
-import { startTestApp, textOf, type TestApp } from "../support/e2e-harness.js";
+import { startSeededApp, textOf, type TestApp } from "../support/e2e-harness.js";
 import { ACTIONS, DEAL_MODAL, VIEWS } from "../../src/slack/ids.js";
 import type { DomainEvents } from "../../src/services/domain-events.js";
 import type { User } from "../../src/db/repositories/user-repository.js";
@@ -26,7 +26,7 @@ describe.each(PROVIDERS)("/ae deal, won and lost through Bolt [%s]", (provider) 
 
   beforeAll(async () => {
     if (provider === "postgresql" && !(await postgresAvailable())) return;
-    t = await startTestApp({
+    const seeded = await startSeededApp({
       provider,
       now: NOW,
       users: [
@@ -34,11 +34,8 @@ describe.each(PROVIDERS)("/ae deal, won and lost through Bolt [%s]", (provider) 
         { id: "UBOB", real_name: "Bob Brown", tz: "America/New_York", locale: "en-US" },
       ],
     });
-    await t.command("help", "UALICE");
-    await t.command("help", "UBOB");
-    ws = await t.database.db.prisma.workspace.findUniqueOrThrow({ where: { slackTeamId: "T0TEST" } });
-    alice = (await t.services.repos.users.findBySlackId(ws.id, "UALICE"))!;
-    bob = (await t.services.repos.users.findBySlackId(ws.id, "UBOB"))!;
+    t = seeded;
+    ({ ws, users: { UALICE: alice, UBOB: bob } } = seeded);
     const accounts = t.services.repos.accounts;
     await accounts.create({ workspaceId: ws.id, ownerId: alice.id, name: "Acme Corp" });
     await accounts.create({ workspaceId: ws.id, ownerId: alice.id, name: "Globex" });

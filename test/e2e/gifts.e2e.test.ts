@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { postgresAvailable, PROVIDERS } from "../support/test-database.js";
 import { blockActionsPayload, interactionBody, stateValue, viewSubmissionPayload } from "../support/slack-requests.js";
-import { startTestApp, textOf, type TestApp } from "../support/e2e-harness.js";
+import { startSeededApp, textOf, type TestApp } from "../support/e2e-harness.js";
 import { ACTIONS, GIFT_OVERRIDE_MODAL, VIEWS } from "../../src/slack/ids.js";
 import type { User } from "../../src/db/repositories/user-repository.js";
 import type { Workspace } from "../../src/db/repositories/workspace-repository.js";
@@ -20,7 +20,7 @@ describe.each(PROVIDERS)("/ae gift, entertainment and gifts through Bolt [%s]", 
 
   beforeAll(async () => {
     if (provider === "postgresql" && !(await postgresAvailable())) return;
-    t = await startTestApp({
+    const seeded = await startSeededApp({
       provider,
       now: NOW,
       users: [
@@ -28,11 +28,9 @@ describe.each(PROVIDERS)("/ae gift, entertainment and gifts through Bolt [%s]", 
         { id: "UBERND", real_name: "Bernd Bauer", tz: "Europe/Berlin", locale: "de-DE" },
       ],
     });
-    await t.command("help", "UALICE");
-    await t.command("help", "UBERND");
-    ws = await t.database.db.prisma.workspace.findUniqueOrThrow({ where: { slackTeamId: "T0TEST" } });
-    alice = (await t.services.repos.users.findBySlackId(ws.id, "UALICE"))!;
-    const bernd = (await t.services.repos.users.findBySlackId(ws.id, "UBERND"))!;
+    t = seeded;
+    ({ ws, users: { UALICE: alice } } = seeded);
+    const bernd = seeded.users.UBERND;
     const acme = await t.services.repos.accounts.create({ workspaceId: ws.id, ownerId: alice.id, name: "Acme Corp" });
     await t.services.repos.accounts.create({ workspaceId: ws.id, ownerId: bernd.id, name: "Bosch" });
     johnContactId = (await t.database.db.prisma.contact.create({ data: { accountId: acme.id, name: "John Doe", nameKey: "john doe" } })).id;

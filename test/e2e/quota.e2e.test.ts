@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { postgresAvailable, PROVIDERS } from "../support/test-database.js";
-import { startTestApp, textOf, type TestApp } from "../support/e2e-harness.js";
+import { startSeededApp, textOf, type TestApp } from "../support/e2e-harness.js";
 import type { User } from "../../src/db/repositories/user-repository.js";
 import type { Workspace } from "../../src/db/repositories/workspace-repository.js";
 
@@ -11,7 +11,7 @@ const NOW = new Date("2026-02-16T17:00:00Z");
 describe.each(PROVIDERS)("/ae quota through Bolt [%s]", (provider) => {
   let t: TestApp | undefined;
   let ws: Workspace;
-  const users: Record<string, User> = {};
+  let users: Record<string, User>;
 
   async function wonDeal(owner: User, cents: number, wonAt: Date): Promise<void> {
     const account = await t!.services.repos.accounts.create({ workspaceId: ws.id, ownerId: owner.id, name: `Account ${owner.slackUserId} ${cents}` });
@@ -20,7 +20,7 @@ describe.each(PROVIDERS)("/ae quota through Bolt [%s]", (provider) => {
 
   beforeAll(async () => {
     if (provider === "postgresql" && !(await postgresAvailable())) return;
-    t = await startTestApp({
+    const seeded = await startSeededApp({
       provider,
       now: NOW,
       users: [
@@ -31,11 +31,10 @@ describe.each(PROVIDERS)("/ae quota through Bolt [%s]", (provider) => {
         { id: "UADMIN", real_name: "Ada Admin", locale: "en-US", is_admin: true },
         { id: "UBERND", real_name: "Bernd Bauer", tz: "Europe/Berlin", locale: "de-DE" },
       ],
+      roles: { UMGR: "manager" },
     });
-    for (const id of ["UALICE", "UBOB", "UCAROL", "UMGR", "UADMIN", "UBERND"]) await t.command("help", id);
-    ws = await t.database.db.prisma.workspace.findUniqueOrThrow({ where: { slackTeamId: "T0TEST" } });
-    for (const u of await t.database.db.prisma.user.findMany({ where: { workspaceId: ws.id } })) users[u.slackUserId] = u;
-    await t.services.repos.users.update(users.UMGR!.id, { role: "manager" });
+    t = seeded;
+    ({ ws, users } = seeded);
     const team = await t.database.db.prisma.team.create({ data: { workspaceId: ws.id, name: "East", nameKey: "east", managerId: users.UMGR!.id } });
     await t.database.db.prisma.teamMember.create({ data: { teamId: team.id, userId: users.UBOB!.id } });
     await wonDeal(users.UALICE!, 70_000_00, new Date("2026-02-03T18:00:00Z"));

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runCli } from "../../src/cli/main.js";
 import { ADMIN_MODAL, VIEWS } from "../../src/slack/ids.js";
 import type { Workspace } from "../../src/db/repositories/workspace-repository.js";
-import { startTestApp, textOf, type TestApp } from "../support/e2e-harness.js";
+import { startSeededApp, textOf, type TestApp } from "../support/e2e-harness.js";
 import { interactionBody, newTriggerId, slashCommandBody, stateValue, viewSubmissionPayload } from "../support/slack-requests.js";
 import { postgresAvailable, PROVIDERS } from "../support/test-database.js";
 
@@ -48,7 +48,7 @@ describe.each(PROVIDERS)("/ae admin: workspace settings through Bolt [%s]", (pro
 
   beforeAll(async () => {
     if (provider === "postgresql" && !(await postgresAvailable())) return;
-    t = await startTestApp({
+    t = await startSeededApp({
       provider,
       now: NOW,
       users: [
@@ -57,7 +57,6 @@ describe.each(PROVIDERS)("/ae admin: workspace settings through Bolt [%s]", (pro
         { id: "UBERND", real_name: "Bernd Bauer", tz: "Europe/Berlin", locale: "de-DE" },
       ],
     });
-    for (const id of ["UADMIN", "UREP", "UBERND"]) await t.command("help", id);
   });
   afterAll(async () => t?.close());
 
