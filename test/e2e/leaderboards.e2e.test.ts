@@ -9,7 +9,8 @@ import { startTestApp, TEST_BOT_TOKEN, TEST_SIGNING_SECRET, textOf, type TestApp
 import { startFakeSlack, type FakeSlack, type FakeSlackCall } from "../support/fake-slack.js";
 import { SEED, seedLeaderboardTeam, type SeededTeam } from "../support/leaderboard-seed.js";
 import { decodePng } from "../support/png.js";
-import { createTestDatabase, postgresAvailable, PROVIDERS, type TestDatabase } from "../support/test-database.js";
+import { describeEachProvider, providerAvailable } from "../support/providers.js";
+import { createTestDatabase, type TestDatabase } from "../support/test-database.js";
 
 /** The rows of the code-block tables in a message's blocks, cells split on 2+ spaces (header rows dropped). */
 function tableRows(blocks: unknown): string[][] {
@@ -46,13 +47,12 @@ function checkUpload(fake: FakeSlack, calls: FakeSlackCall[], channel: string): 
   return bytes!;
 }
 
-describe.each(PROVIDERS)("team leaderboards in the channel [%s]", (provider) => {
-  let t: TestApp | undefined;
+describeEachProvider("team leaderboards in the channel [%s]", (provider) => {
+  let t: TestApp;
   let seed: SeededTeam;
   let run: (at: string) => ReturnType<Scheduler["runOnce"]>;
 
   beforeAll(async () => {
-    if (provider === "postgresql" && !(await postgresAvailable())) return;
     t = await startTestApp({
       provider,
       now: new Date(SEED.weeklyPostAt),
@@ -69,8 +69,7 @@ describe.each(PROVIDERS)("team leaderboards in the channel [%s]", (provider) => 
 
   const posts = () => t!.fake.callsTo("chat.postMessage").filter((c) => c.body.channel === SEED.channelId && c.response?.ok === true);
 
-  it("sends the weekly post once, ranked by attainment with ties and the rep without quota apart, with the chart", async (ctx) => {
-    if (!t) return ctx.skip();
+  it("sends the weekly post once, ranked by attainment with ties and the rep without quota apart, with the chart", async () => {
     const report = await run(SEED.weeklyPostAt);
     expect(report.planned).toEqual({ leaderboards: 1 });
     expect(report.delivery).toMatchObject({ sent: 1, failed: 0 });
@@ -91,8 +90,7 @@ describe.each(PROVIDERS)("team leaderboards in the channel [%s]", (provider) => 
     expect(row).toMatchObject({ status: "sent", attempts: 1, messageTs: post.response?.ts });
   });
 
-  it("does not send it again on a second run, later the same day", async (ctx) => {
-    if (!t) return ctx.skip();
+  it("does not send it again on a second run, later the same day", async () => {
     const report = await run("2026-04-13T16:00:00Z");
     expect(report.planned).toEqual({ leaderboards: 0 });
     expect(report.delivery.sent).toBe(0);
@@ -100,8 +98,7 @@ describe.each(PROVIDERS)("team leaderboards in the channel [%s]", (provider) => 
     expect(t.fake.callsTo("files.completeUploadExternal")).toHaveLength(1);
   });
 
-  it("/ae leaderboard shows the same content ephemerally, without an upload", async (ctx) => {
-    if (!t) return ctx.skip();
+  it("/ae leaderboard shows the same content ephemerally, without an upload", async () => {
     const uploads = t.fake.callsTo("files.getUploadURLExternal").length;
     // The current quarter to date: Dan's and Cat's 13 April wins now count.
     const { reply } = await t.command("leaderboard quarter", SEED.users.ann);
@@ -117,8 +114,7 @@ describe.each(PROVIDERS)("team leaderboards in the channel [%s]", (provider) => 
     expect(t.fake.callsTo("files.getUploadURLExternal")).toHaveLength(uploads);
   });
 
-  it("posts the closed month and quarter on the first day of the next quarter; a failed chart never holds the post back", async (ctx) => {
-    if (!t) return ctx.skip();
+  it("posts the closed month and quarter on the first day of the next quarter; a failed chart never holds the post back", async () => {
     t.fake.failNext("files.getUploadURLExternal", { error: "internal_error" });
     const before = posts().length;
     const report = await run("2026-07-01T07:30:00Z"); // 09:30 in Berlin
@@ -133,8 +129,7 @@ describe.each(PROVIDERS)("team leaderboards in the channel [%s]", (provider) => 
     expect(t.logs.some((l) => l.includes("WARN") && l.includes("chart could not be attached"))).toBe(true);
   });
 
-  it("celebrates a won deal in the team channel once, however often the event fires", async (ctx) => {
-    if (!t) return ctx.skip();
+  it("celebrates a won deal in the team channel once, however often the event fires", async () => {
     const event = {
       workspaceId: seed.workspaceId,
       dealId: 777,
@@ -171,8 +166,7 @@ describe.each(PROVIDERS)("team leaderboards in the channel [%s]", (provider) => 
     expect(postsFor777()).toHaveLength(1);
   });
 
-  it("/ae won celebrates in the team channel", async (ctx) => {
-    if (!t) return ctx.skip();
+  it("/ae won celebrates in the team channel", async () => {
     await t.services.repos.teams.update(seed.teamId, { celebrateShowAmount: true });
     await t.command('account add "Initech"', SEED.users.bob);
     const deal = await t.command("deal Initech 15000", SEED.users.bob);
@@ -206,12 +200,11 @@ function runCli(env: Record<string, string>, at: string): Promise<{ code: number
   });
 }
 
-describe("the weekly post from two processes at once, then a third run [postgresql]", () => {
-  let fake: FakeSlack | undefined;
-  let database: TestDatabase | undefined;
+describe.runIf(providerAvailable("postgresql"))("the weekly post from two processes at once, then a third run [postgresql]", () => {
+  let fake: FakeSlack;
+  let database: TestDatabase;
 
   beforeAll(async () => {
-    if (!(await postgresAvailable())) return;
     fake = await startFakeSlack({ channels: [{ id: SEED.channelId, name: "sales", is_member: true }] });
     database = await createTestDatabase("postgresql");
     await seedLeaderboardTeam(database.db.prisma);
@@ -221,8 +214,7 @@ describe("the weekly post from two processes at once, then a third run [postgres
     await database?.drop();
   });
 
-  it("is sent exactly once", async (ctx) => {
-    if (!fake || !database) return ctx.skip();
+  it("is sent exactly once", async () => {
     const env = {
       DATABASE_URL: database.url,
       SLACK_API_URL: fake.apiUrl,
