@@ -6,6 +6,8 @@ const json = process.env.AE_VITEST_JSON;
 export default defineConfig({
   test: {
     include: ["test/**/*.test.ts"],
+    // Probes PostgreSQL once and provides the answer, so suites can be skipped at collection time.
+    globalSetup: ["test/support/global-setup.ts"],
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: "forks",

@@ -1,11 +1,12 @@
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, expect, it } from "vitest";
 import { runCli } from "../../src/cli/main.js";
 import type { CliIo } from "../../src/cli/cli-command.js";
 import { CompPlanRepository } from "../../src/db/repositories/comp-plan-repository.js";
-import { createTestDatabase, postgresAvailable, PROVIDERS, type TestDatabase } from "../support/test-database.js";
+import { describeEachProvider } from "../support/providers.js";
+import { createTestDatabase, type TestDatabase } from "../support/test-database.js";
 import { seedAccount, seedUser, seedWorkspace } from "../support/deals-fixtures.js";
 
 function captured(url: string): CliIo & { lines: string[]; errors: string[] } {
@@ -14,11 +15,10 @@ function captured(url: string): CliIo & { lines: string[]; errors: string[] } {
   return { lines, errors, out: (l) => lines.push(l), err: (l) => errors.push(l), env: { DATABASE_URL: url } };
 }
 
-describe.each(PROVIDERS)("ae-assistant comp and gifts [%s]", (provider) => {
-  let tdb: TestDatabase | undefined;
+describeEachProvider("ae-assistant comp and gifts [%s]", (provider) => {
+  let tdb: TestDatabase;
   let dir: string;
   beforeAll(async () => {
-    if (provider === "postgresql" && !(await postgresAvailable())) return;
     tdb = await createTestDatabase(provider);
     dir = mkdtempSync(join(tmpdir(), "ae-cli-"));
     const ws = await seedWorkspace(tdb.db, { timezone: "America/New_York" });
@@ -39,8 +39,7 @@ describe.each(PROVIDERS)("ae-assistant comp and gifts [%s]", (provider) => {
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
-  it("sets and shows a comp plan", async (ctx) => {
-    if (!tdb) return ctx.skip();
+  it("sets and shows a comp plan", async () => {
     const io = captured(tdb.url);
     const code = await runCli(
       ["comp", "set", "--user", "UALICE", "--base", "120k", "--rate", "0.1", "--accelerator", "1.5", "--decelerator-below", "0.5", "--decelerator", "0.5", "--bonus", "1.0:5000", "--bonus", "1.2:10000", "--period", "quarter", "--from", "2026-01-01"],
@@ -82,15 +81,13 @@ describe.each(PROVIDERS)("ae-assistant comp and gifts [%s]", (provider) => {
     [["gifts", "export"], "--year YYYY is required"],
     [["gifts", "settings", "--year", "lunar"], "--year must be calendar or rolling"],
   ])("%j fails with exit code 2 and the usage", async (argv, message) => {
-    if (!tdb) return;
     const io = captured(tdb.url);
     expect(await runCli(argv, io)).toBe(2);
     expect(io.errors[0]).toContain(message);
     expect(io.errors.join("\n")).toContain("Usage:");
   });
 
-  it("sets the firm gift limit and year mode", async (ctx) => {
-    if (!tdb) return ctx.skip();
+  it("sets the firm gift limit and year mode", async () => {
     const io = captured(tdb.url);
     expect(await runCli(["gifts", "settings", "--limit", "250", "--year", "rolling"], io)).toBe(0);
     expect(io.lines).toContain("  firm limit per recipient per year: 250.00 USD");
@@ -101,8 +98,7 @@ describe.each(PROVIDERS)("ae-assistant comp and gifts [%s]", (provider) => {
     expect(await tdb.db.prisma.workspace.findUniqueOrThrow({ where: { slackTeamId: "TCLI" } })).toMatchObject({ giftLimitCents: null, giftYearMode: "calendar" });
   });
 
-  it("exports the year's gifts and entertainment as RFC 4180 CSV for compliance", async (ctx) => {
-    if (!tdb) return ctx.skip();
+  it("exports the year's gifts and entertainment as RFC 4180 CSV for compliance", async () => {
     const file = join(dir, "out", `gifts-${provider}.csv`);
     const io = captured(tdb.url);
     expect(await runCli(["gifts", "export", "--year", "2026", "--out", file], io)).toBe(0);

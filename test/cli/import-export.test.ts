@@ -2,11 +2,12 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parse } from "csv-parse/sync";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from "vitest";
 import { runCli } from "../../src/cli/main.js";
 import { CRM_OWNERS, IMPORT_FIXTURES } from "../support/crm-owners.js";
 import { startFakeSlack, type FakeSlack } from "../support/fake-slack.js";
-import { createTestDatabase, postgresAvailable, PROVIDERS, type TestDatabase } from "../support/test-database.js";
+import { describeEachProvider } from "../support/providers.js";
+import { createTestDatabase, type TestDatabase } from "../support/test-database.js";
 
 const SF = join(IMPORT_FIXTURES, "salesforce-accounts.csv");
 const HS_COMPANIES = join(IMPORT_FIXTURES, "hubspot-companies.csv");
@@ -18,9 +19,9 @@ interface Run {
   text: string;
 }
 
-describe.each(PROVIDERS)("ae-assistant import / export [%s]", (provider) => {
+describeEachProvider("ae-assistant import / export [%s]", (provider) => {
   let fake: FakeSlack;
-  let t: TestDatabase | undefined;
+  let t: TestDatabase;
   let tmp: string;
 
   beforeAll(async () => {
@@ -28,13 +29,11 @@ describe.each(PROVIDERS)("ae-assistant import / export [%s]", (provider) => {
   });
   afterAll(async () => fake.close());
   beforeEach(async () => {
-    if (provider === "postgresql" && !(await postgresAvailable())) return;
     t = await createTestDatabase(provider);
     tmp = mkdtempSync(join(tmpdir(), "ae-cli-"));
   });
   afterEach(async () => {
     await t?.drop();
-    t = undefined;
     rmSync(tmp, { recursive: true, force: true });
   });
 
@@ -49,8 +48,7 @@ describe.each(PROVIDERS)("ae-assistant import / export [%s]", (provider) => {
     return { code, out, err, text: [...out, ...err].join("\n") };
   }
 
-  it("imports a Salesforce export: what it recognised, bad rows by line, the counts", async (ctx) => {
-    if (!t) return ctx.skip();
+  it("imports a Salesforce export: what it recognised, bad rows by line, the counts", async () => {
     const r = await cli(["import", "accounts", SF]);
     expect(r.err).toEqual([]);
     expect(r.code).toBe(0);
@@ -72,8 +70,7 @@ describe.each(PROVIDERS)("ae-assistant import / export [%s]", (provider) => {
     expect(again.out.at(-1)).toMatch(/^Imported accounts: 0 created, 0 updated, 23 unchanged, 7 skipped/);
   });
 
-  it("--dry-run lists every change and writes nothing, not even the workspace", async (ctx) => {
-    if (!t) return ctx.skip();
+  it("--dry-run lists every change and writes nothing, not even the workspace", async () => {
     const r = await cli(["import", "accounts", HS_COMPANIES, "--dry-run"]);
     expect(r.code).toBe(0);
     expect(r.out[0]).toBe(`${HS_COMPANIES}: HubSpot company export (semicolon-delimited, UTF-8)`);
@@ -90,8 +87,7 @@ describe.each(PROVIDERS)("ae-assistant import / export [%s]", (provider) => {
     expect(real.out.at(-1)).toMatch(/^Imported accounts: 10 created, 0 updated, 0 unchanged, 2 skipped/);
   });
 
-  it("fails clearly: unreadable file (exit 1), usage errors (exit 2), a wrong token, an unknown --owner", async (ctx) => {
-    if (!t) return ctx.skip();
+  it("fails clearly: unreadable file (exit 1), usage errors (exit 2), a wrong token, an unknown --owner", async () => {
     const missing = await cli(["import", "accounts", join(tmp, "nope.csv")]);
     expect(missing.code).toBe(1);
     expect(missing.err.join("\n")).toContain(`Cannot import: cannot read ${join(tmp, "nope.csv")}: there is no such file`);
@@ -112,8 +108,7 @@ describe.each(PROVIDERS)("ae-assistant import / export [%s]", (provider) => {
     expect(await t.db.prisma.account.count()).toBe(0);
   });
 
-  it("exports accounts as CSV and JSON that round-trip what was imported", async (ctx) => {
-    if (!t) return ctx.skip();
+  it("exports accounts as CSV and JSON that round-trip what was imported", async () => {
     await cli(["import", "accounts", SF]);
     const csvFile = join(tmp, "out", "accounts.csv");
     const r = await cli(["export", "accounts", "--out", csvFile]);
@@ -148,8 +143,7 @@ describe.each(PROVIDERS)("ae-assistant import / export [%s]", (provider) => {
     expect(back.out.at(-1)).toMatch(/^Imported accounts: 0 created, 0 updated, 23 unchanged, 0 skipped \(23 rows/);
   });
 
-  it("exports touches, deals and gifts: decimal amounts with currency, ISO instants, local dates", async (ctx) => {
-    if (!t) return ctx.skip();
+  it("exports touches, deals and gifts: decimal amounts with currency, ISO instants, local dates", async () => {
     await cli(["import", "accounts", SF]);
     const p = t.db.prisma;
     const acme = await p.account.findFirstOrThrow({ where: { name: "Acme Advertising Group" }, include: { owner: true } });

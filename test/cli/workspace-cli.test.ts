@@ -1,9 +1,10 @@
 import { join } from "node:path";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from "vitest";
 import { runCli } from "../../src/cli/main.js";
 import { CRM_OWNERS, IMPORT_FIXTURES } from "../support/crm-owners.js";
 import { startFakeSlack, type FakeSlack } from "../support/fake-slack.js";
-import { createTestDatabase, postgresAvailable, PROVIDERS, type TestDatabase } from "../support/test-database.js";
+import { describeEachProvider } from "../support/providers.js";
+import { createTestDatabase, type TestDatabase } from "../support/test-database.js";
 
 const GERMAN_EXCEL = join(IMPORT_FIXTURES, "salesforce-accounts-de-excel.csv");
 
@@ -14,23 +15,21 @@ interface Run {
   text: string;
 }
 
-describe.each(PROVIDERS)("ae-assistant workspace, holidays and a German import [%s]", (provider) => {
+describeEachProvider("ae-assistant workspace, holidays and a German import [%s]", (provider) => {
   let fake: FakeSlack;
-  let t: TestDatabase | undefined;
+  let t: TestDatabase;
 
   beforeAll(async () => {
     fake = await startFakeSlack({ users: CRM_OWNERS, tokens: ["xoxb-test"] });
   });
   afterAll(async () => fake.close());
   beforeEach(async () => {
-    if (provider === "postgresql" && !(await postgresAvailable())) return;
     t = await createTestDatabase(provider);
     // The workspace the fake Slack's token belongs to (auth.test answers T0TEST).
     await t.db.prisma.workspace.create({ data: { slackTeamId: "T0TEST", name: "Northwind" } });
   });
   afterEach(async () => {
     await t?.drop();
-    t = undefined;
   });
 
   async function cli(...argv: string[]): Promise<Run> {
@@ -46,8 +45,7 @@ describe.each(PROVIDERS)("ae-assistant workspace, holidays and a German import [
 
   const workspace = () => t!.db.prisma.workspace.findUniqueOrThrow({ where: { slackTeamId: "T0TEST" } });
 
-  it("sets every setting in one line, as the README shows, and `show` reads them back", async (ctx) => {
-    if (!t) return ctx.skip();
+  it("sets every setting in one line, as the README shows, and `show` reads them back", async () => {
     const r = await cli(
       "workspace", "set", "--currency", "eur", "--fiscal-start", "4", "--timezone", "europe/berlin", "--pace", "calendar",
       "--neglect", "key:5,growth:10,standard:20", "--gift-limit", "250", "--gift-year", "rolling",
@@ -78,7 +76,6 @@ describe.each(PROVIDERS)("ae-assistant workspace, holidays and a German import [
     [["--neglect", "vip:3"], '--neglect "vip:3" is not tier:days; for example --neglect key:7,growth:14,standard:30.'],
     [["--pace", "fast"], '--pace "fast" must be business or calendar; for example --pace business.'],
   ])("refuses %j with the reason and an example, and changes nothing", async (args, message) => {
-    if (!t) return;
     const before = await workspace();
     const r = await cli("workspace", "set", "--currency", "GBP", ...args);
     expect(r.code).toBe(2);
@@ -87,8 +84,7 @@ describe.each(PROVIDERS)("ae-assistant workspace, holidays and a German import [
     expect(await workspace()).toEqual(before);
   });
 
-  it("asks before relabelling stored amounts with another currency, and never converts them", async (ctx) => {
-    if (!t) return ctx.skip();
+  it("asks before relabelling stored amounts with another currency, and never converts them", async () => {
     const ws = await workspace();
     const owner = await t.db.prisma.user.create({ data: { workspaceId: ws.id, slackUserId: "U0JANE", timezone: "America/New_York" } });
     await t.db.prisma.account.create({ data: { workspaceId: ws.id, ownerId: owner.id, name: "Acme", nameKey: "acme", annualValueCents: 150_000_000n } });
@@ -103,8 +99,7 @@ describe.each(PROVIDERS)("ae-assistant workspace, holidays and a German import [
     expect((await t.db.prisma.account.findFirstOrThrow()).annualValueCents).toBe(150_000_000n);
   });
 
-  it("imports Bavaria's 2027 public holidays, lists, adds and removes, and refuses an unknown region", async (ctx) => {
-    if (!t) return ctx.skip();
+  it("imports Bavaria's 2027 public holidays, lists, adds and removes, and refuses an unknown region", async () => {
     const r = await cli("holidays", "import", "--country", "DE", "--region", "BY", "--year", "2027");
     expect(r.code).toBe(0);
     expect(r.out[0]).toBe("Imported 12 of 12 holidays of DE-BY in 2027 (0 were already on file):");
@@ -126,8 +121,7 @@ describe.each(PROVIDERS)("ae-assistant workspace, holidays and a German import [
     expect(await t.db.prisma.holiday.count()).toBe(12);
   });
 
-  it("imports a German Salesforce export from Excel, refusing amounts in another currency unless told to ignore them", async (ctx) => {
-    if (!t) return ctx.skip();
+  it("imports a German Salesforce export from Excel, refusing amounts in another currency unless told to ignore them", async () => {
     const usd = await cli("import", "accounts", GERMAN_EXCEL, "--owner", "U0KLAUS");
     expect(usd.code).toBe(0);
     expect(usd.out[0]).toBe(`${GERMAN_EXCEL}: Salesforce account export (semicolon-delimited, WINDOWS-1252)`);

@@ -1,13 +1,14 @@
 import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
 import { PrismaPg } from "@prisma/adapter-pg";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, expect, it } from "vitest";
 import type { Db } from "../../src/db/client.js";
 import { DigestRepository, thresholdsOf } from "../../src/db/repositories/digest-repository.js";
 import type { User } from "../../src/db/repositories/user-repository.js";
 import { PrismaClient as SqliteClient } from "../../src/generated/sqlite/client.js";
 import { PrismaClient as PgClient } from "../../src/generated/postgresql/client.js";
 import { DigestService } from "../../src/services/digest-service.js";
-import { createTestDatabase, postgresAvailable, PROVIDERS, type TestDatabase } from "../support/test-database.js";
+import { describeEachProvider } from "../support/providers.js";
+import { createTestDatabase, type TestDatabase } from "../support/test-database.js";
 
 const NOW = new Date("2026-11-02T14:00:00Z"); // Monday, 09:00 in New York
 const DAY = 86_400_000;
@@ -26,8 +27,8 @@ function countingClient(t: TestDatabase): { db: Db; count: () => number; reset: 
   return { db: c as unknown as Db, count: () => n, reset: () => (n = 0), close: () => c.$disconnect() };
 }
 
-describe.each(PROVIDERS)("digest repository [%s]", (provider) => {
-  let t: TestDatabase | undefined;
+describeEachProvider("digest repository [%s]", (provider) => {
+  let t: TestDatabase;
   let repo: DigestRepository;
   let ws: { id: number };
   let ws2: { id: number };
@@ -36,7 +37,6 @@ describe.each(PROVIDERS)("digest repository [%s]", (provider) => {
   let carol: User;
 
   beforeAll(async () => {
-    if (provider === "postgresql" && !(await postgresAvailable())) return;
     t = await createTestDatabase(provider);
     const p = t.db.prisma;
     repo = new DigestRepository(p);
@@ -89,16 +89,14 @@ describe.each(PROVIDERS)("digest repository [%s]", (provider) => {
   });
   afterAll(async () => t?.drop());
 
-  it("pages only active, unpaused users", async (ctx) => {
-    if (!t) return ctx.skip();
+  it("pages only active, unpaused users", async () => {
     const page = await repo.reminderUsersPage(0, 10);
     expect(page.map((u) => u.slackUserId)).toEqual(["UALICE", "UBOB", "UCAROL"]);
     expect((await repo.reminderUsersPage(alice.id, 1)).map((u) => u.slackUserId)).toEqual(["UBOB"]);
     expect((await repo.managersPage(0, 10)).map((u) => u.slackUserId)).toEqual(["UCAROL"]);
   });
 
-  it("finds neglected accounts of a whole batch in one query, by each workspace's thresholds", async (ctx) => {
-    if (!t) return ctx.skip();
+  it("finds neglected accounts of a whole batch in one query, by each workspace's thresholds", async () => {
     const workspaces = await repo.workspacesByIds([ws.id, ws2.id]);
     const thresholds = new Map([...workspaces].map(([id, w]) => [id, thresholdsOf(w)]));
     const byOwner = await repo.neglectCandidates(
@@ -116,16 +114,14 @@ describe.each(PROVIDERS)("digest repository [%s]", (provider) => {
     expect((keyOnly.get(alice.id) ?? []).map((a) => a.name).sort()).toEqual(["Key8", "SnoozeOver"]);
   });
 
-  it("finds open, unsnoozed follow-ups due before a cut-off, on live accounts", async (ctx) => {
-    if (!t) return ctx.skip();
+  it("finds open, unsnoozed follow-ups due before a cut-off, on live accounts", async () => {
     const due = await repo.followUpsDue([alice.id, bob.id], new Date("2026-11-03T05:00:00Z"), NOW);
     expect((due.get(alice.id) ?? []).map((f) => f.title)).toEqual(["overdue", "snooze over", "today"]);
     expect((due.get(bob.id) ?? []).map((f) => f.title)).toEqual(["bob's"]);
     expect(due.get(alice.id)?.[0]?.accountName).toBe("FuAccount");
   });
 
-  it("reads quotas by key and sums closed-won per owner with GROUP BY", async (ctx) => {
-    if (!t) return ctx.skip();
+  it("reads quotas by key and sums closed-won per owner with GROUP BY", async () => {
     const quotas = await repo.quotasFor([
       { userId: alice.id, periodType: "quarter", periodStart: "2026-10-01" },
       { userId: bob.id, periodType: "quarter", periodStart: "2026-10-01" },
@@ -141,8 +137,7 @@ describe.each(PROVIDERS)("digest repository [%s]", (provider) => {
     expect(Object.fromEntries(won)).toEqual({ [alice.id]: 1_500_000, [bob.id]: 200_000, [carol.id]: 0 });
   });
 
-  it("lists the members of the teams each manager manages", async (ctx) => {
-    if (!t) return ctx.skip();
+  it("lists the members of the teams each manager manages", async () => {
     const rows = await repo.teamMembersOf([carol.id]);
     expect(rows.map((r) => [r.member.managerId, r.user.slackUserId])).toEqual([
       [carol.id, "UALICE"],
@@ -150,8 +145,7 @@ describe.each(PROVIDERS)("digest repository [%s]", (provider) => {
     ]);
   });
 
-  it("builds digests and manager digests from the batch queries", async (ctx) => {
-    if (!t) return ctx.skip();
+  it("builds digests and manager digests from the batch queries", async () => {
     const service = new DigestService(repo, { timezone: "America/New_York" });
     const targets = await service.targetsFor([alice, bob, carol]);
     const built = await service.buildMany(targets, NOW);
@@ -175,8 +169,7 @@ describe.each(PROVIDERS)("digest repository [%s]", (provider) => {
     ]);
   });
 
-  it("costs the same number of SQL statements for 1 user or 60 users with many accounts", async (ctx) => {
-    if (!t) return ctx.skip();
+  it("costs the same number of SQL statements for 1 user or 60 users with many accounts", async () => {
     const p = t.db.prisma;
     const big = await p.workspace.create({ data: { slackTeamId: "TBIG", timezone: "America/New_York" } });
     const users: User[] = [];

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, expect, it } from "vitest";
 import type { Db } from "../../src/db/client.js";
 import { AccountDetailRepository } from "../../src/db/repositories/account-detail-repository.js";
 import { AccountRepository } from "../../src/db/repositories/account-repository.js";
@@ -11,14 +11,15 @@ import { TouchRepository } from "../../src/db/repositories/touch-repository.js";
 import { UserRepository } from "../../src/db/repositories/user-repository.js";
 import { WorkspaceRepository } from "../../src/db/repositories/workspace-repository.js";
 import { DigestRepository } from "../../src/db/repositories/digest-repository.js";
-import { createTestDatabase, postgresAvailable, PROVIDERS, type TestDatabase } from "../support/test-database.js";
+import { describeEachProvider } from "../support/providers.js";
+import { createTestDatabase, type TestDatabase } from "../support/test-database.js";
 
 /**
  * The hot-path reads written in SQL (src/db/sql.ts) must return exactly what the Prisma model
  * queries they replaced return: same rows, same order, same field types (Date, BigInt, boolean),
  * on both providers.
  */
-describe.each(PROVIDERS)("hand-written SQL equals the model queries [%s]", (provider) => {
+describeEachProvider("hand-written SQL equals the model queries [%s]", (provider) => {
   let t: TestDatabase | undefined;
   let p: Db;
   const ids = { ws: 0, rep: 0, other: 0, mgr: 0, team: 0, acme: 0, globex: 0, archived: 0 };
@@ -26,7 +27,6 @@ describe.each(PROVIDERS)("hand-written SQL equals the model queries [%s]", (prov
   const END = new Date("2027-01-01T05:00:00Z");
 
   beforeAll(async () => {
-    if (provider === "postgresql" && !(await postgresAvailable())) return;
     t = await createTestDatabase(provider);
     p = t.db.prisma;
     const ws = await p.workspace.create({ data: { slackTeamId: "T1", name: "W", giftLimitCents: 25_000n } });

@@ -3,7 +3,8 @@ import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDatabase } from "../../src/db/client.js";
 import { migrate, migrationStatus, readMigrations, splitStatements } from "../../src/db/migrate.js";
-import { createTestDatabase, postgresAvailable, PROVIDERS, type TestDatabase } from "../support/test-database.js";
+import { describeEachProvider } from "../support/providers.js";
+import { createTestDatabase, type TestDatabase } from "../support/test-database.js";
 
 /** Model blocks of a schema file, minus the lines that must differ per provider. */
 function models(path: string): string {
@@ -29,16 +30,14 @@ describe("schemas", () => {
   });
 });
 
-describe.each(PROVIDERS)("migrations [%s]", (provider) => {
-  let t: TestDatabase | undefined;
+describeEachProvider("migrations [%s]", (provider) => {
+  let t: TestDatabase;
   beforeAll(async () => {
-    if (provider === "postgresql" && !(await postgresAvailable())) return;
     t = await createTestDatabase(provider);
   });
   afterAll(async () => t?.drop());
 
-  it("applies every migration and records it in _prisma_migrations", async (ctx) => {
-    if (!t) return ctx.skip();
+  it("applies every migration and records it in _prisma_migrations", async () => {
     const status = await migrationStatus(t.db);
     expect(status.pending).toEqual([]);
     expect(status.problems).toEqual([]);
@@ -50,13 +49,11 @@ describe.each(PROVIDERS)("migrations [%s]", (provider) => {
     expect(Number(rows[0].applied_steps_count)).toBe(1);
   });
 
-  it("is idempotent: a second run applies nothing", async (ctx) => {
-    if (!t) return ctx.skip();
+  it("is idempotent: a second run applies nothing", async () => {
     expect(await migrate(t.db)).toEqual([]);
   });
 
-  it("creates a usable schema", async (ctx) => {
-    if (!t) return ctx.skip();
+  it("creates a usable schema", async () => {
     const ws = await t.db.prisma.workspace.create({ data: { slackTeamId: "T1" } });
     const user = await t.db.prisma.user.create({ data: { workspaceId: ws.id, slackUserId: "U1", timezone: "Europe/Berlin" } });
     const account = await t.db.prisma.account.create({

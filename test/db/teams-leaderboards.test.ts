@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, expect, it } from "vitest";
 import type { Principal } from "../../src/domain/authorization.js";
 import { createLogger } from "../../src/logger.js";
 import type { Actor } from "../../src/services/actor-service.js";
@@ -6,18 +6,18 @@ import { toActor } from "../../src/services/actor-service.js";
 import { createServices, type Services } from "../../src/services/services.js";
 import { LeaderboardJob } from "../../src/jobs/leaderboard-job.js";
 import { planCelebrations } from "../../src/jobs/celebrations.js";
-import { postgresAvailable, PROVIDERS, createTestDatabase, type TestDatabase } from "../support/test-database.js";
+import { describeEachProvider } from "../support/providers.js";
+import { createTestDatabase, type TestDatabase } from "../support/test-database.js";
 import { SEED, seedLeaderboardTeam, type SeededTeam } from "../support/leaderboard-seed.js";
 
 const quiet = createLogger("error", () => undefined);
 
-describe.each(PROVIDERS)("teams and leaderboards, repositories and services [%s]", (provider) => {
-  let database: TestDatabase | undefined;
+describeEachProvider("teams and leaderboards, repositories and services [%s]", (provider) => {
+  let database: TestDatabase;
   let services: Services;
   let seed: SeededTeam;
 
   beforeAll(async () => {
-    if (provider === "postgresql" && !(await postgresAvailable())) return;
     database = await createTestDatabase(provider);
     services = createServices(database.db, { defaultTimezone: "America/New_York", now: () => new Date(SEED.weeklyPostAt), logger: quiet });
     seed = await seedLeaderboardTeam(database.db.prisma);
@@ -38,8 +38,7 @@ describe.each(PROVIDERS)("teams and leaderboards, repositories and services [%s]
     return services.leaderboards.view(team!, ws!, "week", "2026-04-08");
   }
 
-  it("ranks the hand-built team for the week: quarter attainment to date, ties shared, no-quota rep apart", async (ctx) => {
-    if (!database) return ctx.skip();
+  it("ranks the hand-built team for the week: quarter attainment to date, ties shared, no-quota rep apart", async () => {
     const view = await weekView();
     expect(view.period.key).toBe("2026-W15");
     expect(view.ranked.map((r) => [r.rank, r.rep.name, Math.round(r.attainment * 100)])).toEqual([
@@ -58,8 +57,7 @@ describe.each(PROVIDERS)("teams and leaderboards, repositories and services [%s]
     expect(byName.has("Olga Old")).toBe(false);
   });
 
-  it("ranks a quarter on the quarter's own figures", async (ctx) => {
-    if (!database) return ctx.skip();
+  it("ranks a quarter on the quarter's own figures", async () => {
     const team = await services.repos.teams.findById(seed.teamId);
     const ws = await services.repos.workspaces.findById(seed.workspaceId);
     const view = await services.leaderboards.view(team!, ws!, "quarter", "2026-05-01");
@@ -72,8 +70,7 @@ describe.each(PROVIDERS)("teams and leaderboards, repositories and services [%s]
     ]);
   });
 
-  it("aggregates won deals and touches with one GROUP BY each, within [start, end)", async (ctx) => {
-    if (!database) return ctx.skip();
+  it("aggregates won deals and touches with one GROUP BY each, within [start, end)", async () => {
     const ids = Object.values(seed.userIds);
     const won = await services.repos.leaderboard.wonByOwner(ids, new Date("2026-04-01T00:00:00+02:00"), new Date("2026-04-08T10:00:00+02:00"));
     expect(won.get(seed.userIds.bob)).toEqual({ wonCents: 3_000_000, dealsWon: 1 });
@@ -84,8 +81,7 @@ describe.each(PROVIDERS)("teams and leaderboards, repositories and services [%s]
     expect(await services.repos.leaderboard.members(seed.teamId)).toHaveLength(5);
   });
 
-  it("refuses team changes to reps, and to managers of other teams; admins may change any", async (ctx) => {
-    if (!database) return ctx.skip();
+  it("refuses team changes to reps, and to managers of other teams; admins may change any", async () => {
     const rep = await actorFor(SEED.users.ann);
     expect(await services.teams.create(rep.actor, rep.principal, "Rogue")).toEqual({ kind: "denied", reason: "manager_only" });
     expect(await services.teams.updateSettings(rep.actor, rep.principal, SEED.teamName, { celebrateWins: false })).toEqual({ kind: "denied", reason: "manager_only" });
@@ -111,8 +107,7 @@ describe.each(PROVIDERS)("teams and leaderboards, repositories and services [%s]
     expect(await services.teams.updateSettings(mgr.actor, mgr.principal, "Eest Coast", {})).toEqual({ kind: "not_found", name: "Eest Coast", suggestion: "East Coast" });
   });
 
-  it("adds and removes members, creating unknown Slack users from users.info", async (ctx) => {
-    if (!database) return ctx.skip();
+  it("adds and removes members, creating unknown Slack users from users.info", async () => {
     const mgr = await actorFor(SEED.users.manager);
     const lookup = async (id: string) =>
       id === "UNEW" ? { slackUserId: id, name: "Nina New", email: null, timezone: "Europe/Paris", locale: "fr-FR", isSlackAdmin: false, inactive: false } : null;
@@ -132,8 +127,7 @@ describe.each(PROVIDERS)("teams and leaderboards, repositories and services [%s]
     expect(removed.unchanged.map((u) => u.slackUserId)).toEqual([SEED.users.cat]);
   });
 
-  it("sets the channel only when the bot is a member, and promotes a new manager", async (ctx) => {
-    if (!database) return ctx.skip();
+  it("sets the channel only when the bot is a member, and promotes a new manager", async () => {
     const mgr = await actorFor(SEED.users.manager);
     const probe = async (id: string) => ({ exists: id !== "CNONE", isMember: id === "CIN", isArchived: false });
     expect(await services.teams.setChannel(mgr.actor, mgr.principal, "East Coast", "COUT", probe)).toMatchObject({ kind: "bot_not_in_channel" });
@@ -149,8 +143,7 @@ describe.each(PROVIDERS)("teams and leaderboards, repositories and services [%s]
     await services.repos.users.update(seed.userIds.cat, { role: "rep" });
   });
 
-  it("plans the weekly post once per team and period, however often the job runs", async (ctx) => {
-    if (!database) return ctx.skip();
+  it("plans the weekly post once per team and period, however often the job runs", async () => {
     // Only the seeded team posts here (East Coast, in New York time, would be due later that day).
     const east = await services.teams.find(seed.workspaceId, "East Coast");
     if (!("kind" in east)) await services.repos.teams.update(east.id, { channelId: null });
@@ -164,8 +157,7 @@ describe.each(PROVIDERS)("teams and leaderboards, repositories and services [%s]
     expect(payload.chart?.bars).toHaveLength(4);
   });
 
-  it("enqueues one celebration per deal and channel, only for teams with celebrations on", async (ctx) => {
-    if (!database) return ctx.skip();
+  it("enqueues one celebration per deal and channel, only for teams with celebrations on", async () => {
     const event = { workspaceId: seed.workspaceId, dealId: 4242, ownerId: seed.userIds.bob, ownerSlackUserId: SEED.users.bob, accountName: "Bob Baker Corp", amountCents: 1_000_000, currency: "USD" };
     expect(await planCelebrations(services, event, new Date())).toBe(1);
     expect(await planCelebrations(services, event, new Date())).toBe(0);

@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { ACCOUNT_MODAL, ACTIONS, FOLLOWUP_MODAL, SHORTCUTS, TOUCH_MODAL, VIEWS } from "../../src/slack/ids.js";
 import type { DomainEvents } from "../../src/services/domain-events.js";
 import { startTestApp, textOf, type TestApp } from "../support/e2e-harness.js";
@@ -65,12 +65,9 @@ describe("account, touch and follow-up modals, Home buttons and the message shor
     return { status: http.status, json: http.json, text: http.text };
   }
 
-  async function until(check: () => boolean | Promise<boolean>, what: string): Promise<void> {
-    const deadline = Date.now() + 5000;
-    while (!(await check())) {
-      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-      await new Promise((r) => setTimeout(r, 20));
-    }
+  /** Waits for the "user.changed" event (the Home refresh) a change emits right after it is stored. */
+  async function changedAfter(index: number, slackUserId: string): Promise<void> {
+    await vi.waitFor(() => expect(events.slice(index).map((e) => e.slackUserId)).toContain(slackUserId), { timeout: 5000 });
   }
 
   function blockIds(view: View): string[] {
@@ -89,7 +86,8 @@ describe("account, touch and follow-up modals, Home buttons and the message shor
       expect(view.title.text).toBe("Add account");
       expect(blockIds(view)).toEqual([ACCOUNT_MODAL.name, ACCOUNT_MODAL.tier, ACCOUNT_MODAL.value, ACCOUNT_MODAL.industry, ACCOUNT_MODAL.individual]);
       expect(JSON.parse(view.private_metadata)).toEqual({ c: "C0TEST" });
-      await new Promise((r) => setTimeout(r, 100));
+      // The command's listener has run to the end (the modal was its whole answer): no reply can still come.
+      await t.deliveries.settled();
       expect(t.fake.responses.length).toBe(before);
     });
 
@@ -138,7 +136,7 @@ describe("account, touch and follow-up modals, Home buttons and the message shor
       const initech = await db().account.findFirstOrThrow({ where: { name: "Initech" } });
       expect(initech).toMatchObject({ tier: "growth", industry: "Software", kind: "individual" });
       expect(Number(initech.annualValueCents)).toBe(150_000_000);
-      await until(() => events.slice(before).some((e) => e.slackUserId === "UALICE"), "user.changed");
+      await changedAfter(before, "UALICE");
       const confirm = await t.fake.waitFor("chat.postEphemeral", (c) => String(c.body.text).includes("Initech"));
       expect(confirm.body).toMatchObject({ channel: "C0TEST", user: "UALICE" });
     });
@@ -213,7 +211,7 @@ describe("account, touch and follow-up modals, Home buttons and the message shor
       expect(touch.occurredAt.toISOString()).toBe("2026-03-03T20:00:00.000Z"); // noon in Los Angeles
       expect(touch.participants.map((p) => p.slackUserId)).toEqual(["UBOB"]);
       expect((await acme()).lastTouchAt?.toISOString()).toBe("2026-03-03T20:00:00.000Z");
-      await until(() => events.slice(before).some((e) => e.slackUserId === "UALICE"), "user.changed");
+      await changedAfter(before, "UALICE");
     });
 
     it("a user without accounts gets a modal that says how to add one", async () => {

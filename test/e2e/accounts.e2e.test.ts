@@ -1,10 +1,10 @@
 import { randomBytes } from "node:crypto";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, expect, it, vi } from "vitest";
 import { ACTIONS } from "../../src/slack/ids.js";
 import type { DomainEvents } from "../../src/services/domain-events.js";
 import { startTestApp, textOf, type TestApp } from "../support/e2e-harness.js";
 import { blockActionsPayload, interactionBody } from "../support/slack-requests.js";
-import { postgresAvailable, PROVIDERS } from "../support/test-database.js";
+import { describeEachProvider } from "../support/providers.js";
 
 type Json = Record<string, unknown>;
 type Block = { type: string; text?: { text: string }; elements?: Json[]; accessory?: Json };
@@ -35,12 +35,11 @@ function expectWithinLimits(reply: Json): void {
   }
 }
 
-describe.each(PROVIDERS)("accounts, touches and follow-ups through Bolt [%s]", (provider) => {
-  let t: TestApp | undefined;
+describeEachProvider("accounts, touches and follow-ups through Bolt [%s]", (provider) => {
+  let t: TestApp;
   const events: DomainEvents["user.changed"][] = [];
 
   beforeAll(async () => {
-    if (provider === "postgresql" && !(await postgresAvailable())) return;
     t = await startTestApp({
       provider,
       now: NOW,
@@ -75,18 +74,13 @@ describe.each(PROVIDERS)("accounts, touches and follow-ups through Bolt [%s]", (
   }
   /** The Home refresh event is emitted right after the reply is sent: wait for it. */
   async function changedAfter(index: number, slackUserId: string): Promise<void> {
-    const deadline = Date.now() + 5000;
-    while (!events.slice(index).some((e) => e.slackUserId === slackUserId)) {
-      if (Date.now() > deadline) throw new Error(`no user.changed for ${slackUserId}`);
-      await new Promise((r) => setTimeout(r, 20));
-    }
+    await vi.waitFor(() => expect(events.slice(index).map((e) => e.slackUserId)).toContain(slackUserId), { timeout: 5000 });
   }
   async function accountNamed(name: string) {
     return db().account.findFirstOrThrow({ where: { name } });
   }
 
-  it("account add: stores the account with tier, value and industry, and reports the change", async (ctx) => {
-    if (!t) return ctx.skip();
+  it("account add: stores the account with tier, value and industry, and reports the change", async () => {
     const before = events.length;
     const { text } = await run('account add "Acme Corp" tier:key value:120k industry:Manufacturing', "UALICE");
     expect(text).toContain("Added *Acme Corp*");
@@ -105,7 +99,6 @@ describe.each(PROVIDERS)("accounts, touches and follow-ups through Bolt [%s]", (
     ["a 10 kB name", `account add ${"x".repeat(10_000)}`, "too long: at most 200 characters"],
     ["odd unicode only", "account add \u200b\u200d", "needs a name"],
   ])("account add refuses %s, shows an example and changes nothing", async (_case, command, problem) => {
-    if (!t) return;
     const count = await db().account.count();
     const { text } = await run(command, "UALICE");
     expect(text).toContain(problem);
@@ -114,8 +107,7 @@ describe.each(PROVIDERS)("accounts, touches and follow-ups through Bolt [%s]", (
     expect(await db().account.count()).toBe(count);
   });
 
-  it("accounts: lists my accounts with status, value and a legend; a search narrows it", async (ctx) => {
-    if (!t) return ctx.skip();
+  it("accounts: lists my accounts with status, value and a legend; a search narrows it", async () => {
     await run('account add "Globex" tier:growth value:$5,000', "UALICE");
     const { text } = await run("accounts", "UALICE");
     expect(text).toContain("*Your accounts* 1–2 of 2");
@@ -128,8 +120,7 @@ describe.each(PROVIDERS)("accounts, touches and follow-ups through Bolt [%s]", (
     expect(none.text).toContain("No account matches “zzz”");
   });
 
-  it("log: stores the touch with participants and moves lastTouchAt", async (ctx) => {
-    if (!t) return ctx.skip();
+  it("log: stores the touch with participants and moves lastTouchAt", async () => {
     const before = events.length;
     const { text } = await run("log acme corp call with <@UBOB|bob> talked about &lt;pricing&gt; &amp; terms", "UALICE");
     expect(text).toContain("Logged: Call with *Acme Corp*, together with <@UBOB>.");
@@ -141,8 +132,7 @@ describe.each(PROVIDERS)("accounts, touches and follow-ups through Bolt [%s]", (
     await changedAfter(before, "UALICE");
   });
 
-  it("log: an unknown kind or a mention first gets an example and changes nothing", async (ctx) => {
-    if (!t) return ctx.skip();
+  it("log: an unknown kind or a mention first gets an example and changes nothing", async () => {
     const count = await db().touch.count();
     const noKind = await run("log acme corp phoned them", "UALICE");
     expect(noKind.text).toContain("What kind of touch was it? Use one of call|email|meeting|demo|meal|entertainment|note.");
@@ -156,8 +146,7 @@ describe.each(PROVIDERS)("accounts, touches and follow-ups through Bolt [%s]", (
     expect(await db().touch.count()).toBe(count);
   });
 
-  it("log with an ambiguous name asks with buttons; a click logs on the chosen account", async (ctx) => {
-    if (!t) return ctx.skip();
+  it("log with an ambiguous name asks with buttons; a click logs on the chosen account", async () => {
     await run('account add "Acme Labs"', "UALICE");
     const count = await db().touch.count();
     const { reply, text } = await run("log acme email sent the contract", "UALICE");
@@ -174,8 +163,7 @@ describe.each(PROVIDERS)("accounts, touches and follow-ups through Bolt [%s]", (
     expect(touch).toMatchObject({ kind: "email", note: "sent the contract" });
   });
 
-  it("account <name>: shows last touches, follow-ups, deals and this year's gifts", async (ctx) => {
-    if (!t) return ctx.skip();
+  it("account <name>: shows last touches, follow-ups, deals and this year's gifts", async () => {
     const acme = await accountNamed("Acme Corp");
     const alice = await db().user.findFirstOrThrow({ where: { slackUserId: "UALICE" } });
     await db().deal.create({ data: { accountId: acme.id, ownerId: alice.id, amountCents: 4_500_000n, stage: "negotiation", title: "Expansion" } });
@@ -193,8 +181,7 @@ describe.each(PROVIDERS)("accounts, touches and follow-ups through Bolt [%s]", (
     expect(buttonsOf(reply).map((b) => b.action_id)).toEqual([ACTIONS.homeLogTouch, ACTIONS.homeAddFollowUp]);
   });
 
-  it("refuses another rep's account with the reason, and changes nothing", async (ctx) => {
-    if (!t) return ctx.skip();
+  it("refuses another rep's account with the reason, and changes nothing", async () => {
     const touches = await db().touch.count();
     const show = await run('account "Acme Corp"', "UBOB");
     expect(show.text).toContain("That belongs to another rep, so I can't show or change it.");
@@ -206,8 +193,7 @@ describe.each(PROVIDERS)("accounts, touches and follow-ups through Bolt [%s]", (
     expect(await db().touch.count()).toBe(touches);
   });
 
-  it("followup: reads a multi-word date unquoted and stores the start of the local day", async (ctx) => {
-    if (!t) return ctx.skip();
+  it("followup: reads a multi-word date unquoted and stores the start of the local day", async () => {
     const { text } = await run("followup acme corp in 3 days send the deck", "UALICE");
     expect(text).toMatch(/Follow-up #\d+ on \*Acme Corp\*: send the deck — due Sat, Mar 7, 2026\./);
     const f = await db().followUp.findFirstOrThrow({ where: { title: "send the deck" } });
@@ -221,8 +207,7 @@ describe.each(PROVIDERS)("accounts, touches and follow-ups through Bolt [%s]", (
     expect(await db().followUp.count()).toBe(1);
   });
 
-  it("followups lists overdue first with Done buttons; Done completes and redraws; done <#> works", async (ctx) => {
-    if (!t) return ctx.skip();
+  it("followups lists overdue first with Done buttons; Done completes and redraws; done <#> works", async () => {
     const acme = await accountNamed("Acme Corp");
     const alice = await db().user.findFirstOrThrow({ where: { slackUserId: "UALICE" } });
     const overdue = await db().followUp.create({ data: { accountId: acme.id, userId: alice.id, title: "chase invoice", dueAt: new Date("2026-03-01T08:00:00Z") } });
@@ -251,8 +236,7 @@ describe.each(PROVIDERS)("accounts, touches and follow-ups through Bolt [%s]", (
     expect((await run("followups", "UALICE")).text).toContain("No open follow-ups.");
   });
 
-  it("answers in German for a de-DE user, reading amounts and dates the German way", async (ctx) => {
-    if (!t) return ctx.skip();
+  it("answers in German for a de-DE user, reading amounts and dates the German way", async () => {
     expect((await run("konten", "UBERND")).text).toContain("Du hast noch keine Accounts.");
     const added = await run('account add "Müller GmbH" tier:growth value:12.000,50 branche:Maschinenbau', "UBERND");
     expect(added.text).toContain("*Müller GmbH* angelegt (Growth · 12.000,50");
@@ -269,8 +253,7 @@ describe.each(PROVIDERS)("accounts, touches and follow-ups through Bolt [%s]", (
     expect(err.text).toContain("Es wurde nichts geändert.");
   });
 
-  it("pages more than 50 accounts with a More button, never breaking Block Kit limits", async (ctx) => {
-    if (!t) return ctx.skip();
+  it("pages more than 50 accounts with a More button, never breaking Block Kit limits", async () => {
     await run("help", "UPAGER");
     const pager = await db().user.findFirstOrThrow({ where: { slackUserId: "UPAGER" } });
     const ws = await db().workspace.findUniqueOrThrow({ where: { slackTeamId: "T0TEST" } });

@@ -1,7 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { postgresAvailable, PROVIDERS } from "../support/test-database.js";
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { describeEachProvider } from "../support/providers.js";
 import { blockActionsPayload, interactionBody, newTriggerId, slashCommandBody, stateValue, viewSubmissionPayload } from "../support/slack-requests.js";
-import { startTestApp, textOf, type TestApp } from "../support/e2e-harness.js";
+import { startSeededApp, textOf, type TestApp } from "../support/e2e-harness.js";
 import { ACTIONS, DEAL_MODAL, VIEWS } from "../../src/slack/ids.js";
 import type { DomainEvents } from "../../src/services/domain-events.js";
 import type { User } from "../../src/db/repositories/user-repository.js";
@@ -17,16 +17,15 @@ function buttonsOf(reply: Record<string, unknown>): Button[] {
   return blocks.filter((b) => b.type === "actions").flatMap((b) => b.elements ?? []);
 }
 
-describe.each(PROVIDERS)("/ae deal, won and lost through Bolt [%s]", (provider) => {
-  let t: TestApp | undefined;
+describeEachProvider("/ae deal, won and lost through Bolt [%s]", (provider) => {
+  let t: TestApp;
   let ws: Workspace;
   let alice: User;
   let bob: User;
   const wins: DomainEvents["deal.won"][] = [];
 
   beforeAll(async () => {
-    if (provider === "postgresql" && !(await postgresAvailable())) return;
-    t = await startTestApp({
+    const seeded = await startSeededApp({
       provider,
       now: NOW,
       users: [
@@ -34,11 +33,8 @@ describe.each(PROVIDERS)("/ae deal, won and lost through Bolt [%s]", (provider) 
         { id: "UBOB", real_name: "Bob Brown", tz: "America/New_York", locale: "en-US" },
       ],
     });
-    await t.command("help", "UALICE");
-    await t.command("help", "UBOB");
-    ws = await t.database.db.prisma.workspace.findUniqueOrThrow({ where: { slackTeamId: "T0TEST" } });
-    alice = (await t.services.repos.users.findBySlackId(ws.id, "UALICE"))!;
-    bob = (await t.services.repos.users.findBySlackId(ws.id, "UBOB"))!;
+    t = seeded;
+    ({ ws, users: { UALICE: alice, UBOB: bob } } = seeded);
     const accounts = t.services.repos.accounts;
     await accounts.create({ workspaceId: ws.id, ownerId: alice.id, name: "Acme Corp" });
     await accounts.create({ workspaceId: ws.id, ownerId: alice.id, name: "Globex" });
@@ -54,8 +50,7 @@ describe.each(PROVIDERS)("/ae deal, won and lost through Bolt [%s]", (provider) 
 
   const deals = () => t!.database.db.prisma.deal.findMany({ orderBy: { id: "asc" } });
 
-  it("opens a deal with stage and close date and tells the user its number", async (ctx) => {
-    if (!t) return ctx.skip();
+  it("opens a deal with stage and close date and tells the user its number", async () => {
     const { reply } = await t.command('deal "Acme Corp" 50k stage:proposal close:2026-03-20', "UALICE");
     const [d] = await deals();
     expect(d).toMatchObject({ ownerId: alice.id, amountCents: 5_000_000n, stage: "proposal", status: "open" });
@@ -76,7 +71,6 @@ describe.each(PROVIDERS)("/ae deal, won and lost through Bolt [%s]", (provider) 
     ["deal Acme 10k close:2026-01-02", "in the past"],
     ["deal Acme 10k owner:me", "don't know the option"],
   ])("refuses bad input %s, with an example, changing nothing", async (command, problem) => {
-    if (!t) return;
     const before = (await deals()).length;
     const { reply } = await t.command(command, "UALICE");
     const text = textOf(reply);
@@ -86,8 +80,7 @@ describe.each(PROVIDERS)("/ae deal, won and lost through Bolt [%s]", (provider) 
     expect((await deals()).length).toBe(before);
   });
 
-  it("wins a deal by number, reports attainment and commission, and emits deal.won", async (ctx) => {
-    if (!t) return ctx.skip();
+  it("wins a deal by number, reports attainment and commission, and emits deal.won", async () => {
     const [d] = await deals();
     wins.length = 0;
     const { reply } = await t.command(`won ${d!.id}`, "UALICE");
@@ -102,8 +95,7 @@ describe.each(PROVIDERS)("/ae deal, won and lost through Bolt [%s]", (provider) 
     expect(textOf(again.reply)).toContain("is already won");
   });
 
-  it("wins by account name (one open deal) with a final amount, crossing 100 % with the bonus", async (ctx) => {
-    if (!t) return ctx.skip();
+  it("wins by account name (one open deal) with a final amount, crossing 100 % with the bonus", async () => {
     await t.command("deal Acme Corp 40k", "UALICE"); // unquoted multi-word account: the amount is the last word
     const open = (await deals()).filter((d) => d.status === "open");
     expect(open).toHaveLength(1);
@@ -116,8 +108,7 @@ describe.each(PROVIDERS)("/ae deal, won and lost through Bolt [%s]", (provider) 
     expect((await t.database.db.prisma.deal.findUniqueOrThrow({ where: { id: open[0]!.id } })).amountCents).toBe(6_000_000n);
   });
 
-  it("asks which deal when the account has several open ones, and the button finishes the win", async (ctx) => {
-    if (!t) return ctx.skip();
+  it("asks which deal when the account has several open ones, and the button finishes the win", async () => {
     await t.command("deal Globex 10k", "UALICE");
     await t.command("deal Globex 20k stage:negotiation", "UALICE");
     const { reply } = await t.command("won globex", "UALICE");
@@ -138,8 +129,7 @@ describe.each(PROVIDERS)("/ae deal, won and lost through Bolt [%s]", (provider) 
     expect(globex[0]?.status).toBe("won");
   });
 
-  it("marks a deal lost with a reason, and says so when it is already lost", async (ctx) => {
-    if (!t) return ctx.skip();
+  it("marks a deal lost with a reason, and says so when it is already lost", async () => {
     const open = (await deals()).find((d) => d.status === "open")!;
     const { reply } = await t.command(`lost #${open.id} went with <!channel> a competitor`, "UALICE");
     const text = textOf(reply);
@@ -149,8 +139,7 @@ describe.each(PROVIDERS)("/ae deal, won and lost through Bolt [%s]", (provider) 
     expect(textOf((await t.command(`lost ${open.id}`, "UALICE")).reply)).toContain("is already lost");
   });
 
-  it("refuses another rep's deal and account, changing nothing", async (ctx) => {
-    if (!t) return ctx.skip();
+  it("refuses another rep's deal and account, changing nothing", async () => {
     await t.command("deal Bobco 5k", "UBOB");
     const bobs = (await deals()).find((d) => d.ownerId === bob.id)!;
     const byNumber = await t.command(`won ${bobs.id}`, "UALICE");
@@ -161,8 +150,7 @@ describe.each(PROVIDERS)("/ae deal, won and lost through Bolt [%s]", (provider) 
     expect(textOf((await t.command("won 999999", "UALICE")).reply)).toContain("There's no deal #999999");
   });
 
-  it("opens the deal modal without arguments, shows field errors inline, and creates the deal on submit", async (ctx) => {
-    if (!t) return ctx.skip();
+  it("opens the deal modal without arguments, shows field errors inline, and creates the deal on submit", async () => {
     // No reply comes back: the command answers by opening the modal.
     const triggerId = newTriggerId();
     const http = await t.post(slashCommandBody({ text: "deal", userId: "UALICE", responseUrl: t.fake.responseUrl("deal-modal"), triggerId }));
@@ -193,8 +181,7 @@ describe.each(PROVIDERS)("/ae deal, won and lost through Bolt [%s]", (provider) 
     expect(note.body).toMatchObject({ channel: "C0TEST", user: "UALICE" });
   });
 
-  it("opens the deal modal from the Home tab's Add deal button", async (ctx) => {
-    if (!t) return ctx.skip();
+  it("opens the deal modal from the Home tab's Add deal button", async () => {
     const before = t.fake.callsTo("views.open").length;
     const payload = blockActionsPayload({ userId: "UALICE", actionId: ACTIONS.homeAddDeal, view: { id: "VHOME", type: "home" } });
     expect((await t.post(interactionBody(payload))).status).toBe(200);

@@ -1,7 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { postgresAvailable, PROVIDERS } from "../support/test-database.js";
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { describeEachProvider } from "../support/providers.js";
 import { blockActionsPayload, interactionBody, newTriggerId, stateValue, viewSubmissionPayload } from "../support/slack-requests.js";
-import { startTestApp, textOf, type TestApp } from "../support/e2e-harness.js";
+import { startSeededApp, textOf, type TestApp } from "../support/e2e-harness.js";
 import { ACTIONS, GIFT_OVERRIDE_MODAL, VIEWS } from "../../src/slack/ids.js";
 import type { User } from "../../src/db/repositories/user-repository.js";
 import type { Workspace } from "../../src/db/repositories/workspace-repository.js";
@@ -12,15 +12,14 @@ const NOW = new Date("2026-06-10T16:00:00Z");
 type Button = { action_id: string; value: string };
 type OpenedView = { callback_id: string; private_metadata: string; blocks: unknown[] };
 
-describe.each(PROVIDERS)("/ae gift, entertainment and gifts through Bolt [%s]", (provider) => {
-  let t: TestApp | undefined;
+describeEachProvider("/ae gift, entertainment and gifts through Bolt [%s]", (provider) => {
+  let t: TestApp;
   let ws: Workspace;
   let alice: User;
   let johnContactId: number;
 
   beforeAll(async () => {
-    if (provider === "postgresql" && !(await postgresAvailable())) return;
-    t = await startTestApp({
+    const seeded = await startSeededApp({
       provider,
       now: NOW,
       users: [
@@ -28,11 +27,9 @@ describe.each(PROVIDERS)("/ae gift, entertainment and gifts through Bolt [%s]", 
         { id: "UBERND", real_name: "Bernd Bauer", tz: "Europe/Berlin", locale: "de-DE" },
       ],
     });
-    await t.command("help", "UALICE");
-    await t.command("help", "UBERND");
-    ws = await t.database.db.prisma.workspace.findUniqueOrThrow({ where: { slackTeamId: "T0TEST" } });
-    alice = (await t.services.repos.users.findBySlackId(ws.id, "UALICE"))!;
-    const bernd = (await t.services.repos.users.findBySlackId(ws.id, "UBERND"))!;
+    t = seeded;
+    ({ ws, users: { UALICE: alice } } = seeded);
+    const bernd = seeded.users.UBERND;
     const acme = await t.services.repos.accounts.create({ workspaceId: ws.id, ownerId: alice.id, name: "Acme Corp" });
     await t.services.repos.accounts.create({ workspaceId: ws.id, ownerId: bernd.id, name: "Bosch" });
     johnContactId = (await t.database.db.prisma.contact.create({ data: { accountId: acme.id, name: "John Doe", nameKey: "john doe" } })).id;
@@ -41,8 +38,7 @@ describe.each(PROVIDERS)("/ae gift, entertainment and gifts through Bolt [%s]", 
 
   const gifts = () => t!.database.db.prisma.gift.findMany({ orderBy: { id: "asc" } });
 
-  it("logs a gift under the limit against the existing contact and shows the headroom", async (ctx) => {
-    if (!t) return ctx.skip();
+  it("logs a gift under the limit against the existing contact and shows the headroom", async () => {
     const text = textOf((await t.command('gift "Acme Corp" "John Doe" 120 Bottle of wine', "UALICE")).reply);
     expect(text).toContain("Gift to *John Doe* (Acme Corp) logged: $120 — Bottle of wine.");
     expect(text).toContain("John Doe has received $120 of the $300 per-person limit in 2026; $180 left.");
@@ -51,8 +47,7 @@ describe.each(PROVIDERS)("/ae gift, entertainment and gifts through Bolt [%s]", 
     ]);
   });
 
-  it("logs entertainment without counting it, and creates a contact for a new recipient", async (ctx) => {
-    if (!t) return ctx.skip();
+  it("logs entertainment without counting it, and creates a contact for a new recipient", async () => {
     const text = textOf((await t.command('entertainment "Acme Corp" "John Doe" 250 Dinner at Nobu after the QBR', "UALICE")).reply);
     expect(text).toContain("Entertainment with *John Doe* (Acme Corp) logged: $250");
     expect(text).toContain("doesn't count toward the gift limit");
@@ -68,7 +63,6 @@ describe.each(PROVIDERS)("/ae gift, entertainment and gifts through Bolt [%s]", 
     ['gift Acme "John Doe" 50', "Add a short description"],
     ['gift Acme "John Doe" 50 Wine date:2026-07-01', "in the future"],
   ])("rejects %s with an example, saving nothing", async (command, problem) => {
-    if (!t) return;
     const before = (await gifts()).length;
     const text = textOf((await t.command(command, "UALICE")).reply);
     expect(text).toContain(problem);
@@ -76,8 +70,7 @@ describe.each(PROVIDERS)("/ae gift, entertainment and gifts through Bolt [%s]", 
     expect((await gifts()).length).toBe(before);
   });
 
-  it("refuses a gift over the limit, then logs it once confirmed with a reason via button and modal", async (ctx) => {
-    if (!t) return ctx.skip();
+  it("refuses a gift over the limit, then logs it once confirmed with a reason via button and modal", async () => {
     const before = (await gifts()).length;
     const { reply } = await t.command('gift "Acme Corp" "John Doe" $200 Concert tickets', "UALICE", { channelId: "C0TEST" });
     const text = textOf(reply);
@@ -117,8 +110,7 @@ describe.each(PROVIDERS)("/ae gift, entertainment and gifts through Bolt [%s]", 
     expect(String(note.body.text)).toContain("John Doe is at $320 in 2026, $20 over the $300 limit");
   });
 
-  it("ignores a forged confirmation button", async (ctx) => {
-    if (!t) return ctx.skip();
+  it("ignores a forged confirmation button", async () => {
     const before = (await gifts()).length;
     const value = JSON.stringify({ accountId: 1, kind: "gift", recipientName: "", amountCents: -5 });
     await t.post(interactionBody(blockActionsPayload({ userId: "UALICE", actionId: ACTIONS.confirmGift, value, responseUrl: t.fake.responseUrl("forged-gift") })));
@@ -127,8 +119,7 @@ describe.each(PROVIDERS)("/ae gift, entertainment and gifts through Bolt [%s]", 
     expect((await gifts()).length).toBe(before);
   });
 
-  it("lists this year's gifts per recipient against the limit, filtered by recipient or account", async (ctx) => {
-    if (!t) return ctx.skip();
+  it("lists this year's gifts per recipient against the limit, filtered by recipient or account", async () => {
     const text = textOf((await t.command("gifts", "UALICE")).reply);
     expect(text).toContain("*Gifts and entertainment in 2026* · limit $300 per person");
     expect(text).toContain("*John Doe* — :warning: $320 of $300, $20 over");
@@ -140,16 +131,14 @@ describe.each(PROVIDERS)("/ae gift, entertainment and gifts through Bolt [%s]", 
     expect(textOf((await t.command('gifts "Acme Corp"', "UALICE")).reply)).toContain("— Acme Corp*");
   });
 
-  it("applies a stricter firm limit set by an admin", async (ctx) => {
-    if (!t) return ctx.skip();
+  it("applies a stricter firm limit set by an admin", async () => {
     await t.services.gifts.updateSettings(ws.id, { firmLimitCents: 100_00 });
     const text = textOf((await t.command("gift acme Jane Roe 70 Scarf", "UALICE")).reply);
     expect(text).toContain("would bring Jane Roe to $110 in 2026: $10 over the $100 per-person limit");
     await t.services.gifts.updateSettings(ws.id, { firmLimitCents: null });
   });
 
-  it("answers in German for a de-DE user", async (ctx) => {
-    if (!t) return ctx.skip();
+  it("answers in German for a de-DE user", async () => {
     const text = textOf((await t.command('geschenk Bosch "Hans Meier" 50 Wein', "UBERND")).reply);
     expect(text).toContain("Geschenk an *Hans Meier* (Bosch) eingetragen: 50\u00a0$ — Wein.");
     expect(text).toContain("im Jahr 2026");

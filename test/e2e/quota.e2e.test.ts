@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { postgresAvailable, PROVIDERS } from "../support/test-database.js";
-import { startTestApp, textOf, type TestApp } from "../support/e2e-harness.js";
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { describeEachProvider } from "../support/providers.js";
+import { startSeededApp, textOf, type TestApp } from "../support/e2e-harness.js";
 import type { User } from "../../src/db/repositories/user-repository.js";
 import type { Workspace } from "../../src/db/repositories/workspace-repository.js";
 
@@ -8,10 +8,10 @@ import type { Workspace } from "../../src/db/repositories/workspace-repository.j
 // (Jan 22 + Feb 20 + Mar 22); the 32 before today are over, so the elapsed share is exactly 0.5.
 const NOW = new Date("2026-02-16T17:00:00Z");
 
-describe.each(PROVIDERS)("/ae quota through Bolt [%s]", (provider) => {
-  let t: TestApp | undefined;
+describeEachProvider("/ae quota through Bolt [%s]", (provider) => {
+  let t: TestApp;
   let ws: Workspace;
-  const users: Record<string, User> = {};
+  let users: Record<string, User>;
 
   async function wonDeal(owner: User, cents: number, wonAt: Date): Promise<void> {
     const account = await t!.services.repos.accounts.create({ workspaceId: ws.id, ownerId: owner.id, name: `Account ${owner.slackUserId} ${cents}` });
@@ -19,8 +19,7 @@ describe.each(PROVIDERS)("/ae quota through Bolt [%s]", (provider) => {
   }
 
   beforeAll(async () => {
-    if (provider === "postgresql" && !(await postgresAvailable())) return;
-    t = await startTestApp({
+    const seeded = await startSeededApp({
       provider,
       now: NOW,
       users: [
@@ -31,11 +30,10 @@ describe.each(PROVIDERS)("/ae quota through Bolt [%s]", (provider) => {
         { id: "UADMIN", real_name: "Ada Admin", locale: "en-US", is_admin: true },
         { id: "UBERND", real_name: "Bernd Bauer", tz: "Europe/Berlin", locale: "de-DE" },
       ],
+      roles: { UMGR: "manager" },
     });
-    for (const id of ["UALICE", "UBOB", "UCAROL", "UMGR", "UADMIN", "UBERND"]) await t.command("help", id);
-    ws = await t.database.db.prisma.workspace.findUniqueOrThrow({ where: { slackTeamId: "T0TEST" } });
-    for (const u of await t.database.db.prisma.user.findMany({ where: { workspaceId: ws.id } })) users[u.slackUserId] = u;
-    await t.services.repos.users.update(users.UMGR!.id, { role: "manager" });
+    t = seeded;
+    ({ ws, users } = seeded);
     const team = await t.database.db.prisma.team.create({ data: { workspaceId: ws.id, name: "East", nameKey: "east", managerId: users.UMGR!.id } });
     await t.database.db.prisma.teamMember.create({ data: { teamId: team.id, userId: users.UBOB!.id } });
     await wonDeal(users.UALICE!, 70_000_00, new Date("2026-02-03T18:00:00Z"));
@@ -46,16 +44,14 @@ describe.each(PROVIDERS)("/ae quota through Bolt [%s]", (provider) => {
 
   const quotaRows = () => t!.database.db.prisma.quota.findMany({ orderBy: { id: "asc" } });
 
-  it("refuses a rep setting a quota, and says why", async (ctx) => {
-    if (!t) return ctx.skip();
+  it("refuses a rep setting a quota, and says why", async () => {
     const { reply } = await t.command("quota set <@UBOB|bob> 100k quarter", "UALICE");
     expect(textOf(reply)).toContain("Only managers and admins can do that.");
     expect(textOf(reply)).toContain("Nothing was changed.");
     expect(await quotaRows()).toHaveLength(0);
   });
 
-  it("lets a manager set their team member's quota, but not someone outside the team", async (ctx) => {
-    if (!t) return ctx.skip();
+  it("lets a manager set their team member's quota, but not someone outside the team", async () => {
     const { reply } = await t.command("quota set <@UBOB|bob> 100k quarter", "UMGR");
     expect(textOf(reply)).toContain("Quota for <@UBOB> for Q1 FY2026: $100,000.");
     expect(await quotaRows()).toMatchObject([{ userId: users.UBOB!.id, periodType: "quarter", periodStart: "2026-01-01", amountCents: 10_000_000n, rampFactor: 1, setById: users.UMGR!.id }]);
@@ -64,8 +60,7 @@ describe.each(PROVIDERS)("/ae quota through Bolt [%s]", (provider) => {
     expect(await quotaRows()).toHaveLength(1);
   });
 
-  it("lets an admin set anyone's quota, with a ramp", async (ctx) => {
-    if (!t) return ctx.skip();
+  it("lets an admin set anyone's quota, with a ramp", async () => {
     expect(textOf((await t.command("quota set <@UALICE|alice> $100,000 quarter", "UADMIN")).reply)).toContain("Quota for <@UALICE> for Q1 FY2026: $100,000.");
     const ramped = await t.command("quota set <@UCAROL|carol> 80k quarter ramp:0.5", "UADMIN");
     expect(textOf(ramped.reply)).toContain("$80,000 (ramp 50%: effective $40,000)");
@@ -79,7 +74,6 @@ describe.each(PROVIDERS)("/ae quota through Bolt [%s]", (provider) => {
     ["quota set <@UBOB|bob> 10k fortnight", "month, quarter or year"],
     ["quota set <@UBOB|bob> 10k quarter ramp:2", "at most 1"],
   ])("rejects %s with an example", async (command, problem) => {
-    if (!t) return;
     const before = (await quotaRows()).length;
     const text = textOf((await t.command(command, "UADMIN")).reply);
     expect(text).toContain(problem);
@@ -87,8 +81,7 @@ describe.each(PROVIDERS)("/ae quota through Bolt [%s]", (provider) => {
     expect((await quotaRows()).length).toBe(before);
   });
 
-  it("shows a rep ahead of pace their attainment, gap, need per business day, projection and commission", async (ctx) => {
-    if (!t) return ctx.skip();
+  it("shows a rep ahead of pace their attainment, gap, need per business day, projection and commission", async () => {
     await t.services.repos.compPlans.save({
       userId: users.UALICE!.id, baseSalaryCents: 0, commissionRate: 0.1, acceleratorMultiplier: 1.5, deceleratorThreshold: null,
       deceleratorMultiplier: null, bonuses: [{ attainment: 1, amountCents: 5_000_00 }, { attainment: 1.2, amountCents: 10_000_00 }],
@@ -109,8 +102,7 @@ describe.each(PROVIDERS)("/ae quota through Bolt [%s]", (provider) => {
     expect(text).toContain("$30,000 more gets you to the 100% bonus, worth $5,000.");
   });
 
-  it("shows a rep behind pace how far behind and what each remaining day needs (no comp plan)", async (ctx) => {
-    if (!t) return ctx.skip();
+  it("shows a rep behind pace how far behind and what each remaining day needs (no comp plan)", async () => {
     const text = textOf((await t.command("quota", "UBOB")).reply);
     expect(text).toContain("Closed-won: *$20,000* — *20%* of quota.");
     expect(text).toContain("Behind pace by $30,000.");
@@ -119,8 +111,7 @@ describe.each(PROVIDERS)("/ae quota through Bolt [%s]", (provider) => {
     expect(text).toContain("No comp plan on file");
   });
 
-  it("explains ramping and missing quotas", async (ctx) => {
-    if (!t) return ctx.skip();
+  it("explains ramping and missing quotas", async () => {
     expect(textOf((await t.command("quota", "UCAROL")).reply)).toContain("Quota: *$40,000* (ramping: 50% of $80,000).");
     const none = textOf((await t.command("quota", "UMGR")).reply);
     expect(none).toContain("No quota set for Q1 FY2026 — attainment not shown.");
@@ -129,8 +120,7 @@ describe.each(PROVIDERS)("/ae quota through Bolt [%s]", (provider) => {
     expect(textOf((await t.command("quota decade", "UBOB")).reply)).toContain("I don't know the period “decade”");
   });
 
-  it("answers in German for a de-DE user", async (ctx) => {
-    if (!t) return ctx.skip();
+  it("answers in German for a de-DE user", async () => {
     const text = textOf((await t.command("quota", "UBERND")).reply);
     expect(text).toContain("Für Q1 GJ2026 ist keine Quote gesetzt — keine Zielerreichung angezeigt.");
     expect(text).toContain("Kein Vergütungsplan hinterlegt");

@@ -8,7 +8,7 @@ import type { OutgoingMessage } from "../../src/slack/notifier.js";
 import { startTestApp, textOf, TEST_BOT_TOKEN, TEST_SIGNING_SECRET, type TestApp } from "../support/e2e-harness.js";
 import type { FakeUser } from "../support/fake-slack.js";
 import { DAY_MS, dmsTo, reminderRig, seedAccount, seedFollowUp, seedUser, type SeedUser } from "../support/reminder-fixtures.js";
-import { postgresAvailable } from "../support/test-database.js";
+import { providerAvailable } from "../support/providers.js";
 
 /** Monday 2026-11-02, the day after New York's fall-back (EST, UTC−5); Berlin is on CET (UTC+1). */
 const MONDAY = "2026-11-02";
@@ -235,9 +235,8 @@ describe("daily reminder delivery through the fake Slack [sqlite]", () => {
   });
 });
 
-describe("two processes at once [postgresql]", () => {
-  it("each user still gets exactly one DM when two `jobs run reminders` processes race", async (ctx) => {
-    if (!(await postgresAvailable())) return ctx.skip();
+describe.runIf(providerAvailable("postgresql"))("two processes at once [postgresql]", () => {
+  it("each user still gets exactly one DM when two `jobs run reminders` processes race", async () => {
     const a = await app("postgresql");
     await userWithNeglect(a, "UNY", "America/New_York");
     await userWithNeglect(a, "UBER", "Europe/Berlin");

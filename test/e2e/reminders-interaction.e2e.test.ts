@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import type { KnownBlock } from "@slack/types";
 import { ACTIONS, DIGEST_TOUCH_MODAL, SETTINGS_MODAL, VIEWS } from "../../src/slack/ids.js";
 import { startTestApp, textOf, type TestApp } from "../support/e2e-harness.js";
@@ -29,16 +29,6 @@ afterEach(async () => {
   await t?.close();
   t = undefined;
 });
-
-async function until<T>(probe: () => T | undefined | Promise<T | undefined>, timeoutMs = 5000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await probe();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error("condition not met in time");
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 /** Nora: two neglected accounts and two follow-ups due; her digest goes out at 09:00. */
 async function noraWithDigest() {
@@ -93,7 +83,7 @@ describe("digest buttons [sqlite]", () => {
 
     // Snooze Globex for a day: back in tomorrow's digest (start of Tuesday, New York).
     await click(a, posted, "UNY", ACTIONS.snoozeAccount1d, { a: globex.id });
-    await until(() => (posted.updates >= 1 ? true : undefined));
+    await vi.waitFor(() => expect(posted.updates).toBeGreaterThanOrEqual(1), { timeout: 5000 });
     expect((await p.account.findUniqueOrThrow({ where: { id: globex.id } })).snoozedUntil?.toISOString()).toBe("2026-11-03T05:00:00.000Z");
     const update1 = a.fake.callsTo("chat.update")[0];
     expect(update1?.body).toMatchObject({ channel: "DUNY", ts: posted.ts });
@@ -103,13 +93,13 @@ describe("digest buttons [sqlite]", () => {
 
     // Done on a follow-up.
     await click(a, posted, "UNY", ACTIONS.followUpDone, { f: call.id });
-    await until(() => (posted.updates >= 2 ? true : undefined));
+    await vi.waitFor(() => expect(posted.updates).toBeGreaterThanOrEqual(2), { timeout: 5000 });
     expect(await p.followUp.findUniqueOrThrow({ where: { id: call.id } })).toMatchObject({ status: "done" });
     expect(rowText(posted.message, `dg_fu_${call.id}`)).toMatch(/Done: \*Send the proposal\* — Acme Corp · 2:03\sPM/);
 
     // Snooze the other follow-up: hidden until tomorrow.
     await click(a, posted, "UNY", ACTIONS.followUpSnooze, { f: demo.id });
-    await until(() => (posted.updates >= 3 ? true : undefined));
+    await vi.waitFor(() => expect(posted.updates).toBeGreaterThanOrEqual(3), { timeout: 5000 });
     expect((await p.followUp.findUniqueOrThrow({ where: { id: demo.id } })).snoozedUntil?.toISOString()).toBe("2026-11-03T05:00:00.000Z");
     expect(rowText(posted.message, `dg_fu_${demo.id}`)).toContain("snoozed until");
 
@@ -130,7 +120,7 @@ describe("digest buttons [sqlite]", () => {
     });
     const res = await a.post(interactionBody(submit));
     expect([res.status, res.text]).toEqual([200, ""]);
-    await until(() => (posted.updates >= 4 ? true : undefined));
+    await vi.waitFor(() => expect(posted.updates).toBeGreaterThanOrEqual(4), { timeout: 5000 });
     const touch = await p.touch.findFirstOrThrow({ where: { accountId: acme.id } });
     expect(touch).toMatchObject({ kind: "call", note: "Talked pricing", source: "modal" });
     expect((await p.account.findUniqueOrThrow({ where: { id: acme.id } })).lastTouchAt?.toISOString()).toBe("2026-11-02T19:03:00.000Z");
@@ -143,7 +133,7 @@ describe("digest buttons [sqlite]", () => {
     expect(blocksOf(posted.message).filter((b) => b.type === "actions")).toEqual([]);
     expect(a.fake.callsTo("chat.update")).toHaveLength(4);
     // Each change refreshed Nora's Home tab.
-    await until(() => (a.fake.homeViews.has("UNY") ? true : undefined));
+    await vi.waitFor(() => expect(a.fake.homeViews.has("UNY")).toBe(true), { timeout: 5000 });
   });
 
   it("refuses a click on someone else's record and changes nothing", async () => {

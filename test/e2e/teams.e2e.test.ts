@@ -1,14 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { postgresAvailable, PROVIDERS } from "../support/test-database.js";
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { describeEachProvider } from "../support/providers.js";
 import { startTestApp, textOf, type TestApp } from "../support/e2e-harness.js";
 import { interactionBody, slashCommandBody, stateValue, viewSubmissionPayload } from "../support/slack-requests.js";
 import { TEAM_MODAL, VIEWS } from "../../src/slack/ids.js";
 
-describe.each(PROVIDERS)("/ae team and /ae leaderboard through Bolt [%s]", (provider) => {
-  let t: TestApp | undefined;
+describeEachProvider("/ae team and /ae leaderboard through Bolt [%s]", (provider) => {
+  let t: TestApp;
 
   beforeAll(async () => {
-    if (provider === "postgresql" && !(await postgresAvailable())) return;
     t = await startTestApp({
       provider,
       users: [
@@ -33,8 +32,7 @@ describe.each(PROVIDERS)("/ae team and /ae leaderboard through Bolt [%s]", (prov
     return t!.database.db.prisma.team.findUnique({ where: { workspaceId_nameKey: { workspaceId: ws.id, nameKey: "west coast" } }, include: { members: { include: { user: true } }, manager: true } });
   };
 
-  it("refuses team commands to a rep, and nothing changes", async (ctx) => {
-    if (!t) return ctx.skip();
+  it("refuses team commands to a rep, and nothing changes", async () => {
     const { reply } = await t.command('team create "West Coast"', "UANN");
     expect(reply.response_type).toBe("ephemeral");
     expect(textOf(reply)).toContain("Only managers and admins can do that.");
@@ -42,8 +40,7 @@ describe.each(PROVIDERS)("/ae team and /ae leaderboard through Bolt [%s]", (prov
     expect(await team()).toBeNull();
   });
 
-  it("lets an admin create a team and make someone its manager (a rep becomes a manager)", async (ctx) => {
-    if (!t) return ctx.skip();
+  it("lets an admin create a team and make someone its manager (a rep becomes a manager)", async () => {
     const created = await t.command('team create "West Coast"', "UOWNER");
     expect(textOf(created.reply)).toContain("Team *West Coast* created.");
     const manager = await t.command("team manager west coast <@UMIA|mia>", "UOWNER");
@@ -53,8 +50,7 @@ describe.each(PROVIDERS)("/ae team and /ae leaderboard through Bolt [%s]", (prov
     expect(saved?.manager).toMatchObject({ slackUserId: "UMIA", role: "manager", name: "Mia Manager", timezone: "Europe/Berlin" });
   });
 
-  it("lets the manager add members (unknown users are created from users.info) and a rep still cannot", async (ctx) => {
-    if (!t) return ctx.skip();
+  it("lets the manager add members (unknown users are created from users.info) and a rep still cannot", async () => {
     const { reply } = await t.command('team add "West Coast" <@UANN|ann> <@UBOB|bob> <@UNOBODY|ghost>', "UMIA");
     const text = textOf(reply);
     expect(text).toContain("Added to *West Coast*: <@UANN>, <@UBOB>.");
@@ -66,8 +62,7 @@ describe.each(PROVIDERS)("/ae team and /ae leaderboard through Bolt [%s]", (prov
     expect((await team())?.members).toHaveLength(2);
   });
 
-  it("refuses a manager who does not manage the team", async (ctx) => {
-    if (!t) return ctx.skip();
+  it("refuses a manager who does not manage the team", async () => {
     await t.command("team create East", "UOWNER");
     await t.command("team manager East <@UZED>", "UOWNER");
     const { reply } = await t.command('team remove "West Coast" <@UANN>', "UZED");
@@ -75,8 +70,7 @@ describe.each(PROVIDERS)("/ae team and /ae leaderboard through Bolt [%s]", (prov
     expect((await team())?.members).toHaveLength(2);
   });
 
-  it("gives a clear error for a channel the bot is not in, with how to invite it, and changes nothing", async (ctx) => {
-    if (!t) return ctx.skip();
+  it("gives a clear error for a channel the bot is not in, with how to invite it, and changes nothing", async () => {
     const { reply } = await t.command('team channel "West Coast" <#COUT|outside>', "UMIA");
     const text = textOf(reply);
     expect(text).toContain("I'm not a member of <#COUT>");
@@ -89,15 +83,13 @@ describe.each(PROVIDERS)("/ae team and /ae leaderboard through Bolt [%s]", (prov
     expect(textOf(unknown.reply)).toContain("I can't see that channel.");
   });
 
-  it("sets the channel when the bot is in it", async (ctx) => {
-    if (!t) return ctx.skip();
+  it("sets the channel when the bot is in it", async () => {
     const { reply } = await t.command('team channel "West Coast" <#CSALES|sales>', "UMIA");
     expect(textOf(reply)).toContain("Leaderboards of *West Coast* go to <#CSALES>");
     expect((await team())?.channelId).toBe("CSALES");
   });
 
-  it("changes the team's settings and shows them", async (ctx) => {
-    if (!t) return ctx.skip();
+  it("changes the team's settings and shows them", async () => {
     const bad = await t.command('team settings "West Coast" metrics:won,revenue', "UMIA");
     expect(textOf(bad.reply)).toContain("I don't understand `metrics:won,revenue`.");
     const { reply } = await t.command('team settings "West Coast" celebrate:off amount:hide metrics:won,touches', "UMIA");
@@ -112,15 +104,13 @@ describe.each(PROVIDERS)("/ae team and /ae leaderboard through Bolt [%s]", (prov
     expect(text).toContain("Deal-won celebrations: off · amount: hidden · columns: won, touches");
   });
 
-  it("removes members", async (ctx) => {
-    if (!t) return ctx.skip();
+  it("removes members", async () => {
     const { reply } = await t.command('team remove "West Coast" <@UBOB>', "UMIA");
     expect(textOf(reply)).toContain("Removed from *West Coast*: <@UBOB>.");
     expect((await team())?.members.map((m) => m.user.slackUserId)).toEqual(["UANN"]);
   });
 
-  it("/ae team without arguments lists the teams and how to use the command", async (ctx) => {
-    if (!t) return ctx.skip();
+  it("/ae team without arguments lists the teams and how to use the command", async () => {
     const { reply } = await t.command("team", "UANN");
     const text = textOf(reply);
     expect(text).toContain("*East*");
@@ -129,8 +119,7 @@ describe.each(PROVIDERS)("/ae team and /ae leaderboard through Bolt [%s]", (prov
     expect(text).toContain("/ae team channel &lt;team&gt; #channel");
   });
 
-  it("/ae leaderboard answers ephemerally for the user's team; unknown teams get a did-you-mean", async (ctx) => {
-    if (!t) return ctx.skip();
+  it("/ae leaderboard answers ephemerally for the user's team; unknown teams get a did-you-mean", async () => {
     const { reply } = await t.command("leaderboard month", "UANN");
     expect(reply.response_type).toBe("ephemeral");
     const text = textOf(reply);
@@ -145,8 +134,7 @@ describe.each(PROVIDERS)("/ae team and /ae leaderboard through Bolt [%s]", (prov
     expect(textOf(none.reply)).toContain(":trophy: East —"); // Zed manages East
   });
 
-  it("/ae team opens the team modal for a manager; a channel the bot is not in is refused on the field, then the team is saved", async (ctx) => {
-    if (!t) return ctx.skip();
+  it("/ae team opens the team modal for a manager; a channel the bot is not in is refused on the field, then the team is saved", async () => {
     const opened = t.fake.callsTo("views.open").length;
     await t.post(slashCommandBody({ text: "team", userId: "UMIA", responseUrl: t.fake.responseUrl("modal-open"), channelId: "CSALES" }));
     const call = await t.fake.waitFor("views.open", (c) => (c.body.view as { callback_id?: string }).callback_id === VIEWS.team);
@@ -182,8 +170,7 @@ describe.each(PROVIDERS)("/ae team and /ae leaderboard through Bolt [%s]", (prov
     expect(rep.json).toMatchObject({ response_action: "errors", errors: { [TEAM_MODAL.name]: "Only managers and admins can do that." } });
   });
 
-  it("/ae team edit opens the modal filled in with the team", async (ctx) => {
-    if (!t) return ctx.skip();
+  it("/ae team edit opens the modal filled in with the team", async () => {
     await t.post(slashCommandBody({ text: "team edit Enterprise", userId: "UMIA", responseUrl: t.fake.responseUrl("modal-edit") }));
     const call = await t.fake.waitFor("views.open", (c) => /"teamId":\d/.test(String((c.body.view as { private_metadata?: string }).private_metadata)));
     const view = call.body.view as { blocks: { block_id?: string; element?: Record<string, unknown> }[] };

@@ -1,11 +1,11 @@
 import type { View } from "@slack/types";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, expect, it } from "vitest";
 import { runCli } from "../../src/cli/main.js";
 import { ADMIN_MODAL, VIEWS } from "../../src/slack/ids.js";
 import type { Workspace } from "../../src/db/repositories/workspace-repository.js";
-import { startTestApp, textOf, type TestApp } from "../support/e2e-harness.js";
+import { startSeededApp, textOf, type TestApp } from "../support/e2e-harness.js";
 import { interactionBody, newTriggerId, slashCommandBody, stateValue, viewSubmissionPayload } from "../support/slack-requests.js";
-import { postgresAvailable, PROVIDERS } from "../support/test-database.js";
+import { describeEachProvider } from "../support/providers.js";
 
 // Monday 2027-05-10, 12:00 in Berlin. The quarter April–June 2027 has 65 weekdays; 27 of them
 // (April's 22 and May 3–7) are over. Bavaria's public holidays on weekdays in that quarter are
@@ -43,12 +43,11 @@ function adminValues(v: {
 
 const DEFAULTS = { currency: "USD", fiscalStart: "1", timezone: "America/New_York", pace: "business", key: "7", growth: "14", standard: "30", giftLimit: "", giftYear: "calendar" };
 
-describe.each(PROVIDERS)("/ae admin: workspace settings through Bolt [%s]", (provider) => {
-  let t: TestApp | undefined;
+describeEachProvider("/ae admin: workspace settings through Bolt [%s]", (provider) => {
+  let t: TestApp;
 
   beforeAll(async () => {
-    if (provider === "postgresql" && !(await postgresAvailable())) return;
-    t = await startTestApp({
+    t = await startSeededApp({
       provider,
       now: NOW,
       users: [
@@ -57,7 +56,6 @@ describe.each(PROVIDERS)("/ae admin: workspace settings through Bolt [%s]", (pro
         { id: "UBERND", real_name: "Bernd Bauer", tz: "Europe/Berlin", locale: "de-DE" },
       ],
     });
-    for (const id of ["UADMIN", "UREP", "UBERND"]) await t.command("help", id);
   });
   afterAll(async () => t?.close());
 
@@ -78,8 +76,7 @@ describe.each(PROVIDERS)("/ae admin: workspace settings through Bolt [%s]", (pro
     return http.text ? (JSON.parse(http.text) as { response_action?: string; errors?: Record<string, string> }) : null;
   }
 
-  it("refuses a rep, by command and by a forged submission, and changes nothing", async (ctx) => {
-    if (!t) return ctx.skip();
+  it("refuses a rep, by command and by a forged submission, and changes nothing", async () => {
     const before = await workspace();
     const { reply } = await t.command("admin", "UREP");
     expect(textOf(reply)).toContain("Only admins can do that.");
@@ -90,8 +87,7 @@ describe.each(PROVIDERS)("/ae admin: workspace settings through Bolt [%s]", (pro
     expect(await workspace()).toEqual(before);
   });
 
-  it("opens the modal filled with the current settings", async (ctx) => {
-    if (!t) return ctx.skip();
+  it("opens the modal filled with the current settings", async () => {
     const view = await open("UADMIN");
     expect(view.type).toBe("modal");
     const json = JSON.stringify(view);
@@ -101,8 +97,7 @@ describe.each(PROVIDERS)("/ae admin: workspace settings through Bolt [%s]", (pro
     expect(json).toContain('"initial_value":"30"');
   });
 
-  it("shows every bad field with an example, keeps the modal open and saves nothing", async (ctx) => {
-    if (!t) return ctx.skip();
+  it("shows every bad field with an example, keeps the modal open and saves nothing", async () => {
     const before = await workspace();
     const ack = await submit("UADMIN", adminValues({ ...DEFAULTS, currency: "EURO", timezone: "Berlin", fiscalStart: "13", key: "-1", growth: "abc", giftLimit: "lots" }));
     expect(ack?.response_action).toBe("errors");
@@ -117,8 +112,7 @@ describe.each(PROVIDERS)("/ae admin: workspace settings through Bolt [%s]", (pro
     expect(await workspace()).toEqual(before);
   });
 
-  it("lets an admin change every setting, confirms by DM and refreshes their Home tab with the Administration section", async (ctx) => {
-    if (!t) return ctx.skip();
+  it("lets an admin change every setting, confirms by DM and refreshes their Home tab with the Administration section", async () => {
     const publishes = t.fake.callsTo("views.publish").length;
     const ack = await submit(
       "UADMIN",
@@ -140,8 +134,7 @@ describe.each(PROVIDERS)("/ae admin: workspace settings through Bolt [%s]", (pro
     expect(home).toContain("*Gift limit* €250 (Rolling 12 months)");
   });
 
-  it("asks before relabelling stored amounts when the currency changes, then saves once confirmed", async (ctx) => {
-    if (!t) return ctx.skip();
+  it("asks before relabelling stored amounts when the currency changes, then saves once confirmed", async () => {
     expect(textOf((await t.command("quota set <@UREP|rita> 72k quarter", "UADMIN")).reply)).toContain("€72,000");
     const current = { currency: "EUR", fiscalStart: "4", timezone: "Europe/Berlin", pace: "calendar", key: "5", growth: "10", standard: "20", giftLimit: "250", giftYear: "rolling" };
     const asked = await submit("UADMIN", adminValues({ ...current, currency: "GBP" }));
@@ -155,8 +148,7 @@ describe.each(PROVIDERS)("/ae admin: workspace settings through Bolt [%s]", (pro
     expect(await t.database.db.prisma.quota.findFirstOrThrow()).toMatchObject({ amountCents: 7_200_000n });
   });
 
-  it("shows EUR the way each person writes numbers: €72,000 in en-US, 72.000 € in de-DE", async (ctx) => {
-    if (!t) return ctx.skip();
+  it("shows EUR the way each person writes numbers: €72,000 in en-US, 72.000 € in de-DE", async () => {
     const ws = await workspace();
     const bernd = await t.database.db.prisma.user.findFirstOrThrow({ where: { workspaceId: ws.id, slackUserId: "UBERND" } });
     await t.database.db.prisma.quota.create({ data: { userId: bernd.id, periodType: "quarter", periodStart: "2027-04-01", amountCents: 7_200_000n } });
@@ -164,8 +156,7 @@ describe.each(PROVIDERS)("/ae admin: workspace settings through Bolt [%s]", (pro
     expect(textOf((await t.command("quota", "UBERND")).reply)).toMatch(/72\.000\s€/);
   });
 
-  it("counts imported Bavarian holidays in the pace: needed per remaining business day goes from €1,421.06 to €1,500", async (ctx) => {
-    if (!t) return ctx.skip();
+  it("counts imported Bavarian holidays in the pace: needed per remaining business day goes from €1,421.06 to €1,500", async () => {
     const ws = await workspace();
     const rita = await t.database.db.prisma.user.findFirstOrThrow({ where: { workspaceId: ws.id, slackUserId: "UREP" } });
     const account = await t.services.repos.accounts.create({ workspaceId: ws.id, ownerId: rita.id, name: "Müller Maschinenbau" });

@@ -8,12 +8,12 @@
  * and changes nothing — every row of every table is compared.
  */
 import { createHash } from "node:crypto";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, expect, it } from "vitest";
 import type { Denial } from "../../src/domain/authorization.js";
 import { translator } from "../../src/i18n/translate.js";
 import { dbContents } from "../support/db-snapshot.js";
 import { startTestApp, textOf, type TestApp } from "../support/e2e-harness.js";
-import { postgresAvailable, PROVIDERS } from "../support/test-database.js";
+import { describeEachProvider } from "../support/providers.js";
 
 const en = translator("en");
 
@@ -142,13 +142,12 @@ function denialText(o: Exclude<Outcome, "allowed">, team: string): string {
   return o === "not_manager" ? en("team.error.notManager", { team }) : en(`error.denied.${o}`);
 }
 
-describe.each(PROVIDERS)("authorization matrix through /ae [%s]", (provider) => {
-  let t: TestApp | undefined;
+describeEachProvider("authorization matrix through /ae [%s]", (provider) => {
+  let t: TestApp;
   let seq = 0;
   const newcomers: string[] = Array.from({ length: 20 }, (_, i) => `UNEW${i}`);
 
   beforeAll(async () => {
-    if (provider === "postgresql" && !(await postgresAvailable())) return;
     t = await startTestApp({
       provider,
       users: [
@@ -185,7 +184,6 @@ describe.each(PROVIDERS)("authorization matrix through /ae [%s]", (provider) => 
   const rows = CASES.flatMap((c) => COMMANDS.map((cmd) => [cmd.name, c.name, cmd, c] as const));
 
   it.each(rows)("/ae %s — %s", async (_cmdName, _caseName, cmd, c) => {
-    if (!t) return;
     const f = await fixture(c);
     const outcome = expected(cmd.rule, c);
     const before = await dbContents(t.database.db);

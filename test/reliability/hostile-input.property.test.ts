@@ -546,7 +546,9 @@ describe("hostile values in every modal input [sqlite]", () => {
     const fromCall = t.fake.calls.length;
     const fromLog = t.logs.length;
     await fc.assert(fc.asyncProperty(build(), actorArb(), async (s, who) => submit(s, who)), fcOptions(SIZE.perModal));
-    await new Promise((r) => setTimeout(r, 100)); // Home refreshes run after the ack
+    // Home refreshes run after the ack; processEvent resolves only once they are done, and settled() makes
+    // sure of it for every submission: every call this modal caused has been made.
+    await t.deliveries.settled();
     expect(shownProblems(fromCall)).toEqual([]);
     expect(errorLogs(fromLog)).toEqual([]);
     expect(unhandled).toEqual([]);
@@ -591,6 +593,8 @@ describe("hostile input through the real Bolt HTTP receiver [sqlite]", () => {
       const http = await t.post(interactionBody(payload));
       statuses.push(http.status);
     }
+    // The submissions were only acked: let the app finish with every delivery before looking for problems.
+    await t.deliveries.settled();
     expect(statuses.filter((s) => s !== 200)).toEqual([]);
     expect(statuses).toHaveLength(SIZE.http);
     expect(unanswered).toEqual([]);

@@ -9,10 +9,11 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pg from "pg";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, expect, it } from "vitest";
 import { openDatabase, type Database, type Provider } from "../../src/db/client.js";
 import { migrate, migrationStatus } from "../../src/db/migrate.js";
-import { postgresAvailable, POSTGRES_ADMIN_URL, PROVIDERS } from "../support/test-database.js";
+import { describeEachProvider } from "../support/providers.js";
+import { POSTGRES_ADMIN_URL } from "../support/test-database.js";
 
 const FIRST = `-- CreateTable
 CREATE TABLE "Alpha" (
@@ -83,9 +84,8 @@ afterEach(async () => {
   cleanup = [];
 });
 
-describe.each(PROVIDERS)("a migration that fails half-way [%s]", (provider) => {
-  it("leaves the database at the previous migration, then applies once fixed", async (ctx) => {
-    if (provider === "postgresql" && !(await postgresAvailable())) return ctx.skip();
+describeEachProvider("a migration that fails half-way [%s]", (provider) => {
+  it("leaves the database at the previous migration, then applies once fixed", async () => {
     const dir = mkdtempSync(join(tmpdir(), "ae-migrations-"));
     cleanup.push(async () => rmSync(dir, { recursive: true, force: true }));
     const write = (name: string, sql: string) => {

@@ -14,16 +14,15 @@ import { startTestApp, type TestApp } from "../support/e2e-harness.js";
 import type { FakeChannel } from "../support/fake-slack.js";
 import { appEnv, runCli } from "../support/processes.js";
 import { DAY_MS, seedAccount, seedUser } from "../support/reminder-fixtures.js";
-import { postgresAvailable } from "../support/test-database.js";
+import { providerAvailable } from "../support/providers.js";
 
 const MONDAY_9AM = new Date("2026-11-02T14:00:00Z");
 const REPS = Array.from({ length: 30 }, (_, i) => `UREPL${String(i).padStart(2, "0")}`);
 const TEAMS = Array.from({ length: 6 }, (_, i) => ({ name: `Replica Team ${i}`, channel: `CREPL${i}` }));
 
-describe("two replicas on one PostgreSQL run the scheduler at once [postgresql]", () => {
-  let t: TestApp | undefined;
+describe.runIf(providerAvailable("postgresql"))("two replicas on one PostgreSQL run the scheduler at once [postgresql]", () => {
+  let t: TestApp;
   beforeAll(async () => {
-    if (!(await postgresAvailable())) return;
     const channels: FakeChannel[] = TEAMS.map((x) => ({ id: x.channel, name: x.channel.toLowerCase(), is_member: true }));
     t = await startTestApp({ provider: "postgresql", now: MONDAY_9AM, users: REPS.map((id) => ({ id, real_name: id, tz: "America/New_York" })), fake: { channels } });
     const p = t.database.db.prisma;
@@ -41,8 +40,7 @@ describe("two replicas on one PostgreSQL run the scheduler at once [postgresql]"
   });
   afterAll(async () => t?.close());
 
-  it("each due user gets exactly one DM and each team exactly one post", async (ctx) => {
-    if (!t) return ctx.skip();
+  it("each due user gets exactly one DM and each team exactly one post", async () => {
     // Slow answers keep both replicas' senders busy at the same time.
     t.fake.failNext("chat.postMessage", { delayMs: 60 }, 200);
     const env = appEnv(t.database.url, t.fake.apiUrl);

@@ -15,6 +15,7 @@ import { createLogger, type AppLogger } from "../../src/logger.js";
 import { createServices } from "../../src/services/services.js";
 import { createSlackApp, type SlackApp } from "../../src/slack/app.js";
 import { Notifier } from "../../src/slack/notifier.js";
+import { trackDeliveries } from "../support/deliveries.js";
 import { startFakeSlack, type FakeSlack } from "../support/fake-slack.js";
 import { startFakeSocketMode, type FakeSocketMode } from "../support/fake-socket-mode.js";
 import { postSigned, slashCommandBody, slashCommandPayload } from "../support/slack-requests.js";
@@ -45,7 +46,7 @@ async function build(env: Record<string, string>, fake: FakeSlack, database: Tes
   const services = createServices(database.db, { defaultTimezone: config.defaultTimezone, now, logger });
   const deps = { logger, db: database.db, services, now, defaultTimezone: config.defaultTimezone };
   const slack: SlackApp = createSlackApp(config, deps);
-  return { config, lines, logger, services, slack };
+  return { config, lines, logger, services, slack, deliveries: trackDeliveries(slack.app) };
 }
 
 describe("secrets in the logs of a run down its error paths [sqlite]", () => {
@@ -53,7 +54,7 @@ describe("secrets in the logs of a run down its error paths [sqlite]", () => {
     const fake = await startFakeSlack({ users: [{ id: "USECRET", real_name: "Sid Secret" }, { id: "UNEWBIE", real_name: "Nina New" }] });
     const database = await createTestDatabase("sqlite");
     cleanup.push(() => fake.close(), () => database.drop());
-    const { lines, logger, services, slack } = await build({ SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_SIGNING_SECRET: SIGNING_SECRET }, fake, database);
+    const { lines, logger, services, slack, deliveries } = await build({ SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_SIGNING_SECRET: SIGNING_SECRET }, fake, database);
     const { port } = await slack.start();
     cleanup.push(() => slack.stop());
     const url = `http://127.0.0.1:${port}/slack/events`;
@@ -87,7 +88,8 @@ describe("secrets in the logs of a run down its error paths [sqlite]", () => {
     fake.failNext("conversations.open", { error: "invalid_auth" });
     const sender = new OutboxSender(services.repos.outbox, new Notifier(BOT_TOKEN, { slackApiUrl: fake.apiUrl, logger }), logger, { workerId: "secrets" });
     expect((await sender.deliverDue(new Date())).failed).toBe(1);
-    await new Promise((r) => setTimeout(r, 200));
+    // Every command has finished (including the Home refresh that runs after its reply): all is logged.
+    await deliveries.settled();
 
     const all = lines.join("\n");
     expect(lines.some((l) => / DEBUG /.test(l))).toBe(true); // LOG_LEVEL=debug is honoured (Bolt used to reset it)

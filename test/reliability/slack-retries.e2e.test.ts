@@ -26,7 +26,8 @@ describe("Slack's retried deliveries are processed once [sqlite]", () => {
     await t.fake.waitForResponse((r) => r.id === "retry-1", 5000);
     const retry = await t.post(body, { secret: TEST_SIGNING_SECRET, headers: { "x-slack-retry-num": "1", "x-slack-retry-reason": "http_timeout" } });
     expect(retry.status).toBe(200);
-    await new Promise((r) => setTimeout(r, 300));
+    // The retry reached the app and the app has finished with it: a second answer could no longer come.
+    await t.deliveries.settled();
     expect(t.fake.responsesTo("retry-1")).toHaveLength(1);
     expect(await t.database.db.prisma.processedRequest.count()).toBeGreaterThanOrEqual(1);
   });
@@ -40,7 +41,8 @@ describe("Slack's retried deliveries are processed once [sqlite]", () => {
     const second = jsonBody(eventCallback(appHomeOpenedEvent({ userId: "URETRY" })));
     const [a, b] = await Promise.all([t.post(second), t.post(second, { ...RETRY, headers: { ...RETRY.headers, "x-slack-retry-num": "2" } })]);
     expect([a.status, b.status]).toEqual([200, 200]);
-    await new Promise((r) => setTimeout(r, 500));
+    // Every delivery (first, retries) has been processed to the end: no publish can still be under way.
+    await t.deliveries.settled();
     expect(t.fake.callsTo("views.publish").filter((c) => c.body.user_id === "URETRY")).toHaveLength(2);
   });
 
@@ -54,7 +56,8 @@ describe("Slack's retried deliveries are processed once [sqlite]", () => {
     const [first, retry] = await Promise.all([t.post(body), t.post(body, RETRY)]);
     expect([first.status, retry.status]).toEqual([200, 200]);
     expect((await t.post(body, { ...RETRY, headers: { ...RETRY.headers, "x-slack-retry-num": "3" } })).status).toBe(200);
-    await new Promise((r) => setTimeout(r, 300));
+    // All three deliveries have been processed to the end: a second account could no longer be created.
+    await t.deliveries.settled();
     expect(await t.database.db.prisma.account.count({ where: { name: "Retry Holdings" } })).toBe(1);
   });
 

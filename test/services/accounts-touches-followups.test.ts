@@ -1,16 +1,17 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, expect, it } from "vitest";
 import { DateTime } from "luxon";
 import { createLogger } from "../../src/logger.js";
 import { createServices, type Services } from "../../src/services/services.js";
 import { toActor, type Actor } from "../../src/services/actor-service.js";
 import type { Workspace } from "../../src/db/repositories/workspace-repository.js";
-import { createTestDatabase, postgresAvailable, PROVIDERS, type TestDatabase } from "../support/test-database.js";
+import { describeEachProvider } from "../support/providers.js";
+import { createTestDatabase, type TestDatabase } from "../support/test-database.js";
 
 const NOW = new Date("2026-03-04T15:00:00Z"); // Wednesday; 16:00 in Berlin
 const DAY = 86_400_000;
 
-describe.each(PROVIDERS)("accounts, touches and follow-ups services [%s]", (provider) => {
-  let database: TestDatabase | undefined;
+describeEachProvider("accounts, touches and follow-ups services [%s]", (provider) => {
+  let database: TestDatabase;
   let services: Services;
   let workspace: Workspace;
   let rep: Actor; // Rita, Berlin
@@ -34,7 +35,6 @@ describe.each(PROVIDERS)("accounts, touches and follow-ups services [%s]", (prov
   }
 
   beforeAll(async () => {
-    if (provider === "postgresql" && !(await postgresAvailable())) return;
     database = await createTestDatabase(provider);
     services = createServices(database.db, { defaultTimezone: "America/New_York", now: () => clock.now, logger: createLogger("error", () => undefined) });
     workspace = await services.repos.workspaces.ensure("T1", { timezone: "America/New_York" });
@@ -50,8 +50,7 @@ describe.each(PROVIDERS)("accounts, touches and follow-ups services [%s]", (prov
   const principal = (a: Actor) => services.principal(a);
   const company = { tier: "standard" as const, annualValueCents: 0, industry: null, kind: "company" as const };
 
-  it("adds an account and refuses a duplicate by normalized name for the same owner only", async (ctx) => {
-    if (!database) return ctx.skip();
+  it("adds an account and refuses a duplicate by normalized name for the same owner only", async () => {
     const created = await services.accounts.add(rep, { ...company, name: "  Müller   GmbH ", tier: "key", annualValueCents: 12_000_000, industry: "Maschinenbau" });
     expect(created).toMatchObject({ kind: "created", account: { name: "Müller GmbH", nameKey: "muller gmbh", tier: "key", ownerId: rep.user.id } });
     if (created.kind === "created") expect(Number(created.account.annualValueCents)).toBe(12_000_000);
@@ -64,15 +63,13 @@ describe.each(PROVIDERS)("accounts, touches and follow-ups services [%s]", (prov
     ["\u200b\u200d \u0000", "name_empty"],
     ["x".repeat(201), "name_too_long"],
   ])("refuses the name %j (%s) and stores nothing", async (name, problem) => {
-    if (!database) return;
     const before = await database.db.prisma.account.count();
     expect(await services.accounts.add(rep, { ...company, name })).toEqual({ kind: "invalid", field: "name", problem });
     expect(await services.accounts.add(rep, { ...company, name: "Fine", industry: "y".repeat(101) })).toMatchObject({ problem: "industry_too_long" });
     expect(await database.db.prisma.account.count()).toBe(before);
   });
 
-  it("logs a touch with participants and keeps lastTouchAt current in the same transaction", async (ctx) => {
-    if (!database) return ctx.skip();
+  it("logs a touch with participants and keeps lastTouchAt current in the same transaction", async () => {
     const acme = await services.accounts.add(rep, { ...company, name: "Acme Touch" });
     if (acme.kind !== "created") throw new Error("setup");
     const r = await services.touches.log(rep, await principal(rep), {
@@ -99,8 +96,7 @@ describe.each(PROVIDERS)("accounts, touches and follow-ups services [%s]", (prov
     expect(await services.repos.touches.countForAccount(acme.account.id)).toBe(2);
   });
 
-  it("refuses touches on someone else's account, too-long notes and future dates, changing nothing", async (ctx) => {
-    if (!database) return ctx.skip();
+  it("refuses touches on someone else's account, too-long notes and future dates, changing nothing", async () => {
     const theirs = await services.accounts.add(other, { ...company, name: "Otto's Own" });
     if (theirs.kind !== "created") throw new Error("setup");
     const before = await database.db.prisma.touch.count();
@@ -119,8 +115,7 @@ describe.each(PROVIDERS)("accounts, touches and follow-ups services [%s]", (prov
     expect(await services.touches.log(admin, await principal(admin), { ...base, note: null })).toMatchObject({ kind: "logged" });
   });
 
-  it("lists accounts most at-risk first, then most valuable; managers see their team's, reps only theirs", async (ctx) => {
-    if (!database) return ctx.skip();
+  it("lists accounts most at-risk first, then most valuable; managers see their team's, reps only theirs", async () => {
     const mk = async (name: string, tier: "key" | "growth" | "standard", value: number, touchedDaysAgo: number | null) => {
       const r = await services.accounts.add(rep, { ...company, name, tier, annualValueCents: value });
       if (r.kind !== "created") throw new Error("setup");
@@ -157,8 +152,7 @@ describe.each(PROVIDERS)("accounts, touches and follow-ups services [%s]", (prov
     expect((await services.accounts.list(rep, await principal(rep), { search: "maschinen", offset: 0, limit: 5 })).items.map((a) => a.name)).toEqual(["Müller GmbH"]);
   });
 
-  it("creates follow-ups due at the start of the local day, lists them overdue first and completes them once", async (ctx) => {
-    if (!database) return ctx.skip();
+  it("creates follow-ups due at the start of the local day, lists them overdue first and completes them once", async () => {
     const acct = await services.accounts.add(rep, { ...company, name: "Follow Co" });
     if (acct.kind !== "created") throw new Error("setup");
     const p = await principal(rep);
@@ -201,8 +195,7 @@ describe.each(PROVIDERS)("accounts, touches and follow-ups services [%s]", (prov
     expect((await services.followUps.listOpen(rep, { offset: 0, limit: 10 })).items.map((f) => f.title)).toEqual(["send deck"]);
   });
 
-  it("shows one account with touches, open follow-ups, deals and this year's gifts (read from Deal and Gift)", async (ctx) => {
-    if (!database) return ctx.skip();
+  it("shows one account with touches, open follow-ups, deals and this year's gifts (read from Deal and Gift)", async () => {
     const db = database.db.prisma;
     const acct = await services.accounts.add(rep, { ...company, name: "Detail Inc", tier: "growth", annualValueCents: 250_000_00 });
     if (acct.kind !== "created") throw new Error("setup");
@@ -240,8 +233,7 @@ describe.each(PROVIDERS)("accounts, touches and follow-ups services [%s]", (prov
     expect((await services.accounts.detail(manager, await principal(manager), id)).kind).toBe("found");
   });
 
-  it("offers at most `limit` accounts for pickers, the preselected one first", async (ctx) => {
-    if (!database) return ctx.skip();
+  it("offers at most `limit` accounts for pickers, the preselected one first", async () => {
     const all = await services.accounts.options(rep, await principal(rep), 100);
     const last = all[all.length - 1]!;
     const two = await services.accounts.options(rep, await principal(rep), 2, last.id);

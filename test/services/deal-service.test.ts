@@ -3,7 +3,8 @@ import { createLogger } from "../../src/logger.js";
 import { createServices, type Services } from "../../src/services/services.js";
 import { parseDealRef } from "../../src/services/deal-service.js";
 import type { DomainEvents } from "../../src/services/domain-events.js";
-import { postgresAvailable, PROVIDERS, createTestDatabase, type TestDatabase } from "../support/test-database.js";
+import { describeEachProvider } from "../support/providers.js";
+import { createTestDatabase, type TestDatabase } from "../support/test-database.js";
 import { actorOf, seedAccount, seedDeal, seedTeam, seedUser, seedWorkspace } from "../support/deals-fixtures.js";
 
 const NOW = new Date("2026-02-16T17:00:00Z");
@@ -21,13 +22,12 @@ describe("parseDealRef", () => {
   });
 });
 
-describe.each(PROVIDERS)("deal repository and service [%s]", (provider) => {
-  let tdb: TestDatabase | undefined;
+describeEachProvider("deal repository and service [%s]", (provider) => {
+  let tdb: TestDatabase;
   let services: Services;
   const won: DomainEvents["deal.won"][] = [];
   const changed: DomainEvents["user.changed"][] = [];
   beforeAll(async () => {
-    if (provider === "postgresql" && !(await postgresAvailable())) return;
     tdb = await createTestDatabase(provider);
     services = createServices(tdb.db, { defaultTimezone: "America/New_York", now: () => NOW, logger: createLogger("error", () => undefined, []) });
     services.events.on("deal.won", (e) => void won.push(e));
@@ -35,8 +35,7 @@ describe.each(PROVIDERS)("deal repository and service [%s]", (provider) => {
   });
   afterAll(async () => tdb?.drop());
 
-  it("creates deals for the account's owner and finds them by number or by an account with one open deal", async (ctx) => {
-    if (!tdb) return ctx.skip();
+  it("creates deals for the account's owner and finds them by number or by an account with one open deal", async () => {
     const ws = await seedWorkspace(tdb.db);
     const alice = await seedUser(tdb.db, ws, "UA", { name: "Alice" });
     const actor = actorOf(alice, ws);
@@ -59,8 +58,7 @@ describe.each(PROVIDERS)("deal repository and service [%s]", (provider) => {
     expect((await services.deals.find(actor, p, { kind: "account", query: "zzzz" })).kind).toBe("account");
   });
 
-  it("refuses another rep's deals, lets their manager act, and never crosses workspaces", async (ctx) => {
-    if (!tdb) return ctx.skip();
+  it("refuses another rep's deals, lets their manager act, and never crosses workspaces", async () => {
     const ws = await seedWorkspace(tdb.db);
     const alice = await seedUser(tdb.db, ws, "UA");
     const bob = await seedUser(tdb.db, ws, "UB");
@@ -85,8 +83,7 @@ describe.each(PROVIDERS)("deal repository and service [%s]", (provider) => {
     expect(await services.deals.find(asEve, await services.principal(asEve), { kind: "number", id: dealId })).toEqual({ kind: "not_found", id: dealId });
   });
 
-  it("wins a deal once (final amount, wonAt = now, deal.won emitted) and loses another with its reason", async (ctx) => {
-    if (!tdb) return ctx.skip();
+  it("wins a deal once (final amount, wonAt = now, deal.won emitted) and loses another with its reason", async () => {
     const ws = await seedWorkspace(tdb.db);
     const alice = await seedUser(tdb.db, ws, "UA");
     const actor = actorOf(alice, ws);

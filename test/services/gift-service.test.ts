@@ -1,17 +1,17 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, expect, it } from "vitest";
 import { createLogger } from "../../src/logger.js";
 import { createServices, type Services } from "../../src/services/services.js";
 import type { GiftDraft } from "../../src/services/gift-service.js";
-import { postgresAvailable, PROVIDERS, createTestDatabase, type TestDatabase } from "../support/test-database.js";
+import { describeEachProvider } from "../support/providers.js";
+import { createTestDatabase, type TestDatabase } from "../support/test-database.js";
 import { actorOf, seedAccount, seedTeam, seedUser, seedWorkspace } from "../support/deals-fixtures.js";
 
 const clock = { now: new Date("2026-06-10T16:00:00Z") };
 
-describe.each(PROVIDERS)("gift repository and service [%s]", (provider) => {
-  let tdb: TestDatabase | undefined;
+describeEachProvider("gift repository and service [%s]", (provider) => {
+  let tdb: TestDatabase;
   let services: Services;
   beforeAll(async () => {
-    if (provider === "postgresql" && !(await postgresAvailable())) return;
     tdb = await createTestDatabase(provider);
     services = createServices(tdb.db, { defaultTimezone: "America/New_York", now: () => clock.now, logger: createLogger("error", () => undefined, []) });
   });
@@ -30,8 +30,7 @@ describe.each(PROVIDERS)("gift repository and service [%s]", (provider) => {
     return { db, ws, alice, acme, actor, principal, draft };
   }
 
-  it("logs gifts under the limit, links an existing contact by normalized name, and creates a new one otherwise", async (ctx) => {
-    if (!tdb) return ctx.skip();
+  it("logs gifts under the limit, links an existing contact by normalized name, and creates a new one otherwise", async () => {
     const { db, acme, actor, principal, draft } = await setup();
     const contact = await db.prisma.contact.create({ data: { accountId: acme.id, name: "John Doe", nameKey: "john doe" } });
     const first = await services.gifts.log(actor, principal, draft({ recipientName: "  JOHN   DOE ", amountCents: 120_00 }));
@@ -41,8 +40,7 @@ describe.each(PROVIDERS)("gift repository and service [%s]", (provider) => {
     expect(await db.prisma.contact.count({ where: { accountId: acme.id } })).toBe(2);
   });
 
-  it("refuses a gift over the limit unless a reason is given, and records the override", async (ctx) => {
-    if (!tdb) return ctx.skip();
+  it("refuses a gift over the limit unless a reason is given, and records the override", async () => {
     const { db, ws, actor, principal, draft } = await setup();
     await services.gifts.log(actor, principal, draft({ amountCents: 250_00 }));
     // Entertainment never counts and never breaches.
@@ -59,8 +57,7 @@ describe.each(PROVIDERS)("gift repository and service [%s]", (provider) => {
     expect(within).toMatchObject({ kind: "saved", gift: { overLimit: false, overrideReason: null } });
   });
 
-  it("applies the $100 limit before 2026-03-30, a stricter firm limit, and calendar vs rolling years", async (ctx) => {
-    if (!tdb) return ctx.skip();
+  it("applies the $100 limit before 2026-03-30, a stricter firm limit, and calendar vs rolling years", async () => {
     const { ws, actor, principal, draft } = await setup();
     expect((await services.gifts.check(ws.id, draft({ givenOn: "2026-03-29", amountCents: 100_01 }))).exceeds).toBe(true);
     expect((await services.gifts.check(ws.id, draft({ givenOn: "2026-03-30", amountCents: 100_01 }))).exceeds).toBe(false);
@@ -79,8 +76,7 @@ describe.each(PROVIDERS)("gift repository and service [%s]", (provider) => {
     expect((await services.gifts.settings(ws.id)).firmLimitCents).toBeNull();
   });
 
-  it("counts a recipient's gifts from every rep, lists only the actor's scope, and exports the year for compliance", async (ctx) => {
-    if (!tdb) return ctx.skip();
+  it("counts a recipient's gifts from every rep, lists only the actor's scope, and exports the year for compliance", async () => {
     const { db, ws, alice, acme, actor, principal, draft } = await setup();
     const bob = await seedUser(db, ws, "UB", { name: "Bob Brown" });
     const mgr = await seedUser(db, ws, "UM", { role: "manager", name: "Mia Manager" });
@@ -111,8 +107,7 @@ describe.each(PROVIDERS)("gift repository and service [%s]", (provider) => {
     expect(await services.gifts.exportRows(2025, ws.id)).toHaveLength(1);
   });
 
-  it("refuses gifts on accounts the actor may not see, and on deleted accounts", async (ctx) => {
-    if (!tdb) return ctx.skip();
+  it("refuses gifts on accounts the actor may not see, and on deleted accounts", async () => {
     const { db, ws, actor, principal, draft } = await setup();
     const carol = await seedUser(db, ws, "UC");
     const carols = await seedAccount(db, ws, carol, "Carolco");

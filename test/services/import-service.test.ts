@@ -2,13 +2,14 @@ import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { webApi } from "@slack/bolt";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from "vitest";
 import { WorkspaceRepository } from "../../src/db/repositories/workspace-repository.js";
 import { ImportError, ImportService, type ImportOptions, type ImportReport } from "../../src/services/import-service.js";
 import { slackUserDirectory } from "../../src/slack/slack-directory.js";
 import { CRM_OWNERS, IMPORT_FIXTURES } from "../support/crm-owners.js";
 import { startFakeSlack, type FakeSlack } from "../support/fake-slack.js";
-import { createTestDatabase, postgresAvailable, PROVIDERS, type TestDatabase } from "../support/test-database.js";
+import { describeEachProvider } from "../support/providers.js";
+import { createTestDatabase, type TestDatabase } from "../support/test-database.js";
 
 const SF = join(IMPORT_FIXTURES, "salesforce-accounts.csv");
 const HS_COMPANIES = join(IMPORT_FIXTURES, "hubspot-companies.csv");
@@ -17,9 +18,9 @@ const HS_CONTACTS = join(IMPORT_FIXTURES, "hubspot-contacts.csv");
 const counts = (r: ImportReport) => ({ created: r.created, updated: r.updated, unchanged: r.unchanged, skipped: r.skipped, rows: r.rows });
 const lines = (r: ImportReport) => r.problems.map((p) => p.line);
 
-describe.each(PROVIDERS)("CRM import service [%s]", (provider) => {
+describeEachProvider("CRM import service [%s]", (provider) => {
   let fake: FakeSlack;
-  let t: TestDatabase | undefined;
+  let t: TestDatabase;
   let service: ImportService;
   let workspaceId: number;
   let tmp: string;
@@ -30,7 +31,6 @@ describe.each(PROVIDERS)("CRM import service [%s]", (provider) => {
   afterAll(async () => fake.close());
 
   beforeEach(async () => {
-    if (provider === "postgresql" && !(await postgresAvailable())) return;
     t = await createTestDatabase(provider);
     const client = new webApi.WebClient("xoxb-test", { slackApiUrl: fake.apiUrl, logLevel: webApi.LogLevel.ERROR });
     service = new ImportService(t.db.prisma, slackUserDirectory(client, "America/New_York"), "America/New_York");
@@ -40,15 +40,13 @@ describe.each(PROVIDERS)("CRM import service [%s]", (provider) => {
   });
   afterEach(async () => {
     await t?.drop();
-    t = undefined;
     rmSync(tmp, { recursive: true, force: true });
   });
 
   const run = (file: string, opts: Partial<ImportOptions> = {}) => service.importFile(file, { workspaceId, dryRun: false, ...opts });
   const accounts = () => t!.db.prisma.account.findMany({ orderBy: { id: "asc" }, include: { owner: true } });
 
-  it("imports a Salesforce account export: owners by email, tiers, revenue, bad rows by line", async (ctx) => {
-    if (!t) return ctx.skip();
+  it("imports a Salesforce account export: owners by email, tiers, revenue, bad rows by line", async () => {
     const report = await run(SF);
     expect(report.format).toEqual({ provider: "salesforce", kind: "accounts" });
     expect(report.delimiter).toBe(",");
@@ -98,8 +96,7 @@ describe.each(PROVIDERS)("CRM import service [%s]", (provider) => {
     expect(fake.callsTo("users.lookupByEmail")).toHaveLength(6);
   });
 
-  it("re-importing the same file changes nothing", async (ctx) => {
-    if (!t) return ctx.skip();
+  it("re-importing the same file changes nothing", async () => {
     await run(SF);
     const before = await accounts();
     const again = await run(SF);
@@ -109,8 +106,7 @@ describe.each(PROVIDERS)("CRM import service [%s]", (provider) => {
     expect(after.map((a) => [a.id, a.updatedAt.toISOString()])).toEqual(before.map((a) => [a.id, a.updatedAt.toISOString()]));
   });
 
-  it("a dry run reports the same counts and changes and writes nothing", async (ctx) => {
-    if (!t) return ctx.skip();
+  it("a dry run reports the same counts and changes and writes nothing", async () => {
     const dry = await run(SF, { dryRun: true });
     expect(counts(dry)).toEqual({ created: 23, updated: 0, unchanged: 0, skipped: 7, rows: 30 });
     expect(dry.ownersAdded.sort()).toEqual([
@@ -131,8 +127,7 @@ describe.each(PROVIDERS)("CRM import service [%s]", (provider) => {
     expect(counts(dryAgain)).toEqual({ created: 0, updated: 0, unchanged: 23, skipped: 7, rows: 30 });
   });
 
-  it("a changed row updates only its changed fields and never what was entered in the app", async (ctx) => {
-    if (!t) return ctx.skip();
+  it("a changed row updates only its changed fields and never what was entered in the app", async () => {
     await run(SF);
     const acme = (await accounts()).find((a) => a.name === "Acme Advertising Group")!;
     const jane = acme.owner;
@@ -170,8 +165,7 @@ describe.each(PROVIDERS)("CRM import service [%s]", (provider) => {
     expect(Number(copperleaf.annualValueCents)).toBe(210_000_000);
   });
 
-  it("--owner takes the rows whose owner Slack does not know; an account made in the app is linked, not duplicated", async (ctx) => {
-    if (!t) return ctx.skip();
+  it("--owner takes the rows whose owner Slack does not know; an account made in the app is linked, not duplicated", async () => {
     const fallback = await service.resolveOwner(workspaceId, "U0SALLY", false);
     expect(fallback).toMatchObject({ slackUserId: "U0SALLY" });
     // Jane typed this account into the app before the CRM import.
@@ -193,8 +187,7 @@ describe.each(PROVIDERS)("CRM import service [%s]", (provider) => {
     expect(counts(again)).toEqual({ created: 0, updated: 0, unchanged: 25, skipped: 5, rows: 30 });
   });
 
-  it("imports a HubSpot company export saved by German Excel: BOM, semicolons, German amounts", async (ctx) => {
-    if (!t) return ctx.skip();
+  it("imports a HubSpot company export saved by German Excel: BOM, semicolons, German amounts", async () => {
     const report = await run(HS_COMPANIES);
     expect(report.format).toEqual({ provider: "hubspot", kind: "accounts" });
     expect(report.delimiter).toBe(";");
@@ -218,8 +211,7 @@ describe.each(PROVIDERS)("CRM import service [%s]", (provider) => {
     expect(counts(await run(HS_COMPANIES))).toEqual({ created: 0, updated: 0, unchanged: 8, skipped: 4, rows: 12 });
   });
 
-  it("imports HubSpot contacts onto their companies; without a company a contact becomes an individual account", async (ctx) => {
-    if (!t) return ctx.skip();
+  it("imports HubSpot contacts onto their companies; without a company a contact becomes an individual account", async () => {
     await run(HS_COMPANIES);
     const first = await run(HS_CONTACTS);
     expect(first.format).toEqual({ provider: "hubspot", kind: "contacts" });
@@ -255,8 +247,7 @@ describe.each(PROVIDERS)("CRM import service [%s]", (provider) => {
     expect(counts(third)).toEqual({ created: 0, updated: 0, unchanged: 9, skipped: 3, rows: 12 });
   });
 
-  it("a hand-made CSV without ids: stable hashed ids, a stray delimiter and a broken quote reported by line", async (ctx) => {
-    if (!t) return ctx.skip();
+  it("a hand-made CSV without ids: stable hashed ids, a stray delimiter and a broken quote reported by line", async () => {
     const file = join(tmp, "book.csv");
     writeFileSync(
       file,
@@ -286,8 +277,7 @@ describe.each(PROVIDERS)("CRM import service [%s]", (provider) => {
     expect(counts(await run(file))).toEqual({ created: 0, updated: 0, unchanged: 2, skipped: 2, rows: 4 });
   });
 
-  it("refuses a file it cannot use, with a clear reason", async (ctx) => {
-    if (!t) return ctx.skip();
+  it("refuses a file it cannot use, with a clear reason", async () => {
     await expect(run(join(tmp, "missing.csv"))).rejects.toThrow(/there is no such file/);
     const noName = join(tmp, "no-name.csv");
     writeFileSync(noName, "Industry,Annual Revenue\nBanking,100\n");

@@ -1,8 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, expect, it } from "vitest";
 import { createLogger } from "../../src/logger.js";
 import { createServices, type Services } from "../../src/services/services.js";
 import { periodForLocalDate } from "../../src/domain/periods.js";
-import { postgresAvailable, PROVIDERS, createTestDatabase, type TestDatabase } from "../support/test-database.js";
+import { describeEachProvider } from "../support/providers.js";
+import { createTestDatabase, type TestDatabase } from "../support/test-database.js";
 import { actorOf, seedAccount, seedDeal, seedTeam, seedUser, seedWorkspace } from "../support/deals-fixtures.js";
 
 // Mon Feb 16 2026, 12:00 in New York: 32 of Q1's 64 business days are over (Jan 22 + Feb 2–13).
@@ -10,19 +11,17 @@ const MID = new Date("2026-02-16T17:00:00Z");
 const NY = "America/New_York";
 const Q1 = periodForLocalDate("quarter", "2026-01-01", NY, 1);
 
-describe.each(PROVIDERS)("quota repository and service [%s]", (provider) => {
-  let tdb: TestDatabase | undefined;
+describeEachProvider("quota repository and service [%s]", (provider) => {
+  let tdb: TestDatabase;
   let services: Services;
   const clock = { now: MID };
   beforeAll(async () => {
-    if (provider === "postgresql" && !(await postgresAvailable())) return;
     tdb = await createTestDatabase(provider);
     services = createServices(tdb.db, { defaultTimezone: NY, now: () => clock.now, logger: createLogger("error", () => undefined, []) });
   });
   afterAll(async () => tdb?.drop());
 
-  it("sums closed-won revenue in [start, end) with one aggregate: start counts, end does not", async (ctx) => {
-    if (!tdb) return ctx.skip();
+  it("sums closed-won revenue in [start, end) with one aggregate: start counts, end does not", async () => {
     const ws = await seedWorkspace(tdb.db);
     const alice = await seedUser(tdb.db, ws, "UA");
     const bob = await seedUser(tdb.db, ws, "UB");
@@ -48,8 +47,7 @@ describe.each(PROVIDERS)("quota repository and service [%s]", (provider) => {
     expect((await services.quota.wonByUsers([], Q1.start, Q1.end)).size).toBe(0);
   });
 
-  it("keeps big amounts exact (BigInt cents beyond 32 bits)", async (ctx) => {
-    if (!tdb) return ctx.skip();
+  it("keeps big amounts exact (BigInt cents beyond 32 bits)", async () => {
     const ws = await seedWorkspace(tdb.db);
     const u = await seedUser(tdb.db, ws, "UBIG");
     const a = await seedAccount(tdb.db, ws, u, "Mega");
@@ -58,8 +56,7 @@ describe.each(PROVIDERS)("quota repository and service [%s]", (provider) => {
     expect(await services.repos.quotas.wonSum(u.id, Q1.start, Q1.end)).toBe(5_000_000_000_01);
   });
 
-  it("reports attainment, pace, gap, need per business day, projection and commission for a rep ahead of pace", async (ctx) => {
-    if (!tdb) return ctx.skip();
+  it("reports attainment, pace, gap, need per business day, projection and commission for a rep ahead of pace", async () => {
     const ws = await seedWorkspace(tdb.db);
     const alice = await seedUser(tdb.db, ws, "UA");
     const acme = await seedAccount(tdb.db, ws, alice, "Acme");
@@ -98,8 +95,7 @@ describe.each(PROVIDERS)("quota repository and service [%s]", (provider) => {
     expect(c.estimate.nextBonus).toEqual({ attainment: 1, amountCents: 5_000_00, revenueNeededCents: 30_000_00 });
   });
 
-  it("applies ramps, workspace holidays and calendar pace; no quota gives only the run rate", async (ctx) => {
-    if (!tdb) return ctx.skip();
+  it("applies ramps, workspace holidays and calendar pace; no quota gives only the run rate", async () => {
     const ws = await seedWorkspace(tdb.db);
     const bob = await seedUser(tdb.db, ws, "UB");
     const a = await seedAccount(tdb.db, ws, bob, "Initech");
@@ -121,8 +117,7 @@ describe.each(PROVIDERS)("quota repository and service [%s]", (provider) => {
     expect(calendar.progress).toMatchObject({ elapsedDays: 46, totalDays: 90 });
   });
 
-  it("measures commission on the plan's own period when another period is viewed", async (ctx) => {
-    if (!tdb) return ctx.skip();
+  it("measures commission on the plan's own period when another period is viewed", async () => {
     const ws = await seedWorkspace(tdb.db);
     const u = await seedUser(tdb.db, ws, "UY");
     const a = await seedAccount(tdb.db, ws, u, "Yearly");
@@ -140,8 +135,7 @@ describe.each(PROVIDERS)("quota repository and service [%s]", (provider) => {
     expect(month.commission?.estimate.earnedToDate.commissionCents).toBe(2_400_00);
   });
 
-  it("lets admins set anyone's quota, managers their team's and their own, and refuses reps", async (ctx) => {
-    if (!tdb) return ctx.skip();
+  it("lets admins set anyone's quota, managers their team's and their own, and refuses reps", async () => {
     const ws = await seedWorkspace(tdb.db);
     const rep = await seedUser(tdb.db, ws, "UR");
     const other = await seedUser(tdb.db, ws, "UO");
@@ -168,8 +162,7 @@ describe.each(PROVIDERS)("quota repository and service [%s]", (provider) => {
     expect(rows.map((r) => Number(r.amountCents))).toEqual([60_000_00]);
   });
 
-  it("reports what a win did: attainment before and after, and the marginal commission with a bonus unlocked", async (ctx) => {
-    if (!tdb) return ctx.skip();
+  it("reports what a win did: attainment before and after, and the marginal commission with a bonus unlocked", async () => {
     const ws = await seedWorkspace(tdb.db);
     const u = await seedUser(tdb.db, ws, "UW");
     const a = await seedAccount(tdb.db, ws, u, "Wins");

@@ -1,9 +1,12 @@
 import { randomBytes } from "node:crypto";
 import type { Provider } from "../../src/db/client.js";
+import type { Role, User } from "../../src/db/repositories/user-repository.js";
+import type { Workspace } from "../../src/db/repositories/workspace-repository.js";
 import { createLogger, type AppLogger } from "../../src/logger.js";
 import { createServices, type Services } from "../../src/services/services.js";
 import { createSlackApp, type SlackApp } from "../../src/slack/app.js";
 import type { AppDeps } from "../../src/slack/deps.js";
+import { trackDeliveries, type Deliveries } from "./deliveries.js";
 import { startFakeSlack, type FakeSlack, type FakeSlackOptions, type FakeUser } from "./fake-slack.js";
 import { postSigned, slashCommandBody, type SignedPostResult } from "./slack-requests.js";
 import { createTestDatabase, type TestDatabase } from "./test-database.js";
@@ -22,6 +25,8 @@ export interface TestApp {
   baseUrl: string;
   logs: string[];
   clock: { now: Date };
+  /** Every delivery that reached the Bolt app; `deliveries.settled()` waits until the app has finished with all of them. */
+  deliveries: Deliveries;
   /** Posts a signed `/ae <text>` as `userId`; returns the HTTP result and the ephemeral reply. */
   command(text: string, userId: string, opts?: { channelId?: string; triggerId?: string }): Promise<{ http: SignedPostResult; reply: Record<string, unknown> }>;
   /** Posts a signed `/ae <text>` and returns only the HTTP result (for forged/edge requests). */
@@ -51,6 +56,7 @@ export async function startTestApp(opts: TestAppOptions = {}): Promise<TestApp> 
     { botToken: TEST_BOT_TOKEN, transport: { mode: "http", signingSecret: TEST_SIGNING_SECRET }, port: 0, slackApiUrl: fake.apiUrl },
     deps,
   );
+  const deliveries = trackDeliveries(slack.app);
   const { port } = await slack.start();
   const baseUrl = `http://127.0.0.1:${port}`;
   const eventsUrl = `${baseUrl}/slack/events`;
@@ -65,6 +71,7 @@ export async function startTestApp(opts: TestAppOptions = {}): Promise<TestApp> 
     baseUrl,
     logs,
     clock,
+    deliveries,
     post,
     async command(text, userId, o = {}) {
       const id = randomBytes(6).toString("hex");
@@ -86,6 +93,45 @@ export async function startTestApp(opts: TestAppOptions = {}): Promise<TestApp> 
       await database.drop();
     },
   };
+}
+
+export interface SeededApp<Id extends string> extends TestApp {
+  /** The workspace the users were registered in (as it was after seeding: re-read it when a test changes it). */
+  ws: Workspace;
+  /** Every seeded user's row, by Slack id (roles applied). */
+  users: Record<Id, User>;
+}
+
+export interface SeededAppOptions<Id extends string> extends Omit<TestAppOptions, "users"> {
+  users: (FakeUser & { id: Id })[];
+  /** Roles to give after registration (Slack admins and owners are admins already). */
+  roles?: Partial<Record<Id, Role>>;
+}
+
+/**
+ * `startTestApp`, then every user registered as on first contact (a `/ae help` each, in the order given:
+ * the user row is made from users.info), roles given, and the workspace and user rows read back.
+ */
+export async function startSeededApp<const Id extends string>(opts: SeededAppOptions<Id>): Promise<SeededApp<Id>> {
+  const t = await startTestApp(opts);
+  try {
+    for (const { id } of opts.users) {
+      const { http } = await t.command("help", id);
+      if (http.status !== 200) throw new Error(`registering ${id}: /ae help answered HTTP ${http.status}`);
+    }
+    const ws = await t.database.db.prisma.workspace.findUniqueOrThrow({ where: { slackTeamId: t.fake.teamId } });
+    const users = {} as Record<Id, User>;
+    for (const { id } of opts.users) {
+      const user = await t.services.repos.users.findBySlackId(ws.id, id);
+      if (!user) throw new Error(`${id} was not registered by /ae help`);
+      const role = opts.roles?.[id];
+      users[id] = role ? await t.services.repos.users.update(user.id, { role }) : user;
+    }
+    return Object.assign(t, { ws, users });
+  } catch (error) {
+    await t.close();
+    throw error;
+  }
 }
 
 /** All visible text of a Slack message (text + every block's text), for assertions. */

@@ -3,7 +3,7 @@ import type { AddressInfo } from "node:net";
 import { App, LogLevel, verifySlackRequest, webApi } from "@slack/bolt";
 import { SocketModeClient } from "@slack/socket-mode";
 import { WebSocket } from "ws";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { startFakeSlack, type FakeSlack } from "./fake-slack.js";
 import { startFakeSocketMode, type FakeSocketMode } from "./fake-socket-mode.js";
 import {
@@ -28,14 +28,6 @@ const PNG = Buffer.from(
   "89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d4944415478da63f8cfc0f01f0005000201a2dd2a1f0000000049454e44ae426082",
   "hex",
 );
-
-async function until(condition: () => boolean, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error("condition not met in time");
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
 
 function client(fake: FakeSlack, options: webApi.WebClientOptions = {}): webApi.WebClient {
   return new webApi.WebClient(BOT_TOKEN, {
@@ -349,14 +341,18 @@ describe("fake Socket Mode", () => {
     expect(ack.payload).toEqual({ text: "pong ping" });
     expect(socket.sent[0]).toMatchObject({ type: "slash_commands", accepts_response_payload: true, retry_attempt: 0, retry_reason: "" });
 
-    await new Promise((resolve) => setTimeout(resolve, 600));
-    expect(socket.pingsReceived).toBeGreaterThan(0);
-    expect(socket.pongsReceived).toBeGreaterThan(0);
+    await vi.waitFor(
+      () => {
+        expect(socket.pingsReceived).toBeGreaterThan(0);
+        expect(socket.pongsReceived).toBeGreaterThan(0);
+      },
+      { timeout: 5000 },
+    );
     expect(socket.connectionCount).toBe(1);
 
     // Slack's "disconnect" message makes the client reconnect with a fresh apps.connections.open ticket.
     socket.sendDisconnect("refresh_requested");
-    await until(() => socket.connectionsOpened === 2 && socket.connectionCount === 1);
+    await vi.waitFor(() => expect([socket.connectionsOpened, socket.connectionCount]).toEqual([2, 1]), { timeout: 5000 });
     expect(fake.callsTo("apps.connections.open")).toHaveLength(2);
     const again = await socket.sendEnvelope("slash_commands", slashCommandPayload({ userId: "U1", text: "again", responseUrl: fake.responseUrl() }));
     expect(again.payload).toEqual({ text: "pong again" });

@@ -5,6 +5,7 @@
 import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
 import { createServer } from "node:net";
 import { fileURLToPath } from "node:url";
+import { expect, vi } from "vitest";
 import { TEST_BOT_TOKEN, TEST_SIGNING_SECRET } from "./e2e-harness.js";
 
 export const PROJECT_ROOT = fileURLToPath(new URL("../../", import.meta.url));
@@ -66,11 +67,7 @@ export async function freePort(): Promise<number> {
   });
 }
 
-/** Polls `check` every 25 ms until it is true or `timeoutMs` passes. */
+/** Waits (polling every 25 ms) until `check` is true; fails the test, naming `what`, after `timeoutMs`. */
 export async function until(check: () => boolean | Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > end) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
+  await vi.waitFor(async () => expect(await check(), `timed out after ${timeoutMs} ms waiting for ${what}`).toBe(true), { timeout: timeoutMs, interval: 25 });
 }

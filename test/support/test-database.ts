@@ -11,7 +11,10 @@ export const POSTGRES_ADMIN_URL = process.env.AE_TEST_POSTGRES_URL ?? "postgresq
 
 let postgresReachable: Promise<boolean> | undefined;
 
-/** Whether PostgreSQL answers. In CI it must; locally, PostgreSQL tests are skipped without it. */
+/**
+ * Whether PostgreSQL answers. In CI it must; locally, PostgreSQL tests are skipped without it. Tests do not
+ * call this: the run's globalSetup (global-setup.ts) probes once, and suites ask `providerAvailable` (providers.ts).
+ */
 export function postgresAvailable(): Promise<boolean> {
   postgresReachable ??= (async () => {
     const client = new pg.Client({ connectionString: POSTGRES_ADMIN_URL, connectionTimeoutMillis: 2000 });
