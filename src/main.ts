@@ -3,7 +3,7 @@ import { randomBytes } from "node:crypto";
 import { hostname } from "node:os";
 import { exitOnStartupError, loadStartupConfig, loggerFor, openAndMigrate } from "./bootstrap.js";
 import { createJobs, senderHooks } from "./jobs/jobs.js";
-import { OutboxSender } from "./jobs/outbox-sender.js";
+import { OutboxSender } from "./slack/outbox-sender.js";
 import { Scheduler } from "./jobs/scheduler.js";
 import { Notifier } from "./slack/notifier.js";
 import { createServices } from "./services/services.js";

@@ -7,7 +7,7 @@
 import { randomBytes } from "node:crypto";
 import type { Database } from "../db/client.js";
 import { createJobs, senderHooks } from "../jobs/jobs.js";
-import { OutboxSender } from "../jobs/outbox-sender.js";
+import { OutboxSender } from "../slack/outbox-sender.js";
 import { Scheduler, type TickReport } from "../jobs/scheduler.js";
 import type { AppLogger } from "../logger.js";
 import { createServices, type Services } from "../services/services.js";

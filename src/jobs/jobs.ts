@@ -1,4 +1,4 @@
-import type { Logger } from "@slack/bolt";
+import type { LineLogger } from "../logger.js";
 import type { Services } from "../services/services.js";
 import { LeaderboardJob } from "./leaderboard-job.js";
 import { ReminderJob } from "./reminder-job.js";
@@ -9,7 +9,7 @@ import type { Database } from "../db/client.js";
 
 export interface JobDeps {
   services: Services;
-  logger: Logger;
+  logger: LineLogger;
   defaultTimezone: string;
   /** When given, housekeeping (pruning old Slack delivery keys) runs on the same tick. */
   db?: Database;

@@ -1,8 +1,8 @@
-import type { Logger } from "@slack/bolt";
+import type { LineLogger } from "../logger.js";
 import { duePosts, leaderboardPeriod } from "../domain/leaderboard-periods.js";
 import type { PostingTeam } from "../db/repositories/team-repository.js";
-import { languageFor, translator } from "../i18n/translate.js";
-import { teamZone } from "../services/leaderboard-service.js";
+import { translator } from "../i18n/translate.js";
+import { teamZone, voiceOf } from "../services/leaderboard-service.js";
 import type { Services } from "../services/services.js";
 import { leaderboardBlocks, leaderboardChartSpec } from "../slack/blocks/leaderboard-blocks.js";
 import type { ScheduledJob } from "./scheduler.js";
@@ -11,7 +11,7 @@ export const LEADERBOARD_KINDS = ["leaderboard_week", "leaderboard_month", "lead
 
 export interface LeaderboardJobDeps {
   services: Services;
-  logger: Pick<Logger, "error" | "warn" | "info">;
+  logger: Pick<LineLogger, "error" | "warn" | "info">;
   defaultTimezone: string;
 }
 
@@ -21,14 +21,6 @@ export interface LeaderboardJobDeps {
  */
 export function leaderboardOutboxKey(teamId: number, periodKey: string): string {
   return `team-${teamId}:${periodKey}`;
-}
-
-/** Language and number locale of a team's channel posts: its manager's, else English. */
-export function voiceOf(team: PostingTeam): { language: "en" | "de"; locale: string } {
-  const m = team.manager;
-  if (!m) return { language: "en", locale: "en-US" };
-  const language = languageFor(m.locale, m.language);
-  return { language, locale: m.language === "de" ? "de-DE" : m.language === "en" ? "en-US" : m.locale };
 }
 
 /**

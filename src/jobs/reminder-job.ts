@@ -1,4 +1,4 @@
-import type { Logger } from "@slack/bolt";
+import type { LineLogger } from "../logger.js";
 import type { User } from "../db/repositories/user-repository.js";
 import type { OutboxMessage } from "../db/repositories/outbox-repository.js";
 import { isDigestEmpty } from "../domain/digest.js";
@@ -16,7 +16,7 @@ export const REMINDER_BATCH_SIZE = 200;
 
 export interface ReminderJobDeps {
   services: Services;
-  logger: Pick<Logger, "error" | "warn" | "info">;
+  logger: Pick<LineLogger, "error" | "warn" | "info">;
   batchSize?: number;
 }
 

@@ -153,6 +153,11 @@ export class TeamService {
     return { kind: "not_found", name: teamName, suggestion };
   }
 
+  /** A team with its manager and members (what the team list and modal show). */
+  detail(teamId: number): Promise<TeamDetail | null> {
+    return this.teams.detail(teamId);
+  }
+
   /** The teams the user is in or manages (for `/ae leaderboard` without a team name). */
   teamsOf(userId: number): Promise<Team[]> {
     return this.teams.teamsOf(userId);

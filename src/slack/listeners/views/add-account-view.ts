@@ -1,6 +1,6 @@
 import type { AllMiddlewareArgs, App, SlackViewMiddlewareArgs, ViewSubmitAction } from "@slack/bolt";
 import { formatMoney, parseAmount } from "../../../domain/amounts.js";
-import { isTier } from "../../../db/repositories/account-repository.js";
+import { isTier } from "../../../domain/account-tiers.js";
 import { translator, type Translator } from "../../../i18n/translate.js";
 import { amountProblem } from "../../blocks/account-format.js";
 import { escapeMrkdwn } from "../../blocks/mrkdwn.js";

@@ -1,11 +1,11 @@
 import { hostname } from "node:os";
-import type { Logger } from "@slack/bolt";
+import type { AppLogger } from "../logger.js";
 import type { DomainEvents } from "../services/domain-events.js";
+import { voiceOf } from "../services/leaderboard-service.js";
 import type { Services } from "../services/services.js";
-import { celebrationMessage } from "../slack/blocks/leaderboard-blocks.js";
-import type { Notifier } from "../slack/notifier.js";
+import { celebrationMessage } from "./blocks/leaderboard-blocks.js";
+import type { Notifier } from "./notifier.js";
 import { translator } from "../i18n/translate.js";
-import { voiceOf } from "./leaderboard-job.js";
 import { OutboxSender } from "./outbox-sender.js";
 
 export const CELEBRATION_KIND = "celebration";
@@ -55,7 +55,7 @@ export async function planCelebrations(services: Services, event: DomainEvents["
 export interface CelebrationDeps {
   services: Services;
   notifier: Notifier;
-  logger: Logger;
+  logger: AppLogger;
   now: () => Date;
 }
 

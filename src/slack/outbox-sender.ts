@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { OutboxRepository, OutboxRow } from "../db/repositories/outbox-repository.js";
-import type { Logger } from "@slack/bolt";
-import { DeliveryError, type Notifier, type OutgoingMessage } from "../slack/notifier.js";
+import type { LineLogger } from "../logger.js";
+import { DeliveryError, type Notifier, type OutgoingMessage } from "./notifier.js";
 
 export interface DeliveryReport {
   sent: number;
@@ -40,7 +40,7 @@ export class OutboxSender {
   constructor(
     private readonly outbox: OutboxRepository,
     private readonly notifier: Notifier,
-    private readonly logger: Logger,
+    private readonly logger: LineLogger,
     private readonly opts: OutboxSenderOptions,
   ) {
     this.leaseMs = opts.leaseMs ?? 120_000;
@@ -105,7 +105,7 @@ export class OutboxSender {
   private async attachChart(row: OutboxRow, channel: string, chart: unknown): Promise<void> {
     try {
       // Loaded on first use, so a missing native renderer can only ever cost the chart.
-      const { uploadChart } = await import("../slack/chart-upload.js");
+      const { uploadChart } = await import("./chart-upload.js");
       await uploadChart(this.notifier.client, channel, chart, { filename: `leaderboard-${row.localDate.replace(/[^A-Za-z0-9-]+/g, "-")}.png` });
     } catch (error) {
       this.logger.warn(`outbox row ${row.id} (${row.kind}): the chart could not be attached; the post went out without it`, error);
