@@ -27,7 +27,7 @@ export function createJobs(deps: JobDeps): ScheduledJob[] {
 
 /**
  * What every outbox sender needs besides its worker id: when Slack says a user can no longer get
- * DMs (deactivated), the user is marked inactive so no further digests are planned for them.
+ * DMs (deactivated), the user is marked inactive so no further reminders or digests are planned for them.
  */
 export function senderHooks(services: Services): { onInactiveRecipient: (slackUserId: string, reason: string) => Promise<void> } {
   return { onInactiveRecipient: (slackUserId) => services.repos.digest.markInactive(slackUserId) };

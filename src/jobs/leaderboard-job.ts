@@ -6,8 +6,8 @@ import { teamZone, voiceOf } from "../services/leaderboard-service.js";
 import type { Services } from "../services/services.js";
 import { leaderboardBlocks, leaderboardChartSpec } from "../slack/blocks/leaderboard-blocks.js";
 import type { ScheduledJob } from "./scheduler.js";
+import { LEADERBOARD_KIND, SKIPPED_PAYLOAD, outboxPayload } from "../services/outbox-kinds.js";
 
-export const LEADERBOARD_KINDS = ["leaderboard_week", "leaderboard_month", "leaderboard_quarter"] as const;
 
 export interface LeaderboardJobDeps {
   services: Services;
@@ -32,7 +32,7 @@ export function leaderboardOutboxKey(teamId: number, periodKey: string): string 
  */
 export class LeaderboardJob implements ScheduledJob {
   readonly name = "leaderboards";
-  readonly kinds: string[] = [...LEADERBOARD_KINDS];
+  readonly kinds: string[] = Object.values(LEADERBOARD_KIND);
 
   constructor(private readonly deps: LeaderboardJobDeps) {}
 
@@ -58,21 +58,21 @@ export class LeaderboardJob implements ScheduledJob {
     const zone = teamZone(team, team.workspace, this.deps.defaultTimezone);
     let enqueued = 0;
     for (const due of duePosts(now, zone, team.workspace.fiscalYearStartMonth)) {
-      const kind = `leaderboard_${due.type}`;
+      const kind = LEADERBOARD_KIND[due.type];
       const period = leaderboardPeriod(due.type, due.date, zone, team.workspace.fiscalYearStartMonth);
       const localDate = leaderboardOutboxKey(team.id, period.key);
       if (await services.repos.outbox.find(channelId, localDate, kind)) continue;
       const view = await services.leaderboards.view(team, team.workspace, due.type, due.date);
       const base = { recipientType: "channel" as const, recipient: channelId, localDate, kind };
       if (view.memberCount === 0) {
-        await services.repos.outbox.enqueue([{ ...base, payload: "{}", status: "skipped" }], now);
+        await services.repos.outbox.enqueue([{ ...base, payload: SKIPPED_PAYLOAD, status: "skipped" }], now);
         continue;
       }
       const voice = voiceOf(team);
       const t = translator(voice.language);
       const message = leaderboardBlocks(view, t, voice.locale);
       const chart = leaderboardChartSpec(view, t);
-      const payload = JSON.stringify({ text: message.text, blocks: message.blocks, ...(chart ? { chart } : {}) });
+      const payload = outboxPayload(kind, { text: message.text, blocks: message.blocks, ...(chart ? { chart } : {}) });
       enqueued += await services.repos.outbox.enqueue([{ ...base, payload }], now);
     }
     return enqueued;

@@ -21,6 +21,7 @@ import { AccountResolver } from "./account-resolver.js";
 import { ActorService, type Actor } from "./actor-service.js";
 import { principalFor } from "./principal.js";
 import { EventBus } from "./domain-events.js";
+import { OUTBOX_KIND } from "./outbox-kinds.js";
 import { TeamService } from "./team-service.js";
 import { LeaderboardService } from "./leaderboard-service.js";
 import { DealService } from "./deal-service.js";
@@ -139,7 +140,7 @@ export function createServices(db: Database, opts: { defaultTimezone: string; no
     teams: new TeamService(repos.teams, repos.users),
     leaderboards: new LeaderboardService(repos.leaderboard, { timezone: opts.defaultTimezone }),
     digest: new DigestService(repos.digest, { timezone: opts.defaultTimezone }, async (slackUserId, localDate) =>
-      (await repos.outbox.find(slackUserId, localDate, "digest")) !== null,
+      (await repos.outbox.find(slackUserId, localDate, OUTBOX_KIND.reminder)) !== null,
     ),
     reminderActions: new ReminderActionsService(repos.digest, repos.users, touches, followUps, opts.now),
     workspaceSettings: new WorkspaceSettingsService(repos.workspaces),

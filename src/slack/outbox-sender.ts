@@ -1,6 +1,8 @@
 import { randomUUID } from "node:crypto";
 import type { OutboxRepository, OutboxRow } from "../db/repositories/outbox-repository.js";
+import type { KnownBlock } from "@slack/types";
 import type { LineLogger } from "../logger.js";
+import { OutboxPayloadError, parseOutboxPayload, type OutboxPayload } from "../services/outbox-kinds.js";
 import { DeliveryError, type Notifier, type OutgoingMessage } from "./notifier.js";
 
 export interface DeliveryReport {
@@ -89,15 +91,28 @@ export class OutboxSender {
         channel = row.recipientType === "user" ? await this.notifier.openDm(row.recipient) : row.recipient;
         await this.outbox.setChannel(row.id, token, channel);
       }
-      const message = JSON.parse(row.payload) as OutgoingMessage & { chart?: unknown };
+      const payload = this.payloadOf(row);
+      // The blocks were built by our Block Kit builders and checked for shape on both sides of the outbox.
+      const message: OutgoingMessage = { text: payload.text, ...(payload.blocks ? { blocks: payload.blocks as KnownBlock[] } : {}) };
       const sent = await this.notifier.post(channel, message, row.id);
       await this.outbox.markSent(row.id, token, sent.channel, sent.ts, now);
       report.sent++;
-      if (message.chart !== undefined) await this.attachChart(row, sent.channel, message.chart);
+      if ("chart" in payload && payload.chart !== undefined) await this.attachChart(row, sent.channel, payload.chart);
     } catch (error) {
       await this.handleFailure(row, token, now, error, report).catch((e: unknown) =>
         this.logger.error(`outbox row ${row.id}: could not record the failure`, e),
       );
+    }
+  }
+
+  /** A row whose payload cannot be read will never send: it fails at once (no retries) with the reason. */
+  private payloadOf(row: OutboxRow): OutboxPayload {
+    try {
+      return parseOutboxPayload(row.kind, row.payload);
+    } catch (error) {
+      if (!(error instanceof OutboxPayloadError)) throw error;
+      this.logger.error(`outbox row ${row.id}: ${error.message}`);
+      throw new DeliveryError({ kind: "permanent", code: "invalid_payload" });
     }
   }
 
