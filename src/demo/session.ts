@@ -80,7 +80,7 @@ export class DemoSession {
     const services = createServices(db, { defaultTimezone: WORKSPACE.timezone, now, logger });
     const slack = createSlackApp(
       { botToken: BOT_TOKEN, transport: { mode: "http", signingSecret: secret }, port: 0, slackApiUrl: fake.apiUrl },
-      { logger, db, services, now, defaultTimezone: WORKSPACE.timezone },
+      { logger, services, now, defaultTimezone: WORKSPACE.timezone },
     );
     let port: number | undefined;
     try {
