@@ -9,17 +9,25 @@ import tseslint from "typescript-eslint";
 const into = (...folders) => `^(\\.\\./)+(${folders.join("|")})(/|$)`;
 const TOP_LEVEL_MODULES = "^(\\.\\./)+(logger|bootstrap|main)\\.js$";
 
-/** The modules that build everything; types from them (e.g. `Services`) are fine. */
-const WIRING = {
-  regex: "(^|/)(services/services|slack/app|jobs/jobs|bootstrap|main)\\.js$|^\\./(services|app|jobs)\\.js$",
-  allowTypeImports: true,
-  message: "Only src/main.ts, src/cli/**, src/demo/** and src/bench/** build the app (createServices, createSlackApp, createJobs, bootstrap). Take what you need as a parameter instead.",
-};
+const WIRING_MESSAGE =
+  "Only src/main.ts, src/cli/**, src/demo/** and src/bench/** build the app (createServices, createSlackApp, createJobs, bootstrap). Take what you need as a parameter instead.";
+/** The modules that build everything. */
+const WIRING = { regex: "(^|/)(slack/app|jobs/jobs|bootstrap|main)\\.js$|^\\./(app|jobs)\\.js$", message: WIRING_MESSAGE };
+/** createServices' module: its types (`Services`) are the contract every layer above services receives. */
+const SERVICES_WIRING = { regex: "(^|/)services/services\\.js$|^\\./services\\.js$", allowTypeImports: true, message: WIRING_MESSAGE };
+/**
+ * Beware: typescript-eslint exempts a type-only import from *every* pattern once it matches one
+ * pattern with `allowTypeImports`. So src/domain and src/db, which may not even import the types,
+ * get SERVICES_WIRING without the exemption.
+ */
+const SERVICES_WIRING_STRICT = { regex: SERVICES_WIRING.regex, message: WIRING_MESSAGE };
 
-function layer(files, patterns, extra = {}) {
+function layer(files, patterns, { typesOfServices = true } = {}) {
   return {
     files,
-    rules: { "@typescript-eslint/no-restricted-imports": ["error", { patterns: [...patterns, WIRING], ...extra }] },
+    rules: {
+      "@typescript-eslint/no-restricted-imports": ["error", { patterns: [...patterns, WIRING, typesOfServices ? SERVICES_WIRING : SERVICES_WIRING_STRICT] }],
+    },
   };
 }
 
@@ -45,13 +53,13 @@ export default tseslint.config(
     { regex: into("db", "services", "slack", "jobs", "cli", "demo", "bench", "i18n", "config", "runtime", "generated"), message: "src/domain is pure: it imports nothing of ours outside src/domain." },
     { regex: TOP_LEVEL_MODULES, message: "src/domain is pure: it imports nothing of ours outside src/domain." },
     { group: ["@slack/*", "@prisma/*", "pg", "better-sqlite3"], message: "src/domain is pure: no Slack, no Prisma, no database driver." },
-  ]),
+  ], { typesOfServices: false }),
 
   layer(["src/db/**/*.ts"], [
     { regex: into("services", "slack", "jobs", "cli", "demo", "bench", "i18n", "config", "runtime"), message: "src/db imports only src/domain and src/generated." },
     { regex: TOP_LEVEL_MODULES, message: "src/db imports only src/domain and src/generated." },
     { group: ["@slack/*"], message: "src/db knows nothing of Slack." },
-  ]),
+  ], { typesOfServices: false }),
 
   layer(["src/services/**/*.ts"], [
     { regex: into("slack", "jobs", "cli", "demo", "bench"), message: "src/services is below src/slack and src/jobs: return view models or typed results and let the caller render them." },
