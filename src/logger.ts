@@ -4,6 +4,17 @@ const ORDER: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 
 /** Slack token shapes, redacted even when they are not ours (e.g. echoed by an API error). */
 const TOKEN_PATTERN = /\bx(?:ox[abposr]|app)-[A-Za-z0-9-]{6,}/g;
 
+/**
+ * What services, jobs and the outbox sender log through: the four levels, nothing of Bolt.
+ * Every AppLogger (and any Bolt logger) is one; tests may pass a plain object.
+ */
+export interface LineLogger {
+  debug(...msg: unknown[]): void;
+  info(...msg: unknown[]): void;
+  warn(...msg: unknown[]): void;
+  error(...msg: unknown[]): void;
+}
+
 export interface AppLogger extends Logger {
   /** Adds secrets that must never be printed. */
   addSecrets(secrets: string[]): void;

@@ -3,7 +3,7 @@ import { randomBytes } from "node:crypto";
 import { hostname } from "node:os";
 import { exitOnStartupError, loadStartupConfig, loggerFor, openAndMigrate } from "./bootstrap.js";
 import { createJobs, senderHooks } from "./jobs/jobs.js";
-import { OutboxSender } from "./jobs/outbox-sender.js";
+import { OutboxSender } from "./slack/outbox-sender.js";
 import { Scheduler } from "./jobs/scheduler.js";
 import { Notifier } from "./slack/notifier.js";
 import { createServices } from "./services/services.js";
@@ -19,7 +19,7 @@ async function main(): Promise<void> {
     const db = await openAndMigrate(config.databaseUrl, logger);
     const now = () => new Date();
     const services = createServices(db, { defaultTimezone: config.defaultTimezone, now, logger });
-    const slack = createSlackApp(config, { logger, db, services, now, defaultTimezone: config.defaultTimezone });
+    const slack = createSlackApp(config, { logger, services, now, defaultTimezone: config.defaultTimezone });
     await slack.start();
     logger.info(
       config.transport.mode === "socket"

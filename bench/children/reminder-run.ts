@@ -6,7 +6,7 @@
  */
 import { openDatabase } from "../../src/db/client.js";
 import { createJobs, senderHooks } from "../../src/jobs/jobs.js";
-import { OutboxSender } from "../../src/jobs/outbox-sender.js";
+import { OutboxSender } from "../../src/slack/outbox-sender.js";
 import { REMINDER_BATCH_SIZE } from "../../src/jobs/reminder-job.js";
 import { Scheduler } from "../../src/jobs/scheduler.js";
 import { createLogger } from "../../src/logger.js";

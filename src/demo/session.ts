@@ -7,7 +7,7 @@
 import { randomBytes } from "node:crypto";
 import type { Database } from "../db/client.js";
 import { createJobs, senderHooks } from "../jobs/jobs.js";
-import { OutboxSender } from "../jobs/outbox-sender.js";
+import { OutboxSender } from "../slack/outbox-sender.js";
 import { Scheduler, type TickReport } from "../jobs/scheduler.js";
 import type { AppLogger } from "../logger.js";
 import { createServices, type Services } from "../services/services.js";
@@ -80,7 +80,7 @@ export class DemoSession {
     const services = createServices(db, { defaultTimezone: WORKSPACE.timezone, now, logger });
     const slack = createSlackApp(
       { botToken: BOT_TOKEN, transport: { mode: "http", signingSecret: secret }, port: 0, slackApiUrl: fake.apiUrl },
-      { logger, db, services, now, defaultTimezone: WORKSPACE.timezone },
+      { logger, services, now, defaultTimezone: WORKSPACE.timezone },
     );
     let port: number | undefined;
     try {

@@ -372,21 +372,6 @@ export function viewSubmissionPayload(o: ViewSubmissionOptions): Json {
   };
 }
 
-export function viewClosedPayload(o: ViewSubmissionOptions & { isCleared?: boolean }): Json {
-  const teamId = o.teamId ?? DEFAULT_TEAM_ID;
-  return {
-    type: "view_closed",
-    team: teamOf(o),
-    user: userObject(o.userId, o.userName, teamId),
-    api_app_id: o.apiAppId ?? DEFAULT_APP_ID,
-    token: VERIFICATION_TOKEN,
-    view: modalView(o),
-    is_cleared: o.isCleared ?? false,
-    is_enterprise_install: false,
-    enterprise: null,
-  };
-}
-
 /** Values for `state.values[block_id][action_id]`, as Slack reports each element type. */
 export const stateValue = {
   plainText: (value: string | null): Json => ({ type: "plain_text_input", value }),
@@ -449,27 +434,6 @@ export function messageActionPayload(o: MessageActionOptions): Json {
   };
 }
 
-export interface GlobalShortcutOptions extends CommonOptions {
-  callbackId: string;
-  triggerId?: string;
-}
-
-/** A global shortcut (`type: "shortcut"`). */
-export function globalShortcutPayload(o: GlobalShortcutOptions): Json {
-  const teamId = o.teamId ?? DEFAULT_TEAM_ID;
-  return {
-    type: "shortcut",
-    token: VERIFICATION_TOKEN,
-    action_ts: newActionTs(),
-    team: teamOf(o),
-    user: userObject(o.userId, o.userName, teamId),
-    is_enterprise_install: false,
-    enterprise: null,
-    callback_id: o.callbackId,
-    trigger_id: o.triggerId ?? newTriggerId(),
-  };
-}
-
 function randomUUIDish(): string {
   const hex = randomBytes(16).toString("hex");
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
@@ -528,41 +492,4 @@ export function appHomeOpenedEvent(o: AppHomeOpenedOptions): Json {
     event_ts: newActionTs(),
     ...(o.view !== undefined ? { view: o.view } : {}),
   };
-}
-
-export interface MessageEventOptions {
-  userId: string;
-  text: string;
-  /** Default "D" + userId (a DM with the app). */
-  channel?: string;
-  /** Default derived from the channel id: im / channel / group. */
-  channelType?: "im" | "channel" | "group" | "mpim";
-  ts?: string;
-  threadTs?: string;
-  teamId?: string;
-}
-
-/** A user's `message` event. */
-export function messageEvent(o: MessageEventOptions): Json {
-  const channel = o.channel ?? `D${o.userId}`;
-  const ts = o.ts ?? newActionTs();
-  const channelType = o.channelType ?? (channel.startsWith("D") ? "im" : channel.startsWith("G") ? "group" : "channel");
-  return {
-    type: "message",
-    client_msg_id: randomUUIDish(),
-    text: o.text,
-    user: o.userId,
-    ts,
-    team: o.teamId ?? DEFAULT_TEAM_ID,
-    blocks: [{ type: "rich_text", block_id: randomBytes(3).toString("hex"), elements: [{ type: "rich_text_section", elements: [{ type: "text", text: o.text }] }] }],
-    channel,
-    event_ts: ts,
-    channel_type: channelType,
-    ...(o.threadTs !== undefined ? { thread_ts: o.threadTs } : {}),
-  };
-}
-
-/** The one-off `url_verification` request Slack sends when the Request URL is configured. */
-export function urlVerificationPayload(challenge: string): Json {
-  return { token: VERIFICATION_TOKEN, challenge, type: "url_verification" };
 }

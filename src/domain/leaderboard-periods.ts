@@ -22,12 +22,6 @@ import { periodForLocalDate, type Period, type PeriodType } from "./periods.js";
 import { addLocalDays, localDateOf, startOfLocalDate, type LocalDate } from "./time.js";
 
 export type LeaderboardPeriodType = "week" | PeriodType;
-export const LEADERBOARD_PERIOD_TYPES: readonly LeaderboardPeriodType[] = ["week", "month", "quarter", "year"];
-
-export function isLeaderboardPeriodType(value: string): value is LeaderboardPeriodType {
-  return (LEADERBOARD_PERIOD_TYPES as readonly string[]).includes(value);
-}
-
 export interface LeaderboardPeriod {
   type: LeaderboardPeriodType;
   startDate: LocalDate;

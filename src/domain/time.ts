@@ -68,11 +68,6 @@ export function isLocalDate(value: string): value is LocalDate {
   return /^\d{4}-\d{2}-\d{2}$/.test(value) && DateTime.fromISO(value).isValid;
 }
 
-/** Whole days from `from` to `to` (instants), counted in real elapsed time. */
-export function daysBetween(from: Date, to: Date): number {
-  return (to.getTime() - from.getTime()) / 86_400_000;
-}
-
 /**
  * Adds calendar months to a local date. Date-only math runs in UTC so no DST can shift it;
  * a day that does not exist in the target month clamps to its last day (Jan 31 + 1 → Feb 28/29).

@@ -8,10 +8,9 @@
 import { parseAmount } from "./amounts.js";
 import type { PaceMode } from "./periods.js";
 import { canonicalZone, isValidTimeZone } from "./time.js";
+import type { Tier } from "./account-tiers.js";
 
 export type GiftYearMode = "calendar" | "rolling";
-export type NeglectTier = "key" | "growth" | "standard";
-export const NEGLECT_TIERS: readonly NeglectTier[] = ["key", "growth", "standard"];
 
 /** The stored settings, as services and views see them. */
 export interface WorkspaceSettings {
@@ -19,7 +18,7 @@ export interface WorkspaceSettings {
   fiscalYearStartMonth: number;
   timezone: string;
   paceMode: PaceMode;
-  neglectDays: Record<NeglectTier, number>;
+  neglectDays: Record<Tier, number>;
   /** Firm gift limit per recipient per year in cents; null = the FINRA limit only. */
   giftLimitCents: number | null;
   giftYearMode: GiftYearMode;
@@ -179,7 +178,7 @@ export type NeglectSpecResult =
   | { ok: true; input: Pick<WorkspaceSettingsInput, "neglectKeyDays" | "neglectGrowthDays" | "neglectStandardDays"> }
   | { ok: false; detail: string };
 
-const TIER_FIELD: Record<NeglectTier, "neglectKeyDays" | "neglectGrowthDays" | "neglectStandardDays"> = {
+const TIER_FIELD: Record<Tier, "neglectKeyDays" | "neglectGrowthDays" | "neglectStandardDays"> = {
   key: "neglectKeyDays",
   growth: "neglectGrowthDays",
   standard: "neglectStandardDays",
@@ -191,7 +190,7 @@ export function parseNeglectSpec(text: string): NeglectSpecResult {
   for (const part of text.split(",").map((p) => p.trim()).filter(Boolean)) {
     const m = /^(key|growth|standard)\s*[:=]\s*(.*)$/i.exec(part);
     if (!m) return { ok: false, detail: part.slice(0, 60) };
-    input[TIER_FIELD[m[1]!.toLowerCase() as NeglectTier]] = m[2]!;
+    input[TIER_FIELD[m[1]!.toLowerCase() as Tier]] = m[2]!;
   }
   return Object.keys(input).length > 0 ? { ok: true, input } : { ok: false, detail: text.slice(0, 60) };
 }

@@ -1,4 +1,4 @@
-import type { Logger } from "@slack/bolt";
+import type { LineLogger } from "../logger.js";
 import type { Services } from "../services/services.js";
 import { LeaderboardJob } from "./leaderboard-job.js";
 import { ReminderJob } from "./reminder-job.js";
@@ -9,7 +9,7 @@ import type { Database } from "../db/client.js";
 
 export interface JobDeps {
   services: Services;
-  logger: Logger;
+  logger: LineLogger;
   defaultTimezone: string;
   /** When given, housekeeping (pruning old Slack delivery keys) runs on the same tick. */
   db?: Database;
@@ -27,7 +27,7 @@ export function createJobs(deps: JobDeps): ScheduledJob[] {
 
 /**
  * What every outbox sender needs besides its worker id: when Slack says a user can no longer get
- * DMs (deactivated), the user is marked inactive so no further digests are planned for them.
+ * DMs (deactivated), the user is marked inactive so no further reminders or digests are planned for them.
  */
 export function senderHooks(services: Services): { onInactiveRecipient: (slackUserId: string, reason: string) => Promise<void> } {
   return { onInactiveRecipient: (slackUserId) => services.repos.digest.markInactive(slackUserId) };

@@ -1,17 +1,17 @@
-import type { Logger } from "@slack/bolt";
+import type { LineLogger } from "../logger.js";
 import { duePosts, leaderboardPeriod } from "../domain/leaderboard-periods.js";
 import type { PostingTeam } from "../db/repositories/team-repository.js";
-import { languageFor, translator } from "../i18n/translate.js";
-import { teamZone } from "../services/leaderboard-service.js";
+import { translator } from "../i18n/translate.js";
+import { teamZone, voiceOf } from "../services/leaderboard-service.js";
 import type { Services } from "../services/services.js";
 import { leaderboardBlocks, leaderboardChartSpec } from "../slack/blocks/leaderboard-blocks.js";
 import type { ScheduledJob } from "./scheduler.js";
+import { LEADERBOARD_KIND, SKIPPED_PAYLOAD, outboxPayload } from "../services/outbox-kinds.js";
 
-export const LEADERBOARD_KINDS = ["leaderboard_week", "leaderboard_month", "leaderboard_quarter"] as const;
 
 export interface LeaderboardJobDeps {
   services: Services;
-  logger: Pick<Logger, "error" | "warn" | "info">;
+  logger: Pick<LineLogger, "error" | "warn" | "info">;
   defaultTimezone: string;
 }
 
@@ -23,14 +23,6 @@ export function leaderboardOutboxKey(teamId: number, periodKey: string): string 
   return `team-${teamId}:${periodKey}`;
 }
 
-/** Language and number locale of a team's channel posts: its manager's, else English. */
-export function voiceOf(team: PostingTeam): { language: "en" | "de"; locale: string } {
-  const m = team.manager;
-  if (!m) return { language: "en", locale: "en-US" };
-  const language = languageFor(m.locale, m.language);
-  return { language, locale: m.language === "de" ? "de-DE" : m.language === "en" ? "en-US" : m.locale };
-}
-
 /**
  * Plans team leaderboard posts (see `domain/leaderboard-periods.ts` for when): one outbox row per
  * team channel, period and kind, so each post goes out once whichever replica plans it, however
@@ -40,7 +32,7 @@ export function voiceOf(team: PostingTeam): { language: "en" | "de"; locale: str
  */
 export class LeaderboardJob implements ScheduledJob {
   readonly name = "leaderboards";
-  readonly kinds: string[] = [...LEADERBOARD_KINDS];
+  readonly kinds: string[] = Object.values(LEADERBOARD_KIND);
 
   constructor(private readonly deps: LeaderboardJobDeps) {}
 
@@ -66,21 +58,21 @@ export class LeaderboardJob implements ScheduledJob {
     const zone = teamZone(team, team.workspace, this.deps.defaultTimezone);
     let enqueued = 0;
     for (const due of duePosts(now, zone, team.workspace.fiscalYearStartMonth)) {
-      const kind = `leaderboard_${due.type}`;
+      const kind = LEADERBOARD_KIND[due.type];
       const period = leaderboardPeriod(due.type, due.date, zone, team.workspace.fiscalYearStartMonth);
       const localDate = leaderboardOutboxKey(team.id, period.key);
       if (await services.repos.outbox.find(channelId, localDate, kind)) continue;
       const view = await services.leaderboards.view(team, team.workspace, due.type, due.date);
       const base = { recipientType: "channel" as const, recipient: channelId, localDate, kind };
       if (view.memberCount === 0) {
-        await services.repos.outbox.enqueue([{ ...base, payload: "{}", status: "skipped" }], now);
+        await services.repos.outbox.enqueue([{ ...base, payload: SKIPPED_PAYLOAD, status: "skipped" }], now);
         continue;
       }
       const voice = voiceOf(team);
       const t = translator(voice.language);
       const message = leaderboardBlocks(view, t, voice.locale);
       const chart = leaderboardChartSpec(view, t, voice.locale);
-      const payload = JSON.stringify({ text: message.text, blocks: message.blocks, ...(chart ? { chart } : {}) });
+      const payload = outboxPayload(kind, { text: message.text, blocks: message.blocks, ...(chart ? { chart } : {}) });
       enqueued += await services.repos.outbox.enqueue([{ ...base, payload }], now);
     }
     return enqueued;

@@ -7,10 +7,12 @@ import { translator } from "../i18n/translate.js";
 import { scheduleOf } from "../services/digest-service.js";
 import { managerDigestMessage } from "../slack/blocks/manager-digest-blocks.js";
 import { formatFor } from "../slack/blocks/reminder-format.js";
-import { REMINDER_BATCH_SIZE, SKIPPED_PAYLOAD, withoutRows, type ReminderJobDeps } from "./reminder-job.js";
+import { REMINDER_BATCH_SIZE, withoutRows, type ReminderJobDeps } from "./reminder-job.js";
+import { OUTBOX_KIND, SKIPPED_PAYLOAD, outboxPayload } from "../services/outbox-kinds.js";
 import type { ScheduledJob } from "./scheduler.js";
 
-export const MANAGER_DIGEST_KIND = "manager_digest";
+/** @deprecated Use `OUTBOX_KIND.managerDigest` (kept while test/ still imports it). */
+export const MANAGER_DIGEST_KIND = OUTBOX_KIND.managerDigest;
 
 /**
  * Whether a manager's weekly digest is due: Mondays (their local date) at their reminder time, with
@@ -25,12 +27,12 @@ export function managerDigestStatus(user: User, zone: string, now: Date): Remind
 }
 
 /**
- * Plans each team manager's weekly digest (kind "manager_digest", one per manager per week): the
+ * Plans each team manager's weekly digest (`OUTBOX_KIND.managerDigest`, one per manager per week): the
  * reps behind linear pace and the team's neglected key accounts. Empty → a "skipped" row.
  */
 export class ManagerDigestJob implements ScheduledJob {
   readonly name = "manager-digest";
-  readonly kinds = [MANAGER_DIGEST_KIND];
+  readonly kinds: string[] = [OUTBOX_KIND.managerDigest];
 
   constructor(private readonly deps: ReminderJobDeps) {}
 
@@ -60,7 +62,7 @@ export class ManagerDigestJob implements ScheduledJob {
       const status = managerDigestStatus(t.user, t.zone, now);
       return status.due ? [{ target: t, localDate: status.localDate }] : [];
     });
-    const fresh = await withoutRows(services, due, MANAGER_DIGEST_KIND);
+    const fresh = await withoutRows(services, due, OUTBOX_KIND.managerDigest);
     if (fresh.length === 0) return 0;
     const views = await services.digest.managerDigests(fresh.map((d) => d.target), now);
     const messages: OutboxMessage[] = [];
@@ -69,8 +71,8 @@ export class ManagerDigestJob implements ScheduledJob {
         const view = views.get(target.user.id);
         if (!view) continue;
         const empty = isManagerDigestEmpty(view);
-        const payload = empty ? SKIPPED_PAYLOAD : JSON.stringify(managerDigestMessage(view, formatFor(target, translator(target.language))));
-        messages.push({ recipientType: "user", recipient: target.user.slackUserId, localDate, kind: MANAGER_DIGEST_KIND, payload, status: empty ? "skipped" : "pending" });
+        const payload = empty ? SKIPPED_PAYLOAD : outboxPayload(OUTBOX_KIND.managerDigest, managerDigestMessage(view, formatFor(target, translator(target.language))));
+        messages.push({ recipientType: "user", recipient: target.user.slackUserId, localDate, kind: OUTBOX_KIND.managerDigest, payload, status: empty ? "skipped" : "pending" });
       } catch (error) {
         logger.error(`manager digest: the digest of manager ${target.user.id} could not be built`, error);
       }

@@ -1,6 +1,7 @@
-import type { Logger } from "@slack/bolt";
+import type { LineLogger } from "../logger.js";
 import type { User } from "../db/repositories/user-repository.js";
 import type { OutboxMessage } from "../db/repositories/outbox-repository.js";
+import { OUTBOX_KIND, SKIPPED_PAYLOAD, outboxPayload } from "../services/outbox-kinds.js";
 import { isDigestEmpty } from "../domain/digest.js";
 import { reminderStatus } from "../domain/reminder-schedule.js";
 import { translator } from "../i18n/translate.js";
@@ -10,30 +11,28 @@ import { digestMessage } from "../slack/blocks/digest-blocks.js";
 import { formatFor } from "../slack/blocks/reminder-format.js";
 import type { ScheduledJob } from "./scheduler.js";
 
-export const DIGEST_KIND = "digest";
+/** @deprecated The outbox kind of the daily reminder: use `OUTBOX_KIND.reminder` (kept while test/ still imports it). */
+export const DIGEST_KIND = OUTBOX_KIND.reminder;
 /** Users looked at (and digests built) per batch: a few queries per batch, whatever its size. */
 export const REMINDER_BATCH_SIZE = 200;
 
 export interface ReminderJobDeps {
   services: Services;
-  logger: Pick<Logger, "error" | "warn" | "info">;
+  logger: Pick<LineLogger, "error" | "warn" | "info">;
   batchSize?: number;
 }
 
-/** Skipped rows carry no message; the payload only says why (for audits). */
-export const SKIPPED_PAYLOAD = JSON.stringify({ text: "", skipped: "nothing to report" });
-
 /**
- * Plans the daily digests: every tick it pages through active, unpaused users, keeps those whose
+ * Plans the daily reminders: every tick it pages through active, unpaused users, keeps those whose
  * reminder is due now (see domain/reminder-schedule.ts: their zone, days, skip dates, catch-up
- * window) and who have no outbox row yet for (user, local date, "digest"), builds their digests in
+ * window) and who have no outbox row yet for (user, local date, `OUTBOX_KIND.reminder`), builds their reminders in
  * one batch, and enqueues one row each: "pending" with the rendered DM, or "skipped" when there is
  * nothing to say (so it is not recomputed every minute, and the decision is auditable). The
  * outbox's unique row makes a second plan, or a second replica, enqueue nothing.
  */
 export class ReminderJob implements ScheduledJob {
   readonly name = "reminders";
-  readonly kinds = [DIGEST_KIND];
+  readonly kinds: string[] = [OUTBOX_KIND.reminder];
 
   constructor(private readonly deps: ReminderJobDeps) {}
 
@@ -65,7 +64,7 @@ export class ReminderJob implements ScheduledJob {
       const status = reminderStatus(scheduleOf(t.user, t.zone), now);
       return status.due ? [{ target: t, localDate: status.localDate }] : [];
     });
-    const fresh = await withoutRows(services, due, DIGEST_KIND);
+    const fresh = await withoutRows(services, due, OUTBOX_KIND.reminder);
     if (fresh.length === 0) return 0;
     const built = await services.digest.buildMany(fresh.map((d) => d.target), now);
     const messages: OutboxMessage[] = [];
@@ -74,8 +73,8 @@ export class ReminderJob implements ScheduledJob {
         const digest = built.get(target.user.id);
         if (!digest) continue;
         const empty = isDigestEmpty(digest.view);
-        const payload = empty ? SKIPPED_PAYLOAD : JSON.stringify(digestMessage(digest.view, formatFor(target, translator(target.language))));
-        messages.push({ recipientType: "user", recipient: target.user.slackUserId, localDate, kind: DIGEST_KIND, payload, status: empty ? "skipped" : "pending" });
+        const payload = empty ? SKIPPED_PAYLOAD : outboxPayload(OUTBOX_KIND.reminder, digestMessage(digest.view, formatFor(target, translator(target.language))));
+        messages.push({ recipientType: "user", recipient: target.user.slackUserId, localDate, kind: OUTBOX_KIND.reminder, payload, status: empty ? "skipped" : "pending" });
       } catch (error) {
         // One user's bad data never stops the batch.
         logger.error(`reminders: the digest of user ${target.user.id} could not be built`, error);

@@ -1,7 +1,7 @@
 import cron, { type ScheduledTask } from "node-cron";
-import type { Logger } from "@slack/bolt";
+import type { LineLogger } from "../logger.js";
 import type { JobLeaseRepository } from "../db/repositories/job-lease-repository.js";
-import type { DeliveryReport, OutboxSender } from "./outbox-sender.js";
+import type { DeliveryReport, OutboxSender } from "../slack/outbox-sender.js";
 
 /**
  * A scheduled job only plans: it finds what is due at `now` and enqueues outbox rows (unique per
@@ -39,7 +39,7 @@ export class Scheduler {
     private readonly jobs: ScheduledJob[],
     private readonly leases: JobLeaseRepository,
     private readonly sender: OutboxSender,
-    private readonly logger: Logger,
+    private readonly logger: LineLogger,
     private readonly opts: SchedulerOptions,
   ) {}
 

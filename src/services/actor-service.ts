@@ -52,6 +52,18 @@ export class ActorService {
     }
     return toActor(user, workspace, this.defaults.timezone);
   }
+
+  /** A known user by id (null when there is none). */
+  userById(userId: number): Promise<User | null> {
+    return this.users.findById(userId);
+  }
+
+  /** The actor for a known, active user (null when the user or workspace is gone, or inactive). */
+  async actorById(workspaceId: number, userId: number): Promise<Actor | null> {
+    const [user, workspace] = await Promise.all([this.users.findById(userId), this.workspaces.findById(workspaceId)]);
+    if (!user || !workspace || user.inactive) return null;
+    return toActor(user, workspace, this.defaults.timezone);
+  }
 }
 
 export function toActor(user: User, workspace: Workspace, fallbackZone: string): Actor {

@@ -1,6 +1,7 @@
 import { canAccess, type Denial, type Principal } from "../domain/authorization.js";
 import type { Account } from "../db/repositories/account-repository.js";
-import type { Deal, DealRepository, OpenStage } from "../db/repositories/deal-repository.js";
+import type { Deal, DealRepository } from "../db/repositories/deal-repository.js";
+import type { OpenStage } from "../domain/deal-stages.js";
 import type { UserRepository } from "../db/repositories/user-repository.js";
 import type { AccountResolution, AccountResolver } from "./account-resolver.js";
 import type { Actor } from "./actor-service.js";

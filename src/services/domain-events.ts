@@ -1,4 +1,4 @@
-import type { Logger } from "@slack/bolt";
+import type { LineLogger } from "../logger.js";
 
 /**
  * In-process events between features, so a use case never needs to know who reacts to it
@@ -24,7 +24,7 @@ type Handler<K extends keyof DomainEvents> = (payload: DomainEvents[K]) => Promi
 export class EventBus {
   private readonly handlers: { [K in keyof DomainEvents]?: Handler<K>[] } = {};
 
-  constructor(private readonly logger: Pick<Logger, "warn">) {}
+  constructor(private readonly logger: Pick<LineLogger, "warn">) {}
 
   on<K extends keyof DomainEvents>(event: K, handler: Handler<K>): void {
     const list = (this.handlers[event] ??= []) as Handler<K>[];

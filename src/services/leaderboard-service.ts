@@ -7,7 +7,8 @@ import {
 } from "../domain/leaderboard-periods.js";
 import { safeZone, type LocalDate } from "../domain/time.js";
 import type { LeaderboardRepository } from "../db/repositories/leaderboard-repository.js";
-import type { Team } from "../db/repositories/team-repository.js";
+import type { PostingTeam, Team } from "../db/repositories/team-repository.js";
+import { languageFor, type Language } from "../i18n/translate.js";
 import type { Workspace } from "../db/repositories/workspace-repository.js";
 
 /** Secondary columns a manager can choose (Team.leaderboardMetrics). */
@@ -44,6 +45,14 @@ export interface LeaderboardView {
   /** Members without a quota for the period. */
   unranked: LeaderboardRow[];
   memberCount: number;
+}
+
+/** Language and number locale of a team's channel posts (leaderboards, celebrations): its manager's, else English. */
+export function voiceOf(team: PostingTeam): { language: Language; locale: string } {
+  const m = team.manager;
+  if (!m) return { language: "en", locale: "en-US" };
+  const language = languageFor(m.locale, m.language);
+  return { language, locale: m.language === "de" ? "de-DE" : m.language === "en" ? "en-US" : m.locale };
 }
 
 /** The zone a team's periods are cut in: its own, else the workspace's. */

@@ -1,5 +1,5 @@
 import { WorkspaceSettingsService } from "./workspace-settings-service.js";
-import type { Database } from "../db/client.js";
+import { ping, type Database } from "../db/client.js";
 import { AccountRepository } from "../db/repositories/account-repository.js";
 import { JobLeaseRepository } from "../db/repositories/job-lease-repository.js";
 import { OutboxRepository } from "../db/repositories/outbox-repository.js";
@@ -15,11 +15,13 @@ import { FollowUpRepository } from "../db/repositories/followup-repository.js";
 import { AccountDetailRepository } from "../db/repositories/account-detail-repository.js";
 import { LeaderboardRepository } from "../db/repositories/leaderboard-repository.js";
 import { DigestRepository } from "../db/repositories/digest-repository.js";
+import { ProcessedRequestRepository } from "../db/repositories/processed-request-repository.js";
 import type { Principal } from "../domain/authorization.js";
 import { AccountResolver } from "./account-resolver.js";
 import { ActorService, type Actor } from "./actor-service.js";
 import { principalFor } from "./principal.js";
 import { EventBus } from "./domain-events.js";
+import { OUTBOX_KIND } from "./outbox-kinds.js";
 import { TeamService } from "./team-service.js";
 import { LeaderboardService } from "./leaderboard-service.js";
 import { DealService } from "./deal-service.js";
@@ -31,7 +33,7 @@ import { TouchService } from "./touch-service.js";
 import { FollowUpService } from "./followup-service.js";
 import { DigestService } from "./digest-service.js";
 import { ReminderActionsService } from "./reminder-actions-service.js";
-import type { Logger } from "@slack/bolt";
+import type { LineLogger } from "../logger.js";
 
 export interface Repositories {
   workspaces: WorkspaceRepository;
@@ -52,6 +54,8 @@ export interface Repositories {
   leaderboard: LeaderboardRepository;
   /** Batched reads for the daily/manager digests and the Home tab. */
   digest: DigestRepository;
+  /** Slack deliveries already handled (retry de-duplication). */
+  processedRequests: ProcessedRequestRepository;
 }
 
 export interface Services {
@@ -62,6 +66,13 @@ export interface Services {
   events: EventBus;
   /** The actor's rights (role + managed team members). */
   principal(actor: Actor): Promise<Principal>;
+  /** Whether the database answers (the /healthz route). */
+  databaseUp(): Promise<boolean>;
+  /**
+   * Records a Slack delivery key: true the first time, false for a retry of one already handled
+   * (`slack/middleware/dedupe-retries.ts`).
+   */
+  claimDelivery(key: string): Promise<boolean>;
   /** Accounts: add, list (at-risk first), one account's page, pickers. */
   accounts: AccountService;
   /** Touches: log (keeps Account.lastTouchAt current). */
@@ -87,7 +98,7 @@ export interface Services {
 }
 
 /** Builds the repositories and use cases over one database. */
-export function createServices(db: Database, opts: { defaultTimezone: string; now: () => Date; logger: Logger }): Services {
+export function createServices(db: Database, opts: { defaultTimezone: string; now: () => Date; logger: LineLogger }): Services {
   const repos: Repositories = {
     workspaces: new WorkspaceRepository(db.prisma, () => opts.now().getTime()),
     users: new UserRepository(db.prisma),
@@ -104,6 +115,7 @@ export function createServices(db: Database, opts: { defaultTimezone: string; no
     gifts: new GiftRepository(db.prisma),
     leaderboard: new LeaderboardRepository(db.prisma),
     digest: new DigestRepository(db.prisma),
+    processedRequests: new ProcessedRequestRepository(db.prisma),
   };
   const accountResolver = new AccountResolver(repos.accounts);
   const events = new EventBus(opts.logger);
@@ -117,6 +129,8 @@ export function createServices(db: Database, opts: { defaultTimezone: string; no
     accountResolver,
     events,
     principal: (actor) => principalFor(actor, repos.teams),
+    databaseUp: () => ping(db),
+    claimDelivery: (key) => repos.processedRequests.claim(key),
     accounts,
     touches,
     followUps,
@@ -126,7 +140,7 @@ export function createServices(db: Database, opts: { defaultTimezone: string; no
     teams: new TeamService(repos.teams, repos.users),
     leaderboards: new LeaderboardService(repos.leaderboard, { timezone: opts.defaultTimezone }),
     digest: new DigestService(repos.digest, { timezone: opts.defaultTimezone }, async (slackUserId, localDate) =>
-      (await repos.outbox.find(slackUserId, localDate, "digest")) !== null,
+      (await repos.outbox.find(slackUserId, localDate, OUTBOX_KIND.reminder)) !== null,
     ),
     reminderActions: new ReminderActionsService(repos.digest, repos.users, touches, followUps, opts.now),
     workspaceSettings: new WorkspaceSettingsService(repos.workspaces),

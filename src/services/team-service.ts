@@ -153,6 +153,17 @@ export class TeamService {
     return { kind: "not_found", name: teamName, suggestion };
   }
 
+  /** A team with its manager and members (what the team list and modal show). */
+  /** A team of the workspace by id; null when there is none (or it belongs to another workspace). */
+  async inWorkspace(workspaceId: number, teamId: number): Promise<Team | null> {
+    const team = await this.teams.findById(teamId);
+    return team && team.workspaceId === workspaceId ? team : null;
+  }
+
+  detail(teamId: number): Promise<TeamDetail | null> {
+    return this.teams.detail(teamId);
+  }
+
   /** The teams the user is in or manages (for `/ae leaderboard` without a team name). */
   teamsOf(userId: number): Promise<Team[]> {
     return this.teams.teamsOf(userId);

@@ -1,10 +1,9 @@
 import { Server, type ServerResponse } from "node:http";
 import { App, HTTPReceiver, SocketModeReceiver, type CustomRoute, type Receiver } from "@slack/bolt";
 import type { Config } from "../config/load-config.js";
-import { ping } from "../db/client.js";
 import type { AppDeps } from "./deps.js";
 import { registerListeners } from "./listeners/register-listeners.js";
-import { subscribeCelebrations } from "../jobs/celebrations.js";
+import { subscribeCelebrations } from "./celebrations.js";
 import { Notifier } from "./notifier.js";
 import { subscribeHomeRefresh } from "./home-publisher.js";
 
@@ -23,7 +22,7 @@ export function createSlackApp(config: SlackAppConfig, deps: AppDeps): SlackApp 
     path: "/healthz",
     method: ["GET"],
     handler: (_req, res: ServerResponse) => {
-      void ping(deps.db).then((ok) => {
+      void deps.services.databaseUp().then((ok) => {
         res.writeHead(ok ? 200 : 503, { "content-type": "application/json" });
         res.end(JSON.stringify({ ok, database: ok ? "up" : "down" }));
       });

@@ -5,7 +5,11 @@ import type { Services } from "../services/services.js";
 /** What every listener receives. Listeners call services; they hold no business rules. */
 export interface AppDeps {
   logger: AppLogger;
-  db: Database;
+  /**
+   * @deprecated Not read by src/slack: the database is reached through `services` (health check,
+   * retry de-duplication included). Optional only until test/support stops passing it.
+   */
+  db?: Database;
   services: Services;
   /** The clock: injected so tests and `jobs run --at` can freeze it. */
   now: () => Date;

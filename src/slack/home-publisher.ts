@@ -1,6 +1,6 @@
 import type { webApi } from "@slack/bolt";
 import { translator } from "../i18n/translate.js";
-import { toActor, type Actor } from "../services/actor-service.js";
+import type { Actor } from "../services/actor-service.js";
 import { localDateOf } from "../domain/time.js";
 import { settingsOf } from "../services/workspace-settings-service.js";
 import type { AdminHomeView } from "./blocks/admin-blocks.js";
@@ -34,8 +34,7 @@ async function adminHome(deps: AppDeps, actor: Actor, now: Date): Promise<AdminH
  */
 export function subscribeHomeRefresh(client: webApi.WebClient, deps: AppDeps): void {
   deps.services.events.on("user.changed", async ({ workspaceId, userId }) => {
-    const [user, workspace] = await Promise.all([deps.services.repos.users.findById(userId), deps.services.repos.workspaces.findById(workspaceId)]);
-    if (!user || !workspace || user.inactive) return;
-    await publishHome(client, deps, toActor(user, workspace, deps.defaultTimezone));
+    const actor = await deps.services.actors.actorById(workspaceId, userId);
+    if (actor) await publishHome(client, deps, actor);
   });
 }

@@ -51,8 +51,6 @@ export const VIEWS = {
   accountSummary: "account_summary_modal",
 } as const;
 
-export type ActionId = (typeof ACTIONS)[keyof typeof ACTIONS];
-export type ViewId = (typeof VIEWS)[keyof typeof VIEWS];
 
 /** Block and action ids inside the deal modal (VIEWS.deal). */
 export const DEAL_MODAL = {

@@ -77,7 +77,36 @@ describe("ae-assistant doctor", () => {
     expect(missing.text).toContain("SLACK_APP_TOKEN is missing (set it for Socket Mode, or set SLACK_SIGNING_SECRET for HTTP mode)");
     const socket = await doctor(fake, { SLACK_BOT_TOKEN: "xoxb-good", SLACK_APP_TOKEN: "xapp-wrong", SLACK_SIGNING_SECRET: "" });
     expect(socket.text).toContain("✓ configuration (Socket Mode)");
-    expect(socket.text).toContain("✗ SLACK_APP_TOKEN cannot open a Socket Mode connection (it needs the connections:write scope)");
+    expect(socket.text).toContain("✗ SLACK_APP_TOKEN cannot open a Socket Mode connection: Slack rejected the token (invalid_auth)");
+    expect(socket.text).not.toContain("connections:write scope (");
     expect(socket.code).toBe(1);
+  });
+
+  // Before: every failure of apps.connections.open was blamed on a missing connections:write scope.
+  it("says what actually failed when the Socket Mode check fails, and names the scope only when Slack does", async () => {
+    const socketEnv = { SLACK_BOT_TOKEN: "xoxb-good", SLACK_APP_TOKEN: "xapp-good", SLACK_SIGNING_SECRET: "" };
+    const fake = await fakeSlack({ tokens: ["xoxb-good", "xapp-good"], scopes: requiredBotScopes() });
+
+    // A wrong SLACK_API_URL: every call answers 404.
+    const notFound = await doctor(fake, { ...socketEnv, SLACK_API_URL: fake.apiUrl.replace(/api\/$/, "nowhere/") });
+    expect(notFound.code).toBe(1);
+    expect(notFound.text).toContain("✗ SLACK_APP_TOKEN cannot open a Socket Mode connection: Slack answered HTTP 404 for apps.connections.open: check SLACK_API_URL");
+    expect(notFound.text).not.toContain("connections:write");
+
+    // A server error: the status, no scope.
+    fake.failNext("apps.connections.open", { status: 500 }, 2);
+    const serverError = await doctor(fake, socketEnv);
+    expect(serverError.text).toContain("✗ SLACK_APP_TOKEN cannot open a Socket Mode connection: Slack answered HTTP 500");
+    expect(serverError.text).not.toContain("connections:write");
+
+    // Slack's own word for a missing scope: now the scope is named.
+    fake.failNext("apps.connections.open", { error: "missing_scope", extra: { needed: "connections:write", provided: "authorizations:read" } });
+    const missingScope = await doctor(fake, socketEnv);
+    expect(missingScope.text).toContain("✗ SLACK_APP_TOKEN cannot open a Socket Mode connection: the token lacks the connections:write scope (Slack answered missing_scope)");
+
+    fake.failNext("apps.connections.open", { error: "not_allowed_token_type" });
+    const wrongType = await doctor(fake, socketEnv);
+    expect(wrongType.text).toContain("Slack answered not_allowed_token_type: SLACK_APP_TOKEN must be an app-level token (xapp-…) with the connections:write scope");
+    expect(wrongType.code).toBe(1);
   });
 });

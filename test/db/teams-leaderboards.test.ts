@@ -5,7 +5,7 @@ import type { Actor } from "../../src/services/actor-service.js";
 import { toActor } from "../../src/services/actor-service.js";
 import { createServices, type Services } from "../../src/services/services.js";
 import { LeaderboardJob } from "../../src/jobs/leaderboard-job.js";
-import { planCelebrations } from "../../src/jobs/celebrations.js";
+import { planCelebrations } from "../../src/slack/celebrations.js";
 import { describeEachProvider } from "../support/providers.js";
 import { createTestDatabase, type TestDatabase } from "../support/test-database.js";
 import { SEED, seedLeaderboardTeam, type SeededTeam } from "../support/leaderboard-seed.js";

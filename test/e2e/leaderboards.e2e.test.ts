@@ -2,7 +2,7 @@ import { spawn } from "node:child_process";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createJobs } from "../../src/jobs/jobs.js";
-import { OutboxSender } from "../../src/jobs/outbox-sender.js";
+import { OutboxSender } from "../../src/slack/outbox-sender.js";
 import { Scheduler } from "../../src/jobs/scheduler.js";
 import { Notifier } from "../../src/slack/notifier.js";
 import { startTestApp, TEST_BOT_TOKEN, TEST_SIGNING_SECRET, textOf, type TestApp } from "../support/e2e-harness.js";

@@ -13,7 +13,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createJobs, senderHooks } from "../../src/jobs/jobs.js";
-import { OutboxSender } from "../../src/jobs/outbox-sender.js";
+import { OutboxSender } from "../../src/slack/outbox-sender.js";
 import { Scheduler } from "../../src/jobs/scheduler.js";
 import { Notifier } from "../../src/slack/notifier.js";
 import { injectedMentions } from "../support/command-harness.js";

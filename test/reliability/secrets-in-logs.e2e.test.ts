@@ -10,7 +10,7 @@
  */
 import { afterAll, describe, expect, it } from "vitest";
 import { loadConfig, secretsOf } from "../../src/config/load-config.js";
-import { OutboxSender } from "../../src/jobs/outbox-sender.js";
+import { OutboxSender } from "../../src/slack/outbox-sender.js";
 import { createLogger, type AppLogger } from "../../src/logger.js";
 import { createServices } from "../../src/services/services.js";
 import { createSlackApp, type SlackApp } from "../../src/slack/app.js";

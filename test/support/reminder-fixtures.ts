@@ -5,7 +5,7 @@
  */
 import type { User } from "../../src/db/repositories/user-repository.js";
 import { createJobs, senderHooks } from "../../src/jobs/jobs.js";
-import { OutboxSender } from "../../src/jobs/outbox-sender.js";
+import { OutboxSender } from "../../src/slack/outbox-sender.js";
 import { Scheduler, type ScheduledJob } from "../../src/jobs/scheduler.js";
 import { Notifier } from "../../src/slack/notifier.js";
 import { TEST_BOT_TOKEN, type TestApp } from "./e2e-harness.js";

@@ -73,11 +73,11 @@ export const doctorCommand: CliCommand = {
           io.out("? Slack did not report the token's scopes, so they were not checked against manifest.yml");
         }
       } catch (error) {
-        const code = error instanceof Error && "data" in error ? String((error as { data?: { error?: string } }).data?.error ?? "") : "";
+        const failure = slackFailure(error);
         bad(
-          code === "invalid_auth" || code === "not_authed" || code === "token_revoked" || code === "account_inactive"
-            ? `Slack rejected SLACK_BOT_TOKEN (${code}): copy the Bot User OAuth Token (xoxb-…) again from OAuth & Permissions`
-            : `Slack auth.test failed: ${error instanceof Error ? error.message : String(error)}`,
+          failure.code !== undefined && REJECTED_TOKEN.has(failure.code)
+            ? `Slack rejected SLACK_BOT_TOKEN (${failure.code}): copy the Bot User OAuth Token (xoxb-…) again from OAuth & Permissions`
+            : `Slack auth.test failed: ${failure.text}`,
         );
       }
       if (config.transport.mode === "socket") {
@@ -86,7 +86,7 @@ export const doctorCommand: CliCommand = {
           await appClient.apps.connections.open();
           ok("SLACK_APP_TOKEN can open a Socket Mode connection");
         } catch (error) {
-          bad(`SLACK_APP_TOKEN cannot open a Socket Mode connection (it needs the connections:write scope): ${error instanceof Error ? error.message : String(error)}`);
+          bad(`SLACK_APP_TOKEN cannot open a Socket Mode connection: ${socketModeProblem(slackFailure(error))}`);
         }
       }
     }
@@ -94,3 +94,54 @@ export const doctorCommand: CliCommand = {
     return failures === 0 ? 0 : 1;
   },
 };
+
+/** Slack's answers that mean the token itself is wrong (mistyped, revoked, or its owner deactivated). */
+const REJECTED_TOKEN = new Set(["invalid_auth", "not_authed", "token_revoked", "account_inactive"]);
+
+/** What failed in a Web API call: Slack's error code, or the HTTP status, or the network error. */
+interface SlackFailure {
+  /** Slack's `error` (e.g. "missing_scope") when Slack answered with `ok: false`. */
+  code?: string;
+  /** The scope Slack says is needed, when it says so (`needed` on missing_scope). */
+  needed?: string;
+  /** The HTTP status when Slack (or whatever answers at SLACK_API_URL) did not answer 200. */
+  status?: number;
+  text: string;
+}
+
+function slackFailure(error: unknown): SlackFailure {
+  const e = (typeof error === "object" && error !== null ? error : {}) as {
+    code?: unknown;
+    data?: { error?: unknown; needed?: unknown };
+    statusCode?: unknown;
+    original?: unknown;
+  };
+  if (e.code === webApi.ErrorCode.PlatformError && typeof e.data?.error === "string") {
+    const needed = typeof e.data.needed === "string" && e.data.needed !== "" ? e.data.needed : undefined;
+    return { code: e.data.error, needed, text: `Slack answered ${e.data.error}${needed ? ` (needed: ${needed})` : ""}` };
+  }
+  if (e.code === webApi.ErrorCode.HTTPError && typeof e.statusCode === "number") {
+    return { status: e.statusCode, text: `Slack answered HTTP ${e.statusCode}` };
+  }
+  if (e.code === webApi.ErrorCode.RequestError) {
+    const cause = e.original instanceof Error ? e.original.message : error instanceof Error ? error.message : String(error);
+    return { text: `Slack could not be reached (${cause})` };
+  }
+  return { text: error instanceof Error ? error.message : String(error) };
+}
+
+/** Why apps.connections.open failed, in words; the connections:write scope only when Slack says so. */
+function socketModeProblem(f: SlackFailure): string {
+  const where = "api.slack.com/apps → your app → Basic Information → App-Level Tokens";
+  if (f.code === "missing_scope") {
+    return `the token lacks the ${f.needed ?? "connections:write"} scope (Slack answered missing_scope): generate an app-level token with connections:write under ${where}`;
+  }
+  if (f.code === "not_allowed_token_type") {
+    return `Slack answered not_allowed_token_type: SLACK_APP_TOKEN must be an app-level token (xapp-…) with the connections:write scope, from ${where}`;
+  }
+  if (f.code !== undefined && REJECTED_TOKEN.has(f.code)) {
+    return `Slack rejected the token (${f.code}): copy the app-level token (xapp-…) again from ${where}`;
+  }
+  if (f.status === 404) return `${f.text} for apps.connections.open: check SLACK_API_URL (unset means https://slack.com/api/)`;
+  return f.text;
+}

@@ -3,7 +3,7 @@ import { loadConfig, secretsOf } from "../../config/load-config.js";
 import { openAndMigrate } from "../../bootstrap.js";
 import { createLogger } from "../../logger.js";
 import { createJobs, senderHooks } from "../../jobs/jobs.js";
-import { OutboxSender } from "../../jobs/outbox-sender.js";
+import { OutboxSender } from "../../slack/outbox-sender.js";
 import { Scheduler } from "../../jobs/scheduler.js";
 import { createServices } from "../../services/services.js";
 import { Notifier } from "../../slack/notifier.js";

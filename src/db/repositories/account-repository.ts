@@ -2,17 +2,12 @@ import type { Db } from "../client.js";
 import type { Account } from "../../generated/sqlite/client.js";
 import type { Scope } from "../../domain/authorization.js";
 import { normalizeName } from "../../domain/names.js";
+import type { Tier } from "../../domain/account-tiers.js";
 import { empty, join, sql, type Sql } from "../sql.js";
 
 export type { Account };
 
-export type Tier = "key" | "growth" | "standard";
-
 export type AccountWithOwner = Account & { owner: { id: number; name: string | null; slackUserId: string } };
-
-export function isTier(value: string): value is Tier {
-  return value === "key" || value === "growth" || value === "standard";
-}
 
 export type AccountKind = "company" | "individual";
 

@@ -1,14 +1,7 @@
 import type { Db } from "../client.js";
 import type { Deal as DealRow } from "../../generated/sqlite/client.js";
+import type { DealStatus, OpenStage } from "../../domain/deal-stages.js";
 
-/** Open-deal stages a rep can set; "won"/"lost" are reached through `/ae won` and `/ae lost`. */
-export const OPEN_STAGES = ["prospect", "qualified", "proposal", "negotiation"] as const;
-export type OpenStage = (typeof OPEN_STAGES)[number];
-export type DealStatus = "open" | "won" | "lost";
-
-export function isOpenStage(value: string): value is OpenStage {
-  return (OPEN_STAGES as readonly string[]).includes(value);
-}
 
 /** A deal with money as number cents, and its account's name and workspace. */
 export interface Deal {

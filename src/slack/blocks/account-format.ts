@@ -3,7 +3,7 @@ import { isWellFormedLocale } from "../../domain/intl-cache.js";
 import type { ParseAmountResult } from "../../domain/amounts.js";
 import type { TouchKind } from "../../domain/touch-args.js";
 import type { LocalDate } from "../../domain/time.js";
-import type { Tier } from "../../db/repositories/account-repository.js";
+import type { Tier } from "../../domain/account-tiers.js";
 import type { Translator } from "../../i18n/translate.js";
 
 /** An instant's calendar day in the user's zone, e.g. "Mar 4, 2026" / "4. März 2026". */

@@ -1,7 +1,7 @@
 import type { KnownBlock, ModalView, PlainTextOption } from "@slack/types";
 import { TOUCH_KINDS, type TouchKind } from "../../domain/touch-args.js";
 import type { LocalDate } from "../../domain/time.js";
-import type { Tier } from "../../db/repositories/account-repository.js";
+import type { Tier } from "../../domain/account-tiers.js";
 import type { Translator } from "../../i18n/translate.js";
 import { MAX_ACCOUNT_NAME, MAX_INDUSTRY, type AccountOption } from "../../services/account-service.js";
 import { MAX_FOLLOWUP_TITLE } from "../../services/followup-service.js";

@@ -1,7 +1,7 @@
 import type { KnownBlock, View } from "@slack/types";
 import { z } from "zod";
 import type { Translator } from "../../i18n/translate.js";
-import { OPEN_STAGES } from "../../db/repositories/deal-repository.js";
+import { OPEN_STAGES } from "../../domain/deal-stages.js";
 import { DEAL_MODAL, VIEWS } from "../ids.js";
 import { stageLabel } from "./deal-blocks.js";
 

@@ -1,5 +1,4 @@
 import type { AnyMiddlewareArgs, AllMiddlewareArgs, Middleware } from "@slack/bolt";
-import { ProcessedRequestRepository } from "../../db/repositories/processed-request-repository.js";
 import type { AppDeps } from "../deps.js";
 
 /**
@@ -26,10 +25,9 @@ export function deliveryKey(body: unknown): string | undefined {
  * dropped, so nothing runs twice.
  */
 export function dedupeRetries(deps: AppDeps): Middleware<AnyMiddlewareArgs> {
-  const processed = new ProcessedRequestRepository(deps.db.prisma);
   return async (args: AnyMiddlewareArgs & AllMiddlewareArgs) => {
     const key = deliveryKey(args.body);
-    if (key && !(await processed.claim(key).catch(() => true))) {
+    if (key && !(await deps.services.claimDelivery(key).catch(() => true))) {
       deps.logger.info(`dropping a repeated Slack delivery (${key}, retry ${String(args.context.retryNum ?? "?")})`);
       if ("ack" in args && typeof args.ack === "function") await (args.ack as () => Promise<void>)();
       return;

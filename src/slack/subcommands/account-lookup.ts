@@ -1,5 +1,6 @@
 import type { Principal } from "../../domain/authorization.js";
-import { isTier, type Account } from "../../db/repositories/account-repository.js";
+import type { Account } from "../../db/repositories/account-repository.js";
+import { isTier } from "../../domain/account-tiers.js";
 import type { AccountResolution } from "../../services/account-resolver.js";
 import { accountChoiceBlocks, type AccountChoice } from "../blocks/account-choice-blocks.js";
 import { tierLabel } from "../blocks/account-format.js";
@@ -47,7 +48,7 @@ async function unresolvedReply(ctx: SubcommandContext, r: Exclude<AccountResolut
 /** Buttons label same-named accounts with their owner (someone else's) or tier (your own). */
 async function choicesFor(ctx: SubcommandContext, accounts: Account[]): Promise<AccountChoice[]> {
   const ownerIds = [...new Set(accounts.map((a) => a.ownerId).filter((id) => id !== ctx.actor.user.id))];
-  const owners = await Promise.all(ownerIds.map((id) => ctx.deps.services.repos.users.findById(id)));
+  const owners = await Promise.all(ownerIds.map((id) => ctx.deps.services.actors.userById(id)));
   const names = new Map(owners.flatMap((u) => (u ? [[u.id, u.name ?? u.slackUserId] as const] : [])));
   return accounts.map((a) => ({
     id: a.id,

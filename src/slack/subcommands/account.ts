@@ -1,6 +1,6 @@
 import { formatMoney, parseAmount } from "../../domain/amounts.js";
 import { parseArgs } from "../../domain/command-args.js";
-import { isTier, type Tier } from "../../db/repositories/account-repository.js";
+import { isTier, type Tier } from "../../domain/account-tiers.js";
 import type { Translator } from "../../i18n/translate.js";
 import { MAX_ACCOUNT_NAME, MAX_INDUSTRY, type AccountProblem } from "../../services/account-service.js";
 import { amountProblem, tierLabel } from "../blocks/account-format.js";

@@ -2,7 +2,7 @@ import { parseAmount } from "../../domain/amounts.js";
 import { parseArgs } from "../../domain/command-args.js";
 import { parseDueDate } from "../../domain/natural-dates.js";
 import { localDateOf, startOfLocalDate, type LocalDate } from "../../domain/time.js";
-import { isOpenStage, type OpenStage } from "../../db/repositories/deal-repository.js";
+import { isOpenStage, type OpenStage } from "../../domain/deal-stages.js";
 import type { Actor } from "../../services/actor-service.js";
 import type { Translator } from "../../i18n/translate.js";
 import { dealCreatedReply } from "../blocks/deal-blocks.js";

@@ -167,7 +167,7 @@ const settings: Handler = async ({ actor, t, deps }, args) => {
   const principal = await deps.services.principal(actor);
   const r = await deps.services.teams.updateSettings(actor, principal, name, change);
   if (r.kind !== "ok") return failureReply(t, r);
-  const detail = await deps.services.repos.teams.detail(r.team.id);
+  const detail = await deps.services.teams.detail(r.team.id);
   const shown = detail ? teamListBlocks(t, [detail], false).blocks ?? [] : [];
   return doneReply(t("team.settingsSaved", { team: escapeMrkdwn(r.team.name) }), shown);
 };
@@ -190,7 +190,7 @@ const edit: Handler = async (ctx, args) => {
   const found = await deps.services.teams.find(actor.workspace.id, name);
   if ("kind" in found) return failureReply(t, found);
   if (principal.role !== "admin" && found.managerId !== actor.user.id) return failureReply(t, { kind: "not_manager", team: found });
-  const detail = await deps.services.repos.teams.detail(found.id);
+  const detail = await deps.services.teams.detail(found.id);
   if (!detail) return failureReply(t, { kind: "not_found", name, suggestion: null });
   const opened = await openView(ctx.client, ctx.triggerId, teamModal(t, { teamId: detail.id, channelId: ctx.channelId }, detail), deps.logger);
   return opened ? undefined : errorReply(t, t("error.modalFailed"), '/ae team add "West Coast" @dana');

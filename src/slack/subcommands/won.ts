@@ -101,7 +101,7 @@ export const won: Subcommand = {
       return errorReply(t, t(result.deal.status === "won" ? "deal.alreadyWon" : "deal.alreadyLost", { id: result.deal.id, account: escapeMrkdwn(result.deal.accountName) }));
     }
     const isActor = result.deal.ownerId === actor.user.id;
-    const owner = isActor ? actor.user : await deps.services.repos.users.findById(result.deal.ownerId);
+    const owner = isActor ? actor.user : await deps.services.actors.userById(result.deal.ownerId);
     return wonReply(t, actor, result.deal, result.impact, { isActor, slackUserId: owner?.slackUserId ?? "" });
   },
 };

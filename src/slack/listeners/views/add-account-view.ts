@@ -1,6 +1,6 @@
 import type { App } from "@slack/bolt";
 import { formatMoney, parseAmount } from "../../../domain/amounts.js";
-import { isTier } from "../../../db/repositories/account-repository.js";
+import { isTier } from "../../../domain/account-tiers.js";
 import { amountProblem } from "../../blocks/account-format.js";
 import { escapeMrkdwn } from "../../blocks/mrkdwn.js";
 import { textReply } from "../../blocks/reply-blocks.js";

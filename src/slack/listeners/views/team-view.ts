@@ -50,8 +50,8 @@ export function register(app: App, deps: AppDeps): void {
         const found = await deps.services.teams.find(actor.workspace.id, name);
         if (!("kind" in found)) return fail({ [TEAM_MODAL.name]: t("team.error.exists", { team: found.name }) });
       } else {
-        existing = await deps.services.repos.teams.findById(meta.teamId);
-        if (!existing || existing.workspaceId !== actor.workspace.id) return fail({ [firstField]: t("team.error.notFound", { name: String(meta.teamId) }) });
+        existing = await deps.services.teams.inWorkspace(actor.workspace.id, meta.teamId);
+        if (!existing) return fail({ [firstField]: t("team.error.notFound", { name: String(meta.teamId) }) });
         if (principal.role !== "admin" && existing.managerId !== actor.user.id) return fail({ [firstField]: t("team.error.notManager", { team: existing.name }) });
         name = existing.name;
       }
@@ -85,7 +85,7 @@ export function register(app: App, deps: AppDeps): void {
         channelId: meta.channelId ?? "",
         // Members, channel and manager after the ack: adding members looks each one up in Slack.
         afterAck: async () => {
-          const detail = await deps.services.repos.teams.detail(teamId);
+          const detail = await deps.services.teams.detail(teamId);
           const current = new Set(detail?.members.filter((m) => !m.inactive).map((m) => m.slackUserId) ?? []);
           const selected = new Set(members);
           const add = members.filter((id) => !current.has(id));

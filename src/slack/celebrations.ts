@@ -1,14 +1,13 @@
 import { hostname } from "node:os";
-import type { Logger } from "@slack/bolt";
+import type { AppLogger } from "../logger.js";
 import type { DomainEvents } from "../services/domain-events.js";
+import { voiceOf } from "../services/leaderboard-service.js";
 import type { Services } from "../services/services.js";
-import { celebrationMessage } from "../slack/blocks/leaderboard-blocks.js";
-import type { Notifier } from "../slack/notifier.js";
+import { celebrationMessage } from "./blocks/leaderboard-blocks.js";
+import type { Notifier } from "./notifier.js";
 import { translator } from "../i18n/translate.js";
-import { voiceOf } from "./leaderboard-job.js";
 import { OutboxSender } from "./outbox-sender.js";
-
-export const CELEBRATION_KIND = "celebration";
+import { OUTBOX_KIND, outboxPayload } from "../services/outbox-kinds.js";
 
 /** The outbox date key of a deal's celebration: one per deal and channel, however often the event fires. */
 export function celebrationKey(dealId: number): string {
@@ -38,8 +37,8 @@ export async function planCelebrations(services: Services, event: DomainEvents["
       recipientType: "channel" as const,
       recipient: team.channelId as string,
       localDate: celebrationKey(event.dealId),
-      kind: CELEBRATION_KIND,
-      payload: JSON.stringify(message),
+      kind: OUTBOX_KIND.celebration,
+      payload: outboxPayload(OUTBOX_KIND.celebration, message),
     };
   });
   // One row per channel: the first team's wording wins when teams share a channel.
@@ -55,7 +54,7 @@ export async function planCelebrations(services: Services, event: DomainEvents["
 export interface CelebrationDeps {
   services: Services;
   notifier: Notifier;
-  logger: Logger;
+  logger: AppLogger;
   now: () => Date;
 }
 
@@ -70,6 +69,6 @@ export function subscribeCelebrations(deps: CelebrationDeps): void {
   deps.services.events.on("deal.won", async (event) => {
     const fresh = await planCelebrations(deps.services, event, deps.now());
     if (fresh === 0) return;
-    void sender.deliverDue(deps.now(), [CELEBRATION_KIND]).catch((error: unknown) => deps.logger.warn("celebration delivery failed", error));
+    void sender.deliverDue(deps.now(), [OUTBOX_KIND.celebration]).catch((error: unknown) => deps.logger.warn("celebration delivery failed", error));
   });
 }

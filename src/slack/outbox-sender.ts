@@ -1,7 +1,9 @@
 import { randomUUID } from "node:crypto";
 import type { OutboxRepository, OutboxRow } from "../db/repositories/outbox-repository.js";
-import type { Logger } from "@slack/bolt";
-import { DeliveryError, type Notifier, type OutgoingMessage } from "../slack/notifier.js";
+import type { KnownBlock } from "@slack/types";
+import type { LineLogger } from "../logger.js";
+import { OutboxPayloadError, parseOutboxPayload, type OutboxPayload } from "../services/outbox-kinds.js";
+import { DeliveryError, type Notifier, type OutgoingMessage } from "./notifier.js";
 
 export interface DeliveryReport {
   sent: number;
@@ -40,7 +42,7 @@ export class OutboxSender {
   constructor(
     private readonly outbox: OutboxRepository,
     private readonly notifier: Notifier,
-    private readonly logger: Logger,
+    private readonly logger: LineLogger,
     private readonly opts: OutboxSenderOptions,
   ) {
     this.leaseMs = opts.leaseMs ?? 120_000;
@@ -89,11 +91,13 @@ export class OutboxSender {
         channel = row.recipientType === "user" ? await this.notifier.openDm(row.recipient) : row.recipient;
         await this.outbox.setChannel(row.id, token, channel);
       }
-      const message = JSON.parse(row.payload) as OutgoingMessage & { chart?: unknown };
+      const payload = this.payloadOf(row);
+      // The blocks were built by our Block Kit builders and checked for shape on both sides of the outbox.
+      const message: OutgoingMessage = { text: payload.text, ...(payload.blocks ? { blocks: payload.blocks as KnownBlock[] } : {}) };
       const sent = await this.notifier.post(channel, message, row.id);
       await this.outbox.markSent(row.id, token, sent.channel, sent.ts, now);
       report.sent++;
-      if (message.chart !== undefined) await this.attachChart(row, sent.channel, message.chart);
+      if ("chart" in payload && payload.chart !== undefined) await this.attachChart(row, sent.channel, payload.chart);
     } catch (error) {
       await this.handleFailure(row, token, now, error, report).catch((e: unknown) =>
         this.logger.error(`outbox row ${row.id}: could not record the failure`, e),
@@ -101,11 +105,22 @@ export class OutboxSender {
     }
   }
 
+  /** A row whose payload cannot be read will never send: it fails at once (no retries) with the reason. */
+  private payloadOf(row: OutboxRow): OutboxPayload {
+    try {
+      return parseOutboxPayload(row.kind, row.payload);
+    } catch (error) {
+      if (!(error instanceof OutboxPayloadError)) throw error;
+      this.logger.error(`outbox row ${row.id}: ${error.message}`);
+      throw new DeliveryError({ kind: "permanent", code: "invalid_payload" });
+    }
+  }
+
   /** A leaderboard's chart goes up next to its post; a chart failure is logged, the row stays sent. */
   private async attachChart(row: OutboxRow, channel: string, chart: unknown): Promise<void> {
     try {
       // Loaded on first use, so a missing native renderer can only ever cost the chart.
-      const { uploadChart } = await import("../slack/chart-upload.js");
+      const { uploadChart } = await import("./chart-upload.js");
       await uploadChart(this.notifier.client, channel, chart, { filename: `leaderboard-${row.localDate.replace(/[^A-Za-z0-9-]+/g, "-")}.png` });
     } catch (error) {
       this.logger.warn(`outbox row ${row.id} (${row.kind}): the chart could not be attached; the post went out without it`, error);
