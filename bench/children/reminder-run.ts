@@ -7,7 +7,7 @@
 import { openDatabase } from "../../src/db/client.js";
 import { createJobs, senderHooks } from "../../src/jobs/jobs.js";
 import { OutboxSender } from "../../src/slack/outbox-sender.js";
-import { REMINDER_BATCH_SIZE } from "../../src/jobs/reminder-job.js";
+import { REMINDER_BATCH_SIZE } from "../../src/jobs/personal-messages.js";
 import { Scheduler } from "../../src/jobs/scheduler.js";
 import { createLogger } from "../../src/logger.js";
 import { createServices } from "../../src/services/services.js";

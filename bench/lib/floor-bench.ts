@@ -5,7 +5,7 @@
  */
 import { isDeepStrictEqual } from "node:util";
 import { openDatabase } from "../../src/db/client.js";
-import { REMINDER_BATCH_SIZE } from "../../src/jobs/reminder-job.js";
+import { REMINDER_BATCH_SIZE } from "../../src/jobs/personal-messages.js";
 import type { LeaderboardPeriodType } from "../../src/domain/leaderboard-periods.js";
 import { localDateOf } from "../../src/domain/time.js";
 import { createLogger } from "../../src/logger.js";

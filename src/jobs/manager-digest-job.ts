@@ -1,5 +1,4 @@
 import type { User } from "../db/repositories/user-repository.js";
-import type { OutboxMessage } from "../db/repositories/outbox-repository.js";
 import { isManagerDigestEmpty } from "../domain/digest.js";
 import { mondayOf, reminderStatus, type ReminderStatus } from "../domain/reminder-schedule.js";
 import { isoWeekday } from "../domain/time.js";
@@ -7,12 +6,9 @@ import { translator } from "../i18n/translate.js";
 import { scheduleOf } from "../services/digest-service.js";
 import { managerDigestMessage } from "../slack/blocks/manager-digest-blocks.js";
 import { formatFor } from "../slack/blocks/reminder-format.js";
-import { REMINDER_BATCH_SIZE, withoutRows, type ReminderJobDeps } from "./reminder-job.js";
-import { OUTBOX_KIND, SKIPPED_PAYLOAD, outboxPayload } from "../services/outbox-kinds.js";
+import { OUTBOX_KIND } from "../services/outbox-kinds.js";
+import { planPersonalMessages, type PersonalJobDeps } from "./personal-messages.js";
 import type { ScheduledJob } from "./scheduler.js";
-
-/** @deprecated Use `OUTBOX_KIND.managerDigest` (kept while test/ still imports it). */
-export const MANAGER_DIGEST_KIND = OUTBOX_KIND.managerDigest;
 
 /**
  * Whether a manager's weekly digest is due: Mondays (their local date) at their reminder time, with
@@ -34,49 +30,22 @@ export class ManagerDigestJob implements ScheduledJob {
   readonly name = "manager-digest";
   readonly kinds: string[] = [OUTBOX_KIND.managerDigest];
 
-  constructor(private readonly deps: ReminderJobDeps) {}
+  constructor(private readonly deps: PersonalJobDeps) {}
 
-  async plan(now: Date): Promise<{ enqueued: number }> {
-    const { services, logger } = this.deps;
-    const size = this.deps.batchSize ?? REMINDER_BATCH_SIZE;
-    let enqueued = 0;
-    let after = 0;
-    for (;;) {
-      const managers = await services.repos.digest.managersPage(after, size);
-      if (managers.length === 0) break;
-      after = managers[managers.length - 1].id;
-      try {
-        enqueued += await this.planBatch(managers, now);
-      } catch (error) {
-        logger.error(`manager digest: a batch of ${managers.length} managers could not be planned`, error);
-      }
-      if (managers.length < size) break;
-    }
-    return { enqueued };
-  }
-
-  private async planBatch(managers: User[], now: Date): Promise<number> {
-    const { services, logger } = this.deps;
-    const targets = await services.digest.targetsFor(managers);
-    const due = targets.flatMap((t) => {
-      const status = managerDigestStatus(t.user, t.zone, now);
-      return status.due ? [{ target: t, localDate: status.localDate }] : [];
-    });
-    const fresh = await withoutRows(services, due, OUTBOX_KIND.managerDigest);
-    if (fresh.length === 0) return 0;
-    const views = await services.digest.managerDigests(fresh.map((d) => d.target), now);
-    const messages: OutboxMessage[] = [];
-    for (const { target, localDate } of fresh) {
-      try {
-        const view = views.get(target.user.id);
-        if (!view) continue;
-        const empty = isManagerDigestEmpty(view);
-        const payload = empty ? SKIPPED_PAYLOAD : outboxPayload(OUTBOX_KIND.managerDigest, managerDigestMessage(view, formatFor(target, translator(target.language))));
-        messages.push({ recipientType: "user", recipient: target.user.slackUserId, localDate, kind: OUTBOX_KIND.managerDigest, payload, status: empty ? "skipped" : "pending" });
-      } catch (error) {
-        logger.error(`manager digest: the digest of manager ${target.user.id} could not be built`, error);
-      }
-    }
-    return services.repos.outbox.enqueue(messages, now);
+  plan(now: Date): Promise<{ enqueued: number }> {
+    const { services } = this.deps;
+    return planPersonalMessages(
+      this.deps,
+      {
+        what: "manager digest",
+        kind: OUTBOX_KIND.managerDigest,
+        page: (after, size) => services.repos.digest.managersPage(after, size),
+        dueOf: (target, at) => managerDigestStatus(target.user, target.zone, at),
+        build: (targets, at) => services.digest.managerDigests(targets, at),
+        isEmpty: (view) => isManagerDigestEmpty(view),
+        render: (view, target) => managerDigestMessage(view, formatFor(target, translator(target.language))),
+      },
+      now,
+    );
   }
 }

@@ -2,8 +2,7 @@ import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect, it } from "vitest";
 import { runCli } from "../../src/cli/main.js";
-import { DIGEST_KIND } from "../../src/jobs/reminder-job.js";
-import { MANAGER_DIGEST_KIND } from "../../src/jobs/manager-digest-job.js";
+import { OUTBOX_KIND } from "../../src/services/outbox-kinds.js";
 import type { OutgoingMessage } from "../../src/slack/notifier.js";
 import { startTestApp, textOf, TEST_BOT_TOKEN, TEST_SIGNING_SECRET, type TestApp } from "../support/e2e-harness.js";
 import type { FakeUser } from "../support/fake-slack.js";
@@ -72,7 +71,7 @@ describe("daily reminder delivery through the fake Slack [sqlite]", () => {
 
     for (const later of ["T14:01:00Z", "T18:00:00Z", "T23:00:00Z"]) await rig.tick(at(`${MONDAY}${later}`));
     expect([dmsTo(a, "UBER"), dmsTo(a, "UNY")]).toEqual([1, 1]);
-    const rows = await a.services.repos.outbox.list({ kind: DIGEST_KIND });
+    const rows = await a.services.repos.outbox.list({ kind: OUTBOX_KIND.reminder });
     expect(rows.map((r) => [r.recipient, r.localDate, r.status]).sort()).toEqual([
       ["UBER", MONDAY, "sent"],
       ["UNY", MONDAY, "sent"],
@@ -104,14 +103,14 @@ describe("daily reminder delivery through the fake Slack [sqlite]", () => {
 
     const r1 = await rig.tick(t0);
     expect(r1.delivery).toMatchObject({ sent: 0, retried: 1 });
-    let row = await a.services.repos.outbox.find("UNY", MONDAY, DIGEST_KIND);
+    let row = await a.services.repos.outbox.find("UNY", MONDAY, OUTBOX_KIND.reminder);
     expect(row).toMatchObject({ status: "pending", lastError: "ratelimited", attempts: 1 });
     expect(row?.nextAttemptAt.toISOString()).toBe("2026-11-02T14:00:01.000Z"); // after Retry-After
 
     expect((await rig.tick(new Date(t0.getTime() + 500))).delivery.sent).toBe(0); // not yet due
     const r2 = await rig.tick(new Date(t0.getTime() + 1000));
     expect(r2.delivery).toMatchObject({ sent: 0, retried: 1 });
-    row = await a.services.repos.outbox.find("UNY", MONDAY, DIGEST_KIND);
+    row = await a.services.repos.outbox.find("UNY", MONDAY, OUTBOX_KIND.reminder);
     expect(row).toMatchObject({ status: "pending", lastError: "http_500", attempts: 2 });
 
     const r3 = await rig.tick(row?.nextAttemptAt ?? t0);
@@ -120,7 +119,7 @@ describe("daily reminder delivery through the fake Slack [sqlite]", () => {
     expect(dmsTo(a, "UNY")).toBe(1);
     // Before each retry the sender looked for an earlier delivery in the DM's history.
     expect(a.fake.callsTo("conversations.history").length).toBe(2);
-    expect(await a.services.repos.outbox.find("UNY", MONDAY, DIGEST_KIND)).toMatchObject({ status: "sent", attempts: 3 });
+    expect(await a.services.repos.outbox.find("UNY", MONDAY, OUTBOX_KIND.reminder)).toMatchObject({ status: "sent", attempts: 3 });
   });
 
   it("a user with nothing to report gets nothing (a skipped row, not recomputed), a paused user nothing at all", async () => {
@@ -132,7 +131,7 @@ describe("daily reminder delivery through the fake Slack [sqlite]", () => {
     await rig.tick(at(`${MONDAY}T14:05:00Z`));
     expect(a.fake.callsTo("chat.postMessage")).toHaveLength(0);
     expect(a.fake.callsTo("conversations.open")).toHaveLength(0);
-    const rows = await a.services.repos.outbox.list({ kind: DIGEST_KIND });
+    const rows = await a.services.repos.outbox.list({ kind: OUTBOX_KIND.reminder });
     expect(rows.map((r) => [r.recipient, r.status])).toEqual([["UEMPTY", "skipped"]]);
   });
 
@@ -147,8 +146,8 @@ describe("daily reminder delivery through the fake Slack [sqlite]", () => {
     const report = await rig.tick(at(`${MONDAY}T14:00:00Z`));
     expect(report.delivery).toMatchObject({ sent: 1, failed: 2, retried: 0 });
     expect(dmsTo(a, "UNY")).toBe(1);
-    expect(await a.services.repos.outbox.find("UGONE", MONDAY, DIGEST_KIND)).toMatchObject({ status: "failed", lastError: "account_inactive" });
-    expect(await a.services.repos.outbox.find("UNOCHAN", MONDAY, DIGEST_KIND)).toMatchObject({ status: "failed", lastError: "not_in_channel" });
+    expect(await a.services.repos.outbox.find("UGONE", MONDAY, OUTBOX_KIND.reminder)).toMatchObject({ status: "failed", lastError: "account_inactive" });
+    expect(await a.services.repos.outbox.find("UNOCHAN", MONDAY, OUTBOX_KIND.reminder)).toMatchObject({ status: "failed", lastError: "not_in_channel" });
     const users = await a.database.db.prisma.user.findMany({ where: { slackUserId: { in: ["UGONE", "UNOCHAN"] } }, orderBy: { slackUserId: "asc" } });
     expect(users.map((u) => [u.slackUserId, u.inactive])).toEqual([
       ["UGONE", true],
@@ -157,7 +156,7 @@ describe("daily reminder delivery through the fake Slack [sqlite]", () => {
     // Failed rows are final: later ticks neither retry them nor plan again; the inactive user is no longer planned.
     await rig.tick(at(`${MONDAY}T16:00:00Z`));
     await rig.tick(at("2026-11-03T14:00:00Z"));
-    expect(await a.services.repos.outbox.find("UGONE", "2026-11-03", DIGEST_KIND)).toBeNull();
+    expect(await a.services.repos.outbox.find("UGONE", "2026-11-03", OUTBOX_KIND.reminder)).toBeNull();
     expect(dmsTo(a, "UNY")).toBe(2);
   });
 
@@ -171,7 +170,7 @@ describe("daily reminder delivery through the fake Slack [sqlite]", () => {
 
     // A sender claims both rows, then dies: UNY's message reached Slack, UBER's did not.
     const outbox = a.services.repos.outbox;
-    const claimed = await outbox.claim("crashed-worker:1", now, 60_000, 10, [DIGEST_KIND]);
+    const claimed = await outbox.claim("crashed-worker:1", now, 60_000, 10, [OUTBOX_KIND.reminder]);
     expect(claimed.map((r) => r.recipient).sort()).toEqual(["UBER", "UNY"]);
     let deliveredTs = "";
     for (const row of claimed) {
@@ -189,8 +188,8 @@ describe("daily reminder delivery through the fake Slack [sqlite]", () => {
     const after = await rig.tick(new Date(now.getTime() + 61_000));
     expect(after.delivery).toMatchObject({ sent: 1, recovered: 1, failed: 0 });
     expect([dmsTo(a, "UNY"), dmsTo(a, "UBER")]).toEqual([1, 1]);
-    expect(await outbox.find("UNY", MONDAY, DIGEST_KIND)).toMatchObject({ status: "sent", messageTs: deliveredTs, attempts: 2 });
-    expect(await outbox.find("UBER", MONDAY, DIGEST_KIND)).toMatchObject({ status: "sent", attempts: 2 });
+    expect(await outbox.find("UNY", MONDAY, OUTBOX_KIND.reminder)).toMatchObject({ status: "sent", messageTs: deliveredTs, attempts: 2 });
+    expect(await outbox.find("UBER", MONDAY, OUTBOX_KIND.reminder)).toMatchObject({ status: "sent", attempts: 2 });
   });
 
   it("sends a manager one weekly digest on Monday: reps behind pace and the team's neglected key accounts", async () => {
@@ -211,7 +210,7 @@ describe("daily reminder delivery through the fake Slack [sqlite]", () => {
     const text = textOf(a.fake.callsTo("chat.postMessage").find((c) => c.body.channel === "DUMGR")?.body ?? {});
     expect(text).toContain("<@UNY>");
     expect(text).toContain("UNY Corp");
-    expect(await a.services.repos.outbox.find("UMGR", MONDAY, MANAGER_DIGEST_KIND)).toMatchObject({ status: "sent" });
+    expect(await a.services.repos.outbox.find("UMGR", MONDAY, OUTBOX_KIND.managerDigest)).toMatchObject({ status: "sent" });
   });
 
   it("`reminders preview` prints the digest without sending it", async () => {
@@ -266,7 +265,7 @@ describe.runIf(providerAvailable("postgresql"))("two processes at once [postgres
     expect([one.code, two.code], `${one.err}\n${two.err}`).toEqual([0, 0]);
     expect(`${one.out}\n${two.out}`).toContain("planned");
     expect([dmsTo(a, "UNY"), dmsTo(a, "UBER"), dmsTo(a, "UEMPTY")]).toEqual([1, 1, 0]);
-    const rows = await a.services.repos.outbox.list({ kind: DIGEST_KIND });
+    const rows = await a.services.repos.outbox.list({ kind: OUTBOX_KIND.reminder });
     expect(rows.map((r) => [r.recipient, r.status]).sort()).toEqual([
       ["UBER", "sent"],
       ["UEMPTY", "skipped"],

@@ -12,7 +12,7 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import { openDatabase } from "../../src/db/client.js";
-import { DIGEST_KIND } from "../../src/jobs/reminder-job.js";
+import { OUTBOX_KIND } from "../../src/services/outbox-kinds.js";
 import { startTestApp, type TestApp } from "../support/e2e-harness.js";
 import { DAY_MS, seedAccount, seedUser } from "../support/reminder-fixtures.js";
 import { postSigned, slashCommandBody } from "../support/slack-requests.js";
@@ -53,7 +53,7 @@ describe("a reminder run killed with SIGKILL mid-send, then run again [sqlite]",
     expect(killed.signal).toBe("SIGKILL");
 
     const outbox = t.services.repos.outbox;
-    const afterKill = await outbox.list({ kind: DIGEST_KIND });
+    const afterKill = await outbox.list({ kind: OUTBOX_KIND.reminder });
     expect(afterKill).toHaveLength(USERS.length); // planning was complete and committed
     const sentBefore = afterKill.filter((r) => r.status === "sent").length;
     const posted = new Set(t.fake.messages.map((m) => m.channel));
@@ -71,7 +71,7 @@ describe("a reminder run killed with SIGKILL mid-send, then run again [sqlite]",
       const messages = t.fake.messages.filter((m) => m.channel === `D${id}` && !m.ephemeral);
       expect(messages.length, id).toBe(1);
     }
-    const rows = await outbox.list({ kind: DIGEST_KIND });
+    const rows = await outbox.list({ kind: OUTBOX_KIND.reminder });
     expect(rows.map((r) => r.status)).toEqual(USERS.map(() => "sent"));
   }, 90_000);
 });

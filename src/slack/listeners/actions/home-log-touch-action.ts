@@ -1,33 +1,17 @@
-import type { AllMiddlewareArgs, App, BlockButtonAction, SlackActionMiddlewareArgs } from "@slack/bolt";
+import type { App } from "@slack/bolt";
 import { ACTIONS } from "../../ids.js";
 import type { AppDeps } from "../../deps.js";
-import { accountIdOf } from "../../blocks/account-detail-blocks.js";
 import { openLogTouchModal } from "../../modals/account-modals.js";
-import { actorContext } from "../../middleware/actor-context.js";
-import { tellModalFailed } from "../../open-view.js";
-
-type Args = SlackActionMiddlewareArgs<BlockButtonAction> & AllMiddlewareArgs;
+import { accountFormOptions, registerFormButton } from "./form-button.js";
 
 /**
  * "Log touch" on the Home tab (and on an account's page, where the button carries the account):
  * opens the log-touch modal.
  */
 export function register(app: App, deps: AppDeps): void {
-  app.action<BlockButtonAction>(ACTIONS.homeLogTouch, async (args: Args) => handle(args, deps));
-}
-
-async function handle({ ack, body, action, client, context }: Args, deps: AppDeps): Promise<void> {
-  await ack();
-  try {
-    const { actor, t } = await actorContext(context);
-    const accountId = accountIdOf(action.value);
-    const opened = await openLogTouchModal(client, body.trigger_id, actor, deps, {
-      ...(accountId !== null ? { accountId } : {}),
-      ...(body.channel?.id ? { channelId: body.channel.id } : {}),
-      push: body.view?.type === "modal",
-    });
-    if (!opened) await tellModalFailed({ client, userId: actor.user.slackUserId, channelId: body.channel?.id }, t, deps);
-  } catch (error) {
-    deps.logger.error("log-touch button action failed", error);
-  }
+  registerFormButton(app, deps, {
+    actionId: ACTIONS.homeLogTouch,
+    name: "log touch",
+    open: async (input) => ({ opened: await openLogTouchModal(input.client, input.body.trigger_id, input.actor, deps, accountFormOptions(input)) }),
+  });
 }
