@@ -1,4 +1,4 @@
-import type { AllMiddlewareArgs, BlockButtonAction, SlackActionMiddlewareArgs, webApi } from "@slack/bolt";
+import type { AllMiddlewareArgs, App, BlockButtonAction, SlackActionMiddlewareArgs, webApi } from "@slack/bolt";
 import type { KnownBlock } from "@slack/types";
 import { z } from "zod";
 import { isDigestEmpty } from "../../../domain/digest.js";
@@ -115,5 +115,38 @@ export async function runButton(args: ButtonArgs, deps: AppDeps, name: string, h
   } catch (error) {
     deps.logger.error(`${name} failed`, error);
     await tellClicker(source, t("error.internal"), args.respond).catch(() => undefined);
+  }
+}
+
+/** What a row button's handler gets: the parsed button value, who clicked, where. */
+export interface RowButtonInput<V> {
+  value: V;
+  actor: Actor;
+  t: Translator;
+  source: ButtonSource;
+  args: ButtonArgs;
+  /** Tells the clicker something went wrong (in the message's thread of replies; nothing on a view). */
+  tell: (text: string) => Promise<void>;
+}
+
+/**
+ * The one way a digest/Home row button is handled: ack, resolve the actor, parse the button's
+ * JSON value with `schema` (a malformed or forged value is answered, never trusted), run, and turn
+ * any failure into a polite note.
+ */
+export function registerRowButton<V>(
+  app: App,
+  deps: AppDeps,
+  spec: { actionIds: readonly string[]; name: string; schema: z.ZodType<V>; run(input: RowButtonInput<V>): Promise<void> },
+): void {
+  for (const actionId of spec.actionIds) {
+    app.action<BlockButtonAction>(actionId, async (args: ButtonArgs) =>
+      runButton(args, deps, spec.name, async (actor, t, source) => {
+        const tell = (text: string) => tellClicker(source, text, args.respond);
+        const value = buttonValue(args.action.value, spec.schema);
+        if (!value) return tell(t("digest.invalidButton"));
+        await spec.run({ value, actor, t, source, args, tell });
+      }),
+    );
   }
 }
