@@ -67,8 +67,8 @@ reminders.plan = async (instant) => {
     counter.label = "reminders:deliver";
   }
 };
-const originalBuild = services.digest.buildMany.bind(services.digest);
-services.digest.buildMany = async (targets, instant, opts) => {
+const originalBuild = services.reminders.buildMany.bind(services.reminders);
+services.reminders.buildMany = async (targets, instant, opts) => {
   const q0 = counter.count;
   const t0 = performance.now();
   const label = counter.label;
@@ -84,8 +84,8 @@ services.digest.buildMany = async (targets, instant, opts) => {
     counter.label = label;
   }
 };
-const originalPage = services.repos.digest.reminderUsersPage.bind(services.repos.digest);
-services.repos.digest.reminderUsersPage = async (afterId, limit) => {
+const originalPage = services.repos.reminders.reminderUsersPage.bind(services.repos.reminders);
+services.repos.reminders.reminderUsersPage = async (afterId, limit) => {
   const users = await originalPage(afterId, limit);
   if (users.length > 0) batches++;
   return users;

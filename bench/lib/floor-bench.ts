@@ -9,7 +9,7 @@ import { REMINDER_BATCH_SIZE } from "../../src/jobs/personal-messages.js";
 import type { LeaderboardPeriodType } from "../../src/domain/leaderboard-periods.js";
 import { localDateOf } from "../../src/domain/time.js";
 import { createLogger } from "../../src/logger.js";
-import type { DigestTarget } from "../../src/services/digest-service.js";
+import type { ReminderTarget } from "../../src/services/reminder-service.js";
 import { teamZone } from "../../src/services/leaderboard-service.js";
 import { createServices } from "../../src/services/services.js";
 import { median } from "../stats.js";
@@ -47,13 +47,13 @@ export async function benchFloor(bench: BenchDatabase, o: { iterations: number; 
   const services = createServices(db, { defaultTimezone: BENCH_TIMEZONE, now: () => at, logger });
   try {
     // Every user the reminder run looks at, in its batches.
-    const batches: DigestTarget[][] = [];
+    const batches: ReminderTarget[][] = [];
     let after = 0;
     for (;;) {
-      const users = await services.repos.digest.reminderUsersPage(after, REMINDER_BATCH_SIZE);
+      const users = await services.repos.reminders.reminderUsersPage(after, REMINDER_BATCH_SIZE);
       if (users.length === 0) break;
       after = users[users.length - 1]!.id;
-      batches.push(await services.digest.targetsFor(users));
+      batches.push(await services.reminders.targetsFor(users));
     }
     const users = batches.reduce((n, b) => n + b.length, 0);
 
@@ -70,7 +70,7 @@ export async function benchFloor(bench: BenchDatabase, o: { iterations: number; 
         const q0 = counter.count;
         const t0 = performance.now();
         const built = [];
-        for (const b of batches) built.push(await services.digest.buildMany(b, at));
+        for (const b of batches) built.push(await services.reminders.buildMany(b, at));
         if (i > 0) product.push(performance.now() - t0);
         productQueries = counter.count - q0;
         return built;

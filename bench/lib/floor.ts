@@ -4,17 +4,17 @@
  * domain functions, so the output is identical (the benchmark checks it) and the difference in
  * time is what Prisma and the product's plumbing cost.
  */
-import { thresholdsOf, tierOf } from "../../src/db/repositories/digest-repository.js";
+import { thresholdsOf, tierOf } from "../../src/db/repositories/reminder-repository.js";
 import type { Team } from "../../src/db/repositories/team-repository.js";
 import type { Workspace } from "../../src/db/repositories/workspace-repository.js";
-import { buildDigest, type DigestAccount, type DigestFollowUpInput, type DigestView } from "../../src/domain/digest.js";
+import { buildReminder, type ReminderAccount, type ReminderFollowUpInput, type ReminderView } from "../../src/domain/reminder.js";
 import { rankLeaderboard } from "../../src/domain/leaderboard.js";
 import { effectiveLeaderboardQuota, leaderboardPeriod, type LeaderboardPeriodType } from "../../src/domain/leaderboard-periods.js";
 import type { AccountTier, NeglectThresholds } from "../../src/domain/neglect.js";
 import { periodContaining, type Period, type PeriodType } from "../../src/domain/periods.js";
 import { quotaProgress } from "../../src/domain/quota.js";
 import { localDayRange, safeZone, type LocalDate } from "../../src/domain/time.js";
-import type { DigestTarget } from "../../src/services/digest-service.js";
+import type { ReminderTarget } from "../../src/services/reminder-service.js";
 import { teamZone, type LeaderboardRow, type LeaderboardView } from "../../src/services/leaderboard-service.js";
 import type { RawDb } from "./raw.js";
 
@@ -43,8 +43,8 @@ interface AccountRow {
 }
 
 /** The daily digests of `targets` at `now`: the data DigestService.buildMany reads, by hand. */
-export async function floorDigests(raw: RawDb, targets: readonly DigestTarget[], now: Date, defaultZone: string, timing: FloorTiming): Promise<Map<number, DigestView>> {
-  const out = new Map<number, DigestView>();
+export async function floorDigests(raw: RawDb, targets: readonly ReminderTarget[], now: Date, defaultZone: string, timing: FloorTiming): Promise<Map<number, ReminderView>> {
+  const out = new Map<number, ReminderView>();
   if (targets.length === 0) return out;
   const userIds = targets.map((t) => t.user.id);
   const workspaces = new Map(targets.map((t) => [t.workspace.id, t.workspace]));
@@ -140,7 +140,7 @@ export async function floorDigests(raw: RawDb, targets: readonly DigestTarget[],
   );
   timing.sqlMs += performance.now() - t0;
 
-  const accounts = new Map<number, DigestAccount[]>(userIds.map((id) => [id, []]));
+  const accounts = new Map<number, ReminderAccount[]>(userIds.map((id) => [id, []]));
   for (const r of accountRows) {
     accounts.get(r.ownerId)?.push({
       id: String(r.id),
@@ -154,7 +154,7 @@ export async function floorDigests(raw: RawDb, targets: readonly DigestTarget[],
       archived: false,
     });
   }
-  const followUps = new Map<number, DigestFollowUpInput[]>(userIds.map((id) => [id, []]));
+  const followUps = new Map<number, ReminderFollowUpInput[]>(userIds.map((id) => [id, []]));
   for (const r of followUpRows) {
     followUps.get(r.userId)?.push({ id: r.id, title: r.title, accountId: r.accountId, accountName: r.accountName, dueAt: toDate(r.dueAt), snoozedUntil: toDateOrNull(r.snoozedUntil) });
   }
@@ -177,7 +177,7 @@ export async function floorDigests(raw: RawDb, targets: readonly DigestTarget[],
     });
     out.set(
       t.user.id,
-      buildDigest({
+      buildReminder({
         now,
         zone: t.zone,
         accounts: accounts.get(t.user.id) ?? [],

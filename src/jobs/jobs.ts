@@ -30,5 +30,5 @@ export function createJobs(deps: JobDeps): ScheduledJob[] {
  * DMs (deactivated), the user is marked inactive so no further reminders or digests are planned for them.
  */
 export function senderHooks(services: Services): { onInactiveRecipient: (slackUserId: string, reason: string) => Promise<void> } {
-  return { onInactiveRecipient: (slackUserId) => services.repos.digest.markInactive(slackUserId) };
+  return { onInactiveRecipient: (slackUserId) => services.repos.reminders.markInactive(slackUserId) };
 }

@@ -1,9 +1,9 @@
 import type { User } from "../db/repositories/user-repository.js";
-import { isManagerDigestEmpty } from "../domain/digest.js";
+import { isManagerDigestEmpty } from "../domain/reminder.js";
 import { mondayOf, reminderStatus, type ReminderStatus } from "../domain/reminder-schedule.js";
 import { isoWeekday } from "../domain/time.js";
 import { translator } from "../i18n/translate.js";
-import { scheduleOf } from "../services/digest-service.js";
+import { scheduleOf } from "../services/reminder-service.js";
 import { managerDigestMessage } from "../slack/blocks/manager-digest-blocks.js";
 import { formatFor } from "../slack/blocks/reminder-format.js";
 import { OUTBOX_KIND } from "../services/outbox-kinds.js";
@@ -39,9 +39,9 @@ export class ManagerDigestJob implements ScheduledJob {
       {
         what: "manager digest",
         kind: OUTBOX_KIND.managerDigest,
-        page: (after, size) => services.repos.digest.managersPage(after, size),
+        page: (after, size) => services.repos.reminders.managersPage(after, size),
         dueOf: (target, at) => managerDigestStatus(target.user, target.zone, at),
-        build: (targets, at) => services.digest.managerDigests(targets, at),
+        build: (targets, at) => services.reminders.managerDigests(targets, at),
         isEmpty: (view) => isManagerDigestEmpty(view),
         render: (view, target) => managerDigestMessage(view, formatFor(target, translator(target.language))),
       },

@@ -2,7 +2,7 @@ import type { LineLogger } from "../logger.js";
 import type { User } from "../db/repositories/user-repository.js";
 import type { OutboxMessage } from "../db/repositories/outbox-repository.js";
 import { SKIPPED_PAYLOAD, outboxPayload } from "../services/outbox-kinds.js";
-import type { DigestTarget } from "../services/digest-service.js";
+import type { ReminderTarget } from "../services/reminder-service.js";
 import type { Services } from "../services/services.js";
 
 /** Users looked at (and messages built) per batch: a few queries per batch, whatever its size. */
@@ -22,11 +22,11 @@ export interface PersonalMessageSpec<V> {
   /** The next page of people after user id `after`. */
   page(after: number, size: number): Promise<User[]>;
   /** Whether the person's message is due at `now`, and the local date it belongs to. */
-  dueOf(target: DigestTarget, now: Date): { due: boolean; localDate: string };
+  dueOf(target: ReminderTarget, now: Date): { due: boolean; localDate: string };
   /** The messages' content for many people at once (by user id). */
-  build(targets: DigestTarget[], now: Date): Promise<Map<number, V>>;
+  build(targets: ReminderTarget[], now: Date): Promise<Map<number, V>>;
   isEmpty(content: V): boolean;
-  render(content: V, target: DigestTarget): { text: string; blocks?: readonly { type: string }[] };
+  render(content: V, target: ReminderTarget): { text: string; blocks?: readonly { type: string }[] };
 }
 
 /**
@@ -57,7 +57,7 @@ export async function planPersonalMessages<V>(deps: PersonalJobDeps, spec: Perso
 
 async function planBatch<V>(deps: PersonalJobDeps, spec: PersonalMessageSpec<V>, people: User[], now: Date): Promise<number> {
   const { services, logger } = deps;
-  const targets = await services.digest.targetsFor(people);
+  const targets = await services.reminders.targetsFor(people);
   const due = targets.flatMap((target) => {
     const status = spec.dueOf(target, now);
     return status.due ? [{ target, localDate: status.localDate }] : [];
@@ -81,7 +81,7 @@ async function planBatch<V>(deps: PersonalJobDeps, spec: PersonalMessageSpec<V>,
 }
 
 /** Drops the targets that already have an outbox row for their local date and this kind (one query). */
-export async function withoutRows(services: Services, due: { target: DigestTarget; localDate: string }[], kind: string): Promise<{ target: DigestTarget; localDate: string }[]> {
+export async function withoutRows(services: Services, due: { target: ReminderTarget; localDate: string }[], kind: string): Promise<{ target: ReminderTarget; localDate: string }[]> {
   if (due.length === 0) return [];
   const existing = await services.repos.outbox.existingRecipients(
     [...new Set(due.map((d) => d.localDate))],

@@ -1,9 +1,9 @@
 import { OUTBOX_KIND } from "../services/outbox-kinds.js";
-import { isDigestEmpty } from "../domain/digest.js";
+import { isReminderEmpty } from "../domain/reminder.js";
 import { reminderStatus } from "../domain/reminder-schedule.js";
 import { translator } from "../i18n/translate.js";
-import { scheduleOf } from "../services/digest-service.js";
-import { digestMessage } from "../slack/blocks/digest-blocks.js";
+import { scheduleOf } from "../services/reminder-service.js";
+import { reminderMessage } from "../slack/blocks/reminder-blocks.js";
 import { formatFor } from "../slack/blocks/reminder-format.js";
 import { planPersonalMessages, type PersonalJobDeps } from "./personal-messages.js";
 import type { ScheduledJob } from "./scheduler.js";
@@ -26,11 +26,11 @@ export class ReminderJob implements ScheduledJob {
       {
         what: "reminders",
         kind: OUTBOX_KIND.reminder,
-        page: (after, size) => services.repos.digest.reminderUsersPage(after, size),
+        page: (after, size) => services.repos.reminders.reminderUsersPage(after, size),
         dueOf: (target, at) => reminderStatus(scheduleOf(target.user, target.zone), at),
-        build: (targets, at) => services.digest.buildMany(targets, at),
-        isEmpty: (digest) => isDigestEmpty(digest.view),
-        render: (digest, target) => digestMessage(digest.view, formatFor(target, translator(target.language))),
+        build: (targets, at) => services.reminders.buildMany(targets, at),
+        isEmpty: (digest) => isReminderEmpty(digest.view),
+        render: (digest, target) => reminderMessage(digest.view, formatFor(target, translator(target.language))),
       },
       now,
     );

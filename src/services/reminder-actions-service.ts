@@ -1,4 +1,4 @@
-import type { DigestRepository } from "../db/repositories/digest-repository.js";
+import type { ReminderRepository } from "../db/repositories/reminder-repository.js";
 import type { UserRepository } from "../db/repositories/user-repository.js";
 import type { Principal } from "../domain/authorization.js";
 import type { ReminderSettings } from "../domain/reminder-settings.js";
@@ -28,7 +28,7 @@ export function snoozeUntil(now: Date, zone: string, days: number): Date {
  */
 export class ReminderActionsService {
   constructor(
-    private readonly repo: DigestRepository,
+    private readonly repo: ReminderRepository,
     private readonly users: UserRepository,
     private readonly touches: TouchService,
     private readonly followUps: FollowUpService,

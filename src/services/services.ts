@@ -14,7 +14,7 @@ import { TouchRepository } from "../db/repositories/touch-repository.js";
 import { FollowUpRepository } from "../db/repositories/followup-repository.js";
 import { AccountDetailRepository } from "../db/repositories/account-detail-repository.js";
 import { LeaderboardRepository } from "../db/repositories/leaderboard-repository.js";
-import { DigestRepository } from "../db/repositories/digest-repository.js";
+import { ReminderRepository } from "../db/repositories/reminder-repository.js";
 import { ProcessedRequestRepository } from "../db/repositories/processed-request-repository.js";
 import type { Principal } from "../domain/authorization.js";
 import { AccountResolver } from "./account-resolver.js";
@@ -31,7 +31,7 @@ import { KeyedLock } from "../db/keyed-lock.js";
 import { AccountService } from "./account-service.js";
 import { TouchService } from "./touch-service.js";
 import { FollowUpService } from "./followup-service.js";
-import { DigestService } from "./digest-service.js";
+import { ReminderService } from "./reminder-service.js";
 import { ReminderActionsService } from "./reminder-actions-service.js";
 import type { LineLogger } from "../logger.js";
 
@@ -53,7 +53,7 @@ export interface Repositories {
   /** Batched team figures for leaderboards. */
   leaderboard: LeaderboardRepository;
   /** Batched reads for the daily/manager digests and the Home tab. */
-  digest: DigestRepository;
+  reminders: ReminderRepository;
   /** Slack deliveries already handled (retry de-duplication). */
   processedRequests: ProcessedRequestRepository;
 }
@@ -90,7 +90,7 @@ export interface Services {
   /** Team leaderboards (view models). */
   leaderboards: LeaderboardService;
   /** Daily and manager digests, the Home dashboard (batched). */
-  digest: DigestService;
+  reminders: ReminderService;
   /** The digest's buttons (snooze, done, log touch) and reminder settings. */
   reminderActions: ReminderActionsService;
   /** Workspace settings (currency, fiscal year, zone, pace, thresholds, gift limit) and holidays. */
@@ -114,7 +114,7 @@ export function createServices(db: Database, opts: { defaultTimezone: string; no
     compPlans: new CompPlanRepository(db.prisma),
     gifts: new GiftRepository(db.prisma),
     leaderboard: new LeaderboardRepository(db.prisma),
-    digest: new DigestRepository(db.prisma),
+    reminders: new ReminderRepository(db.prisma),
     processedRequests: new ProcessedRequestRepository(db.prisma),
   };
   const accountResolver = new AccountResolver(repos.accounts);
@@ -139,10 +139,10 @@ export function createServices(db: Database, opts: { defaultTimezone: string; no
     gifts: new GiftService(repos.gifts, repos.accounts, repos.workspaces, opts.now, new KeyedLock(db)),
     teams: new TeamService(repos.teams, repos.users),
     leaderboards: new LeaderboardService(repos.leaderboard, { timezone: opts.defaultTimezone }),
-    digest: new DigestService(repos.digest, { timezone: opts.defaultTimezone }, async (slackUserId, localDate) =>
+    reminders: new ReminderService(repos.reminders, { timezone: opts.defaultTimezone }, async (slackUserId, localDate) =>
       (await repos.outbox.find(slackUserId, localDate, OUTBOX_KIND.reminder)) !== null,
     ),
-    reminderActions: new ReminderActionsService(repos.digest, repos.users, touches, followUps, opts.now),
+    reminderActions: new ReminderActionsService(repos.reminders, repos.users, touches, followUps, opts.now),
     workspaceSettings: new WorkspaceSettingsService(repos.workspaces),
   };
 }

@@ -11,7 +11,7 @@ import type { AppDeps } from "./deps.js";
 /** Builds and publishes the actor's Home tab. */
 export async function publishHome(client: webApi.WebClient, deps: AppDeps, actor: Actor): Promise<void> {
   const now = deps.now();
-  const [home, admin] = await Promise.all([deps.services.digest.home(actor, now), adminHome(deps, actor, now)]);
+  const [home, admin] = await Promise.all([deps.services.reminders.home(actor, now), adminHome(deps, actor, now)]);
   const view = homeView(home, formatFor(actor, translator(actor.language)), now, admin);
   await client.views.publish({ user_id: actor.user.slackUserId, view });
 }

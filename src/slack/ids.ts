@@ -46,7 +46,7 @@ export const VIEWS = {
   giftOverride: "gift_override_modal",
   team: "team_modal",
   /** The digest's own "Log touch" modal: on submit it also updates the digest row in place. */
-  digestLogTouch: "digest_log_touch_modal",
+  reminderLogTouch: "digest_log_touch_modal",
   /** Read-only account summary opened by a digest/Home "Open" button. */
   accountSummary: "account_summary_modal",
 } as const;
@@ -119,8 +119,8 @@ export const ADMIN_MODAL = {
   giftYear: "admin_gift_year",
 } as const;
 
-/** Block ids (= action ids) inside the digest's log-touch modal (VIEWS.digestLogTouch). */
-export const DIGEST_TOUCH_MODAL = {
+/** Block ids (= action ids) inside the reminder's log-touch modal (VIEWS.reminderLogTouch). */
+export const REMINDER_TOUCH_MODAL = {
   kind: "digest_touch_kind",
   note: "digest_touch_note",
 } as const;

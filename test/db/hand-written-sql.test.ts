@@ -10,7 +10,7 @@ import { TeamRepository } from "../../src/db/repositories/team-repository.js";
 import { TouchRepository } from "../../src/db/repositories/touch-repository.js";
 import { UserRepository } from "../../src/db/repositories/user-repository.js";
 import { WorkspaceRepository } from "../../src/db/repositories/workspace-repository.js";
-import { DigestRepository } from "../../src/db/repositories/digest-repository.js";
+import { ReminderRepository } from "../../src/db/repositories/reminder-repository.js";
 import { describeEachProvider } from "../support/providers.js";
 import { createTestDatabase, type TestDatabase } from "../support/test-database.js";
 
@@ -101,7 +101,7 @@ describeEachProvider("hand-written SQL equals the model queries [%s]", (provider
     const users = new UserRepository(p);
     expect(await users.findBySlackId(ids.ws, "U1")).toEqual(await p.user.findUnique({ where: { workspaceId_slackUserId: { workspaceId: ids.ws, slackUserId: "U1" } } }));
     expect(await users.findBySlackId(ids.ws, "U404")).toBeNull();
-    const digest = new DigestRepository(p);
+    const digest = new ReminderRepository(p);
     expect(await digest.reminderUsersPage(0, 10)).toEqual(await p.user.findMany({ where: { id: { gt: 0 }, inactive: false, remindersPaused: false }, orderBy: { id: "asc" }, take: 10 }));
     expect([...(await digest.workspacesByIds([ids.ws])).values()]).toEqual(await p.workspace.findMany({ where: { id: { in: [ids.ws] } } }));
     const teams = new TeamRepository(p);
@@ -198,7 +198,7 @@ describeEachProvider("hand-written SQL equals the model queries [%s]", (provider
     const many = Array.from({ length: 1500 }, (_, i) => i + 1_000_000).concat([ids.rep]);
     expect((await lb.wonByOwner(many, START, END)).get(ids.rep)).toEqual({ wonCents: 12_000_000, dealsWon: 2 });
 
-    const digest = new DigestRepository(p);
+    const digest = new ReminderRepository(p);
     const now = new Date("2026-11-16T14:00:00Z");
     const followUps = await digest.followUpsDue([ids.rep], new Date("2026-11-21T00:00:00Z"), now);
     expect(followUps.get(ids.rep)?.map((f) => f.title)).toEqual(["a", "b"]);

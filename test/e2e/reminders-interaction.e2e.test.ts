@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import type { KnownBlock } from "@slack/types";
-import { ACTIONS, DIGEST_TOUCH_MODAL, SETTINGS_MODAL, VIEWS } from "../../src/slack/ids.js";
+import { ACTIONS, REMINDER_TOUCH_MODAL, SETTINGS_MODAL, VIEWS } from "../../src/slack/ids.js";
 import { startTestApp, textOf, type TestApp } from "../support/e2e-harness.js";
 import type { FakeUser, SlackResponse } from "../support/fake-slack.js";
 import { DAY_MS, dmsTo, reminderRig, seedAccount, seedFollowUp, seedUser } from "../support/reminder-fixtures.js";
@@ -108,14 +108,14 @@ describe("digest buttons [sqlite]", () => {
     const opened = await a.fake.waitFor("views.open");
     expect(opened.response?.ok).toBe(true);
     const view = opened.body.view as { callback_id: string; private_metadata: string };
-    expect(view.callback_id).toBe(VIEWS.digestLogTouch);
+    expect(view.callback_id).toBe(VIEWS.reminderLogTouch);
     const submit = viewSubmissionPayload({
       userId: "UNY",
-      callbackId: VIEWS.digestLogTouch,
+      callbackId: VIEWS.reminderLogTouch,
       privateMetadata: view.private_metadata,
       values: {
-        [DIGEST_TOUCH_MODAL.kind]: { [DIGEST_TOUCH_MODAL.kind]: stateValue.staticSelect("call") },
-        [DIGEST_TOUCH_MODAL.note]: { [DIGEST_TOUCH_MODAL.note]: stateValue.plainText("Talked pricing") },
+        [REMINDER_TOUCH_MODAL.kind]: { [REMINDER_TOUCH_MODAL.kind]: stateValue.staticSelect("call") },
+        [REMINDER_TOUCH_MODAL.note]: { [REMINDER_TOUCH_MODAL.note]: stateValue.plainText("Talked pricing") },
       },
     });
     const res = await a.post(interactionBody(submit));

@@ -1,11 +1,11 @@
 import type { KnownBlock } from "@slack/types";
 import { describe, expect, it } from "vitest";
-import type { DigestView, FollowUpRow, ManagerDigestView, NeglectedRow } from "../../src/domain/digest.js";
+import type { ReminderView, FollowUpRow, ManagerDigestView, NeglectedRow } from "../../src/domain/reminder.js";
 import { periodForLocalDate } from "../../src/domain/periods.js";
 import { quotaProgress } from "../../src/domain/quota.js";
 import { translator, type Language } from "../../src/i18n/translate.js";
-import type { HomeView } from "../../src/services/digest-service.js";
-import { blocksAsText, digestMessage, followUpRowText, markRowDone, MAX_MESSAGE_BLOCKS, neglectedRowText, quotaGapText } from "../../src/slack/blocks/digest-blocks.js";
+import type { HomeView } from "../../src/services/reminder-service.js";
+import { blocksAsText, reminderMessage, followUpRowText, markRowDone, MAX_MESSAGE_BLOCKS, neglectedRowText, quotaGapText } from "../../src/slack/blocks/reminder-blocks.js";
 import { homeView, MAX_HOME_BLOCKS } from "../../src/slack/blocks/home-blocks.js";
 import { managerDigestMessage } from "../../src/slack/blocks/manager-digest-blocks.js";
 import type { ReminderFormat } from "../../src/slack/blocks/reminder-format.js";
@@ -48,7 +48,7 @@ function gap() {
   };
 }
 
-function bigView(followUps = 40): DigestView {
+function bigView(followUps = 40): ReminderView {
   return {
     localDate: "2026-11-02",
     neglected: { rows: [1, 2, 3, 4, 5].map(neglected), restCount: 12 },
@@ -76,7 +76,7 @@ function checkLimits(blocks: KnownBlock[], maxBlocks: number): void {
 
 describe("digest message", () => {
   it.each<Language>(["en", "de"])("stays within Slack's limits with long names and many follow-ups [%s]", (language) => {
-    const m = digestMessage(bigView(), fmt(language));
+    const m = reminderMessage(bigView(), fmt(language));
     checkLimits(m.blocks ?? [], MAX_MESSAGE_BLOCKS);
     const text = blocksAsText(m);
     // The follow-ups that did not fit are counted, not dropped silently.
@@ -86,8 +86,8 @@ describe("digest message", () => {
   });
 
   it("shows each section only when it has something, with the buttons of each row", () => {
-    const view: DigestView = { localDate: "2026-11-02", neglected: { rows: [neglected(1)], restCount: 0 }, quotaGap: null, followUps: { rows: [], restCount: 0 } };
-    const m = digestMessage(view, fmt());
+    const view: ReminderView = { localDate: "2026-11-02", neglected: { rows: [neglected(1)], restCount: 0 }, quotaGap: null, followUps: { rows: [], restCount: 0 } };
+    const m = reminderMessage(view, fmt());
     const text = blocksAsText(m);
     expect(text).toContain("Accounts that need a touch");
     expect(text).not.toContain("Quota");
@@ -100,15 +100,15 @@ describe("digest message", () => {
   });
 
   it("quota gap says how far behind, the need per remaining business day and the projected finish", () => {
-    const view: DigestView = { localDate: "2026-11-02", neglected: { rows: [], restCount: 0 }, quotaGap: gap(), followUps: { rows: [], restCount: 0 } };
-    const text = blocksAsText(digestMessage(view, fmt()));
+    const view: ReminderView = { localDate: "2026-11-02", neglected: { rows: [], restCount: 0 }, quotaGap: gap(), followUps: { rows: [], restCount: 0 } };
+    const text = blocksAsText(reminderMessage(view, fmt()));
     expect(text).toMatch(/You're at \$10,000 of \$300,000 \(3%\)\. Linear pace today is \$[\d,]+, so you're \*\$[\d,]+ behind\*/);
     expect(text).toMatch(/per remaining business day \(\d+ left\)/);
     expect(text).toMatch(/you'll finish at \$[\d,]+ \(\d+%\)/);
   });
 
   it("markRowDone replaces one row and its buttons, leaving the others", () => {
-    const m = digestMessage(bigView(2), fmt());
+    const m = reminderMessage(bigView(2), fmt());
     const blocks = markRowDone(m.blocks ?? [], "dg_acct_2", "✓ done");
     expect(blocks.find((b) => b.block_id === "dg_acct_2")).toEqual({ type: "section", block_id: "dg_acct_2", text: { type: "mrkdwn", text: "✓ done" } });
     expect(blocks.some((b) => b.block_id === "dg_acct_2_actions")).toBe(false);
@@ -138,7 +138,7 @@ describe("Home tab", () => {
   it.each<Language>(["en", "de"])("stays within 100 blocks with many rows [%s]", (language) => {
     const period = periodForLocalDate("quarter", "2026-11-02", "America/New_York", 1);
     const home: HomeView = {
-      digest: { ...bigView(60), neglected: { rows: Array.from({ length: 10 }, (_, i) => neglected(i + 1)), restCount: 5 } },
+      reminder: { ...bigView(60), neglected: { rows: Array.from({ length: 10 }, (_, i) => neglected(i + 1)), restCount: 5 } },
       quota: { period, hasQuota: true, wonCents: 1_000_000, progress: quotaProgress({ quotaCents: 30_000_000, wonCents: 1_000_000, period, now: NOW, zone: "America/New_York", paceMode: "business" }) },
       schedule: { zone: "America/New_York", time: "09:00", days: new Set([1, 2, 3, 4, 5]), skipDates: new Set(), paused: false, inactive: false },
       nextReminder: { localDate: "2026-11-03", at: new Date("2026-11-03T14:00:00Z") },
@@ -200,13 +200,13 @@ describe("plurals in the digest, Home and manager digest", () => {
   });
 
   it("the summary and the “…and N more” lines agree with their number", () => {
-    const view: DigestView = { localDate: "2026-11-02", neglected: { rows: [row(3)], restCount: 1 }, quotaGap: null, followUps: { rows: [due(2)], restCount: 1 } };
-    expect(digestMessage(view, fmt()).text).toBe("Your day — Mon, Nov 2: 2 accounts need a touch · 2 follow-ups are due");
-    const de = digestMessage(view, fmt("de"));
+    const view: ReminderView = { localDate: "2026-11-02", neglected: { rows: [row(3)], restCount: 1 }, quotaGap: null, followUps: { rows: [due(2)], restCount: 1 } };
+    expect(reminderMessage(view, fmt()).text).toBe("Your day — Mon, Nov 2: 2 accounts need a touch · 2 follow-ups are due");
+    const de = reminderMessage(view, fmt("de"));
     expect(blocksAsText(de)).toContain("…und 1 weiterer. `/ae accounts` zeigt alle.");
     expect(blocksAsText(de)).toContain("…und 1 weiteres. `/ae followups` zeigt alle.");
-    const one: DigestView = { ...view, neglected: { rows: [row(3)], restCount: 0 }, followUps: { rows: [due(2)], restCount: 0 } };
-    expect(digestMessage(one, fmt("de")).text).toBe("Dein Tag — Mo., 2. Nov.: 1 Account braucht einen Kontakt · 1 Follow-up ist fällig");
+    const one: ReminderView = { ...view, neglected: { rows: [row(3)], restCount: 0 }, followUps: { rows: [due(2)], restCount: 0 } };
+    expect(reminderMessage(one, fmt("de")).text).toBe("Dein Tag — Mo., 2. Nov.: 1 Account braucht einen Kontakt · 1 Follow-up ist fällig");
   });
 
   it("on the last day of the period the quota gap says “today”, not “per remaining day (1 left)”", () => {
@@ -239,16 +239,16 @@ describe("plurals in the digest, Home and manager digest", () => {
 
 describe("period names in German", () => {
   it("the German digest names the quarter in German", () => {
-    const view: DigestView = { localDate: "2026-11-02", neglected: { rows: [], restCount: 0 }, quotaGap: gap(), followUps: { rows: [], restCount: 0 } };
-    expect(blocksAsText(digestMessage(view, fmt("de")))).toContain("*Quota: hinter dem Plan* — Q4 GJ2026");
-    expect(blocksAsText(digestMessage(view, fmt("en")))).toContain("*Quota: behind pace* — Q4 FY2026");
+    const view: ReminderView = { localDate: "2026-11-02", neglected: { rows: [], restCount: 0 }, quotaGap: gap(), followUps: { rows: [], restCount: 0 } };
+    expect(blocksAsText(reminderMessage(view, fmt("de")))).toContain("*Quota: hinter dem Plan* — Q4 GJ2026");
+    expect(blocksAsText(reminderMessage(view, fmt("en")))).toContain("*Quota: behind pace* — Q4 FY2026");
   });
 
   it("the German Home tab names a month and a quarter in German", () => {
     for (const [type, expected] of [["month", "Quota — Dezember 2026"], ["quarter", "Quota — Q4 GJ2026"]] as const) {
       const period = periodForLocalDate(type, "2026-12-10", "America/New_York", 1);
       const home: HomeView = {
-        digest: { localDate: "2026-11-02", neglected: { rows: [], restCount: 0 }, quotaGap: null, followUps: { rows: [], restCount: 0 } },
+        reminder: { localDate: "2026-11-02", neglected: { rows: [], restCount: 0 }, quotaGap: null, followUps: { rows: [], restCount: 0 } },
         quota: { period, hasQuota: false, wonCents: 0, progress: quotaProgress({ quotaCents: null, wonCents: 0, period, now: NOW, zone: "America/New_York", paceMode: "business" }) },
         schedule: { zone: "America/New_York", time: "09:00", days: new Set([1]), skipDates: new Set(), paused: false, inactive: false },
         nextReminder: null,

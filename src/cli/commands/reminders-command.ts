@@ -1,12 +1,12 @@
 import { openAndMigrate } from "../../bootstrap.js";
 import { loadDatabaseConfig } from "../../config/load-config.js";
-import { isDigestEmpty } from "../../domain/digest.js";
+import { isReminderEmpty } from "../../domain/reminder.js";
 import { reminderStatus } from "../../domain/reminder-schedule.js";
 import { translator } from "../../i18n/translate.js";
 import { createLogger } from "../../logger.js";
-import { scheduleOf } from "../../services/digest-service.js";
+import { scheduleOf } from "../../services/reminder-service.js";
 import { createServices } from "../../services/services.js";
-import { blocksAsText, digestMessage } from "../../slack/blocks/digest-blocks.js";
+import { blocksAsText, reminderMessage } from "../../slack/blocks/reminder-blocks.js";
 import { dayAndTime, formatFor } from "../../slack/blocks/reminder-format.js";
 import type { CliCommand, CliIo } from "../cli-command.js";
 
@@ -44,7 +44,7 @@ async function preview(argv: string[], io: CliIo): Promise<number> {
   const db = await openAndMigrate(config.databaseUrl, logger);
   try {
     const services = createServices(db, { defaultTimezone: config.defaultTimezone, now: () => at, logger });
-    const built = await services.digest.forSlackUser(user, at);
+    const built = await services.reminders.forSlackUser(user, at);
     if (!built) {
       io.err(`No user ${user} in the database (users are added when they first use /ae).`);
       return 1;
@@ -60,12 +60,12 @@ async function preview(argv: string[], io: CliIo): Promise<number> {
         : `Not due at ${at.toISOString()} (${status.reason}${status.at ? `, reminder at ${dayAndTime(f, status.at)}` : ""}); nothing is sent by this preview.`,
     );
     io.out("");
-    if (isDigestEmpty(view)) {
+    if (isReminderEmpty(view)) {
       io.out(plain(t("today.nothing")));
       io.out("(An empty digest is recorded as skipped; no DM is sent.)");
       return 0;
     }
-    io.out(plain(blocksAsText(digestMessage(view, f))));
+    io.out(plain(blocksAsText(reminderMessage(view, f))));
     return 0;
   } finally {
     await db.close();

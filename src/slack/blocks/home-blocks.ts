@@ -1,7 +1,7 @@
 import type { KnownBlock, View } from "@slack/types";
-import type { HomeView } from "../../services/digest-service.js";
+import type { HomeView } from "../../services/reminder-service.js";
 import { ACTIONS } from "../ids.js";
-import { followUpRowBlocks, neglectedRowBlocks } from "./digest-blocks.js";
+import { followUpRowBlocks, neglectedRowBlocks } from "./reminder-blocks.js";
 import { adminHomeBlocks, type AdminHomeView } from "./admin-blocks.js";
 import { clip } from "./mrkdwn.js";
 import { periodName } from "../../i18n/period-name.js";
@@ -73,7 +73,7 @@ export function homeView(home: HomeView, f: ReminderFormat, now: Date, admin?: A
     { type: "divider" },
     section(t("home.neglected.heading")),
   ];
-  const d = home.digest;
+  const d = home.reminder;
   if (d.neglected.rows.length === 0) blocks.push(section(t("home.neglected.none")));
   for (const row of d.neglected.rows) blocks.push(...neglectedRowBlocks(row, f));
   if (d.neglected.restCount > 0) blocks.push({ type: "context", elements: [{ type: "mrkdwn", text: t("digest.neglected.rest", { count: d.neglected.restCount }) }] });

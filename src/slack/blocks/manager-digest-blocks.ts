@@ -1,5 +1,5 @@
 import type { KnownBlock } from "@slack/types";
-import type { ManagerDigestView } from "../../domain/digest.js";
+import type { ManagerDigestView } from "../../domain/reminder.js";
 import type { OutgoingMessage } from "../notifier.js";
 import { clip, escapeMrkdwn } from "./mrkdwn.js";
 import { dayLabel, money, percent, type ReminderFormat } from "./reminder-format.js";

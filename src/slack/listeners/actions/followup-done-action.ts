@@ -1,10 +1,10 @@
 import type { App } from "@slack/bolt";
 import { ACTIONS } from "../../ids.js";
 import type { AppDeps } from "../../deps.js";
-import { DIGEST_ROW, followUpButtonValue } from "../../blocks/digest-blocks.js";
+import { REMINDER_ROW, followUpButtonValue } from "../../blocks/reminder-blocks.js";
 import { escapeMrkdwn } from "../../blocks/mrkdwn.js";
 import { clockTime, formatFor } from "../../blocks/reminder-format.js";
-import { changed, registerRowButton, showDone } from "./digest-action-support.js";
+import { changed, registerRowButton, showDone } from "./row-button-support.js";
 
 /** Done on a digest follow-up: completes it and marks the row done. */
 export function register(app: App, deps: AppDeps): void {
@@ -22,7 +22,7 @@ export function register(app: App, deps: AppDeps): void {
         result.kind === "done"
           ? t("digest.done.followUpDone", { title, account: escapeMrkdwn(result.accountName), time: clockTime(formatFor(actor, t), deps.now()) })
           : t("digest.done.alreadyClosed", { title });
-      await showDone(source, DIGEST_ROW.followUp(value.f), done, { actor, t, client: args.client, respond: args.respond, deps });
+      await showDone(source, REMINDER_ROW.followUp(value.f), done, { actor, t, client: args.client, respond: args.respond, deps });
       if (result.kind === "done") await changed(actor, deps);
     },
   });

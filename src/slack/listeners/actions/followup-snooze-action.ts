@@ -1,10 +1,10 @@
 import type { App } from "@slack/bolt";
 import { ACTIONS } from "../../ids.js";
 import type { AppDeps } from "../../deps.js";
-import { DIGEST_ROW, followUpButtonValue } from "../../blocks/digest-blocks.js";
+import { REMINDER_ROW, followUpButtonValue } from "../../blocks/reminder-blocks.js";
 import { escapeMrkdwn } from "../../blocks/mrkdwn.js";
 import { formatFor, instantDay } from "../../blocks/reminder-format.js";
-import { changed, registerRowButton, showDone } from "./digest-action-support.js";
+import { changed, registerRowButton, showDone } from "./row-button-support.js";
 
 /** Snooze on a digest follow-up: hidden until the start of tomorrow (FollowUp.snoozedUntil). */
 export function register(app: App, deps: AppDeps): void {
@@ -21,7 +21,7 @@ export function register(app: App, deps: AppDeps): void {
         account: escapeMrkdwn(result.accountName),
         until: instantDay(formatFor(actor, t), result.until),
       });
-      await showDone(source, DIGEST_ROW.followUp(value.f), done, { actor, t, client: args.client, respond: args.respond, deps });
+      await showDone(source, REMINDER_ROW.followUp(value.f), done, { actor, t, client: args.client, respond: args.respond, deps });
       await changed(actor, deps);
     },
   });

@@ -2,9 +2,9 @@ import type { App } from "@slack/bolt";
 import { ACTIONS, VIEWS } from "../../ids.js";
 import type { AppDeps } from "../../deps.js";
 import { accountDetailBlocks } from "../../blocks/account-detail-blocks.js";
-import { accountButtonValue } from "../../blocks/digest-blocks.js";
+import { accountButtonValue } from "../../blocks/reminder-blocks.js";
 import { openViewFromClick } from "../../open-view.js";
-import { registerRowButton } from "./digest-action-support.js";
+import { registerRowButton } from "./row-button-support.js";
 
 /** "Open" on a digest (or Home) row: the account page in a modal (works from a DM and from Home). */
 export function register(app: App, deps: AppDeps): void {

@@ -9,7 +9,7 @@ import { register as homeAddFollowUp } from "./home-add-followup-action.js";
 import { register as rerunCommand } from "./rerun-command-action.js";
 import { register as homeAddDeal } from "./home-add-deal-action.js";
 import { register as confirmGift } from "./confirm-gift-action.js";
-import { register as digestLogTouch } from "./digest-log-touch-action.js";
+import { register as reminderLogTouch } from "./reminder-log-touch-action.js";
 import { register as snoozeAccount } from "./snooze-account-action.js";
 import { register as openAccount } from "./open-account-action.js";
 import { register as followUpDone } from "./followup-done-action.js";
@@ -28,7 +28,7 @@ export function register(app: App, deps: AppDeps): void {
   rerunCommand(app, deps);
   homeAddDeal(app, deps);
   confirmGift(app, deps);
-  digestLogTouch(app, deps);
+  reminderLogTouch(app, deps);
   snoozeAccount(app, deps);
   openAccount(app, deps);
   followUpDone(app, deps);

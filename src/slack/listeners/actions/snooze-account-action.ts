@@ -1,10 +1,10 @@
 import type { App } from "@slack/bolt";
 import { ACTIONS } from "../../ids.js";
 import type { AppDeps } from "../../deps.js";
-import { accountButtonValue, DIGEST_ROW } from "../../blocks/digest-blocks.js";
+import { accountButtonValue, REMINDER_ROW } from "../../blocks/reminder-blocks.js";
 import { escapeMrkdwn } from "../../blocks/mrkdwn.js";
 import { instantDay, formatFor } from "../../blocks/reminder-format.js";
-import { changed, registerRowButton, showDone } from "./digest-action-support.js";
+import { changed, registerRowButton, showDone } from "./row-button-support.js";
 
 /** Snooze 1 day / Snooze 1 week on a neglected account: sets Account.snoozedUntil. */
 export function register(app: App, deps: AppDeps): void {
@@ -19,7 +19,7 @@ export function register(app: App, deps: AppDeps): void {
       if (result.kind === "denied") return tell(`${t("error.denied.not_owner")} ${t("error.nothingChanged")}`);
       const f = formatFor(actor, t);
       const done = t("digest.done.snoozedAccount", { name: escapeMrkdwn(result.accountName), until: instantDay(f, result.until) });
-      await showDone(source, DIGEST_ROW.account(value.a), done, { actor, t, client: args.client, respond: args.respond, deps });
+      await showDone(source, REMINDER_ROW.account(value.a), done, { actor, t, client: args.client, respond: args.respond, deps });
       await changed(actor, deps);
     },
   });

@@ -7,7 +7,7 @@ import { register as followUp } from "./followup-view.js";
 import { register as dealModal } from "./deal-modal-view.js";
 import { register as giftOverride } from "./gift-override-view.js";
 import { register as settings } from "./settings-view.js";
-import { register as digestLogTouch } from "./digest-log-touch-view.js";
+import { register as reminderLogTouch } from "./reminder-log-touch-view.js";
 import { register as team } from "./team-view.js";
 import { register as admin } from "./admin-view.js";
 
@@ -20,7 +20,7 @@ export function register(app: App, deps: AppDeps): void {
   dealModal(app, deps);
   giftOverride(app, deps);
   settings(app, deps);
-  digestLogTouch(app, deps);
+  reminderLogTouch(app, deps);
   team(app, deps);
   admin(app, deps);
 }

@@ -1,15 +1,15 @@
 import type { User, Workspace } from "../generated/sqlite/client.js";
-import { thresholdsOf, type DigestRepository } from "../db/repositories/digest-repository.js";
+import { thresholdsOf, type ReminderRepository } from "../db/repositories/reminder-repository.js";
 import {
-  buildDigest,
+  buildReminder,
   MANAGER_KEY_ACCOUNTS_TOP,
   quotaGapOf,
-  type DigestAccount,
-  type DigestView,
+  type ReminderAccount,
+  type ReminderView,
   type ManagerDigestView,
   type RepBehind,
   type TeamNeglected,
-} from "../domain/digest.js";
+} from "../domain/reminder.js";
 import { neglectedAccounts, topWithRest, type NeglectThresholds } from "../domain/neglect.js";
 import { periodContaining, type PaceMode, type Period, type PeriodType } from "../domain/periods.js";
 import { quotaProgress, type QuotaProgress } from "../domain/quota.js";
@@ -24,7 +24,7 @@ import { localDateOf, localDayRange, safeZone, type LocalDate } from "../domain/
 import { toActor, type Actor } from "./actor-service.js";
 
 /** Whom a digest is for, and how to speak to them. */
-export type DigestTarget = Actor;
+export type ReminderTarget = Actor;
 
 /** A user's quota standing for the period their digest and Home use. */
 export interface QuotaSnapshot {
@@ -36,14 +36,14 @@ export interface QuotaSnapshot {
   wonCents: number;
 }
 
-export interface BuiltDigest {
-  target: DigestTarget;
-  view: DigestView;
+export interface BuiltReminder {
+  target: ReminderTarget;
+  view: ReminderView;
   quota: QuotaSnapshot;
 }
 
 export interface HomeView {
-  digest: DigestView;
+  reminder: ReminderView;
   quota: QuotaSnapshot;
   schedule: ReminderSchedule;
   nextReminder: { localDate: string; at: Date } | null;
@@ -76,24 +76,24 @@ function safeRamp(r: number): number {
  * batch query from DigestRepository, so the cost grows with the number of batches, not with
  * users × accounts.
  */
-export class DigestService {
+export class ReminderService {
   constructor(
-    private readonly repo: DigestRepository,
+    private readonly repo: ReminderRepository,
     private readonly defaults: { timezone: string },
     /** Tells whether today's digest row exists, so "next reminder" never names one already sent. */
-    private readonly digestHandled: (slackUserId: string, localDate: LocalDate) => Promise<boolean> = async () => false,
+    private readonly reminderHandled: (slackUserId: string, localDate: LocalDate) => Promise<boolean> = async () => false,
   ) {}
 
   /** The actor's next reminder, skipping today once today's digest has gone out (or was empty). */
   async nextReminderFor(actor: Actor, now: Date): Promise<{ localDate: LocalDate; at: Date } | null> {
     const schedule = scheduleOf(actor.user, actor.zone);
     const today = localDateOf(now, actor.zone);
-    const handled = (await this.digestHandled(actor.user.slackUserId, today)) ? new Set([today]) : new Set<LocalDate>();
+    const handled = (await this.reminderHandled(actor.user.slackUserId, today)) ? new Set([today]) : new Set<LocalDate>();
     return nextReminder(schedule, now, 60, handled);
   }
 
   /** Actors for users, loading their workspaces in one query. */
-  async targetsFor(users: readonly User[], known: ReadonlyMap<number, Workspace> = new Map()): Promise<DigestTarget[]> {
+  async targetsFor(users: readonly User[], known: ReadonlyMap<number, Workspace> = new Map()): Promise<ReminderTarget[]> {
     const missing = [...new Set(users.map((u) => u.workspaceId))].filter((id) => !known.has(id));
     const loaded = await this.repo.workspacesByIds(missing);
     const all = new Map([...known, ...loaded]);
@@ -104,8 +104,8 @@ export class DigestService {
   }
 
   /** The daily digest of each target at `now`. */
-  async buildMany(targets: readonly DigestTarget[], now: Date, opts: { neglectedTop?: number; followUpLimit?: number } = {}): Promise<Map<number, BuiltDigest>> {
-    const out = new Map<number, BuiltDigest>();
+  async buildMany(targets: readonly ReminderTarget[], now: Date, opts: { neglectedTop?: number; followUpLimit?: number } = {}): Promise<Map<number, BuiltReminder>> {
+    const out = new Map<number, BuiltReminder>();
     if (targets.length === 0) return out;
     const thresholds = this.thresholdsByWorkspace(targets);
     const owners = targets.map((t) => ({ userId: t.user.id, workspaceId: t.workspace.id }));
@@ -118,7 +118,7 @@ export class DigestService {
     for (const target of targets) {
       const quota = quotas.get(target.user.id);
       if (!quota) continue;
-      const view = buildDigest({
+      const view = buildReminder({
         now,
         zone: target.zone,
         accounts: accounts.get(target.user.id) ?? [],
@@ -134,14 +134,14 @@ export class DigestService {
   }
 
   /** What the actor's next reminder would say (for `/ae today` and the CLI preview). */
-  async forActor(actor: Actor, now: Date): Promise<BuiltDigest> {
+  async forActor(actor: Actor, now: Date): Promise<BuiltReminder> {
     const built = (await this.buildMany([actor], now)).get(actor.user.id);
     if (!built) throw new Error(`no digest could be built for user ${actor.user.id}`);
     return built;
   }
 
   /** The user's digest by Slack id, for the CLI; null when no such user. */
-  async forSlackUser(slackUserId: string, now: Date): Promise<BuiltDigest | null> {
+  async forSlackUser(slackUserId: string, now: Date): Promise<BuiltReminder | null> {
     const user = await this.repo.findUserBySlackId(slackUserId);
     if (!user) return null;
     const [target] = await this.targetsFor([user]);
@@ -153,14 +153,14 @@ export class DigestService {
     const built = (await this.buildMany([actor], now, { neglectedTop: 10, followUpLimit: 15 })).get(actor.user.id);
     if (!built) throw new Error(`no Home could be built for user ${actor.user.id}`);
     const schedule = scheduleOf(actor.user, actor.zone);
-    return { digest: built.view, quota: built.quota, schedule, nextReminder: await this.nextReminderFor(actor, now) };
+    return { reminder: built.view, quota: built.quota, schedule, nextReminder: await this.nextReminderFor(actor, now) };
   }
 
   /**
    * Each manager's weekly digest: reps (members of the teams they manage) behind linear pace, and
    * the team's neglected key accounts, most urgent first.
    */
-  async managerDigests(managers: readonly DigestTarget[], now: Date): Promise<Map<number, ManagerDigestView>> {
+  async managerDigests(managers: readonly ReminderTarget[], now: Date): Promise<Map<number, ManagerDigestView>> {
     const out = new Map<number, ManagerDigestView>();
     if (managers.length === 0) return out;
     const rows = await this.repo.teamMembersOf(managers.map((m) => m.user.id));
@@ -181,14 +181,14 @@ export class DigestService {
     for (const manager of managers) {
       const team = [...new Set(rows.filter((r) => r.member.managerId === manager.user.id).map((r) => r.user.id))]
         .map((id) => byId.get(id))
-        .filter((m): m is DigestTarget => m !== undefined);
+        .filter((m): m is ReminderTarget => m !== undefined);
       const repsBehind: RepBehind[] = team.flatMap((m) => {
         const q = quotas.get(m.user.id);
         const gap = q?.hasQuota ? quotaGapOf({ progress: q.progress, period: q.period }) : null;
         return gap ? [{ userId: m.user.id, slackUserId: m.user.slackUserId, name: m.user.name ?? m.user.slackUserId, gap }] : [];
       });
       repsBehind.sort((a, b) => b.gap.behindByCents - a.gap.behindByCents || a.name.localeCompare(b.name));
-      type Owned = DigestAccount & { owner: DigestTarget };
+      type Owned = ReminderAccount & { owner: ReminderTarget };
       const candidates: Owned[] = team.flatMap((m) => (keyAccounts.get(m.user.id) ?? []).map((a) => ({ ...a, owner: m })));
       const ranked = neglectedAccounts(candidates, thresholds.get(manager.workspace.id) ?? thresholdsOf(manager.workspace), now);
       const { top, restCount } = topWithRest(ranked, MANAGER_KEY_ACCOUNTS_TOP);
@@ -209,7 +209,7 @@ export class DigestService {
     return out;
   }
 
-  private thresholdsByWorkspace(targets: readonly DigestTarget[]): Map<number, NeglectThresholds> {
+  private thresholdsByWorkspace(targets: readonly ReminderTarget[]): Map<number, NeglectThresholds> {
     return new Map(targets.map((t) => [t.workspace.id, thresholdsOf(t.workspace)]));
   }
 
@@ -218,7 +218,7 @@ export class DigestService {
    * type in QUOTA_PREFERENCE with a quota set, else the current quarter without a quota. One query
    * for the quotas, one GROUP BY per distinct period for closed-won revenue, one for holidays.
    */
-  private async quotaSnapshots(targets: readonly DigestTarget[], now: Date): Promise<Map<number, QuotaSnapshot>> {
+  private async quotaSnapshots(targets: readonly ReminderTarget[], now: Date): Promise<Map<number, QuotaSnapshot>> {
     const out = new Map<number, QuotaSnapshot>();
     if (targets.length === 0) return out;
     const periodsByWs = new Map<number, Map<PeriodType, Period>>();

@@ -2,11 +2,11 @@ import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
 import { PrismaPg } from "@prisma/adapter-pg";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import type { Db } from "../../src/db/client.js";
-import { DigestRepository, thresholdsOf } from "../../src/db/repositories/digest-repository.js";
+import { ReminderRepository, thresholdsOf } from "../../src/db/repositories/reminder-repository.js";
 import type { User } from "../../src/db/repositories/user-repository.js";
 import { PrismaClient as SqliteClient } from "../../src/generated/sqlite/client.js";
 import { PrismaClient as PgClient } from "../../src/generated/postgresql/client.js";
-import { DigestService } from "../../src/services/digest-service.js";
+import { ReminderService } from "../../src/services/reminder-service.js";
 import { describeEachProvider } from "../support/providers.js";
 import { createTestDatabase, type TestDatabase } from "../support/test-database.js";
 
@@ -29,7 +29,7 @@ function countingClient(t: TestDatabase): { db: Db; count: () => number; reset: 
 
 describeEachProvider("digest repository [%s]", (provider) => {
   let t: TestDatabase;
-  let repo: DigestRepository;
+  let repo: ReminderRepository;
   let ws: { id: number };
   let ws2: { id: number };
   let alice: User;
@@ -39,7 +39,7 @@ describeEachProvider("digest repository [%s]", (provider) => {
   beforeAll(async () => {
     t = await createTestDatabase(provider);
     const p = t.db.prisma;
-    repo = new DigestRepository(p);
+    repo = new ReminderRepository(p);
     ws = await p.workspace.create({ data: { slackTeamId: "T1", timezone: "America/New_York" } });
     // A workspace with its own thresholds: key accounts after 3 days.
     ws2 = await p.workspace.create({ data: { slackTeamId: "T2", timezone: "Europe/Berlin", neglectKeyDays: 3 } });
@@ -146,7 +146,7 @@ describeEachProvider("digest repository [%s]", (provider) => {
   });
 
   it("builds digests and manager digests from the batch queries", async () => {
-    const service = new DigestService(repo, { timezone: "America/New_York" });
+    const service = new ReminderService(repo, { timezone: "America/New_York" });
     const targets = await service.targetsFor([alice, bob, carol]);
     const built = await service.buildMany(targets, NOW);
     const a = built.get(alice.id);
@@ -191,7 +191,7 @@ describeEachProvider("digest repository [%s]", (provider) => {
     });
     const counting = countingClient(t);
     try {
-      const service = new DigestService(new DigestRepository(counting.db), { timezone: "America/New_York" });
+      const service = new ReminderService(new ReminderRepository(counting.db), { timezone: "America/New_York" });
       const one = await service.targetsFor(users.slice(0, 1));
       const all = await service.targetsFor(users);
       counting.reset();

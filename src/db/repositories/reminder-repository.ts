@@ -2,7 +2,7 @@ import type { Db } from "../client.js";
 import { join, sql, toNumber, type Sql } from "../sql.js";
 import type { User, Workspace } from "../../generated/sqlite/client.js";
 import type { AccountTier, NeglectThresholds } from "../../domain/neglect.js";
-import type { DigestAccount, DigestFollowUpInput } from "../../domain/digest.js";
+import type { ReminderAccount, ReminderFollowUpInput } from "../../domain/reminder.js";
 import type { PeriodType } from "../../domain/periods.js";
 
 const DAY_MS = 86_400_000;
@@ -49,7 +49,7 @@ export interface FollowUpRecord {
  * db/sql.ts: no per-query compile cost, only the columns needed). Plus the snoozes the digest
  * buttons set (touches and completions go through the touch and follow-up services).
  */
-export class DigestRepository {
+export class ReminderRepository {
   constructor(private readonly db: Db) {}
 
   /** Users who may get a daily reminder (active, not paused), by id, after `afterId`. */
@@ -99,8 +99,8 @@ export class DigestRepository {
     thresholdsByWorkspace: ReadonlyMap<number, NeglectThresholds>,
     now: Date,
     tiers: readonly AccountTier[] = TIERS,
-  ): Promise<Map<number, DigestAccount[]>> {
-    const out = new Map<number, DigestAccount[]>();
+  ): Promise<Map<number, ReminderAccount[]>> {
+    const out = new Map<number, ReminderAccount[]>();
     for (const o of owners) out.set(o.userId, []);
     if (owners.length === 0 || tiers.length === 0) return out;
     const clauses: Sql[] = [...new Set(owners.map((o) => o.workspaceId))].flatMap((workspaceId) => {
@@ -139,8 +139,8 @@ export class DigestRepository {
   }
 
   /** Open, unsnoozed follow-ups of the given users due before `before`, on live accounts: one query. */
-  async followUpsDue(userIds: readonly number[], before: Date, now: Date): Promise<Map<number, DigestFollowUpInput[]>> {
-    const out = new Map<number, DigestFollowUpInput[]>();
+  async followUpsDue(userIds: readonly number[], before: Date, now: Date): Promise<Map<number, ReminderFollowUpInput[]>> {
+    const out = new Map<number, ReminderFollowUpInput[]>();
     for (const id of userIds) out.set(id, []);
     if (userIds.length === 0) return out;
     const rows = await this.db.$queryRaw<{ id: number; userId: number; title: string; dueAt: Date; snoozedUntil: Date | null; accountId: number; accountName: string }[]>(

@@ -1,6 +1,6 @@
 import type { ActionsBlock, Button, KnownBlock } from "@slack/types";
 import { z } from "zod";
-import type { DigestView, FollowUpRow, NeglectedRow, QuotaGap } from "../../domain/digest.js";
+import type { ReminderView, FollowUpRow, NeglectedRow, QuotaGap } from "../../domain/reminder.js";
 import type { OutgoingMessage } from "../notifier.js";
 import { ACTIONS } from "../ids.js";
 import { clip, escapeMrkdwn } from "./mrkdwn.js";
@@ -11,7 +11,7 @@ import { dayLabel, money, percent, tierText, type ReminderFormat } from "./remin
 export const MAX_MESSAGE_BLOCKS = 50;
 
 /** Block ids of a digest row: the row's section, and the actions under it. */
-export const DIGEST_ROW = {
+export const REMINDER_ROW = {
   account: (id: number) => `dg_acct_${id}`,
   accountActions: (id: number) => `dg_acct_${id}_actions`,
   followUp: (id: number) => `dg_fu_${id}`,
@@ -51,7 +51,7 @@ export function neglectedRowBlocks(row: NeglectedRow, f: ReminderFormat): KnownB
   const value = JSON.stringify({ a: row.accountId });
   const actions: ActionsBlock = {
     type: "actions",
-    block_id: DIGEST_ROW.accountActions(row.accountId),
+    block_id: REMINDER_ROW.accountActions(row.accountId),
     elements: [
       button(ACTIONS.logTouch, f.t("digest.button.logTouch"), value, "primary"),
       button(ACTIONS.snoozeAccount1d, f.t("digest.button.snooze1d"), value),
@@ -59,7 +59,7 @@ export function neglectedRowBlocks(row: NeglectedRow, f: ReminderFormat): KnownB
       button(ACTIONS.openAccount, f.t("digest.button.open"), value),
     ],
   };
-  return [section(neglectedRowText(row, f), DIGEST_ROW.account(row.accountId)), actions];
+  return [section(neglectedRowText(row, f), REMINDER_ROW.account(row.accountId)), actions];
 }
 
 export function followUpRowText(row: FollowUpRow, f: ReminderFormat): string {
@@ -71,13 +71,13 @@ export function followUpRowBlocks(row: FollowUpRow, f: ReminderFormat): KnownBlo
   const value = JSON.stringify({ f: row.id });
   const actions: ActionsBlock = {
     type: "actions",
-    block_id: DIGEST_ROW.followUpActions(row.id),
+    block_id: REMINDER_ROW.followUpActions(row.id),
     elements: [
       button(ACTIONS.followUpDone, f.t("digest.button.done"), value, "primary"),
       button(ACTIONS.followUpSnooze, f.t("digest.button.snoozeFollowUp"), value),
     ],
   };
-  return [section(followUpRowText(row, f), DIGEST_ROW.followUp(row.id)), actions];
+  return [section(followUpRowText(row, f), REMINDER_ROW.followUp(row.id)), actions];
 }
 
 /** How far behind, what is needed per remaining day, and the projected finish. */
@@ -105,7 +105,7 @@ export function quotaGapText(gap: QuotaGap, f: ReminderFormat): string {
 }
 
 /** The one-line notification text: what the digest is about. */
-export function digestSummary(view: DigestView, f: ReminderFormat): string {
+export function reminderSummary(view: ReminderView, f: ReminderFormat): string {
   const t = f.t;
   const neglected = view.neglected.rows.length + view.neglected.restCount;
   const followUps = view.followUps.rows.length + view.followUps.restCount;
@@ -121,7 +121,7 @@ export function digestSummary(view: DigestView, f: ReminderFormat): string {
  * The digest DM (also `/ae today`'s answer). Sections appear only when they have something; at
  * most 50 blocks: follow-up rows beyond what fits are counted in the "…and N more" line.
  */
-export function digestMessage(view: DigestView, f: ReminderFormat, opts: { title?: "digest" | "today" } = {}): OutgoingMessage {
+export function reminderMessage(view: ReminderView, f: ReminderFormat, opts: { title?: "digest" | "today" } = {}): OutgoingMessage {
   const title = f.t(opts.title === "today" ? "today.title" : "digest.title", { date: dayLabel(f, view.localDate) });
   const head: KnownBlock[] = [{ type: "header", text: { type: "plain_text", text: title.slice(0, 150), emoji: true } }];
   const neglected: KnownBlock[] = [];
@@ -152,7 +152,7 @@ export function digestMessage(view: DigestView, f: ReminderFormat, opts: { title
     blocks.push(...part);
   }
   blocks.push(...footer);
-  return { text: digestSummary(view, f), blocks: blocks.slice(0, MAX_MESSAGE_BLOCKS) };
+  return { text: reminderSummary(view, f), blocks: blocks.slice(0, MAX_MESSAGE_BLOCKS) };
 }
 
 /**

@@ -17,11 +17,11 @@ import { localDateOf, localDayRange, type LocalDate } from "./time.js";
 export const DIGEST_NEGLECTED_TOP = 5;
 export const DIGEST_FOLLOW_UP_LIMIT = 10;
 
-export interface DigestAccount extends NeglectAccount {
+export interface ReminderAccount extends NeglectAccount {
   accountId: number;
 }
 
-export interface DigestFollowUpInput {
+export interface ReminderFollowUpInput {
   id: number;
   title: string;
   accountId: number;
@@ -30,19 +30,19 @@ export interface DigestFollowUpInput {
   snoozedUntil: Date | null;
 }
 
-export interface DigestQuotaInput {
+export interface ReminderQuotaInput {
   progress: QuotaProgress;
   /** The quota period; shown with periodName() in the reader's language. */
   period: Period;
 }
 
-export interface DigestInput {
+export interface ReminderInput {
   now: Date;
   zone: string;
-  accounts: readonly DigestAccount[];
+  accounts: readonly ReminderAccount[];
   thresholds: Readonly<NeglectThresholds>;
-  followUps: readonly DigestFollowUpInput[];
-  quota: DigestQuotaInput | null;
+  followUps: readonly ReminderFollowUpInput[];
+  quota: ReminderQuotaInput | null;
   neglectedTop?: number;
   followUpLimit?: number;
 }
@@ -50,7 +50,7 @@ export interface DigestInput {
 export interface NeglectedRow {
   accountId: number;
   name: string;
-  tier: DigestAccount["tier"];
+  tier: ReminderAccount["tier"];
   annualValueCents: number;
   daysSinceTouch: number;
   thresholdDays: number;
@@ -84,14 +84,14 @@ export interface QuotaGap {
   projectedAttainment: number | null;
 }
 
-export interface DigestView {
+export interface ReminderView {
   localDate: LocalDate;
   neglected: { rows: NeglectedRow[]; restCount: number };
   quotaGap: QuotaGap | null;
   followUps: { rows: FollowUpRow[]; restCount: number };
 }
 
-export function buildDigest(input: DigestInput): DigestView {
+export function buildReminder(input: ReminderInput): ReminderView {
   const { now, zone } = input;
   const localDate = localDateOf(now, zone);
   const neglected = neglectedAccounts(input.accounts, input.thresholds, now);
@@ -134,7 +134,7 @@ export function buildDigest(input: DigestInput): DigestView {
 }
 
 /** The quota section: only when behind linear pace with a positive quota. */
-export function quotaGapOf(quota: DigestQuotaInput | null): QuotaGap | null {
+export function quotaGapOf(quota: ReminderQuotaInput | null): QuotaGap | null {
   if (!quota) return null;
   const p = quota.progress;
   if (p.status !== "behind" || p.effectiveQuotaCents === null || p.paceTargetCents === null || p.gapToPaceCents === null) return null;
@@ -153,7 +153,7 @@ export function quotaGapOf(quota: DigestQuotaInput | null): QuotaGap | null {
   };
 }
 
-export function isDigestEmpty(view: DigestView): boolean {
+export function isReminderEmpty(view: ReminderView): boolean {
   return view.neglected.rows.length === 0 && view.quotaGap === null && view.followUps.rows.length === 0;
 }
 

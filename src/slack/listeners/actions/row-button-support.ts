@@ -1,10 +1,10 @@
 import type { AllMiddlewareArgs, App, BlockButtonAction, SlackActionMiddlewareArgs, webApi } from "@slack/bolt";
 import type { KnownBlock } from "@slack/types";
 import { z } from "zod";
-import { isDigestEmpty } from "../../../domain/digest.js";
+import { isReminderEmpty } from "../../../domain/reminder.js";
 import { translator, type Translator } from "../../../i18n/translate.js";
 import type { Actor } from "../../../services/actor-service.js";
-import { digestMessage, markRowDone } from "../../blocks/digest-blocks.js";
+import { reminderMessage, markRowDone } from "../../blocks/reminder-blocks.js";
 import { formatFor } from "../../blocks/reminder-format.js";
 import { clip } from "../../blocks/mrkdwn.js";
 import type { AppDeps } from "../../deps.js";
@@ -83,13 +83,13 @@ export async function showDone(
   }
   if (source.kind === "ephemeral") {
     const now = ctx.deps.now();
-    const built = await ctx.deps.services.digest.forActor(ctx.actor, now);
+    const built = await ctx.deps.services.reminders.forActor(ctx.actor, now);
     const done: KnownBlock = { type: "section", text: { type: "mrkdwn", text: clip(doneText) } };
-    if (isDigestEmpty(built.view)) {
+    if (isReminderEmpty(built.view)) {
       await ctx.respond({ replace_original: true, response_type: "ephemeral", text: doneText, blocks: [done, { type: "context", elements: [{ type: "mrkdwn", text: ctx.t("today.nothing") }] }] });
       return;
     }
-    const message = digestMessage(built.view, formatFor(ctx.actor, ctx.t), { title: "today" });
+    const message = reminderMessage(built.view, formatFor(ctx.actor, ctx.t), { title: "today" });
     await ctx.respond({ replace_original: true, response_type: "ephemeral", text: message.text, blocks: [done, ...(message.blocks ?? [])].slice(0, 50) });
   }
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { buildDigest, isDigestEmpty, quotaGapOf, type DigestAccount, type DigestFollowUpInput, type DigestInput } from "../../src/domain/digest.js";
+import { buildReminder, isReminderEmpty, quotaGapOf, type ReminderAccount, type ReminderFollowUpInput, type ReminderInput } from "../../src/domain/reminder.js";
 import { DEFAULT_NEGLECT_THRESHOLDS } from "../../src/domain/neglect.js";
 import { periodForLocalDate } from "../../src/domain/periods.js";
 import { quotaProgress } from "../../src/domain/quota.js";
@@ -10,7 +10,7 @@ const ZONE = "America/New_York";
 const DAY = 86_400_000;
 const daysAgo = (d: number) => new Date(NOW.getTime() - d * DAY);
 
-function account(id: number, o: Partial<DigestAccount> = {}): DigestAccount {
+function account(id: number, o: Partial<ReminderAccount> = {}): ReminderAccount {
   return {
     id: String(id),
     accountId: id,
@@ -25,11 +25,11 @@ function account(id: number, o: Partial<DigestAccount> = {}): DigestAccount {
   };
 }
 
-function followUp(id: number, dueAt: Date, o: Partial<DigestFollowUpInput> = {}): DigestFollowUpInput {
+function followUp(id: number, dueAt: Date, o: Partial<ReminderFollowUpInput> = {}): ReminderFollowUpInput {
   return { id, title: `Follow-up ${id}`, accountId: 1, accountName: "Acme", dueAt, snoozedUntil: null, ...o };
 }
 
-function input(o: Partial<DigestInput> = {}): DigestInput {
+function input(o: Partial<ReminderInput> = {}): ReminderInput {
   return { now: NOW, zone: ZONE, accounts: [], thresholds: DEFAULT_NEGLECT_THRESHOLDS, followUps: [], quota: null, ...o };
 }
 
@@ -40,8 +40,8 @@ function progress(quotaCents: number, wonCents: number) {
 
 describe("buildDigest", () => {
   it("is empty when nothing is neglected, no quota gap and nothing due", () => {
-    const view = buildDigest(input({ accounts: [account(1)], followUps: [followUp(1, new Date("2026-11-03T05:00:00Z"))] }));
-    expect(isDigestEmpty(view)).toBe(true);
+    const view = buildReminder(input({ accounts: [account(1)], followUps: [followUp(1, new Date("2026-11-03T05:00:00Z"))] }));
+    expect(isReminderEmpty(view)).toBe(true);
     expect(view.localDate).toBe("2026-11-02");
   });
 
@@ -57,7 +57,7 @@ describe("buildDigest", () => {
       account(8, { lastTouchAt: daysAgo(34), snoozedUntil: new Date(NOW.getTime() + DAY) }),
       account(9, { lastTouchAt: daysAgo(35), archived: true }),
     ];
-    const view = buildDigest(input({ accounts }));
+    const view = buildReminder(input({ accounts }));
     expect(view.neglected.rows.map((r) => r.accountId)).toEqual([4, 1, 3, 7, 6]);
     expect(view.neglected.restCount).toBe(1);
     expect(view.neglected.rows.find((r) => r.accountId === 3)).toMatchObject({ neverTouched: true, daysSinceTouch: 45, thresholdDays: 30 });
@@ -65,7 +65,7 @@ describe("buildDigest", () => {
 
   it("lists follow-ups overdue (oldest first) then due today, hides future and snoozed ones", () => {
     const today = new Date("2026-11-02T05:00:00Z");
-    const view = buildDigest(
+    const view = buildReminder(
       input({
         followUps: [
           followUp(1, today),
@@ -87,7 +87,7 @@ describe("buildDigest", () => {
 
   it("caps follow-ups and counts the rest", () => {
     const many = Array.from({ length: 14 }, (_, i) => followUp(i + 1, daysAgo(i)));
-    const view = buildDigest(input({ followUps: many }));
+    const view = buildReminder(input({ followUps: many }));
     expect(view.followUps.rows).toHaveLength(10);
     expect(view.followUps.restCount).toBe(4);
   });
@@ -97,7 +97,7 @@ describe("buildDigest", () => {
     ["on or ahead of pace → hidden", 100_000_00, 90_000_00, false],
     ["attained → hidden", 100_000_00, 100_000_00, false],
   ])("quota gap: %s", (_name, quota, won, shown) => {
-    const view = buildDigest(input({ quota: progress(quota, won) }));
+    const view = buildReminder(input({ quota: progress(quota, won) }));
     expect(view.quotaGap !== null).toBe(shown);
     if (shown) {
       expect(view.quotaGap).toMatchObject({ period: { key: "FY2026-Q4" }, wonCents: won, effectiveQuotaCents: quota });

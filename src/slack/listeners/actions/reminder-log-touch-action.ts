@@ -1,11 +1,11 @@
 import type { App } from "@slack/bolt";
 import { ACTIONS } from "../../ids.js";
 import type { AppDeps } from "../../deps.js";
-import { accountButtonValue } from "../../blocks/digest-blocks.js";
-import { digestLogTouchModal, type DigestTouchOrigin } from "../../blocks/digest-log-touch-modal.js";
+import { accountButtonValue } from "../../blocks/reminder-blocks.js";
+import { reminderLogTouchModal, type ReminderTouchOrigin } from "../../blocks/reminder-log-touch-modal.js";
 import { MAX_NOTE } from "../../../services/touch-service.js";
 import { openViewFromClick } from "../../open-view.js";
-import { registerRowButton } from "./digest-action-support.js";
+import { registerRowButton } from "./row-button-support.js";
 
 /**
  * "Log touch" on a digest (or Home) row: opens the digest's log-touch modal for that account. The
@@ -20,7 +20,7 @@ export function register(app: App, deps: AppDeps): void {
       const owned = await deps.services.reminderActions.ownedAccount(actor, value.a);
       if (owned.kind === "not_found") return tell(t("digest.notFound"));
       if (owned.kind === "denied") return tell(`${t("error.denied.not_owner")} ${t("error.nothingChanged")}`);
-      const origin: DigestTouchOrigin =
+      const origin: ReminderTouchOrigin =
         source.kind === "message"
           ? { a: value.a, c: source.channel, ts: source.ts }
           : source.kind === "ephemeral"
@@ -28,7 +28,7 @@ export function register(app: App, deps: AppDeps): void {
             : { a: value.a };
       await openViewFromClick(
         { client: args.client, triggerId: args.body.trigger_id, userId: actor.user.slackUserId, channelId: source.kind === "message" ? source.channel : undefined },
-        digestLogTouchModal(owned.name, origin, t, MAX_NOTE),
+        reminderLogTouchModal(owned.name, origin, t, MAX_NOTE),
         t,
         deps,
       );
