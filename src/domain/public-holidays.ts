@@ -6,8 +6,23 @@
  * Public holidays only by default; the library's other kinds (bank, optional, school, observance)
  * only when asked, since most of them are working days for a sales team.
  */
-import Holidays, { type HolidaysTypes } from "date-holidays";
+import { createRequire } from "node:module";
+import type Holidays from "date-holidays";
+import type { HolidaysTypes } from "date-holidays";
 import type { LocalDate } from "./time.js";
+
+type HolidaysClass = typeof Holidays;
+let holidaysClass: HolidaysClass | undefined;
+
+/**
+ * The library, loaded on first use: its data for 200 countries costs ~0.2 s and ~35 MB at load,
+ * which the server, the scheduler and every other CLI command would otherwise pay for nothing.
+ * Its CommonJS build exports the class itself.
+ */
+function loadHolidays(): HolidaysClass {
+  holidaysClass ??= createRequire(import.meta.url)("date-holidays") as HolidaysClass;
+  return holidaysClass;
+}
 
 export type HolidayKind = HolidaysTypes.HolidayType;
 export const HOLIDAY_KINDS: readonly HolidayKind[] = ["public", "bank", "optional", "school", "observance"];
@@ -41,7 +56,8 @@ const FIRST_YEAR = 2000;
 const LAST_YEAR = 2100;
 
 export function holidaysFor(query: HolidayQuery): HolidayQueryResult {
-  const directory = new Holidays();
+  const Calendar = loadHolidays();
+  const directory = new Calendar();
   const country = query.country.trim().toUpperCase();
   const countries = directory.getCountries("en");
   if (!/^[A-Z]{2}$/.test(country) || !Object.hasOwn(countries, country)) {
@@ -61,7 +77,7 @@ export function holidaysFor(query: HolidayQuery): HolidayQueryResult {
   }
   const types: HolidayKind[] = ["public", ...(query.extraKinds ?? []).filter((k) => k !== "public")];
   const options: HolidaysTypes.Options = { types, ...(query.language ? { languages: [query.language] } : {}) };
-  const calendar = region ? new Holidays(country, region, options) : new Holidays(country, options);
+  const calendar = region ? new Calendar(country, region, options) : new Calendar(country, options);
   const byDate = new Map<LocalDate, PublicHoliday>();
   for (const h of calendar.getHolidays(query.year)) {
     const date = h.date.slice(0, 10);
