@@ -175,22 +175,31 @@ const SYMBOL_CURRENCIES: Record<string, readonly string[]> = {
 
 let isoCodes: ReadonlySet<string> | undefined;
 
+/** ISO 4217 codes this runtime's Intl knows (and so can format). */
+export function isKnownCurrency(code: string): boolean {
+  isoCodes ??= new Set(Intl.supportedValuesOf("currency"));
+  return isoCodes.has(code);
+}
+
+const LEADING_MARK = new RegExp(`^(${CURRENCY_SYMBOL}|[a-z]{3}(?![a-z]))`, "i");
+// A symbol may follow anything ("12k€", "1,5Mio€"); a code only a non-letter ("5 EUR", not "5 mio").
+const TRAILING_SYMBOL = new RegExp(`(${CURRENCY_SYMBOL})$`, "i");
+const TRAILING_CODE = /(?<![a-z])([a-z]{3})$/i;
+
 /**
  * The currency an amount is written in, from the symbol or ISO code beside it ("1.500.000,00 €",
  * "USD 12,000", "£5k"): the codes it can stand for, or null when it names none.
  */
 export function currencyOfAmount(text: string): readonly string[] | null {
   const s = text.trim().replace(/^[-−–(+]\s*/, "").replace(/\)$/, "");
-  const lead = new RegExp(`^(${CURRENCY_SYMBOL}|[a-z]{3}(?![a-z]))`, "i").exec(s)?.[1];
-  // A symbol may follow anything ("12k€", "1,5Mio€"); a code only a non-letter ("5 EUR", not "5 mio").
-  const trail = new RegExp(`(${CURRENCY_SYMBOL})$`, "i").exec(s)?.[1] ?? /(?<![a-z])([a-z]{3})$/i.exec(s)?.[1];
+  const lead = LEADING_MARK.exec(s)?.[1];
+  const trail = TRAILING_SYMBOL.exec(s)?.[1] ?? TRAILING_CODE.exec(s)?.[1];
   for (const mark of [lead, trail]) {
     if (!mark) continue;
     const symbol = SYMBOL_CURRENCIES[mark.toUpperCase() === "US$" ? "US$" : mark];
     if (symbol) return symbol;
     const code = mark.toUpperCase();
-    isoCodes ??= new Set(Intl.supportedValuesOf("currency"));
-    if (isoCodes.has(code)) return [code];
+    if (isKnownCurrency(code)) return [code];
   }
   return null;
 }

@@ -5,7 +5,7 @@
  * Every field is optional in the input; only the fields given are validated and changed. An
  * empty gift limit means "no firm limit" (the FINRA limit alone applies).
  */
-import { parseAmount } from "./amounts.js";
+import { isKnownCurrency, parseAmount } from "./amounts.js";
 import type { PaceMode } from "./periods.js";
 import { canonicalZone, isValidTimeZone } from "./time.js";
 import type { Tier } from "./account-tiers.js";
@@ -98,14 +98,6 @@ const EXAMPLES: Record<WorkspaceSettingField, string> = {
   giftLimit: "100",
   giftYearMode: "calendar",
 };
-
-let currencies: ReadonlySet<string> | undefined;
-
-/** ISO 4217 codes this runtime's Intl knows (and so can format). */
-export function isKnownCurrency(code: string): boolean {
-  currencies ??= new Set(Intl.supportedValuesOf("currency"));
-  return currencies.has(code);
-}
 
 function wholeNumber(text: string): number | null {
   return /^\d{1,6}$/.test(text) ? Number(text) : null;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
+import { isKnownCurrency } from "../../src/domain/amounts.js";
 import {
   changedFields,
-  isKnownCurrency,
   MAX_NEGLECT_DAYS,
   parseNeglectSpec,
   validateWorkspaceSettings,
