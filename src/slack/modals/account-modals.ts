@@ -132,9 +132,3 @@ export async function openMessageTouchModal(
   const view = messageTouchModal(t, { accounts, text: opts.text, permalink: opts.permalink, privateMetadata: encodeModalMetadata(metadata) });
   return open(client, triggerId, view, deps);
 }
-
-/**
- * After a modal saved something: an ephemeral note in the channel it was opened from, else a DM
- * when that fails. Opened from the Home tab (no channel), the refreshed Home is the confirmation.
- */
-export { emitUserChanged as emitChanged } from "../user-changed.js";

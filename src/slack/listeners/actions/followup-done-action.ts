@@ -4,7 +4,8 @@ import type { AppDeps } from "../../deps.js";
 import { REMINDER_ROW, followUpButtonValue } from "../../blocks/reminder-blocks.js";
 import { escapeMrkdwn } from "../../blocks/mrkdwn.js";
 import { clockTime, formatFor } from "../../blocks/reminder-format.js";
-import { changed, registerRowButton, showDone } from "./row-button-support.js";
+import { registerRowButton, showDone } from "./row-button-support.js";
+import { emitUserChanged } from "../../user-changed.js";
 
 /** Done on a digest follow-up: completes it and marks the row done. */
 export function register(app: App, deps: AppDeps): void {
@@ -23,7 +24,7 @@ export function register(app: App, deps: AppDeps): void {
           ? t("digest.done.followUpDone", { title, account: escapeMrkdwn(result.accountName), time: clockTime(formatFor(actor, t), deps.now()) })
           : t("digest.done.alreadyClosed", { title });
       await showDone(source, REMINDER_ROW.followUp(value.f), done, { actor, t, client: args.client, respond: args.respond, deps });
-      if (result.kind === "done") await changed(actor, deps);
+      if (result.kind === "done") await emitUserChanged(actor, deps);
     },
   });
 }

@@ -3,7 +3,7 @@ import { z } from "zod";
 import { ACTIONS } from "../../ids.js";
 import type { AppDeps } from "../../deps.js";
 import { followUpListBlocks, FOLLOWUPS_PAGE_SIZE } from "../../blocks/followup-list-blocks.js";
-import { emitChanged } from "../../modals/account-modals.js";
+import { emitUserChanged } from "../../user-changed.js";
 import { completionReply } from "../../subcommands/done.js";
 import { actorContext } from "../../middleware/actor-context.js";
 import { translator, type Translator } from "../../../i18n/translate.js";
@@ -39,7 +39,7 @@ async function handle({ ack, action, respond, context }: Args, deps: AppDeps): P
     const notice = outcome.changed ? `:white_check_mark: ${outcome.text}` : outcome.text;
     const reply = followUpListBlocks(t, actor, shown, deps.now(), notice);
     await respond({ replace_original: true, response_type: "ephemeral", text: reply.text, blocks: reply.blocks });
-    if (outcome.changed) await emitChanged(actor, deps);
+    if (outcome.changed) await emitUserChanged(actor, deps);
   } catch (error) {
     deps.logger.error("follow-up done (list) action failed", error);
     await respond({ replace_original: false, response_type: "ephemeral", text: t("error.internal") }).catch(() => undefined);

@@ -4,7 +4,8 @@ import type { AppDeps } from "../../deps.js";
 import { REMINDER_ROW, followUpButtonValue } from "../../blocks/reminder-blocks.js";
 import { escapeMrkdwn } from "../../blocks/mrkdwn.js";
 import { formatFor, instantDay } from "../../blocks/reminder-format.js";
-import { changed, registerRowButton, showDone } from "./row-button-support.js";
+import { registerRowButton, showDone } from "./row-button-support.js";
+import { emitUserChanged } from "../../user-changed.js";
 
 /** Snooze on a digest follow-up: hidden until the start of tomorrow (FollowUp.snoozedUntil). */
 export function register(app: App, deps: AppDeps): void {
@@ -22,7 +23,7 @@ export function register(app: App, deps: AppDeps): void {
         until: instantDay(formatFor(actor, t), result.until),
       });
       await showDone(source, REMINDER_ROW.followUp(value.f), done, { actor, t, client: args.client, respond: args.respond, deps });
-      await changed(actor, deps);
+      await emitUserChanged(actor, deps);
     },
   });
 }

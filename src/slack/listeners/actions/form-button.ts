@@ -5,6 +5,8 @@ import type { Actor } from "../../../services/actor-service.js";
 import type { AppDeps } from "../../deps.js";
 import { actorContext } from "../../middleware/actor-context.js";
 import { openView, tellModalFailed } from "../../open-view.js";
+import { confirmToUser } from "../../form-submission.js";
+import { textReply } from "../../blocks/reply-blocks.js";
 import { accountIdOf } from "../../blocks/account-detail-blocks.js";
 import type { OpenModalOptions } from "../../modals/account-modals.js";
 
@@ -36,12 +38,7 @@ export function registerFormButton(app: App, deps: AppDeps, spec: { actionId: st
       const { actor, t } = await actorContext(context);
       const outcome = await spec.open({ actor, t, body, action, client });
       const where = { client, userId: actor.user.slackUserId, channelId: body.channel?.id };
-      if ("refused" in outcome) {
-        await client.chat.postEphemeral({ channel: where.channelId ?? actor.user.slackUserId, user: actor.user.slackUserId, text: outcome.refused }).catch(() =>
-          client.chat.postMessage({ channel: actor.user.slackUserId, text: outcome.refused }),
-        );
-        return;
-      }
+      if ("refused" in outcome) return await confirmToUser(client, where.userId, where.channelId ?? "", textReply(outcome.refused), deps);
       const opened = "view" in outcome ? await openView(client, body.trigger_id, outcome.view, deps.logger, { push: body.view?.type === "modal" }) : outcome.opened;
       if (!opened) await tellModalFailed(where, t, deps);
     } catch (error) {

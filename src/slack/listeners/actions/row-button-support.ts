@@ -9,7 +9,6 @@ import { formatFor } from "../../blocks/reminder-format.js";
 import { clip } from "../../blocks/mrkdwn.js";
 import type { AppDeps } from "../../deps.js";
 import { actorContext } from "../../middleware/actor-context.js";
-import { emitUserChanged } from "../../user-changed.js";
 
 export type ButtonArgs = SlackActionMiddlewareArgs<BlockButtonAction> & AllMiddlewareArgs;
 
@@ -100,8 +99,6 @@ export async function tellClicker(source: ButtonSource, text: string, respond: B
   await respond({ replace_original: false, response_type: "ephemeral", text: `:warning: ${text}` });
 }
 
-/** Announces that the user's data changed (the Home tab refreshes). */
-export const changed = emitUserChanged;
 
 /** Runs a digest button handler after the ack, turning any failure into a polite ephemeral note. */
 export async function runButton(args: ButtonArgs, deps: AppDeps, name: string, handler: (actor: Actor, t: Translator, source: ButtonSource) => Promise<void>): Promise<void> {

@@ -4,7 +4,8 @@ import type { AppDeps } from "../../deps.js";
 import { accountButtonValue, REMINDER_ROW } from "../../blocks/reminder-blocks.js";
 import { escapeMrkdwn } from "../../blocks/mrkdwn.js";
 import { instantDay, formatFor } from "../../blocks/reminder-format.js";
-import { changed, registerRowButton, showDone } from "./row-button-support.js";
+import { registerRowButton, showDone } from "./row-button-support.js";
+import { emitUserChanged } from "../../user-changed.js";
 
 /** Snooze 1 day / Snooze 1 week on a neglected account: sets Account.snoozedUntil. */
 export function register(app: App, deps: AppDeps): void {
@@ -20,7 +21,7 @@ export function register(app: App, deps: AppDeps): void {
       const f = formatFor(actor, t);
       const done = t("digest.done.snoozedAccount", { name: escapeMrkdwn(result.accountName), until: instantDay(f, result.until) });
       await showDone(source, REMINDER_ROW.account(value.a), done, { actor, t, client: args.client, respond: args.respond, deps });
-      await changed(actor, deps);
+      await emitUserChanged(actor, deps);
     },
   });
 }
