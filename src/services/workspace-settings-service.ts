@@ -63,17 +63,11 @@ export class WorkspaceSettingsService {
       if (amounts > 0) return { status: "confirm_currency", from: current.currency, to: currency, amounts };
     }
     if (changed.length === 0) return { status: "saved", settings: current, changed };
-    const c = validation.changes;
+    // The gift limit is the one field stored differently (BigInt cents); the rest are stored as validated.
+    const { giftLimitCents, ...rest } = validation.changes;
     const saved = await this.workspaces.update(ws.id, {
-      ...(c.currency !== undefined ? { currency: c.currency } : {}),
-      ...(c.fiscalYearStartMonth !== undefined ? { fiscalYearStartMonth: c.fiscalYearStartMonth } : {}),
-      ...(c.timezone !== undefined ? { timezone: c.timezone } : {}),
-      ...(c.paceMode !== undefined ? { paceMode: c.paceMode } : {}),
-      ...(c.neglectKeyDays !== undefined ? { neglectKeyDays: c.neglectKeyDays } : {}),
-      ...(c.neglectGrowthDays !== undefined ? { neglectGrowthDays: c.neglectGrowthDays } : {}),
-      ...(c.neglectStandardDays !== undefined ? { neglectStandardDays: c.neglectStandardDays } : {}),
-      ...(c.giftLimitCents !== undefined ? { giftLimitCents: c.giftLimitCents === null ? null : BigInt(c.giftLimitCents) } : {}),
-      ...(c.giftYearMode !== undefined ? { giftYearMode: c.giftYearMode } : {}),
+      ...rest,
+      ...(giftLimitCents !== undefined ? { giftLimitCents: giftLimitCents === null ? null : BigInt(giftLimitCents) } : {}),
     });
     return { status: "saved", settings: settingsOf(saved), changed };
   }
@@ -81,11 +75,6 @@ export class WorkspaceSettingsService {
   /** Holidays from `from` (inclusive) to `to` (exclusive), all when open. */
   async holidays(workspaceId: number, range: { from?: LocalDate; to?: LocalDate } = {}) {
     return this.workspaces.holidayRows(workspaceId, range);
-  }
-
-  /** The next `count` holidays on or after `today`. */
-  async upcomingHolidays(workspaceId: number, today: LocalDate, count: number) {
-    return (await this.workspaces.holidayRows(workspaceId, { from: today })).slice(0, count);
   }
 
   async addHoliday(workspaceId: number, date: string, name: string | null): Promise<{ ok: true; added: boolean } | { ok: false; problem: "date_invalid" }> {

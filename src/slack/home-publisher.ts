@@ -20,11 +20,9 @@ export async function publishHome(client: webApi.WebClient, deps: AppDeps, actor
 async function adminHome(deps: AppDeps, actor: Actor, now: Date): Promise<AdminHomeView | undefined> {
   if (actor.user.role !== "admin") return undefined;
   const today = localDateOf(now, actor.workspace.timezone);
-  const [all, upcoming] = await Promise.all([
-    deps.services.workspaceSettings.holidays(actor.workspace.id),
-    deps.services.workspaceSettings.upcomingHolidays(actor.workspace.id, today, 1),
-  ]);
-  return { settings: settingsOf(actor.workspace), holidayCount: all.length, nextHoliday: upcoming[0] ?? null };
+  // One read gives both: the list is ordered by date.
+  const all = await deps.services.workspaceSettings.holidays(actor.workspace.id);
+  return { settings: settingsOf(actor.workspace), holidayCount: all.length, nextHoliday: all.find((h) => h.date >= today) ?? null };
 }
 
 /**

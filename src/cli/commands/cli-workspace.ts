@@ -1,7 +1,8 @@
 import { loadDatabaseConfig } from "../../config/load-config.js";
 import { openDatabase, type Database } from "../../db/client.js";
 import type { User } from "../../db/repositories/user-repository.js";
-import type { Workspace } from "../../db/repositories/workspace-repository.js";
+import { WorkspaceRepository, type Workspace } from "../../db/repositories/workspace-repository.js";
+import { WorkspaceSettingsService } from "../../services/workspace-settings-service.js";
 import type { CliIo } from "../cli-command.js";
 
 /** A problem with the command line: printed with the usage, exit code 2, nothing changed. */
@@ -29,6 +30,11 @@ export async function findWorkspace(db: Database, team: string | undefined): Pro
   if (all.length === 0) throw new CliUsageError("No workspace yet: it is created the first time someone uses /ae.");
   if (all.length > 1) throw new CliUsageError(`Several workspaces (${all.map((w) => w.slackTeamId).join(", ")}): pass --team <Slack team id>.`);
   return all[0]!;
+}
+
+/** Runs `fn` with the `--team` workspace and the workspace-settings service, over DATABASE_URL. */
+export function withSettings<T>(io: CliIo, team: string | undefined, fn: (ws: Workspace, settings: WorkspaceSettingsService) => Promise<T>): Promise<T> {
+  return withDatabase(io, async (db) => fn(await findWorkspace(db, team), new WorkspaceSettingsService(new WorkspaceRepository(db.prisma))));
 }
 
 /** A user of the workspace by Slack id; they must have used the bot once (so their profile is known). */

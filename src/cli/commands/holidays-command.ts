@@ -1,10 +1,8 @@
 import { parseArgs } from "node:util";
 import { isHolidayKind, type HolidayKind } from "../../domain/public-holidays.js";
 import { localDateOf } from "../../domain/time.js";
-import { WorkspaceRepository } from "../../db/repositories/workspace-repository.js";
-import { WorkspaceSettingsService } from "../../services/workspace-settings-service.js";
 import type { CliCommand, CliIo } from "../cli-command.js";
-import { CliUsageError, findWorkspace, runWithUsage, withDatabase } from "./cli-workspace.js";
+import { CliUsageError, runWithUsage, withSettings } from "./cli-workspace.js";
 
 const USAGE = [
   "ae-assistant holidays list [--year 2027] [--team <slack team id>]",
@@ -17,9 +15,8 @@ const USAGE = [
 async function list(argv: string[], io: CliIo): Promise<number> {
   const { values } = parseArgs({ args: argv, strict: true, allowPositionals: false, options: { year: { type: "string" }, team: { type: "string" } } });
   const year = values.year === undefined ? undefined : parseYear(values.year);
-  return withDatabase(io, async (db) => {
-    const ws = await findWorkspace(db, values.team);
-    const rows = await new WorkspaceSettingsService(new WorkspaceRepository(db.prisma)).holidays(
+  return withSettings(io, values.team, async (ws, settings) => {
+    const rows = await settings.holidays(
       ws.id,
       year === undefined ? {} : { from: `${year}-01-01`, to: `${year + 1}-01-01` },
     );
@@ -33,9 +30,8 @@ async function add(argv: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseArgs({ args: argv, strict: true, allowPositionals: true, options: { team: { type: "string" } } });
   const [date, ...name] = positionals;
   if (!date) throw new CliUsageError("Give the date, e.g. holidays add 2027-12-24 Christmas Eve.");
-  return withDatabase(io, async (db) => {
-    const ws = await findWorkspace(db, values.team);
-    const result = await new WorkspaceSettingsService(new WorkspaceRepository(db.prisma)).addHoliday(ws.id, date, name.join(" ") || null);
+  return withSettings(io, values.team, async (ws, settings) => {
+    const result = await settings.addHoliday(ws.id, date, name.join(" ") || null);
     if (!result.ok) throw new CliUsageError(`"${date}" is not a date; write it as YYYY-MM-DD, e.g. 2027-12-24. Nothing was changed.`);
     io.out(result.added ? `Added ${date}. Pace counts it from now on.` : `${date} was already a holiday; nothing changed.`);
     return 0;
@@ -46,9 +42,8 @@ async function remove(argv: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseArgs({ args: argv, strict: true, allowPositionals: true, options: { team: { type: "string" } } });
   const [date] = positionals;
   if (!date || positionals.length > 1) throw new CliUsageError("Give one date, e.g. holidays remove 2027-12-24.");
-  return withDatabase(io, async (db) => {
-    const ws = await findWorkspace(db, values.team);
-    const result = await new WorkspaceSettingsService(new WorkspaceRepository(db.prisma)).removeHoliday(ws.id, date);
+  return withSettings(io, values.team, async (ws, settings) => {
+    const result = await settings.removeHoliday(ws.id, date);
     if (!result.ok) throw new CliUsageError(`"${date}" is not a date; write it as YYYY-MM-DD, e.g. 2027-12-24. Nothing was changed.`);
     io.out(result.removed ? `Removed ${date}.` : `${date} was not a holiday; nothing changed.`);
     return 0;
@@ -81,10 +76,9 @@ async function importHolidays(argv: string[], io: CliIo): Promise<number> {
     if (!isHolidayKind(kind)) throw new CliUsageError(`--include "${kind}" is not a kind of holiday; use any of optional, observance, bank, school. Nothing was changed.`);
     extraKinds.push(kind);
   }
-  return withDatabase(io, async (db) => {
-    const ws = await findWorkspace(db, values.team);
+  return withSettings(io, values.team, async (ws, settings) => {
     const year = values.year === undefined ? Number(localDateOf(new Date(), ws.timezone).slice(0, 4)) : parseYear(values.year);
-    const result = await new WorkspaceSettingsService(new WorkspaceRepository(db.prisma)).importHolidays(ws.id, {
+    const result = await settings.importHolidays(ws.id, {
       country: values.country!,
       ...(values.region !== undefined ? { region: values.region } : {}),
       year,

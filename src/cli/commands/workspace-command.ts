@@ -1,10 +1,9 @@
 import { parseArgs } from "node:util";
 import { centsToDecimal } from "../../domain/csv.js";
 import { parseNeglectSpec, type WorkspaceSettingError, type WorkspaceSettings, type WorkspaceSettingsInput } from "../../domain/workspace-settings.js";
-import { WorkspaceRepository } from "../../db/repositories/workspace-repository.js";
-import { settingsOf, WorkspaceSettingsService } from "../../services/workspace-settings-service.js";
+import { settingsOf } from "../../services/workspace-settings-service.js";
 import type { CliCommand, CliIo } from "../cli-command.js";
-import { CliUsageError, findWorkspace, runWithUsage, withDatabase } from "./cli-workspace.js";
+import { CliUsageError, runWithUsage, withSettings } from "./cli-workspace.js";
 
 const USAGE = [
   "ae-assistant workspace show [--team <slack team id>]",
@@ -53,9 +52,8 @@ export function describeSettings(s: WorkspaceSettings, holidayCount: number): st
 
 async function show(argv: string[], io: CliIo): Promise<number> {
   const { values } = parseArgs({ args: argv, strict: true, allowPositionals: false, options: { team: { type: "string" } } });
-  return withDatabase(io, async (db) => {
-    const ws = await findWorkspace(db, values.team);
-    const holidays = await new WorkspaceRepository(db.prisma).holidayRows(ws.id);
+  return withSettings(io, values.team, async (ws, settings) => {
+    const holidays = await settings.holidays(ws.id);
     io.out(`Workspace settings for ${ws.name ?? ws.slackTeamId}:`);
     for (const line of describeSettings(settingsOf(ws), holidays.length)) io.out(`  ${line}`);
     return 0;
@@ -93,10 +91,8 @@ async function set(argv: string[], io: CliIo): Promise<number> {
     Object.assign(input, spec.input);
   }
   if (Object.keys(input).length === 0) throw new CliUsageError("Nothing to set: give at least one option.");
-  return withDatabase(io, async (db) => {
-    const ws = await findWorkspace(db, values.team);
-    const repo = new WorkspaceRepository(db.prisma);
-    const result = await new WorkspaceSettingsService(repo).update(ws, input, { locale: "en-US", confirmCurrencyChange: values["confirm-currency-change"] === true });
+  return withSettings(io, values.team, async (ws, settings) => {
+    const result = await settings.update(ws, input, { locale: "en-US", confirmCurrencyChange: values["confirm-currency-change"] === true });
     if (result.status === "invalid") {
       for (const e of result.errors) io.err(`${FLAG[e.field]} "${e.detail}" ${PROBLEM[e.problem]}; for example ${FLAG[e.field]}${FLAG[e.field].endsWith(":") ? "" : " "}${e.example}.`);
       io.err("Nothing was changed.");
@@ -110,7 +106,7 @@ async function set(argv: string[], io: CliIo): Promise<number> {
       return 3;
     }
     io.out(result.changed.length === 0 ? `No change for ${ws.name ?? ws.slackTeamId}; the settings are:` : `Saved (${result.changed.join(", ")}) for ${ws.name ?? ws.slackTeamId}:`);
-    for (const line of describeSettings(result.settings, (await repo.holidayRows(ws.id)).length)) io.out(`  ${line}`);
+    for (const line of describeSettings(result.settings, (await settings.holidays(ws.id)).length)) io.out(`  ${line}`);
     if (result.changed.length > 0) io.out("They apply from the next command, digest and leaderboard (running bots pick them up within 30 seconds).");
     return 0;
   });
