@@ -9,6 +9,7 @@ import { MAX_NOTE, MAX_PARTICIPANTS } from "../../services/touch-service.js";
 import { ACCOUNT_MODAL, FOLLOWUP_MODAL, TOUCH_MODAL, VIEWS } from "../ids.js";
 import { clipPlain, kindLabel, tierLabel } from "./account-format.js";
 import { clip, escapeMrkdwn } from "./mrkdwn.js";
+import { formModal } from "./modal-shell.js";
 
 /** Slack allows 100 options in a static select. */
 export const MAX_ACCOUNT_OPTIONS = 100;
@@ -18,15 +19,7 @@ function plain(text: string, max = 75) {
 }
 
 function modal(t: Translator, callbackId: string, title: string, blocks: KnownBlock[], privateMetadata: string, submit = true): ModalView {
-  return {
-    type: "modal",
-    callback_id: callbackId,
-    title: plain(title, 24),
-    ...(submit ? { submit: plain(t("common.save"), 24) } : {}),
-    close: plain(t("common.cancel"), 24),
-    private_metadata: privateMetadata.slice(0, 3000),
-    blocks,
-  };
+  return formModal({ t, callbackId, title, blocks, privateMetadata, submit });
 }
 
 function accountOption(a: AccountOption): PlainTextOption {

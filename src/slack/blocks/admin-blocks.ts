@@ -4,6 +4,7 @@ import type { WorkspaceSettingError, WorkspaceSettings, WorkspaceSettingsChanges
 import type { MessageKey, Translator } from "../../i18n/translate.js";
 import { ACTIONS, ADMIN_MODAL, VIEWS } from "../ids.js";
 import { clip, escapeMrkdwn } from "./mrkdwn.js";
+import { formModal } from "./modal-shell.js";
 import { formatLocalDate } from "./deal-format.js";
 
 function plain(text: string) {
@@ -71,14 +72,7 @@ export function adminModal(s: WorkspaceSettings, t: Translator, locale: string):
       s.giftYearMode,
     ),
   ];
-  return {
-    type: "modal",
-    callback_id: VIEWS.admin,
-    title: plain(t("admin.title").slice(0, 24)),
-    submit: plain(t("common.save").slice(0, 24)),
-    close: plain(t("common.cancel").slice(0, 24)),
-    blocks,
-  };
+  return formModal({ t, callbackId: VIEWS.admin, title: t("admin.title"), blocks });
 }
 
 const FIELD_BLOCK: Record<WorkspaceSettingError["field"], string> = {

@@ -5,6 +5,7 @@ import type { SettingsError } from "../../domain/reminder-settings.js";
 import { MAX_SKIP_DATES } from "../../domain/reminder-settings.js";
 import type { Translator } from "../../i18n/translate.js";
 import { SETTINGS_MODAL, VIEWS } from "../ids.js";
+import { formModal } from "./modal-shell.js";
 
 const DAYS = [1, 2, 3, 4, 5, 6, 7] as const;
 
@@ -86,14 +87,7 @@ export function settingsModal(
       },
     },
   ];
-  return {
-    type: "modal",
-    callback_id: VIEWS.settings,
-    title: plain(t("settings.title").slice(0, 24)),
-    submit: plain(t("common.save").slice(0, 24)),
-    close: plain(t("common.cancel").slice(0, 24)),
-    blocks,
-  };
+  return formModal({ t, callbackId: VIEWS.settings, title: t("settings.title"), blocks });
 }
 
 const FIELD_BLOCK: Record<SettingsError["field"], string> = {
