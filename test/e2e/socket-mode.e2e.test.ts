@@ -47,8 +47,11 @@ describe("Socket Mode [sqlite]", () => {
     const payload = slashCommandPayload({ text: "help", userId: "USOCK", responseUrl: fake.responseUrl("sock-help") });
     const ack = await socket.sendEnvelope("slash_commands", payload, { envelopeId: "env-help-1" });
     expect(ack.envelope_id).toBe("env-help-1");
-    const reply = await fake.waitForResponse((r) => r.id === "sock-help", 5000);
-    expect(textOf(reply.body as Record<string, unknown>)).toContain("/ae accounts");
+    // Answered in the ack's payload: no second exchange through response_url.
+    const reply = await fake.commandReply({ status: 200, json: ack.payload }, "sock-help", 5000);
+    expect(reply.via).toBe("ack");
+    expect(textOf(reply.body)).toContain("/ae accounts");
+    expect(fake.responsesTo("sock-help")).toEqual([]);
     const ws = await database.db.prisma.workspace.findFirstOrThrow();
     expect((await services(database)).find((u) => u.slackUserId === "USOCK")?.timezone).toBe("Asia/Tokyo");
     expect(ws.slackTeamId).toBe("T0TEST");
