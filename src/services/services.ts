@@ -34,6 +34,7 @@ import { FollowUpService } from "./followup-service.js";
 import { ReminderService } from "./reminder-service.js";
 import { ReminderActionsService } from "./reminder-actions-service.js";
 import type { LineLogger } from "../logger.js";
+import { ManagerViewService } from "./manager-view-service.js";
 
 export interface Repositories {
   workspaces: WorkspaceRepository;
@@ -93,6 +94,8 @@ export interface Services {
   reminders: ReminderService;
   /** The digest's buttons (snooze, done, log touch) and reminder settings. */
   reminderActions: ReminderActionsService;
+  /** Managers' and admins' view of a rep or a team (quota, follow-ups). */
+  managerView: ManagerViewService;
   /** Workspace settings (currency, fiscal year, zone, pace, thresholds, gift limit) and holidays. */
   workspaceSettings: WorkspaceSettingsService;
 }
@@ -144,5 +147,6 @@ export function createServices(db: Database, opts: { defaultTimezone: string; no
     ),
     reminderActions: new ReminderActionsService(repos.reminders, repos.users, touches, followUps, opts.now),
     workspaceSettings: new WorkspaceSettingsService(repos.workspaces),
+    managerView: new ManagerViewService(repos.users, repos.teams, quota, followUps),
   };
 }
