@@ -17,6 +17,7 @@ export const coreEn = {
     "`/ae leaderboard [week|month|quarter|year] [team]` — your team ranked by attainment of quota",
     "`/ae settings` — reminder time and days, language, time zone, pause",
     "`/ae team …` — managers and admins: create a team, add or remove members, set the channel",
+    "`/ae reassign @from @to [accounts|all]` — managers and admins: hand a book to a colleague (asks to confirm)",
     "`/ae admin` — admins: workspace currency, fiscal year, time zone, pace, neglect thresholds, gift limit",
   ].join("\n"),
   "help.footer": "Tip: quote multi-word names, e.g. `/ae account \"Acme Corp\"`. Most commands without arguments open a form.",

@@ -44,4 +44,5 @@ export const managerDe: TranslationOf<typeof managerEn> = {
   "reassign.badButton": "Dieser Button gilt nicht mehr. Führe `/ae reassign` erneut aus.",
   "reassign.notice.giver": ":arrows_counterclockwise: {by} hat deine Kunden an {taker} übergeben: {what}.",
   "reassign.notice.taker": ":arrows_counterclockwise: {by} hat dir die Kunden von {giver} übergeben: {what}. Siehe `/ae accounts` und `/ae followups`.",
+  "reassign.byAdmin": "Ein Admin",
 };

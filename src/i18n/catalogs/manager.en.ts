@@ -42,4 +42,5 @@ export const managerEn = {
   "reassign.badButton": "That button is not valid any more. Run `/ae reassign` again.",
   "reassign.notice.giver": ":arrows_counterclockwise: {by} handed your book to {taker}: {what}.",
   "reassign.notice.taker": ":arrows_counterclockwise: {by} handed {giver}'s book to you: {what}. See `/ae accounts` and `/ae followups`.",
+  "reassign.byAdmin": "An admin",
 } as const;
