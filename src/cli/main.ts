@@ -13,6 +13,7 @@ import { importCommand } from "./commands/import-command.js";
 import { exportCommand } from "./commands/export-command.js";
 import { holidaysCommand } from "./commands/holidays-command.js";
 import { workspaceCommand } from "./commands/workspace-command.js";
+import { reassignCommand } from "./commands/reassign-command.js";
 
 export const COMMANDS: CliCommand[] = [
   migrateCommand,
@@ -27,6 +28,7 @@ export const COMMANDS: CliCommand[] = [
   holidaysCommand,
   compCommand,
   giftsCommand,
+  reassignCommand,
 ];
 
 function usage(io: CliIo): void {

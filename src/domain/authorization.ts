@@ -54,3 +54,27 @@ export function canAdminister(p: Principal): Decision {
 export function isRole(value: string): value is Role {
   return value === "rep" || value === "manager" || value === "admin";
 }
+
+/**
+ * Looking at another person's numbers or follow-ups (`/ae quota @rep`, `/ae followups @rep`):
+ * everyone may look at their own; managers at their teams' members; admins at anyone.
+ */
+export function canViewUser(p: Principal, targetUserId: number): Decision {
+  return canAccess(p, targetUserId);
+}
+
+/** A whole team's view (`/ae followups team`): managers and admins. */
+export function canViewTeam(p: Principal): Decision {
+  return canManageTeams(p);
+}
+
+/**
+ * Handing a book from one person to another (`/ae reassign`): admins between anyone; managers
+ * only between people in the teams they manage (or themselves); reps never.
+ */
+export function canReassign(p: Principal, fromUserId: number, toUserId: number): Decision {
+  if (p.role === "admin") return ALLOW;
+  if (p.role === "rep") return { allowed: false, reason: "manager_only" };
+  const inTeam = (id: number) => id === p.userId || p.managedUserIds.has(id);
+  return inTeam(fromUserId) && inTeam(toUserId) ? ALLOW : { allowed: false, reason: "not_your_team" };
+}

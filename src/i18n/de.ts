@@ -8,6 +8,7 @@ import { remindersDe } from "./catalogs/reminders.de.js";
 import { homeDe } from "./catalogs/home.de.js";
 import { settingsDe } from "./catalogs/settings.de.js";
 import { adminDe } from "./catalogs/admin.de.js";
+import { managerDe } from "./catalogs/manager.de.js";
 
 /** The German catalog, merged from catalogs/*.de.ts. */
 export const de: TranslationOf<typeof en> = {
@@ -19,4 +20,5 @@ export const de: TranslationOf<typeof en> = {
   ...homeDe,
   ...settingsDe,
   ...adminDe,
+  ...managerDe,
 };

@@ -6,6 +6,7 @@ import { remindersEn } from "./catalogs/reminders.en.js";
 import { homeEn } from "./catalogs/home.en.js";
 import { settingsEn } from "./catalogs/settings.en.js";
 import { adminEn } from "./catalogs/admin.en.js";
+import { managerEn } from "./catalogs/manager.en.js";
 
 /**
  * The English catalog: one file per feature under catalogs/, merged here. Each feature's German
@@ -21,6 +22,7 @@ export const en = {
   ...homeEn,
   ...settingsEn,
   ...adminEn,
+  ...managerEn,
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -1,4 +1,5 @@
 import type { LineLogger } from "../logger.js";
+import type { HandoverCounts, HandoverScope } from "../domain/handover.js";
 
 /**
  * In-process events between features, so a use case never needs to know who reacts to it
@@ -17,7 +18,21 @@ export interface DomainEvents {
     amountCents: number;
     currency: string;
   };
+  /** A book moved from one person to another (`/ae reassign`, `ae-assistant reassign`): both are told. */
+  "book.handed_over": {
+    workspaceId: number;
+    fromUserId: number;
+    toUserId: number;
+    /** Who confirmed it; null from the CLI. */
+    byUserId: number | null;
+    scope: HandoverScope;
+    counts: HandoverCounts;
+    /** When it happened (ms): part of the notices' outbox key, so each handover is told once. */
+    at: number;
+  };
 }
+
+export type BookHandedOver = DomainEvents["book.handed_over"];
 
 type Handler<K extends keyof DomainEvents> = (payload: DomainEvents[K]) => Promise<void> | void;
 

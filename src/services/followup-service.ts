@@ -73,9 +73,14 @@ export class FollowUpService {
   }
 
   /** The actor's open follow-ups, overdue first, then by due date. */
-  async listOpen(actor: Actor, opts: { offset: number; limit: number }): Promise<FollowUpPage> {
+  listOpen(actor: Actor, opts: { offset: number; limit: number }): Promise<FollowUpPage> {
+    return this.listOpenOf(actor, actor.user.id, opts);
+  }
+
+  /** Someone's open follow-ups, dated in the actor's zone (callers check access). */
+  async listOpenOf(actor: Actor, userId: number, opts: { offset: number; limit: number }): Promise<FollowUpPage> {
     const offset = Math.max(0, opts.offset);
-    const { items, total } = await this.followUps.openForUser(actor.user.id, offset, opts.limit);
+    const { items, total } = await this.followUps.openForUser(userId, offset, opts.limit);
     const today = localDateOf(this.now(), actor.zone);
     return {
       total,
@@ -94,6 +99,11 @@ export class FollowUpService {
         };
       }),
     };
+  }
+
+  /** How many of someone's open follow-ups are overdue, as of today in the actor's zone. */
+  countOverdueOf(actor: Actor, userId: number): Promise<number> {
+    return this.followUps.countOverdue(userId, startOfLocalDate(localDateOf(this.now(), actor.zone), actor.zone));
   }
 
   /** Marks a follow-up done; the actor must own it (managers: their team's; admins: any). */

@@ -21,6 +21,8 @@ export const OUTBOX_KIND = {
   leaderboardQuarter: "leaderboard_quarter",
   /** A deal-won celebration in a team channel (one per deal and channel). */
   celebration: "celebration",
+  /** A DM to each of the two people a book was handed between (one per person and handover). */
+  handover: "handover",
 } as const;
 
 export type OutboxKind = (typeof OUTBOX_KIND)[keyof typeof OUTBOX_KIND];
@@ -49,6 +51,7 @@ const PAYLOADS = {
   leaderboard_month: leaderboardPost,
   leaderboard_quarter: leaderboardPost,
   celebration: message,
+  handover: message,
 } as const satisfies Record<OutboxKind, z.ZodType>;
 
 export type OutboxPayload<K extends OutboxKind = OutboxKind> = z.infer<(typeof PAYLOADS)[K]>;

@@ -34,6 +34,9 @@ import { FollowUpService } from "./followup-service.js";
 import { ReminderService } from "./reminder-service.js";
 import { ReminderActionsService } from "./reminder-actions-service.js";
 import type { LineLogger } from "../logger.js";
+import { ManagerViewService } from "./manager-view-service.js";
+import { HandoverService } from "./handover-service.js";
+import { HandoverRepository } from "../db/repositories/handover-repository.js";
 
 export interface Repositories {
   workspaces: WorkspaceRepository;
@@ -56,6 +59,8 @@ export interface Repositories {
   reminders: ReminderRepository;
   /** Slack deliveries already handled (retry de-duplication). */
   processedRequests: ProcessedRequestRepository;
+  /** The rows a handover moves, and the move in one transaction. */
+  handovers: HandoverRepository;
 }
 
 export interface Services {
@@ -93,6 +98,10 @@ export interface Services {
   reminders: ReminderService;
   /** The digest's buttons (snooze, done, log touch) and reminder settings. */
   reminderActions: ReminderActionsService;
+  /** Managers' and admins' view of a rep or a team (quota, follow-ups). */
+  managerView: ManagerViewService;
+  /** Handing a book (accounts, open follow-ups, open deals) from one person to another. */
+  handovers: HandoverService;
   /** Workspace settings (currency, fiscal year, zone, pace, thresholds, gift limit) and holidays. */
   workspaceSettings: WorkspaceSettingsService;
 }
@@ -116,6 +125,7 @@ export function createServices(db: Database, opts: { defaultTimezone: string; no
     leaderboard: new LeaderboardRepository(db.prisma),
     reminders: new ReminderRepository(db.prisma),
     processedRequests: new ProcessedRequestRepository(db.prisma),
+    handovers: new HandoverRepository(db.prisma),
   };
   const accountResolver = new AccountResolver(repos.accounts);
   const events = new EventBus(opts.logger);
@@ -123,6 +133,7 @@ export function createServices(db: Database, opts: { defaultTimezone: string; no
   const quota = new QuotaService(repos.quotas, repos.compPlans, repos.workspaces, opts.now);
   const touches = new TouchService(repos.touches, repos.users, accounts, opts.now);
   const followUps = new FollowUpService(repos.followUps, accounts, opts.now);
+  const teams = new TeamService(repos.teams, repos.users);
   return {
     repos,
     actors: new ActorService(repos.workspaces, repos.users, { timezone: opts.defaultTimezone }, opts.now),
@@ -137,12 +148,14 @@ export function createServices(db: Database, opts: { defaultTimezone: string; no
     deals: new DealService(repos.deals, repos.users, accountResolver, quota, events, opts.now),
     quota,
     gifts: new GiftService(repos.gifts, repos.accounts, repos.workspaces, opts.now, new KeyedLock(db)),
-    teams: new TeamService(repos.teams, repos.users),
+    teams,
     leaderboards: new LeaderboardService(repos.leaderboard, { timezone: opts.defaultTimezone }),
     reminders: new ReminderService(repos.reminders, { timezone: opts.defaultTimezone }, async (slackUserId, localDate) =>
       (await repos.outbox.find(slackUserId, localDate, OUTBOX_KIND.reminder)) !== null,
     ),
     reminderActions: new ReminderActionsService(repos.reminders, repos.users, touches, followUps, opts.now),
     workspaceSettings: new WorkspaceSettingsService(repos.workspaces),
+    managerView: new ManagerViewService(repos.users, repos.teams, quota, followUps),
+    handovers: new HandoverService(repos.handovers, repos.users, teams, events, opts.now),
   };
 }

@@ -4,6 +4,7 @@ import type { Config } from "../config/load-config.js";
 import type { AppDeps } from "./deps.js";
 import { registerListeners } from "./listeners/register-listeners.js";
 import { subscribeCelebrations } from "./celebrations.js";
+import { subscribeHandoverNotices } from "./handover-notices.js";
 import { Notifier } from "./notifier.js";
 import { subscribeHomeRefresh } from "./home-publisher.js";
 
@@ -68,7 +69,10 @@ export function createSlackApp(config: SlackAppConfig, deps: AppDeps): SlackApp 
   // The Home tab is republished after every change a user makes ("user.changed").
   subscribeHomeRefresh(app.client, deps);
   // Deal-won celebrations in team channels, through the outbox (exactly once per deal and channel).
-  subscribeCelebrations({ ...deps, notifier: new Notifier(config.botToken, { slackApiUrl: config.slackApiUrl }) });
+  const notifier = new Notifier(config.botToken, { slackApiUrl: config.slackApiUrl });
+  subscribeCelebrations({ ...deps, notifier });
+  // Both people of a handover (`/ae reassign`) are told by DM, through the outbox.
+  subscribeHandoverNotices({ ...deps, notifier });
   return {
     app,
     start: async () => {

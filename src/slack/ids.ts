@@ -33,6 +33,9 @@ export const ACTIONS = {
   confirmGift: "confirm_gift",
   /** Buttons that run a `/ae` command again with a choice filled in (`rerun_command:<n>`): deal picks, gift list pages. */
   rerunCommand: "rerun_command",
+  /** "Hand over" / "Cancel" under a `/ae reassign` confirmation. */
+  reassignConfirm: "reassign_confirm",
+  reassignCancel: "reassign_cancel",
 } as const;
 
 export const VIEWS = {

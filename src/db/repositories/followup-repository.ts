@@ -41,7 +41,11 @@ export class FollowUpRepository {
     return { items, total };
   }
 
-  /** Open follow-ups on one account, earliest due first. */
+  /** How many of a user's open follow-ups on live accounts were due before `before` (overdue). */
+  countOverdue(userId: number, before: Date): Promise<number> {
+    return this.db.followUp.count({ where: { userId, status: "open", account: { archived: false }, dueAt: { lt: before } } });
+  }
+
   /** Open follow-ups on an account, soonest first (the account page: hand-written SQL, see db/sql.ts). */
   openForAccount(accountId: number, limit: number): Promise<FollowUp[]> {
     return this.db.$queryRaw<FollowUp[]>(

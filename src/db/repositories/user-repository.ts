@@ -29,6 +29,18 @@ export class UserRepository {
     return this.db.user.findUnique({ where: { id } });
   }
 
+  /** Users of a workspace by id, in name order (a team's members). */
+  findManyByIds(workspaceId: number, ids: number[]): Promise<User[]> {
+    return this.db.user.findMany({ where: { workspaceId, id: { in: ids } }, orderBy: [{ name: "asc" }, { id: "asc" }] });
+  }
+
+  /** A workspace's user by e-mail address, ignoring case (the CLI names people by e-mail). */
+  async findByEmail(workspaceId: number, email: string): Promise<User | null> {
+    const wanted = email.trim().toLowerCase();
+    const rows = await this.db.user.findMany({ where: { workspaceId, email: { not: null } } });
+    return rows.find((u) => u.email?.toLowerCase() === wanted) ?? null;
+  }
+
   findManyBySlackIds(workspaceId: number, slackUserIds: string[]): Promise<User[]> {
     return this.db.user.findMany({ where: { workspaceId, slackUserId: { in: slackUserIds } } });
   }

@@ -130,7 +130,7 @@ export const accountsDe: TranslationOf<typeof accountsEn> = {
   "followups.error.titleTooLong": "Das ist zu lang: höchstens {max} Zeichen.",
   "followups.error.dueInvalid": "Wähl ein Fälligkeitsdatum aus.",
   "followups.error.duePast": "Das Datum liegt in der Vergangenheit. Wähl heute oder später.",
-  "followups.error.args": "`/ae followups` braucht keine Argumente (außer page:2).",
+  "followups.error.args": "Das habe ich nicht verstanden.",
   "followups.error.whichOne": "Welches Follow-up? Gib seine Nummer aus `/ae followups` an.",
   "followups.error.number": "„{input}“ ist keine Follow-up-Nummer. Die Nummern stehen in `/ae followups`.",
   "followups.error.notFound": "Es gibt kein Follow-up #{id} von dir.",

@@ -128,7 +128,7 @@ export const accountsEn = {
   "followups.error.titleTooLong": "That is too long: at most {max} characters.",
   "followups.error.dueInvalid": "Pick a due date.",
   "followups.error.duePast": "That date is in the past. Pick today or later.",
-  "followups.error.args": "`/ae followups` takes no arguments (except page:2).",
+  "followups.error.args": "I didn't understand that.",
   "followups.error.whichOne": "Which follow-up? Give its number from `/ae followups`.",
   "followups.error.number": "“{input}” is not a follow-up number. The numbers are in `/ae followups`.",
   "followups.error.notFound": "There is no follow-up #{id} of yours.",

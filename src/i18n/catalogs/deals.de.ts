@@ -49,7 +49,7 @@ export const dealsDe: TranslationOf<typeof dealsEn> = {
   "deal.modal.accountAmbiguous": "Mehrere Accounts passen: {names}. Gib den vollen Namen ein.",
 
   "quota.title": "*{period}* · {from} – {to}",
-  "quota.badPeriodArg": "Den Zeitraum „{input}“ kenne ich nicht. Nimm month, quarter oder year.",
+  "quota.badPeriodArg": "Den Zeitraum „{input}“ kenne ich nicht. Nimm month, quarter oder year; für die Quote einer anderen Person (Manager, Admins) erwähne sie mit @.",
   "quota.noQuota": "Für {period} ist keine Quote gesetzt — keine Zielerreichung angezeigt. Bisher gewonnen: {won}.",
   "quota.zeroQuota": "Deine Quote für {period} ist {zero} — Zielerreichung wird nicht gemessen, es ist nichts mehr nötig. Bisher gewonnen: {won}.",
   "quota.projectedNoQuota": "Bei diesem Tempo landest du bei {amount}.",

@@ -47,7 +47,7 @@ export const dealsEn = {
   "deal.modal.accountAmbiguous": "Several accounts match: {names}. Type the full name.",
 
   "quota.title": "*{period}* · {from} – {to}",
-  "quota.badPeriodArg": "I don't know the period “{input}”. Use month, quarter or year.",
+  "quota.badPeriodArg": "I don't know the period “{input}”. Use month, quarter or year; to see someone else's quota (managers, admins), @-mention them.",
   "quota.noQuota": "No quota set for {period} — attainment not shown. Closed-won so far: {won}.",
   "quota.zeroQuota": "Your quota for {period} is {zero} — attainment isn't measured and nothing more is needed. Closed-won so far: {won}.",
   "quota.projectedNoQuota": "At this run rate you'd finish at {amount}.",

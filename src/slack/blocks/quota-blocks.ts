@@ -106,10 +106,12 @@ export function commissionLines(t: Translator, fmt: Fmt, c: CommissionView): str
   return lines;
 }
 
-/** The `/ae quota` answer. */
-export function quotaBlocks(t: Translator, fmt: Fmt, view: QuotaView, opts: { showNoPlanHint: boolean }): Reply {
+/** The `/ae quota` answer (`of`: the Slack id of the person it is about, when not the reader). */
+export function quotaBlocks(t: Translator, fmt: Fmt, view: QuotaView, opts: { showNoPlanHint: boolean; of?: string }): Reply {
   const { from, to } = periodRange(view.period, fmt.locale);
-  const title = t("quota.title", { period: periodName(view.period, fmt.locale), from, to });
+  const period = t("quota.title", { period: periodName(view.period, fmt.locale), from, to });
+  // Someone else's view (a manager looking at a rep) says whose it is.
+  const title = opts.of ? t("quota.titleOf", { user: `<@${opts.of}>`, title: period }) : period;
   const body = quotaLines(t, fmt, view).join("\n");
   const blocks: KnownBlock[] = [
     { type: "section", text: { type: "mrkdwn", text: clip(`${title}\n${body}`) } },

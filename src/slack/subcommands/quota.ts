@@ -8,6 +8,7 @@ import { periodName } from "../../i18n/period-name.js";
 import { escapeMrkdwn } from "../blocks/mrkdwn.js";
 import { quotaBlocks } from "../blocks/quota-blocks.js";
 import { effectiveQuotaCents } from "../../services/quota-service.js";
+import { repFailureReply } from "./rep-arg.js";
 import type { Reply, Subcommand, SubcommandContext } from "./subcommand.js";
 
 const PERIOD_WORDS: Record<string, PeriodType> = {
@@ -34,7 +35,7 @@ const ME_WORDS = new Set(["me", "ich", "mich", "mir"]);
 
 const SET_EXAMPLE = "/ae quota set @dana 250k quarter ramp:0.5";
 
-/** `/ae quota [month|quarter|year]` and `/ae quota set <@user|me> <amount> <period> [ramp:0.5] [next]`. */
+/** `/ae quota [@rep] [month|quarter|year]` and `/ae quota set <@user|me> <amount> <period> [ramp:0.5] [next]`. */
 export const quota: Subcommand = {
   name: "quota",
   aliases: ["quote"],
@@ -42,21 +43,40 @@ export const quota: Subcommand = {
     const args = parseArgs(ctx.argsText);
     const first = args.positional[0];
     if (first?.kind === "word" && first.value.toLowerCase() === "set") return setQuota(ctx, args.positional.slice(1), args.options);
-    return showQuota(ctx, first);
+    return showQuota(ctx, args.positional);
   },
 };
 
-async function showQuota(ctx: SubcommandContext, first: Token | undefined): Promise<Reply> {
+const SHOW_REP_EXAMPLE = "/ae quota @dana quarter";
+
+/** `/ae quota [period]`, or `/ae quota @rep [period]` (in either order) for managers and admins. */
+async function showQuota(ctx: SubcommandContext, positional: Token[]): Promise<Reply> {
   const { t, actor, deps } = ctx;
   let periodType: PeriodType = "quarter";
-  if (first) {
-    const word = first.kind === "word" ? first.value : "";
-    const type = periodTypeOf(word);
-    if (!type) return errorReply(t, t("quota.badPeriodArg", { input: escapeMrkdwn(word.slice(0, 40) || "?") }), "/ae quota month");
+  let rep: string | null = null;
+  let periodGiven = false;
+  for (const token of positional) {
+    if (token.kind === "user" && rep === null) {
+      rep = token.id;
+      continue;
+    }
+    const word = token.kind === "word" ? token.value : "";
+    const type = periodGiven ? null : periodTypeOf(word);
+    if (!type) {
+      const problem = token.kind === "user" ? t("manager.oneRep") : t("quota.badPeriodArg", { input: escapeMrkdwn(word.slice(0, 40) || "?") });
+      return errorReply(t, problem, rep === null && token.kind === "word" ? "/ae quota month" : SHOW_REP_EXAMPLE);
+    }
     periodType = type;
+    periodGiven = true;
   }
-  const view = await deps.services.quota.progress(actor, periodType);
-  return quotaBlocks(t, actor, view, { showNoPlanHint: true });
+  if (rep === null || rep === actor.user.slackUserId) {
+    const view = await deps.services.quota.progress(actor, periodType);
+    return quotaBlocks(t, actor, view, { showNoPlanHint: true });
+  }
+  const principal = await deps.services.principal(actor);
+  const result = await deps.services.managerView.quotaOf(actor, principal, rep, periodType);
+  if (result.kind !== "ok") return repFailureReply(t, result, SHOW_REP_EXAMPLE);
+  return quotaBlocks(t, actor, result.view, { showNoPlanHint: false, of: result.user.slackUserId });
 }
 
 async function setQuota(ctx: SubcommandContext, positional: ReturnType<typeof parseArgs>["positional"], options: Map<string, string>): Promise<Reply> {

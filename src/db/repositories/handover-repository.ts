@@ -1,0 +1,63 @@
+import type { Db } from "../client.js";
+import { planFingerprint, type HandoverPlan, type HandoverScope } from "../../domain/handover.js";
+
+/** A transaction client: the model API without $transaction and friends. */
+type Tx = Parameters<Parameters<Db["$transaction"]>[0]>[0];
+
+export interface HandoverInput {
+  workspaceId: number;
+  fromUserId: number;
+  toUserId: number;
+  scope: HandoverScope;
+}
+
+export type HandoverMove =
+  | { kind: "moved"; plan: HandoverPlan }
+  /** The rows to move are no longer the ones confirmed: nothing moved; `plan` is what would move now. */
+  | { kind: "changed"; plan: HandoverPlan };
+
+const ID = { id: true } as const;
+const ids = (rows: { id: number }[]) => rows.map((r) => r.id).sort((a, b) => a - b);
+
+/** Which rows a handover moves (see domain/handover.ts), and the move itself in one transaction. */
+export class HandoverRepository {
+  constructor(private readonly db: Db) {}
+
+  plan(input: Omit<HandoverInput, "toUserId">): Promise<HandoverPlan> {
+    return planIn(this.db, input);
+  }
+
+  /**
+   * Moves the plan's rows from one person to the other in one transaction, if the plan computed
+   * inside it still has the confirmed `fingerprint`; otherwise moves nothing.
+   */
+  move(input: HandoverInput, fingerprint: string): Promise<HandoverMove> {
+    return this.db.$transaction(async (tx) => {
+      const plan = await planIn(tx, input);
+      if (planFingerprint(plan) !== fingerprint) return { kind: "changed", plan };
+      const { fromUserId, toUserId } = input;
+      if (plan.accountIds.length > 0) {
+        await tx.account.updateMany({ where: { id: { in: plan.accountIds }, ownerId: fromUserId }, data: { ownerId: toUserId } });
+      }
+      if (plan.followUpIds.length > 0) {
+        await tx.followUp.updateMany({ where: { id: { in: plan.followUpIds }, userId: fromUserId, status: "open" }, data: { userId: toUserId } });
+      }
+      if (plan.dealIds.length > 0) {
+        await tx.deal.updateMany({ where: { id: { in: plan.dealIds }, ownerId: fromUserId, status: "open" }, data: { ownerId: toUserId } });
+      }
+      return { kind: "moved", plan };
+    });
+  }
+}
+
+async function planIn(db: Db | Tx, input: Omit<HandoverInput, "toUserId">): Promise<HandoverPlan> {
+  const { workspaceId, fromUserId, scope } = input;
+  const accountIds = ids(await db.account.findMany({ where: { workspaceId, ownerId: fromUserId }, select: ID }));
+  // "accounts": only what sits on the moved accounts; "all": everything open of theirs in the workspace.
+  const onAccounts = scope === "accounts" ? { accountId: { in: accountIds } } : { account: { workspaceId } };
+  const [followUps, deals] = await Promise.all([
+    db.followUp.findMany({ where: { userId: fromUserId, status: "open", ...onAccounts }, select: ID }),
+    db.deal.findMany({ where: { ownerId: fromUserId, status: "open", ...onAccounts }, select: ID }),
+  ]);
+  return { accountIds, followUpIds: ids(followUps), dealIds: ids(deals) };
+}

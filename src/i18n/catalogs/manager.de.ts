@@ -1,0 +1,48 @@
+import type { managerEn } from "./manager.en.js";
+import type { TranslationOf } from "../message.js";
+
+export const managerDe: TranslationOf<typeof managerEn> = {
+  "manager.unknownUser": "{user} kenne ich hier noch nicht: Die Person hat AE Assistant nie benutzt und besitzt darin nichts. Erwähne jemanden, der es nutzt.",
+  "manager.oneRep": "Erwähne jeweils nur eine Person.",
+  "quota.titleOf": "{user} · {title}",
+  "followups.headingOf": "*Offene Wiedervorlagen von {user}* {from}–{to} von {total}, überfällige zuerst:",
+  "followups.noneOf": "{user} hat keine offenen Wiedervorlagen.",
+  "followups.error.argsManager": "`/ae followups` nimmt eine Person oder `team` (Manager, Admins) und page:2.",
+  "followups.team.heading": "*Offene Wiedervorlagen deines Teams* — Personen {from}–{to} von {total}, nach Name:",
+  "followups.team.member": {
+    one: "*{user}* — {count} offen",
+    other: "*{user}* — {count} offen",
+  },
+  "followups.team.overdue": {
+    one: " · :red_circle: {count} überfällig",
+    other: " · :red_circle: {count} überfällig",
+  },
+  "followups.team.memberNone": "*{user}* — keine offenen Wiedervorlagen",
+  "followups.team.moreItems": {
+    one: "…und {count} weitere: `/ae followups {mention}`",
+    other: "…und {count} weitere: `/ae followups {mention}`",
+  },
+  "followups.team.noTeam": "Du leitest noch kein Team mit Mitgliedern. Nenne stattdessen eine Person (`/ae followups @dana`) oder füge mit `/ae team add` Mitglieder hinzu.",
+  "reassign.error.args": "Nenne, wer abgibt und wer übernimmt, jeweils als @-Erwähnung, dann optional, was wechselt: `accounts` oder `all` (Standard).",
+  "reassign.error.samePerson": "Das ist zweimal dieselbe Person: Nenne zwei verschiedene Personen.",
+  "reassign.error.scope": "„{input}“ kann ich nicht übergeben. Nimm `accounts` oder `all`.",
+  "reassign.error.inactive": "{user} ist in Slack deaktiviert: Übergib an jemanden, der aktiv ist.",
+  "reassign.nothing": "{giver} hat nichts zu übergeben: keine Kunden, offenen Wiedervorlagen oder offenen Deals.",
+  "reassign.accounts": { one: "{count} Kunde", other: "{count} Kunden" },
+  "reassign.followUps": { one: "{count} offene Wiedervorlage", other: "{count} offene Wiedervorlagen" },
+  "reassign.deals": { one: "{count} offener Deal", other: "{count} offene Deals" },
+  "reassign.confirm.title": ":arrows_counterclockwise: *Von {giver} an {taker} übergeben?*",
+  "reassign.confirm.moves": "Das verschiebt {what}.",
+  "reassign.confirm.scope.all": "Umfang `all`: die Kunden von {giver} und alle offenen Wiedervorlagen und Deals (auch bei Kunden anderer).",
+  "reassign.confirm.scope.accounts": "Umfang `accounts`: die Kunden von {giver}, mit den offenen Wiedervorlagen und Deals bei diesen Kunden.",
+  "reassign.confirm.keeps": "Kontakte, gewonnene und verlorene Deals und erledigte Wiedervorlagen behalten ihren Urheber. Beide werden benachrichtigt.",
+  "reassign.confirm.button": "Übergeben",
+  "reassign.cancel.button": "Abbrechen",
+  "reassign.cancelled": "Abgebrochen. Nichts wurde verschoben.",
+  "reassign.done": "Von {giver} an {taker} übergeben: {what}.",
+  "reassign.changed": "Seit der Anzeige hat sich etwas geändert, daher wurde nichts verschoben. Das würde jetzt wechseln:",
+  "reassign.badButton": "Dieser Button gilt nicht mehr. Führe `/ae reassign` erneut aus.",
+  "reassign.notice.giver": ":arrows_counterclockwise: {by} hat deine Kunden an {taker} übergeben: {what}.",
+  "reassign.notice.taker": ":arrows_counterclockwise: {by} hat dir die Kunden von {giver} übergeben: {what}. Siehe `/ae accounts` und `/ae followups`.",
+  "reassign.byAdmin": "Ein Admin",
+};
