@@ -13,6 +13,7 @@ import { importCommand } from "./commands/import-command.js";
 import { exportCommand } from "./commands/export-command.js";
 import { holidaysCommand } from "./commands/holidays-command.js";
 import { workspaceCommand } from "./commands/workspace-command.js";
+import { crmCommand } from "./commands/crm-command.js";
 
 export const COMMANDS: CliCommand[] = [
   migrateCommand,
@@ -22,6 +23,7 @@ export const COMMANDS: CliCommand[] = [
   jobsCommand,
   remindersCommand,
   importCommand,
+  crmCommand,
   exportCommand,
   workspaceCommand,
   holidaysCommand,

@@ -137,6 +137,8 @@ export class FakeSalesforce {
   private readonly pending = new Map<string, PendingQuery>();
   private readonly faults: (Fault & { left: number })[] = [];
   private hangs: { on?: Fault["on"]; left: number }[] = [];
+  /** Objects the run-as user may not read (Salesforce then says the type is not supported). */
+  private readonly hidden = new Set<SObjectType>();
   private readonly hung: ServerResponse[] = [];
   private counter = 0;
   private lastStamp = 0;
@@ -229,6 +231,11 @@ export class FakeSalesforce {
     this.hangs.push({ on, left: times });
   }
 
+  /** The run-as user loses read access to `type` (queries on it answer INVALID_TYPE). */
+  hide(type: SObjectType): void {
+    this.hidden.add(type);
+  }
+
   /** Expires every session issued so far (the next API call is 401 INVALID_SESSION_ID). */
   revokeTokens(): void {
     this.tokens.clear();
@@ -293,6 +300,9 @@ export class FakeSalesforce {
     } catch (error) {
       if (error instanceof SoqlError) return send(400, [{ message: error.message, errorCode: error.errorCode }]);
       throw error;
+    }
+    if (this.hidden.has(parsed.type)) {
+      return send(400, [{ message: `sObject type '${parsed.type}' is not supported. If you are attempting to use a custom object, be sure to append the '__c' after the entity name.`, errorCode: "INVALID_TYPE" }]);
     }
     const batch = /batchSize=(\d+)/i.exec(String(req.headers["sforce-query-options"] ?? ""));
     const pageSize = Math.min(this.maxPageSize, batch ? Number(batch[1]) : 2000);
