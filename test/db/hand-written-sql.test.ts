@@ -148,9 +148,12 @@ describeEachProvider("hand-written SQL equals the model queries [%s]", (provider
       await p.followUp.findMany({ where: { accountId: ids.acme, status: "open" }, orderBy: [{ dueAt: "asc" }, { id: "asc" }], take: 10 }),
     );
     const details = new AccountDetailRepository(p);
+    // A deal deleted in the CRM (archived) is not on the page.
+    const gone = await p.deal.create({ data: { accountId: ids.acme, ownerId: (await p.account.findUniqueOrThrow({ where: { id: ids.acme } })).ownerId, amountCents: 1n, archived: true } });
     const deals = await details.deals(ids.acme, 3);
-    const open = await p.deal.findMany({ where: { accountId: ids.acme, status: "open" }, orderBy: [{ expectedCloseAt: "asc" }, { id: "asc" }], take: 3 });
-    const closed = await p.deal.findMany({ where: { accountId: ids.acme, status: { not: "open" } }, orderBy: [{ updatedAt: "desc" }, { id: "desc" }], take: 3 });
+    await p.deal.delete({ where: { id: gone.id } });
+    const open = await p.deal.findMany({ where: { accountId: ids.acme, archived: false, status: "open" }, orderBy: [{ expectedCloseAt: "asc" }, { id: "asc" }], take: 3 });
+    const closed = await p.deal.findMany({ where: { accountId: ids.acme, archived: false, status: { not: "open" } }, orderBy: [{ updatedAt: "desc" }, { id: "desc" }], take: 3 });
     expect(deals.total).toBe(5);
     expect(deals.items.map((d) => d.id)).toEqual([...open, ...closed].slice(0, 3).map((d) => d.id));
     expect(deals.items[0]).toMatchObject({ amountCents: Number(open[0]?.amountCents), expectedCloseAt: open[0]?.expectedCloseAt });
