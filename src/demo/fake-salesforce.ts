@@ -210,6 +210,19 @@ export class FakeSalesforce {
     Object.assign(record, { IsDeleted: true, SystemModstamp: this.stamp() });
   }
 
+  /** A record by id, or by Name (case-insensitive; the first one). */
+  find(type: SObjectType, idOrName: string): SRecord | undefined {
+    const byId = this.data[type].get(idOrName);
+    if (byId) return byId;
+    const key = idOrName.toLowerCase();
+    return [...this.data[type].values()].find((r) => typeof r.Name === "string" && r.Name.toLowerCase() === key);
+  }
+
+  /** Every live record of a type, oldest first. */
+  list(type: SObjectType): SRecord[] {
+    return [...this.data[type].values()].filter((r) => r.IsDeleted !== true);
+  }
+
   get(type: SObjectType, id: string): SRecord {
     const record = this.data[type].get(id);
     if (!record) throw new Error(`fake Salesforce: no ${type} ${id}`);

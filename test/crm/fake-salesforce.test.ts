@@ -84,3 +84,25 @@ describe("fake Salesforce", () => {
     expect((await api(q("SELECT Id FROM Account"))).status).toBe(200);
   });
 });
+
+describe("npm run fake-salesforce prompt", () => {
+  it("seeds a book of business for the given email and changes records by name, bumping SystemModstamp", async () => {
+    const { runFakeCommand, seedFakeSalesforce } = await import("../../src/demo/fake-salesforce-main.js");
+    let clock = new Date("2026-11-30T09:00:00Z");
+    const sf = await FakeSalesforce.start({ now: () => clock });
+    try {
+      seedFakeSalesforce(sf, "me@example.com");
+      expect(runFakeCommand(sf, "list")).toMatch(/Opportunity 006\w+ {2}Rocket skates {2}12000 {2}Qualification {2}closes 2026-12-18/);
+      clock = new Date("2026-11-30T09:10:00Z");
+      expect(runFakeCommand(sf, 'update opportunity "Rocket skates" Amount=30500 StageName="Negotiation/Review"')).toContain("SystemModstamp 2026-11-30T09:10:00.000+0000");
+      expect(sf.find("Opportunity", "rocket skates")).toMatchObject({ Amount: 30500, StageName: "Negotiation/Review" });
+      expect(runFakeCommand(sf, 'create account Name="Wayne Enterprises"')).toMatch(/^created Account 001/);
+      expect(sf.find("Account", "Wayne Enterprises")?.OwnerId).toBe(sf.list("User")[0]!.Id);
+      expect(runFakeCommand(sf, "delete account Globex")).toMatch(/^deleted Account/);
+      expect(runFakeCommand(sf, "list")).not.toMatch(/Account \w+ {2}Globex/);
+      expect(runFakeCommand(sf, "update account Nobody Name=x")).toBe('No Account "Nobody". Try: list');
+    } finally {
+      await sf.stop();
+    }
+  });
+});
