@@ -1,5 +1,6 @@
 import type { Db } from "../client.js";
 import type { CrmConnection, CrmSyncState } from "../../generated/sqlite/client.js";
+import type { AccountDealRow } from "./account-detail-repository.js";
 
 export type { CrmConnection, CrmSyncState };
 
@@ -19,18 +20,11 @@ export interface SyncedAccount {
   archived: boolean;
 }
 
-export interface SyncedDeal {
-  id: number;
+/** A deal as the sync compares it: what the account page shows, plus its links and CRM id. */
+export interface SyncedDeal extends AccountDealRow {
   externalId: string;
   accountId: number;
   ownerId: number;
-  title: string | null;
-  amountCents: number;
-  stage: string;
-  status: string;
-  expectedCloseAt: Date | null;
-  wonAt: Date | null;
-  lostAt: Date | null;
   archived: boolean;
 }
 

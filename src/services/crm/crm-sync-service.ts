@@ -4,6 +4,9 @@ import type {
   CrmConnection,
   CrmSyncRepository,
   CrmSyncState,
+  AccountWrite,
+  ContactWrite,
+  DealWrite,
   PageCounts,
   PageWrites,
   StateKey,
@@ -258,139 +261,108 @@ export class CrmSyncService {
 
   private async planAccounts(workspaceId: number, records: CrmAccount[], owners: Map<string, SyncOwner>): Promise<Plan> {
     const existing = await this.repo.accountsByExternalIds(workspaceId, records.map((r) => r.externalId));
-    const writes: PageWrites = { object: "accounts", create: [], update: [] };
-    const out: Plan = { writes, counts: { ...emptyCounts(), pulled: records.length }, unchanged: 0, problems: [] };
-    for (const r of latest(records)) {
-      const current = existing.get(r.externalId);
-      if (r.deleted) {
-        this.archive(out, current, () => writes.update.push({ id: current!.id, data: { archived: true, crmModifiedAt: r.modifiedAt } }));
-        continue;
-      }
+    return planPage("accounts", records, existing, (r, current): Decision<AccountWrite> => {
       const ownerId = (r.ownerEmail ? owners.get(r.ownerEmail)?.id : undefined) ?? current?.ownerId;
       if (ownerId === undefined) {
-        out.counts.skipped++;
-        out.problems.push(`account "${r.name}" (${r.externalId}): its owner ${r.ownerEmail ?? "(no email)"} is not a user here; they need to use /ae once (then run crm sync --full)`);
-        continue;
+        return { kind: "skip", problem: `account "${r.name}" (${r.externalId}): its owner ${r.ownerEmail ?? "(no email)"} is not a user here; they need to use /ae once (then run crm sync --full)` };
       }
-      const fields = {
-        name: r.name,
-        nameKey: normalizeName(r.name),
-        industry: r.industry,
-        annualValueCents: r.annualRevenueCents ?? current?.annualValueCents ?? 0,
-        ownerId,
-      };
-      if (!current) {
-        writes.create.push({ ...fields, externalId: r.externalId, archived: false, crmModifiedAt: r.modifiedAt });
-        out.counts.created++;
-        continue;
-      }
-      this.change(out, current, fields, (data) => writes.update.push({ id: current.id, data: { ...data, crmModifiedAt: r.modifiedAt } }));
-    }
-    return out;
+      const fields = { name: r.name, industry: r.industry, annualValueCents: r.annualRevenueCents ?? current?.annualValueCents ?? 0, ownerId };
+      return current ? { kind: "update", fields } : { kind: "create", row: { ...fields, archived: false } };
+    });
   }
 
   private async planDeals(workspaceId: number, records: CrmDeal[], owners: Map<string, SyncOwner>): Promise<Plan> {
     const [existing, accounts] = await Promise.all([
       this.repo.dealsByExternalIds(workspaceId, records.map((r) => r.externalId)),
-      this.repo.accountsByExternalIds(workspaceId, records.flatMap((r) => (r.accountExternalId ? [r.accountExternalId] : []))),
+      this.accountsOf(workspaceId, records),
     ]);
-    const writes: PageWrites = { object: "deals", create: [], update: [] };
-    const out: Plan = { writes, counts: { ...emptyCounts(), pulled: records.length }, unchanged: 0, problems: [] };
-    for (const r of latest(records)) {
-      const current = existing.get(r.externalId);
-      if (r.deleted) {
-        this.archive(out, current, () => writes.update.push({ id: current!.id, data: { archived: true, crmModifiedAt: r.modifiedAt } }));
-        continue;
-      }
+    return planPage("deals", records, existing, (r, current, problems): Decision<DealWrite> => {
       const account: SyncedAccount | undefined = r.accountExternalId ? accounts.get(r.accountExternalId) : undefined;
       const label = `opportunity "${r.title ?? r.externalId}" (${r.externalId})`;
-      if (!account) {
-        out.counts.skipped++;
-        out.problems.push(`${label}: its account ${r.accountExternalId ?? "(none)"} is not here`);
-        continue;
-      }
-      const owner = (r.ownerEmail ? owners.get(r.ownerEmail) : undefined) ?? undefined;
-      const ownerId = owner?.id ?? current?.ownerId ?? account.ownerId;
-      const zone = owner?.timezone ?? "UTC";
-      const closeAt = r.closeDate ? startOfLocalDate(r.closeDate, zone) : null;
+      if (!account) return { kind: "skip", problem: `${label}: its account ${r.accountExternalId ?? "(none)"} is not here` };
+      const owner = r.ownerEmail ? owners.get(r.ownerEmail) : undefined;
+      const closeAt = r.closeDate ? startOfLocalDate(r.closeDate, owner?.timezone ?? "UTC") : null;
+      const base = { accountId: account.id, ownerId: owner?.id ?? current?.ownerId ?? account.ownerId, title: r.title, amountCents: r.amountCents ?? 0, expectedCloseAt: closeAt };
       const stage = mapStage(this.opts.stageMap, r.stage);
       if (stage.kind === "unmapped") {
-        out.problems.push(`${label}: stage "${stage.crmStage}" is not in CRM_STAGE_MAP, so it was not written`);
-        if (!current) {
-          out.counts.skipped++;
-          continue;
-        }
+        const problem = `${label}: stage "${stage.crmStage}" is not in CRM_STAGE_MAP, so it was not written`;
+        if (!current) return { kind: "skip", problem };
+        problems.push(problem);
+        return { kind: "update", fields: base };
       }
-      const base = { accountId: account.id, ownerId, title: r.title, amountCents: r.amountCents ?? 0, expectedCloseAt: closeAt };
-      const staged =
-        stage.kind === "mapped"
-          ? {
-              stage: stage.stage,
-              status: stage.status,
-              // Won/lost on the close date; kept when it was already won/lost (a later edit does not move it).
-              wonAt: stage.status === "won" ? (current?.status === "won" && current.wonAt ? current.wonAt : (closeAt ?? r.modifiedAt)) : null,
-              lostAt: stage.status === "lost" ? (current?.status === "lost" && current.lostAt ? current.lostAt : (closeAt ?? r.modifiedAt)) : null,
-            }
-          : {};
-      if (!current) {
-        if (stage.kind !== "mapped") continue;
-        writes.create.push({ ...base, stage: stage.stage, status: stage.status, wonAt: null, lostAt: null, ...staged, externalId: r.externalId, archived: false, crmModifiedAt: r.modifiedAt });
-        out.counts.created++;
-        continue;
-      }
-      this.change(out, current, { ...base, ...staged }, (data) => writes.update.push({ id: current.id, data: { ...data, crmModifiedAt: r.modifiedAt } }));
-    }
-    return out;
+      // Won/lost on the close date; kept when it was already won/lost (a later edit does not move it).
+      const closedAt = (status: "won" | "lost", was: Date | null | undefined) =>
+        stage.status !== status ? null : current?.status === status && was ? was : (closeAt ?? r.modifiedAt);
+      const fields = { ...base, stage: stage.stage, status: stage.status, wonAt: closedAt("won", current?.wonAt), lostAt: closedAt("lost", current?.lostAt) };
+      return current ? { kind: "update", fields } : { kind: "create", row: { ...fields, archived: false } };
+    });
   }
 
   private async planContacts(workspaceId: number, records: CrmContact[]): Promise<Plan> {
     const [existing, accounts] = await Promise.all([
       this.repo.contactsByExternalIds(workspaceId, records.map((r) => r.externalId)),
-      this.repo.accountsByExternalIds(workspaceId, records.flatMap((r) => (r.accountExternalId ? [r.accountExternalId] : []))),
+      this.accountsOf(workspaceId, records),
     ]);
-    const writes: PageWrites = { object: "contacts", create: [], update: [] };
-    const out: Plan = { writes, counts: { ...emptyCounts(), pulled: records.length }, unchanged: 0, problems: [] };
-    for (const r of latest(records)) {
-      const current = existing.get(r.externalId);
-      if (r.deleted) {
-        this.archive(out, current, () => writes.update.push({ id: current!.id, data: { archived: true, crmModifiedAt: r.modifiedAt } }));
-        continue;
-      }
+    return planPage("contacts", records, existing, (r, current): Decision<ContactWrite> => {
       const account = r.accountExternalId ? accounts.get(r.accountExternalId) : undefined;
-      if (!account) {
-        out.counts.skipped++;
-        out.problems.push(`contact "${r.name}" (${r.externalId}): its account ${r.accountExternalId ?? "(none)"} is not here`);
-        continue;
-      }
-      const fields = { accountId: account.id, name: r.name, nameKey: normalizeName(r.name), email: r.email, title: r.title, phone: r.phone };
-      if (!current) {
-        writes.create.push({ ...fields, externalId: r.externalId, archived: false, crmModifiedAt: r.modifiedAt });
-        out.counts.created++;
-        continue;
-      }
-      this.change(out, current, fields, (data) => writes.update.push({ id: current.id, data: { ...data, crmModifiedAt: r.modifiedAt } }));
-    }
-    return out;
+      if (!account) return { kind: "skip", problem: `contact "${r.name}" (${r.externalId}): its account ${r.accountExternalId ?? "(none)"} is not here` };
+      const fields = { accountId: account.id, name: r.name, email: r.email, title: r.title, phone: r.phone };
+      return current ? { kind: "update", fields } : { kind: "create", row: { ...fields, archived: false } };
+    });
   }
 
-  private archive(out: Plan, current: { archived: boolean } | undefined, write: () => void): void {
-    if (current && !current.archived) {
-      write();
-      out.counts.archived++;
-    } else out.unchanged++;
+  /** The accounts the records of a page point at. */
+  private accountsOf(workspaceId: number, records: { accountExternalId: string | null }[]): Promise<Map<string, SyncedAccount>> {
+    return this.repo.accountsByExternalIds(workspaceId, records.flatMap((r) => (r.accountExternalId ? [r.accountExternalId] : [])));
   }
+}
 
-  private change<T extends object>(out: Plan, current: T, next: Partial<T>, write: (data: Partial<T>) => void): void {
-    // nameKey follows name: compared through name only (the stored row's select has no nameKey).
-    const { nameKey, ...compared } = next as Partial<T> & { nameKey?: string };
-    const diff = changed(current, compared as Partial<T>);
-    if (diff === null) {
-      out.unchanged++;
-      return;
+/** What one live record becomes: a new row, new values for the row we have, or nothing (reported). */
+type Decision<T> = { kind: "create"; row: Omit<T, "nameKey"> } | { kind: "update"; fields: Partial<Omit<T, "nameKey">> } | { kind: "skip"; problem: string };
+
+type Current = { id: number; archived: boolean };
+
+/**
+ * The loop every object shares: the last version of each record, deletions archived, and for the
+ * rest `decide`'s create, update (only fields that differ; a changed name brings its nameKey) or
+ * skip. Every write carries the record's CRM stamp.
+ */
+function planPage<O extends PageWrites["object"], R extends CrmRecords[CrmObject], C extends Current, T extends object>(
+  object: O,
+  records: R[],
+  existing: Map<string, C>,
+  decide: (r: R, current: C | undefined, problems: string[]) => Decision<T>,
+): Plan {
+  const ops: { create: Record<string, unknown>[]; update: { id: number; data: Record<string, unknown> }[] } = { create: [], update: [] };
+  const out: Plan = { writes: { object, ...ops } as PageWrites, counts: { ...emptyCounts(), pulled: records.length }, unchanged: 0, problems: [] };
+  const withKey = (fields: Record<string, unknown>) => (typeof fields.name === "string" ? { ...fields, nameKey: normalizeName(fields.name) } : fields);
+  for (const r of latest(records)) {
+    const current = existing.get(r.externalId);
+    const stamp = { crmModifiedAt: r.modifiedAt };
+    if (r.deleted) {
+      if (current && !current.archived) {
+        ops.update.push({ id: current.id, data: { archived: true, ...stamp } });
+        out.counts.archived++;
+      } else out.unchanged++;
+      continue;
     }
-    write(("name" in diff && nameKey !== undefined ? { ...diff, nameKey } : diff) as Partial<T>);
-    out.counts.updated++;
+    const decision = decide(r, current, out.problems);
+    if (decision.kind === "skip") {
+      out.counts.skipped++;
+      out.problems.push(decision.problem);
+    } else if (decision.kind === "create") {
+      ops.create.push({ ...withKey(decision.row as Record<string, unknown>), externalId: r.externalId, ...stamp });
+      out.counts.created++;
+    } else if (current) {
+      const diff = changed(current as unknown as Record<string, unknown>, decision.fields as Record<string, unknown>);
+      if (diff === null) out.unchanged++;
+      else {
+        ops.update.push({ id: current.id, data: { ...withKey(diff), ...stamp } });
+        out.counts.updated++;
+      }
+    }
   }
+  return out;
 }
 
 /** The last version of each record in a page (a record edited twice may appear twice in an overlap). */

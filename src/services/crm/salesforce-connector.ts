@@ -92,20 +92,21 @@ function sfId(value: unknown): string | null {
   return id === null ? null : externalIdOf("salesforce", id);
 }
 
+/** What every record has: its id, its SystemModstamp, and whether it is in the Recycle Bin. */
+function base(r: SfRecord): { externalId: string; modifiedAt: Date; deleted: boolean } {
+  return { externalId: sfId(r.Id) as string, modifiedAt: parseSfDate(r.SystemModstamp), deleted: r.IsDeleted === true };
+}
+
 const MAPPERS: { [O in CrmObject]: (r: SfRecord) => CrmRecords[O] } = {
   accounts: (r): CrmAccount => ({
-    externalId: sfId(r.Id) as string,
-    modifiedAt: parseSfDate(r.SystemModstamp),
-    deleted: r.IsDeleted === true,
+    ...base(r),
     name: text(r.Name) ?? "(no name)",
     industry: text(r.Industry),
     annualRevenueCents: cents(r.AnnualRevenue),
     ownerEmail: ownerEmail(r),
   }),
   deals: (r): CrmDeal => ({
-    externalId: sfId(r.Id) as string,
-    modifiedAt: parseSfDate(r.SystemModstamp),
-    deleted: r.IsDeleted === true,
+    ...base(r),
     title: text(r.Name),
     accountExternalId: sfId(r.AccountId),
     amountCents: cents(r.Amount),
@@ -114,9 +115,7 @@ const MAPPERS: { [O in CrmObject]: (r: SfRecord) => CrmRecords[O] } = {
     ownerEmail: ownerEmail(r),
   }),
   contacts: (r): CrmContact => ({
-    externalId: sfId(r.Id) as string,
-    modifiedAt: parseSfDate(r.SystemModstamp),
-    deleted: r.IsDeleted === true,
+    ...base(r),
     name: text(r.Name) ?? ([text(r.FirstName), text(r.LastName)].filter((v) => v !== null).join(" ") || "(no name)"),
     accountExternalId: sfId(r.AccountId),
     email: text(r.Email)?.toLowerCase() ?? null,
