@@ -87,6 +87,16 @@ const DEAL_SELECT = {
 } as const;
 const CONTACT_SELECT = { id: true, externalId: true, accountId: true, name: true, email: true, title: true, phone: true, archived: true } as const;
 
+/** Ids per IN (…) list: SQLite through Prisma's adapter refuses more bound parameters than about 1,000. */
+const IN_LIST_MAX = 500;
+
+/** Runs `read` over `ids` in slices of IN_LIST_MAX and concatenates the rows. */
+async function inSlices<T>(ids: string[], read: (slice: string[]) => Promise<T[]>): Promise<T[]> {
+  const out: T[] = [];
+  for (let i = 0; i < ids.length; i += IN_LIST_MAX) out.push(...(await read(ids.slice(i, i + IN_LIST_MAX))));
+  return out;
+}
+
 function keyed<T extends { externalId: string | null }>(rows: T[]): Map<string, T & { externalId: string }> {
   const out = new Map<string, T & { externalId: string }>();
   for (const r of rows) if (r.externalId !== null) out.set(r.externalId, r as T & { externalId: string });
@@ -166,19 +176,19 @@ export class CrmSyncRepository {
 
   async accountsByExternalIds(workspaceId: number, externalIds: string[]): Promise<Map<string, SyncedAccount>> {
     if (externalIds.length === 0) return new Map();
-    const rows = await this.db.account.findMany({ where: { workspaceId, externalId: { in: externalIds } }, select: ACCOUNT_SELECT });
+    const rows = await inSlices(externalIds, (ids) => this.db.account.findMany({ where: { workspaceId, externalId: { in: ids } }, select: ACCOUNT_SELECT }));
     return keyed(rows.map((r) => ({ ...r, annualValueCents: Number(r.annualValueCents) })));
   }
 
   async dealsByExternalIds(workspaceId: number, externalIds: string[]): Promise<Map<string, SyncedDeal>> {
     if (externalIds.length === 0) return new Map();
-    const rows = await this.db.deal.findMany({ where: { externalId: { in: externalIds }, account: { workspaceId } }, select: DEAL_SELECT });
+    const rows = await inSlices(externalIds, (ids) => this.db.deal.findMany({ where: { externalId: { in: ids }, account: { workspaceId } }, select: DEAL_SELECT }));
     return keyed(rows.map((r) => ({ ...r, amountCents: Number(r.amountCents) })));
   }
 
   async contactsByExternalIds(workspaceId: number, externalIds: string[]): Promise<Map<string, SyncedContact>> {
     if (externalIds.length === 0) return new Map();
-    const rows = await this.db.contact.findMany({ where: { externalId: { in: externalIds }, account: { workspaceId } }, select: CONTACT_SELECT });
+    const rows = await inSlices(externalIds, (ids) => this.db.contact.findMany({ where: { externalId: { in: ids }, account: { workspaceId } }, select: CONTACT_SELECT }));
     return keyed(rows);
   }
 
