@@ -95,6 +95,14 @@ describeEachProvider("CRM pull from Salesforce [%s]", (provider) => {
     expect(await tdb.db.prisma.account.count({ where: { workspaceId: s.ws.id } })).toBe(2);
   });
 
+  it("a page of 1,200 records is looked up in slices (SQLite refuses an IN list that long)", async () => {
+    const s = await setup();
+    s.sf.setMaxPageSize(2000);
+    for (let i = 0; i < 1200; i++) s.sf.create("Account", { Name: `Bulk ${i}`, OwnerId: s.adaSf });
+    expect(done(await s.sync.sync(s.ws.id)).accounts).toMatchObject({ pulled: 1200, created: 1200 });
+    expect(done(await s.sync.sync(s.ws.id, { full: true })).accounts).toMatchObject({ pulled: 1200, created: 0, unchanged: 1200 });
+  });
+
   it("incremental pulls read only what changed since the cursor (with the overlap) and apply the CRM's edits", async () => {
     const s = await setup({ overlapMs: 30_000 });
     const acme = s.create("Account", { Name: "Acme", OwnerId: s.adaSf });
