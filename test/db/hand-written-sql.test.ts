@@ -65,6 +65,8 @@ describeEachProvider("hand-written SQL equals the model queries [%s]", (provider
         { accountId: acme.id, ownerId: rep.id, amountCents: 2n, status: "open", expectedCloseAt: new Date("2026-12-01T00:00:00Z") },
         { accountId: acme.id, ownerId: rep.id, amountCents: 3n, status: "lost", lostAt: new Date("2026-10-05T00:00:00Z"), lostReason: "price" },
         { accountId: globex.id, ownerId: other.id, amountCents: 9n, status: "won", wonAt: new Date("2026-10-02T00:00:00Z") },
+        // Deleted in the CRM: counted nowhere.
+        { accountId: acme.id, ownerId: rep.id, amountCents: 800_000_000n, status: "won", stage: "won", wonAt: new Date("2026-11-03T12:00:00Z"), archived: true },
       ],
     });
     await p.gift.createMany({
