@@ -26,6 +26,8 @@ export function describeSync(result: SyncResult): string {
 export class CrmSyncJob implements ScheduledJob {
   readonly name = "crm-sync";
   readonly kinds: string[] = [];
+  /** The last "not pulling" reason logged: said once, not on every tick. */
+  private lastReason: string | undefined;
 
   constructor(
     private readonly crm: CrmSyncService,
@@ -38,9 +40,12 @@ export class CrmSyncJob implements ScheduledJob {
     try {
       workspaceId = await this.crm.workspaceId(this.slackTeamId);
     } catch (error) {
-      this.logger.warn(`crm ${this.crm.provider}: not pulling: ${error instanceof Error ? error.message : String(error)}`);
+      const reason = error instanceof Error ? error.message : String(error);
+      if (reason !== this.lastReason) this.logger.warn(`crm ${this.crm.provider}: not pulling: ${reason}`);
+      this.lastReason = reason;
       return { enqueued: 0 };
     }
+    this.lastReason = undefined;
     if (!(await this.crm.due(workspaceId, now))) return { enqueued: 0 };
     const result = await this.crm.sync(workspaceId);
     const line = `crm ${this.crm.provider} pull: ${describeSync(result)}`;

@@ -67,3 +67,16 @@ describe("loadCrmConfig", () => {
     expect(createJobs({ ...base, crm: { sync: {} as CrmSyncService } }).map((j) => j.name)).toContain("crm-sync");
   });
 });
+
+describe("crm-sync job", () => {
+  it("says once, not every minute, why it is not pulling", async () => {
+    const { CrmSyncJob } = await import("../../src/jobs/crm-sync-job.js");
+    const warnings: string[] = [];
+    const logger = { debug: () => undefined, info: () => undefined, warn: (...m: unknown[]) => void warnings.push(m.join(" ")), error: () => undefined };
+    const crm = { provider: "salesforce", workspaceId: () => Promise.reject(new Error("No workspace yet")) } as unknown as CrmSyncService;
+    const job = new CrmSyncJob(crm, logger);
+    await job.plan(new Date());
+    await job.plan(new Date());
+    expect(warnings).toEqual(["crm salesforce: not pulling: No workspace yet"]);
+  });
+});
