@@ -19,6 +19,7 @@ import { startOfLocalDate } from "../../domain/time.js";
 import {
   CRM_OBJECTS,
   CrmAuthError,
+  CrmError,
   CrmRateLimitError,
   type CrmAccount,
   type CrmConnector,
@@ -211,8 +212,11 @@ export class CrmSyncService {
             }
             read += page.records.length;
             opts.onProgress?.({ object, read, total: page.total });
-            // Still ours: renew the lease after every page so a long first pass is never taken over.
-            await this.leases.acquire(lease, this.opts.workerId, this.opts.now(), leaseMs);
+            // Renew the lease after every page so a long first pass is never taken over; if another
+            // replica took it anyway (this one stalled past the lease), stop rather than pull twice.
+            if (!(await this.leases.acquire(lease, this.opts.workerId, this.opts.now(), leaseMs))) {
+              throw new CrmError("another replica took over the pass (this one stalled past its lease)", "LEASE_LOST");
+            }
           }
           if (!opts.dryRun) await this.repo.finishObject(key, this.opts.now(), report.problems);
         } catch (error) {
