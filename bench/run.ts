@@ -40,7 +40,12 @@ const { values } = parseArgs({
     scaling: { type: "string" },
     quick: { type: "boolean", default: false },
     requests: { type: "string" },
-    concurrency: { type: "string", default: "8" },
+    concurrency: { type: "string", default: "1" },
+    /** Open-loop rates (mixed commands per second) shown in the table. */
+    rates: { type: "string", default: "100,250" },
+    /** Rates tried in order for the highest one at which every command's p99 stays under 25 ms. */
+    "search-rates": { type: "string", default: "100,150,200,250,300,350,400,500" },
+    "open-loop-seconds": { type: "string" },
     repeat: { type: "string" },
     "cold-runs": { type: "string" },
     "scaling-touches": { type: "string", default: "2" },
@@ -67,7 +72,10 @@ function int(name: string, text: string | undefined, fallback: number): number {
 const quick = values.quick ?? false;
 const reps = int("reps", values.reps, 1000);
 const requests = int("requests", values.requests, quick ? 64 : 500);
-const concurrency = int("concurrency", values.concurrency, 8);
+const concurrency = int("concurrency", values.concurrency, 1);
+const rates = (values.rates ?? "").split(",").map((s) => int("rates", s.trim(), 100));
+const searchRates = (values["search-rates"] ?? "").split(",").map((s) => int("search-rates", s.trim(), 100));
+const openLoopSeconds = int("open-loop-seconds", values["open-loop-seconds"], quick ? 2 : 4);
 const repeat = int("repeat", values.repeat, quick ? 1 : 3);
 const coldRuns = int("cold-runs", values["cold-runs"], quick ? 3 : 7);
 const scalingTouches = int("scaling-touches", values["scaling-touches"], 2);
@@ -184,8 +192,18 @@ async function measure(provider: Provider, main: BenchDatabase, seeded: SeedRepo
   const statements = [];
   try {
     if (run("commands")) {
-      log(`-- commands: ${requests} requests each at concurrency ${concurrency}`);
-      const c = await benchCommands(main, fake, { reps: seeded.reps, requests, concurrency, warmup: Math.min(64, requests), log });
+      log(`-- commands: ${requests} requests each at concurrency ${concurrency}, then open loop at ${rates.join(", ")}/s`);
+      const c = await benchCommands(main, fake, {
+        reps: seeded.reps,
+        requests,
+        concurrency,
+        warmup: Math.min(64, requests),
+        rates,
+        searchRates,
+        p99Target: TARGETS.commandP99Ms,
+        openLoopSeconds,
+        log,
+      });
       statements.push(...c.statements);
       result.commands = withoutStatements(c);
     }
@@ -311,7 +329,7 @@ async function main(): Promise<void> {
   const report = {
     generatedAt: new Date().toISOString(),
     machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? "", memoryGb: Math.round(totalmem() / 2 ** 30), node: process.version, platform: `${process.platform}-${process.arch}` },
-    options: { reps, requests, concurrency, repeat, coldRuns, scaling, scalingTouchesPer10kAccount: scalingTouches, quick, benchNow: BENCH_NOW, skipped: [...skip] },
+    options: { reps, requests, concurrency, rates, openLoopSeconds, repeat, coldRuns, scaling, scalingTouchesPer10kAccount: scalingTouches, quick, benchNow: BENCH_NOW, skipped: [...skip] },
     targets: TARGETS,
     providers: Object.fromEntries(results.map((r) => [r.provider, r])),
     seconds: Math.round((Date.now() - started) / 1000),

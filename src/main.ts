@@ -22,7 +22,7 @@ async function main(): Promise<void> {
     const db = await openAndMigrate(config.databaseUrl, logger);
     const now = () => new Date();
     const services = createServices(db, { defaultTimezone: config.defaultTimezone, now, logger });
-    const slack = createSlackApp(config, { logger, services, now, defaultTimezone: config.defaultTimezone });
+    const slack = createSlackApp(config, { logger, services, now, defaultTimezone: config.defaultTimezone, ackBudgetMs: config.ackBudgetMs });
     await slack.start();
     logger.info(
       config.transport.mode === "socket"

@@ -29,8 +29,24 @@ export interface CommandResult {
   sample: string;
 }
 
+/** Commands arriving on a schedule (open loop): each is timed from when it was due, not when sent. */
+export interface OpenLoopResult {
+  rate: number;
+  seconds: number;
+  requests: number;
+  /** Per command: reply latency from the scheduled arrival (so queueing in the app counts). */
+  perCommand: { command: string; median: number; p99: number }[];
+  /** The worst command's p99. */
+  worstP99: number;
+  errors: number;
+}
+
 export interface CommandBench {
   results: CommandResult[];
+  /** Mixed commands at fixed rates (100 and 250/s by default). */
+  openLoop: OpenLoopResult[];
+  /** The highest rate tried at which every command's p99 stayed under the target, and the rates tried. */
+  maxRate: { rate: number; p99Target: number; tried: { rate: number; worstP99: number }[] };
   statements: CapturedStatement[];
   /** RSS of the app process after the run. */
   appRssMb: number;
@@ -66,6 +82,13 @@ export interface CommandOptions {
   requests: number;
   concurrency: number;
   warmup: number;
+  /** Open-loop rates reported in the table (commands per second). */
+  rates: number[];
+  /** Rates tried, in order, for the highest one with every p99 under `p99Target`. */
+  searchRates: number[];
+  p99Target: number;
+  /** Seconds each open-loop rate runs. */
+  openLoopSeconds: number;
   log: (line: string) => void;
 }
 
@@ -93,13 +116,15 @@ export async function benchCommands(bench: BenchDatabase, fake: FakeSlack, o: Co
       const id = `c${++seq}`;
       const body = slashCommandBody({ teamId: BENCH_TEAM_ID, userId, text, responseUrl: fake.responseUrl(id) });
       const t0 = performance.now();
-      const replied = fake.waitForResponse((r) => r.id === id, 30_000).then((r) => ({ r, at: performance.now() }));
+      const wall0 = Date.now();
       const http = await postSigned(eventsUrl, body, { secret: BENCH_SIGNING_SECRET, timeoutMs: 30_000 });
       const ack = performance.now() - t0;
       if (http.status !== 200) throw new Error(`the app answered ${http.status} to /ae ${text}: ${http.text.slice(0, 200)}`);
-      const { r, at } = await replied;
-      const replyText = typeof r.body.text === "string" ? r.body.text : "";
-      return { ack, reply: at - t0, error: replyText === INTERNAL_ERROR, text: replyText };
+      // Answered in the acknowledgement: the reply arrived with the ack. Else it came to response_url.
+      const answer = await fake.commandReply(http, id, 30_000);
+      const replyText = typeof answer.body.text === "string" ? answer.body.text : "";
+      const reply = answer.via === "ack" ? ack : answer.at - wall0;
+      return { ack, reply, repliedAt: t0 + reply, error: replyText === INTERNAL_ERROR, text: replyText };
     };
     // Requests are spread over the reps with a stride, so consecutive requests hit different reps.
     const repFor = (k: number) => repSlackId((k * 7919) % o.reps);
@@ -152,11 +177,56 @@ export async function benchCommands(bench: BenchDatabase, fake: FakeSlack, o: Co
       o.log(`  ${cmd.name.padEnd(22)} median ${reply.median.toFixed(1)} ms, p99 ${reply.p99.toFixed(1)} ms, ack p99 ${ack.p99.toFixed(1)} ms, ${median(perRequest)} queries, app CPU ${appCpuMs.toFixed(1)} ms/request${timed.errors ? `, ${timed.errors} ERRORS` : ""}`);
       fake.reset();
     }
+    /**
+     * Open loop: the mixed commands (round-robin over the table's commands, spread over the reps)
+     * arrive at `rate` per second whether or not earlier ones have been answered, as Slack would
+     * send them. A command's latency runs from when it was due, so a backlog in the app shows.
+     */
+    const openLoop = async (rate: number): Promise<OpenLoopResult> => {
+      const n = Math.round(rate * o.openLoopSeconds);
+      const start = performance.now() + 20;
+      const pending: Promise<{ command: string; latency: number; error: boolean }>[] = [];
+      for (let i = 0; i < n; ) {
+        const now = performance.now();
+        // Fire every command that is due; timers are late by a millisecond or more, never early.
+        for (; i < n && start + (i * 1000) / rate <= now; i++) {
+          const due = start + (i * 1000) / rate;
+          const cmd = commands[i % commands.length]!;
+          const rep = repFor(2_000_000 + i);
+          pending.push(send(cmd.text(rep), rep).then((r) => ({ command: cmd.name, latency: r.repliedAt - due, error: r.error })));
+        }
+        if (i < n) await new Promise((resolve) => setTimeout(resolve, Math.max(0, start + (i * 1000) / rate - performance.now())));
+      }
+      const done = await Promise.all(pending);
+      const perCommand = commands.map((c) => {
+        const s = summarize(done.filter((d) => d.command === c.name).map((d) => d.latency));
+        return { command: c.name, median: s.median, p99: s.p99 };
+      });
+      return { rate, seconds: o.openLoopSeconds, requests: n, perCommand, worstP99: Math.max(...perCommand.map((c) => c.p99)), errors: done.filter((d) => d.error).length };
+    };
+    await child.request("label", { label: "open-loop" });
+    const openLoopResults: OpenLoopResult[] = [];
+    for (const rate of o.rates) {
+      const r = await openLoop(rate);
+      openLoopResults.push(r);
+      o.log(`  open loop ${rate}/s for ${o.openLoopSeconds} s: ${r.perCommand.map((c) => `${c.command.split(" ")[1]} ${c.median.toFixed(1)}/${c.p99.toFixed(1)}`).join(", ")} ms (median/p99)${r.errors ? `, ${r.errors} ERRORS` : ""}`);
+      fake.reset();
+    }
+    const tried: { rate: number; worstP99: number }[] = [];
+    let best = 0;
+    for (const rate of o.searchRates) {
+      const r = openLoopResults.find((x) => x.rate === rate) ?? (await openLoop(rate));
+      fake.reset();
+      tried.push({ rate, worstP99: r.worstP99 });
+      if (r.worstP99 >= o.p99Target || r.errors > 0) break;
+      best = rate;
+    }
+    o.log(`  highest open-loop rate with every p99 < ${o.p99Target} ms: ${best}/s (tried ${tried.map((t) => `${t.rate}/s → ${t.worstP99.toFixed(1)} ms`).join(", ")})`);
     const statements = (await child.request("statements")).statements as CapturedStatement[];
     const appRssMb = Number((await child.request("counter")).rss) / 2 ** 20;
     await child.request("stop").catch(() => undefined);
     await child.exited;
-    return { results, statements, appRssMb };
+    return { results, openLoop: openLoopResults, maxRate: { rate: best, p99Target: o.p99Target, tried }, statements, appRssMb };
   } finally {
     if (child.process.exitCode === null) child.process.kill("SIGKILL");
   }

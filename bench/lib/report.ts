@@ -4,7 +4,17 @@ import type { ProviderResult } from "../run.js";
 import { BASELINE_COMMAND } from "./commands.js";
 
 export const TARGETS = {
+  /** Every command's p99 under open-loop load: the highest rate that keeps it is reported. */
   commandP99Ms: 25,
+  /** p99 of each command one at a time (concurrency 1). */
+  commandP99SerialMs: 12,
+  /** p99 of each command at the 100/s open-loop rate. */
+  openLoop100P99Ms: 10,
+  /** The highest open-loop rate with every p99 under `commandP99Ms`, at least. */
+  maxRatePerSecond: 250,
+  /** App CPU per request: the baseline (`/ae help`) and every data command. */
+  baselineCpuMs: 1.5,
+  dataCommandCpuMs: 4,
   digestBuildMs: 1000,
   reminderRunMs: 5000,
   floorRatio: 1.5,
@@ -17,7 +27,7 @@ export const TARGETS = {
 interface Report {
   generatedAt: string;
   machine: { cpus: number; node: string; platform: string };
-  options: { reps: number; requests: number; concurrency: number; repeat: number; quick: boolean; scalingTouchesPer10kAccount: number };
+  options: { reps: number; requests: number; concurrency: number; rates: number[]; openLoopSeconds: number; repeat: number; quick: boolean; scalingTouchesPer10kAccount: number };
   providers: Record<string, ProviderResult>;
 }
 
@@ -38,14 +48,36 @@ export function printReport(report: Report): void {
   };
   const o = report.options;
   const first = P(providers[0]!);
-  rows.push([`— commands through Bolt HTTP (${o.requests} requests each, concurrency ${o.concurrency}): median / p99 (SQL per request)`, ...providers.map(() => ""), ""]);
+  rows.push([`— commands through Bolt HTTP (${o.requests} requests each, concurrency ${o.concurrency}): median / p99, ×baseline p99 (SQL per request, app CPU per request)`, ...providers.map(() => ""), ""]);
+  const baselineOf = (r: ProviderResult) => r.commands?.results.find((x) => x.command === BASELINE_COMMAND);
+  const ratio = (n: number, base: number | undefined) => (base ? ` ×${(n / base).toFixed(2)}` : "");
   for (const [i, c] of (first.commands?.results ?? []).entries()) {
+    const isBaseline = c.command === BASELINE_COMMAND;
     row(`  ${c.command}`, (r) => {
       const x = r.commands?.results[i];
-      const baseline = x?.command === BASELINE_COMMAND;
-      return x && { text: `${ms(x.reply.median)} / ${ms(x.reply.p99)} (${x.queries} q, CPU ${x.appCpuMs.toFixed(1)} ms)${x.errors ? ` ${x.errors} errors` : ""}`, ok: baseline ? undefined : x.reply.p99 < TARGETS.commandP99Ms && x.errors === 0 };
-    }, c.command === BASELINE_COMMAND ? "(no target)" : `p99 < ${TARGETS.commandP99Ms} ms`);
+      if (!x) return undefined;
+      const base = isBaseline ? undefined : baselineOf(r);
+      const cpuOk = x.appCpuMs <= (isBaseline ? TARGETS.baselineCpuMs : TARGETS.dataCommandCpuMs);
+      return {
+        text: `${ms(x.reply.median)} / ${ms(x.reply.p99)}${ratio(x.reply.p99, base?.reply.p99)} (${x.queries} q, CPU ${x.appCpuMs.toFixed(1)} ms${ratio(x.appCpuMs, base?.appCpuMs)})${x.errors ? ` ${x.errors} errors` : ""}`,
+        ok: x.reply.p99 < TARGETS.commandP99SerialMs && cpuOk && x.errors === 0,
+      };
+    }, `p99 < ${TARGETS.commandP99SerialMs} ms, CPU ≤ ${isBaseline ? TARGETS.baselineCpuMs : TARGETS.dataCommandCpuMs} ms`);
   }
+  for (const [i, l] of (first.commands?.openLoop ?? []).entries()) {
+    rows.push([`— open loop: mixed commands arriving at ${l.rate}/s for ${l.seconds} s, from when each was due: median / p99, ×baseline p99`, ...providers.map(() => ""), ""]);
+    for (const [j, c] of l.perCommand.entries()) {
+      row(`  ${c.command}`, (r) => {
+        const x = r.commands?.openLoop[i]?.perCommand[j];
+        const base = r.commands?.openLoop[i]?.perCommand.find((p) => p.command === BASELINE_COMMAND);
+        return x && { text: `${ms(x.median)} / ${ms(x.p99)}${c.command === BASELINE_COMMAND ? "" : ratio(x.p99, base?.p99)}`, ok: l.rate === 100 ? x.p99 <= TARGETS.openLoop100P99Ms : undefined };
+      }, l.rate === 100 ? `p99 ≤ ${TARGETS.openLoop100P99Ms} ms` : "");
+    }
+  }
+  row(`  highest open-loop rate with every p99 < ${TARGETS.commandP99Ms} ms`, (r) => r.commands?.maxRate && {
+    text: `${r.commands.maxRate.rate}/s (${r.commands.maxRate.tried.map((t) => `${t.rate}: ${t.worstP99.toFixed(0)} ms`).join(", ")})`,
+    ok: r.commands.maxRate.rate >= TARGETS.maxRatePerSecond,
+  }, `≥ ${TARGETS.maxRatePerSecond}/s`);
   row("  ack, worst command: median / p99", (r) => {
     const res = r.commands?.results ?? [];
     if (res.length === 0) return undefined;

@@ -4,6 +4,12 @@ import { z } from "zod";
 import { isValidTimeZone } from "../domain/time.js";
 import { parseStageMap, STAGE_MAP_EXAMPLE, type StageMap } from "../domain/crm-sync.js";
 
+/**
+ * How long a slash command may work before it is acknowledged empty and answered through
+ * `response_url`: under Slack's 3 s, with room for the network on both sides.
+ */
+export const DEFAULT_ACK_BUDGET_MS = 2000;
+
 /** Where each variable comes from, shown next to any problem with it. */
 const HINTS: Record<string, string> = {
   SLACK_BOT_TOKEN:
@@ -18,6 +24,8 @@ const HINTS: Record<string, string> = {
   SLACK_API_URL: "the Slack Web API base URL, e.g. http://127.0.0.1:9999/api/ for a local fake Slack",
   LOG_LEVEL: "one of debug, info, warn, error",
   DEFAULT_TIMEZONE: 'an IANA time zone such as "America/New_York" or "Europe/Berlin"',
+  COMMAND_ACK_BUDGET_MS:
+    "milliseconds a command may take before it is acknowledged empty and answered afterwards; 100–2500, default 2000 (Slack allows 3000 for the round trip)",
 };
 
 const optionalString = z
@@ -52,6 +60,9 @@ const schema = z
         .refine(isValidTimeZone, "is not an IANA time zone")
         .default("America/New_York"),
     ),
+    COMMAND_ACK_BUDGET_MS: optionalString
+      .transform((v) => (v === undefined ? DEFAULT_ACK_BUDGET_MS : Number(v)))
+      .pipe(z.number({ message: "must be a number" }).int("must be a whole number").min(100, "must be at least 100").max(2500, "must be at most 2500")),
   });
 
 export type SocketModeConfig = { mode: "socket"; appToken: string; signingSecret?: string };
@@ -65,6 +76,8 @@ export interface Config {
   slackApiUrl?: string;
   logLevel: "debug" | "info" | "warn" | "error";
   defaultTimezone: string;
+  /** See `AppDeps.ackBudgetMs`. */
+  ackBudgetMs: number;
 }
 
 export class ConfigError extends Error {
@@ -140,6 +153,7 @@ export function loadConfig(env: Env = process.env): Config {
     slackApiUrl: e.SLACK_API_URL,
     logLevel: e.LOG_LEVEL,
     defaultTimezone: e.DEFAULT_TIMEZONE,
+    ackBudgetMs: e.COMMAND_ACK_BUDGET_MS,
   };
 }
 

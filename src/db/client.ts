@@ -55,9 +55,20 @@ export async function openDatabase(url: string, opts: OpenDatabaseOptions = {}):
       throw new DatabaseOpenError(`cannot create the folder for the SQLite database ${file}`, { cause: error });
     }
     // Each provider's client and driver are loaded only when used: a faster start, less memory.
-    const [{ PrismaClient }, { PrismaBetterSQLite3 }] = await Promise.all([import("../generated/sqlite/client.js"), import("@prisma/adapter-better-sqlite3")]);
+    const [{ PrismaClient }, { PrismaBetterSQLite3 }, { cacheStatements }] = await Promise.all([
+      import("../generated/sqlite/client.js"),
+      import("@prisma/adapter-better-sqlite3"),
+      import("./sqlite-statement-cache.js"),
+    ]);
     // busy timeout: concurrent writers (CLI + bot) wait instead of failing with SQLITE_BUSY.
-    const prisma = new PrismaClient({ adapter: wrap(new PrismaBetterSQLite3({ url: file, timeout: 10_000 })) });
+    const factory = new PrismaBetterSQLite3({ url: file, timeout: 10_000 });
+    const connect = factory.connect.bind(factory);
+    factory.connect = async () => {
+      const adapter = await connect();
+      cacheStatements(adapter);
+      return adapter;
+    };
+    const prisma = new PrismaClient({ adapter: wrap(factory) });
     try {
       // WAL lets readers proceed while a write is in flight; NORMAL sync is durable in WAL mode.
       await prisma.$queryRawUnsafe("PRAGMA journal_mode = WAL");

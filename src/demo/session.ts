@@ -126,8 +126,7 @@ export class DemoSession {
       }),
     );
     if (http.status !== 200) throw new Error(`/ae ${text}: the app answered HTTP ${http.status} ${http.text}`);
-    const reply = await this.fake.waitForResponse((r) => r.id === id, REPLY_TIMEOUT_MS);
-    return reply.body;
+    return (await this.fake.commandReply(http, id, REPLY_TIMEOUT_MS)).body;
   }
 
   /**

@@ -336,6 +336,21 @@ export class FakeSlack {
     return `${this.baseUrl}/response/${encodeURIComponent(id ?? `R${this.nextId("")}`)}`;
   }
 
+  /**
+   * What Slack shows for a slash command the app was sent: the body of the app's acknowledgement
+   * when it carries a message (the app answered in the ack), else the first POST to the command's
+   * `response_url` (`responseId`), waited for.
+   */
+  async commandReply(
+    ack: { status: number; json: unknown },
+    responseId: string,
+    timeoutMs = 5000,
+  ): Promise<{ body: SlackBody; via: "ack" } | { body: SlackBody; via: "response_url"; at: number }> {
+    if (ack.status === 200 && isRecord(ack.json) && ("text" in ack.json || "blocks" in ack.json)) return { body: ack.json, via: "ack" };
+    const post = await this.waitForResponse((r) => r.id === responseId, timeoutMs);
+    return { body: post.body, via: "response_url", at: post.at };
+  }
+
   /** POSTs made to one response_url id. */
   responsesTo(id: string): FakeResponseUrlPost[] {
     return this.responses.filter((post) => post.id === id);

@@ -21,6 +21,14 @@ export function numberFormat(locale: string, options: Intl.NumberFormatOptions =
   return numberFormats.get(key) ?? remember(numberFormats, key, new Intl.NumberFormat(locale, options));
 }
 
+const dateFormats = new Map<string, Intl.DateTimeFormat>();
+
+/** `new Intl.DateTimeFormat(locale, options)`, built once per arguments; throws as the constructor does. */
+export function dateTimeFormat(locale: string, options: Intl.DateTimeFormatOptions): Intl.DateTimeFormat {
+  const key = `${locale}\u0000${JSON.stringify(options)}`;
+  return dateFormats.get(key) ?? remember(dateFormats, key, new Intl.DateTimeFormat(locale, options));
+}
+
 const knownLocales = new Map<string, boolean>();
 
 /** Whether Intl accepts `locale` as a language tag (`new Intl.DateTimeFormat(locale)` does not throw). */

@@ -37,9 +37,11 @@ export function localDateOf(instant: Date, zone: string): LocalDate {
 }
 
 /** The UTC instant at which the given local date begins in `zone` (DST-safe). */
-export function startOfLocalDate(date: LocalDate, zone: string): Date {
-  return DateTime.fromISO(date, { zone }).startOf("day").toJSDate();
-}
+export const startOfLocalDate: (date: LocalDate, zone: string) => Date = memoized(
+  (date: LocalDate, zone: string) => `${date}|${zone}`,
+  (date: LocalDate, zone: string) => DateTime.fromISO(date, { zone }).startOf("day").toJSDate(),
+  (d) => new Date(d.getTime()),
+);
 
 /** Half-open [start, end) of the local day containing `instant`. */
 const localDayRangeMemo = memoized(

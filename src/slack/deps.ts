@@ -14,4 +14,9 @@ export interface AppDeps {
   /** The clock: injected so tests and `jobs run --at` can freeze it. */
   now: () => Date;
   defaultTimezone: string;
+  /**
+   * How long a slash command may work before it is acknowledged empty and answered through
+   * `response_url` instead of in the acknowledgement (`COMMAND_ACK_BUDGET_MS`; default 2 000).
+   */
+  ackBudgetMs?: number;
 }

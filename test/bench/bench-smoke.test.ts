@@ -17,17 +17,19 @@ describe.skipIf(process.env.AE_SKIP_BENCH === "1")("[bench] npm run bench --quic
     try {
       const r = spawnSync(
         process.execPath,
-        ["--import", "tsx", "bench/run.ts", "--quick", "--reps", "5", "--db", "sqlite", "--requests", "16", "--skip", "cold", "--no-build", "--out", out],
+        ["--import", "tsx", "bench/run.ts", "--quick", "--reps", "5", "--db", "sqlite", "--requests", "16", "--rates", "20", "--search-rates", "20,40", "--open-loop-seconds", "1", "--skip", "cold", "--no-build", "--out", out],
         { cwd: process.cwd(), encoding: "utf8", timeout: 110_000 },
       );
       expect(r.status, r.stdout + r.stderr).toBe(0);
       expect(r.stdout).toContain("AE Assistant benchmark");
       const report = JSON.parse(readFileSync(out, "utf8")) as {
-        providers: { sqlite: { commands: { results: { requests: number; errors: number }[] }; reminders: { median: { sent: number; queries: number } }; floor: { digests: { same: boolean } }; explain: { fail: number } } };
+        providers: { sqlite: { commands: { results: { requests: number; errors: number }[]; openLoop: { rate: number; requests: number; errors: number }[]; maxRate: { tried: unknown[] } }; reminders: { median: { sent: number; queries: number } }; floor: { digests: { same: boolean } }; explain: { fail: number } } };
       };
       const sqlite = report.providers.sqlite;
       expect(sqlite.commands.results.length).toBeGreaterThanOrEqual(5);
       for (const c of sqlite.commands.results) expect(c).toMatchObject({ requests: 16, errors: 0 });
+      expect(sqlite.commands.openLoop).toEqual([expect.objectContaining({ rate: 20, requests: 20, errors: 0 })]);
+      expect(sqlite.commands.maxRate.tried.length).toBeGreaterThanOrEqual(1);
       expect(sqlite.reminders.median.sent).toBe(5);
       expect(sqlite.floor.digests.same).toBe(true);
       expect(sqlite.explain.fail).toBe(0);

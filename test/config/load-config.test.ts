@@ -11,6 +11,18 @@ describe("loadConfig", () => {
     expect(c.databaseUrl).toBe("file:./data/ae-assistant.db");
     expect(c.logLevel).toBe("info");
     expect(c.defaultTimezone).toBe("America/New_York");
+    expect(c.ackBudgetMs).toBe(2000);
+  });
+
+  it.each([
+    ["1500", 1500],
+    ["", 2000],
+  ])("COMMAND_ACK_BUDGET_MS %j → %d", (input, expected) => {
+    expect(loadConfig({ ...BASE, COMMAND_ACK_BUDGET_MS: input }).ackBudgetMs).toBe(expected);
+  });
+
+  it.each(["50", "3000", "2s", "1.5"])("refuses COMMAND_ACK_BUDGET_MS=%j and names the variable", (input) => {
+    expect(() => loadConfig({ ...BASE, COMMAND_ACK_BUDGET_MS: input })).toThrow(/COMMAND_ACK_BUDGET_MS/);
   });
 
   it("selects HTTP mode with only a signing secret", () => {

@@ -16,7 +16,12 @@ describe("Socket Mode [sqlite]", () => {
   let slack: SlackApp;
 
   beforeAll(async () => {
-    fake = await startFakeSlack({ users: [{ id: "USOCK", real_name: "Sam Socket", tz: "Asia/Tokyo" }] });
+    fake = await startFakeSlack({
+      users: [
+        { id: "USOCK", real_name: "Sam Socket", tz: "Asia/Tokyo" },
+        { id: "USLOW", real_name: "Sly Slow", tz: "Asia/Tokyo" },
+      ],
+    });
     socket = await startFakeSocketMode(fake, { pingIntervalMs: 0 });
     database = await createTestDatabase("sqlite");
     const logger = createLogger("warn", () => undefined);
@@ -24,7 +29,8 @@ describe("Socket Mode [sqlite]", () => {
     const services = createServices(database.db, { defaultTimezone: "America/New_York", now, logger });
     slack = createSlackApp(
       { botToken: "xoxb-socket-test", transport: { mode: "socket", appToken: "xapp-1-socket-test" }, port: 0, slackApiUrl: fake.apiUrl },
-      { logger, db: database.db, services, now, defaultTimezone: "America/New_York" },
+      // A short budget, so a command made slow on purpose is acked empty and answered afterwards.
+      { logger, db: database.db, services, now, defaultTimezone: "America/New_York", ackBudgetMs: 300 },
     );
     await slack.start();
     await socket.waitForConnection(5000);
@@ -47,11 +53,25 @@ describe("Socket Mode [sqlite]", () => {
     const payload = slashCommandPayload({ text: "help", userId: "USOCK", responseUrl: fake.responseUrl("sock-help") });
     const ack = await socket.sendEnvelope("slash_commands", payload, { envelopeId: "env-help-1" });
     expect(ack.envelope_id).toBe("env-help-1");
-    const reply = await fake.waitForResponse((r) => r.id === "sock-help", 5000);
-    expect(textOf(reply.body as Record<string, unknown>)).toContain("/ae accounts");
+    // Answered in the ack's payload: no second exchange through response_url.
+    const reply = await fake.commandReply({ status: 200, json: ack.payload }, "sock-help", 5000);
+    expect(reply.via).toBe("ack");
+    expect(textOf(reply.body)).toContain("/ae accounts");
+    expect(fake.responsesTo("sock-help")).toEqual([]);
     const ws = await database.db.prisma.workspace.findFirstOrThrow();
     expect((await services(database)).find((u) => u.slackUserId === "USOCK")?.timezone).toBe("Asia/Tokyo");
     expect(ws.slackTeamId).toBe("T0TEST");
+  });
+
+  it("acks a slow command's envelope empty within the budget, then answers through response_url", async () => {
+    fake.failNext("users.info", { delayMs: 1500 }); // first contact: the profile lookup is slow
+    const payload = slashCommandPayload({ text: "help", userId: "USLOW", responseUrl: fake.responseUrl("sock-slow") });
+    const ack = await socket.sendEnvelope("slash_commands", payload, { envelopeId: "env-slow-1" });
+    expect(ack.envelope_id).toBe("env-slow-1");
+    expect(ack.payload ?? {}).toEqual({});
+    const reply = await fake.waitForResponse((r) => r.id === "sock-slow", 10_000);
+    expect(textOf(reply.body)).toContain("/ae accounts");
+    expect(socket.acks.filter((a) => a.envelope_id === "env-slow-1")).toHaveLength(1);
   });
 });
 

@@ -8,12 +8,10 @@
  * only after the touch is committed, so when the reply arrives the row is already there — checked
  * at the moment the reply arrives, and again after the bot process is SIGKILLed right after it.
  */
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import { openDatabase } from "../../src/db/client.js";
 import { OUTBOX_KIND } from "../../src/services/outbox-kinds.js";
-import { startTestApp, type TestApp } from "../support/e2e-harness.js";
+import { startTestApp, textOf, type TestApp } from "../support/e2e-harness.js";
 import { DAY_MS, seedAccount, seedUser } from "../support/reminder-fixtures.js";
 import { postSigned, slashCommandBody } from "../support/slack-requests.js";
 import { TEST_SIGNING_SECRET } from "../support/e2e-harness.js";
@@ -24,13 +22,10 @@ const USERS = Array.from({ length: 50 }, (_, i) => `UCRASH${String(i).padStart(2
 
 let t: TestApp | undefined;
 let proc: AppProcess | undefined;
-let server: Server | undefined;
 afterEach(async () => {
   if (proc && proc.child.exitCode === null && proc.child.signalCode === null) proc.child.kill("SIGKILL");
   await proc?.exited;
   proc = undefined;
-  await new Promise<void>((r) => (server ? server.close(() => r()) : r()));
-  server = undefined;
   await t?.close();
   t = undefined;
 });
@@ -81,40 +76,22 @@ describe("a touch acked to the user is in the database [sqlite]", () => {
     t = await startTestApp({ users: [{ id: "UDURABLE", real_name: "Dora Durable" }] });
     const user = await seedUser(t, { slackUserId: "UDURABLE", tz: "America/New_York" });
     const account = await seedAccount(t, user, { name: "Acme Corp" });
-    const db = t.database.db;
-
-    // Our own response_url: it looks in the database the moment the reply arrives.
-    const seenAtReply: number[] = [];
-    const replies: string[] = [];
-    server = createServer((req, res) => {
-      let body = "";
-      req.on("data", (d: Buffer) => (body += d.toString()));
-      req.on("end", () => {
-        void db.prisma.touch.count({ where: { accountId: account.id } }).then((n) => {
-          seenAtReply.push(n);
-          replies.push(body);
-          res.writeHead(200, { "content-type": "application/json" });
-          res.end('{"ok":true}');
-        });
-      });
-    });
-    await new Promise<void>((r) => server!.listen(0, "127.0.0.1", () => r()));
-    const responseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/reply`;
 
     const port = await freePort();
     proc = startTs("src/main.ts", [], appEnv(t.database.url, t.fake.apiUrl, { PORT: String(port), LOG_LEVEL: "info" }));
     await until(() => /listening on port/.test(proc!.err()) || proc!.child.exitCode !== null, 60_000, "the bot to listen");
     expect(proc.child.exitCode, proc.err()).toBeNull();
 
-    const body = slashCommandBody({ text: 'log "Acme Corp" call renewal agreed', userId: "UDURABLE", responseUrl });
+    const body = slashCommandBody({ text: 'log "Acme Corp" call renewal agreed', userId: "UDURABLE", responseUrl: t.fake.responseUrl("durable") });
     const http = await postSigned(`http://127.0.0.1:${port}/slack/events`, body, { secret: TEST_SIGNING_SECRET });
     expect(http.status).toBe(200);
-    await until(() => replies.length > 0, 15_000, "the ephemeral reply");
+    // The reply is the acknowledgement itself: the process is killed the moment the user is told.
+    const reply = await t.fake.commandReply(http, "durable", 15_000);
     proc.child.kill("SIGKILL");
     await proc.exited;
 
-    expect(replies[0]).toContain("Logged: Call with *Acme Corp*");
-    expect(seenAtReply[0]).toBe(1); // already committed when the user was told
+    expect(reply.via).toBe("ack");
+    expect(textOf(reply.body)).toContain("Logged: Call with *Acme Corp*");
     const reopened = await openDatabase(t.database.url);
     try {
       const touches = await reopened.prisma.touch.findMany({ where: { accountId: account.id } });

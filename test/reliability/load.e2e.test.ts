@@ -37,8 +37,8 @@ describe("200 concurrent slash commands [sqlite]", () => {
     bot = startTs("src/main.ts", [], appEnv(t.database.url, t.fake.apiUrl, { PORT: String(port), LOG_LEVEL: "info" }));
     await until(() => /listening on port/.test(bot!.err()) || bot!.child.exitCode !== null, 60_000, "the bot to listen");
     // Warm up: the first request makes Bolt call auth.test.
-    await postSigned(url, slashCommandBody({ text: "help", userId: USERS[0]!, responseUrl: t.fake.responseUrl("warm-up") }), { secret: TEST_SIGNING_SECRET });
-    await t.fake.waitForResponse((r) => r.id === "warm-up", 15_000);
+    const warm = await postSigned(url, slashCommandBody({ text: "help", userId: USERS[0]!, responseUrl: t.fake.responseUrl("warm-up") }), { secret: TEST_SIGNING_SECRET });
+    await t.fake.commandReply(warm, "warm-up", 15_000);
   }, 90_000);
   afterAll(async () => {
     bot?.child.kill("SIGTERM");
@@ -64,8 +64,9 @@ describe("200 concurrent slash commands [sqlite]", () => {
         const sent = Date.now();
         const http = await postSigned(url, body, { secret: TEST_SIGNING_SECRET, timeoutMs: 30_000 });
         const ackMs = Date.now() - sent;
-        const reply = await t.fake.waitForResponse((r) => r.id === id, 30_000);
-        return { id, text, status: http.status, ackMs, replyMs: reply.at - sent, reply: textOf(reply.body) };
+        // Most are answered in the acknowledgement; those queued past the budget through response_url.
+        const reply = await t.fake.commandReply(http, id, 30_000);
+        return { id, text, status: http.status, ackMs, replyMs: reply.via === "ack" ? ackMs : reply.at - sent, reply: textOf(reply.body) };
       }),
     );
     const wallMs = Date.now() - started;

@@ -17,6 +17,7 @@ import { createSlackApp, type SlackApp } from "../../src/slack/app.js";
 import { Notifier } from "../../src/slack/notifier.js";
 import { trackDeliveries } from "../support/deliveries.js";
 import { startFakeSlack, type FakeSlack } from "../support/fake-slack.js";
+import { textOf } from "../support/e2e-harness.js";
 import { startFakeSocketMode, type FakeSocketMode } from "../support/fake-socket-mode.js";
 import { postSigned, slashCommandBody, slashCommandPayload } from "../support/slack-requests.js";
 import { createTestDatabase, type TestDatabase } from "../support/test-database.js";
@@ -63,7 +64,7 @@ describe("secrets in the logs of a run down its error paths [sqlite]", () => {
       const id = `secret-${replies.length}-${Date.now()}`;
       const http = await postSigned(url, slashCommandBody({ text, userId, responseUrl: fake.responseUrl(id) }), { secret: SIGNING_SECRET });
       expect(http.status).toBe(200);
-      replies.push(JSON.stringify((await fake.waitForResponse((r) => r.id === id, 10_000)).body));
+      replies.push(JSON.stringify((await fake.commandReply(http, id, 10_000)).body));
     };
 
     await command("help");
@@ -131,8 +132,8 @@ describe("secrets in the logs of a run down its error paths [sqlite]", () => {
     await ok.slack.start();
     cleanup.push(() => ok.slack.stop());
     await socket.waitForConnection(5000);
-    await socket.sendEnvelope("slash_commands", slashCommandPayload({ text: "help", userId: "USOCKS", responseUrl: fake.responseUrl("sock") }));
-    await fake.waitForResponse((r) => r.id === "sock", 10_000);
+    const ack = await socket.sendEnvelope("slash_commands", slashCommandPayload({ text: "help", userId: "USOCKS", responseUrl: fake.responseUrl("sock") }));
+    expect(textOf((await fake.commandReply({ status: 200, json: ack.payload }, "sock", 10_000)).body)).toContain("/ae");
 
     const all = [...refused.lines, ...ok.lines].join("\n");
     expect(refused.lines.join("\n")).toMatch(/invalid_auth|fatal error/);

@@ -2,9 +2,9 @@
  * Runs `/ae` subcommands in-process, with the same context the `/ae` listener builds
  * (src/slack/listeners/commands/ae-command.ts) but without HTTP: for tests that throw thousands
  * of inputs at the dispatcher. The Web API client talks to the fake Slack (modals, users.info);
- * `respond` is recorded instead of posted.
+ * the reply is returned as the listener would send it.
  */
-import { webApi, type RespondArguments, type RespondFn } from "@slack/bolt";
+import { webApi } from "@slack/bolt";
 import { translator } from "../../src/i18n/translate.js";
 import type { Actor } from "../../src/services/actor-service.js";
 import { slackProfileLookup } from "../../src/slack/slack-profile.js";
@@ -15,10 +15,8 @@ import { TEST_BOT_TOKEN, type TestApp } from "./e2e-harness.js";
 import { newTriggerId } from "./slack-requests.js";
 
 export interface CommandRun {
-  /** What the listener would send back ephemerally. */
+  /** What the listener would send back ephemerally (nothing when the subcommand opened a modal). */
   reply: Reply | void;
-  /** Messages the subcommand sent itself through `respond`. */
-  responded: (string | RespondArguments)[];
 }
 
 export interface CommandHarness {
@@ -35,11 +33,6 @@ export function commandHarness(t: TestApp): CommandHarness {
     client,
     actor: (slackUserId) => t.services.actors.resolve(t.fake.teamId, slackUserId, slackProfileLookup(client, t.deps.defaultTimezone)),
     async run(text, actor, channelId = "C0TEST") {
-      const responded: (string | RespondArguments)[] = [];
-      const respond: RespondFn = async (message) => {
-        responded.push(message);
-        return new Response('{"ok":true}', { status: 200 });
-      };
       // The global middleware (src/slack/middleware/well-formed-text.ts) runs before the listener.
       const reply = await dispatch(wellFormed(text), {
         actor,
@@ -47,10 +40,9 @@ export function commandHarness(t: TestApp): CommandHarness {
         client,
         triggerId: newTriggerId(),
         channelId,
-        respond,
         deps: t.deps,
       });
-      return { reply, responded };
+      return { reply };
     },
   };
 }

@@ -28,7 +28,7 @@ export interface TestApp {
   /** Every delivery that reached the Bolt app; `deliveries.settled()` waits until the app has finished with all of them. */
   deliveries: Deliveries;
   /** Posts a signed `/ae <text>` as `userId`; returns the HTTP result and the ephemeral reply. */
-  command(text: string, userId: string, opts?: { channelId?: string; triggerId?: string }): Promise<{ http: SignedPostResult; reply: Record<string, unknown> }>;
+  command(text: string, userId: string, opts?: { channelId?: string; triggerId?: string }): Promise<{ http: SignedPostResult; reply: Record<string, unknown>; via?: "ack" | "response_url" }>;
   /** Posts a signed `/ae <text>` and returns only the HTTP result (for forged/edge requests). */
   post(body: string, opts?: Parameters<typeof postSigned>[2]): Promise<SignedPostResult>;
   close(): Promise<void>;
@@ -40,6 +40,8 @@ export interface TestAppOptions {
   fake?: FakeSlackOptions;
   /** Frozen clock start; the app reads `clock.now`. Default: the real time. */
   now?: Date;
+  /** `AppDeps.ackBudgetMs`: how long a command may work before it is acked empty. Default: the app's. */
+  ackBudgetMs?: number;
 }
 
 /** The real Bolt app in HTTP mode on a free port, a fresh database, and a fake Slack. */
@@ -51,7 +53,7 @@ export async function startTestApp(opts: TestAppOptions = {}): Promise<TestApp> 
   const clock = { now: opts.now ?? new Date() };
   const now = () => (opts.now ? clock.now : new Date());
   const services = createServices(database.db, { defaultTimezone: "America/New_York", now, logger });
-  const deps: AppDeps = { logger, db: database.db, services, now, defaultTimezone: "America/New_York" };
+  const deps: AppDeps = { logger, db: database.db, services, now, defaultTimezone: "America/New_York", ackBudgetMs: opts.ackBudgetMs };
   const slack = createSlackApp(
     { botToken: TEST_BOT_TOKEN, transport: { mode: "http", signingSecret: TEST_SIGNING_SECRET }, port: 0, slackApiUrl: fake.apiUrl },
     deps,
@@ -84,8 +86,8 @@ export async function startTestApp(opts: TestAppOptions = {}): Promise<TestApp> 
       });
       const http = await post(body);
       if (http.status !== 200) return { http, reply: {} };
-      const response = await fake.waitForResponse((r) => r.id === id, 10_000);
-      return { http, reply: response.body as Record<string, unknown> };
+      const { body: reply, via } = await fake.commandReply(http, id, 10_000);
+      return { http, reply, via };
     },
     async close() {
       await slack.stop().catch(() => undefined);

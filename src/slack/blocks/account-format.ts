@@ -1,14 +1,16 @@
 import { DateTime } from "luxon";
-import { isWellFormedLocale } from "../../domain/intl-cache.js";
+import { dateTimeFormat, isWellFormedLocale } from "../../domain/intl-cache.js";
 import type { ParseAmountResult } from "../../domain/amounts.js";
 import type { TouchKind } from "../../domain/touch-args.js";
-import type { LocalDate } from "../../domain/time.js";
+import { isValidTimeZone, type LocalDate } from "../../domain/time.js";
 import type { Tier } from "../../domain/account-tiers.js";
 import type { Translator } from "../../i18n/translate.js";
 
 /** An instant's calendar day in the user's zone, e.g. "Mar 4, 2026" / "4. März 2026". */
 export function formatDay(instant: Date, zone: string, locale: string): string {
-  return safeLocale(DateTime.fromJSDate(instant, { zone }), locale).toLocaleString(DateTime.DATE_MED);
+  // luxon's DATE_MED through one cached Intl formatter per (locale, zone): lists format a date per
+  // row, and building a luxon DateTime in a zone costs several offset lookups each time.
+  return dateTimeFormat(isWellFormedLocale(locale) ? locale : "en-US", { ...DateTime.DATE_MED, timeZone: isValidTimeZone(zone) ? zone : "UTC" }).format(instant);
 }
 
 /** A local date with its weekday, e.g. "Fri, Mar 6, 2026" / "Fr., 6. März 2026". */

@@ -1,4 +1,4 @@
-import type { webApi, RespondFn } from "@slack/bolt";
+import type { webApi } from "@slack/bolt";
 import type { KnownBlock } from "@slack/types";
 import type { Actor } from "../../services/actor-service.js";
 import type { Translator } from "../../i18n/translate.js";
@@ -20,11 +20,14 @@ export interface SubcommandContext {
   client: webApi.WebClient;
   triggerId: string;
   channelId: string;
-  respond: RespondFn;
   deps: AppDeps;
 }
 
-/** One `/ae <name>` subcommand. `run` returns the reply, or nothing when it answered itself. */
+/**
+ * One `/ae <name>` subcommand. `run` returns the reply, or nothing when it answered another way (a
+ * modal). The listener sends the reply, in the acknowledgement when it can: a subcommand never
+ * answers through `response_url` itself.
+ */
 export interface Subcommand {
   name: string;
   aliases?: readonly string[];

@@ -29,7 +29,6 @@ export async function rerunAsClicker(
       client,
       triggerId: body.trigger_id,
       channelId: body.channel?.id ?? "",
-      respond,
       deps,
     });
     if (reply) await respond({ replace_original: opts.replaceOriginal, response_type: "ephemeral", text: reply.text, blocks: reply.blocks });

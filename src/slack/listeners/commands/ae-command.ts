@@ -5,6 +5,8 @@ import type { AppDeps } from "../../deps.js";
 import { dispatch } from "../../subcommands/router.js";
 import { actorContext } from "../../middleware/actor-context.js";
 import { translator, languageFor } from "../../../i18n/translate.js";
+import { answerCommand, type CommandAnswer } from "../../command-answer.js";
+import { DEFAULT_ACK_BUDGET_MS } from "../../../config/load-config.js";
 
 const commandPayload = z.object({
   team_id: z.string().min(1),
@@ -53,17 +55,25 @@ function workSlots(size: number, holdMs: number) {
 
 const inTurn = workSlots(4, 10_000);
 
-/** `/ae …`: ack at once, then resolve the user, dispatch the subcommand and answer ephemerally. */
+/**
+ * `/ae …`: resolve the user, dispatch the subcommand and answer ephemerally — in the acknowledgement
+ * itself when the answer is ready within the budget, else through `response_url` after an empty ack.
+ */
 export function register(app: App, deps: AppDeps): void {
   app.command(COMMAND, async (args: Args) => handle(args, deps));
 }
 
 async function handle({ command, ack, respond, client, context }: Args, deps: AppDeps): Promise<void> {
-  await ack();
-  await inTurn(() => work({ command, respond, client, context }, deps));
+  const answer = answerCommand({
+    ack,
+    respond,
+    budgetMs: deps.ackBudgetMs ?? DEFAULT_ACK_BUDGET_MS,
+    onAckError: (e) => deps.logger.warn(`${COMMAND}: the acknowledgement could not be sent`, e),
+  });
+  await inTurn(() => work({ command, client, context }, answer, deps));
 }
 
-async function work({ command, respond, client, context }: Pick<Args, "command" | "respond" | "client" | "context">, deps: AppDeps): Promise<void> {
+async function work({ command, client, context }: Pick<Args, "command" | "client" | "context">, answer: CommandAnswer, deps: AppDeps): Promise<void> {
   let t = translator(languageFor(undefined));
   try {
     const payload = commandPayload.parse(command);
@@ -76,10 +86,10 @@ async function work({ command, respond, client, context }: Pick<Args, "command" 
       client,
       triggerId: payload.trigger_id,
       channelId: payload.channel_id,
-      respond,
       deps,
     });
-    if (reply) await respond({ response_type: "ephemeral", text: reply.text, blocks: reply.blocks });
+    if (reply) await answer.send(reply);
+    await answer.finish();
     if (reply?.changed) {
       await deps.services.events.emit("user.changed", {
         workspaceId: actor.workspace.id,
@@ -89,8 +99,6 @@ async function work({ command, respond, client, context }: Pick<Args, "command" 
     }
   } catch (error) {
     deps.logger.error(`${COMMAND} failed`, error);
-    await respond({ response_type: "ephemeral", text: t("error.internal") }).catch((e: unknown) =>
-      deps.logger.warn("could not tell the user about the failure", e),
-    );
+    await answer.send({ text: t("error.internal") }).catch((e: unknown) => deps.logger.warn("could not tell the user about the failure", e));
   }
 }
