@@ -5,7 +5,8 @@
  * and measures: command latency through the real Bolt HTTP receiver, the daily reminder run against
  * the fake Slack (wall time, digest building, SQL statements, peak RSS), the leaderboard of a
  * 1,000-rep team, the raw-SQL floor and the ratio to it, scaling of the reminder run, cold start,
- * and EXPLAIN of every hot-path statement. Prints a table and writes bench/results.json.
+ * EXPLAIN of every hot-path statement, and the CRM pull against the fake Salesforce (a first pull,
+ * then incremental pulls of 1,000 changed records). Prints a table and writes bench/results.json.
  */
 import "../src/runtime/require-supported-node.js"; // first: refuses an old Node before a native module loads
 import type { Server } from "node:http";
@@ -27,8 +28,9 @@ import { benchFloor, type FloorBench } from "./lib/floor-bench.js";
 import { productionRun, reminderRun, resetReminders, type ProductionRun, type ReminderRun } from "./lib/reminders.js";
 import { printReport, TARGETS } from "./lib/report.js";
 import type { SeedReport } from "../src/bench/seed-data.js";
+import { benchCrmPull, type CrmPullBench } from "./lib/crm-pull.js";
 
-const SECTIONS = ["commands", "reminders", "floor", "scaling", "cold", "explain"] as const;
+const SECTIONS = ["commands", "reminders", "floor", "scaling", "cold", "explain", "crm"] as const;
 type Section = (typeof SECTIONS)[number];
 
 const { values } = parseArgs({
@@ -121,6 +123,7 @@ export interface ProviderResult {
   scalingErrors?: { reps: number; error: string }[];
   coldStart?: ColdStart;
   explain?: { checked: number; fail: number; note: number; checks: PlanCheck[] };
+  crm?: CrmPullBench;
 }
 
 function withoutStatements<T extends { statements: unknown }>(x: T): Omit<T, "statements"> {
@@ -281,6 +284,11 @@ async function measure(provider: Provider, main: BenchDatabase, seeded: SeedRepo
       result.scaling.push(point);
       log(`  ${size} reps (${point.touches} touches): ${point.wallMs.toFixed(0)} ms = ${point.msPerRep.toFixed(2)} ms/rep, digests ${point.buildMs.toFixed(0)} ms, ${point.queries} queries, peak RSS ${point.peakRssMb.toFixed(0)} MB`);
     }
+  }
+  if (run("crm")) {
+    const book = quick ? { accounts: 2_000, opportunities: 600, contacts: 4_000 } : { accounts: 10_000, opportunities: 3_000, contacts: 20_000 };
+    log(`-- CRM pull (fake Salesforce): ${book.accounts} accounts, ${book.opportunities} opportunities, ${book.contacts} contacts, then 1,000 changed (${repeat}×)`);
+    result.crm = await benchCrmPull(provider, { ...book, changed: 1_000, runs: repeat, log });
   }
   await fake.close();
   return result;

@@ -1,4 +1,4 @@
-import { ConfigError, loadConfig, loadDotEnv, secretsOf, type Config } from "./config/load-config.js";
+import { ConfigError, loadConfig, loadCrmConfig, loadDotEnv, secretsOf, type Config, type SalesforceConfig } from "./config/load-config.js";
 import { DatabaseOpenError, openDatabase, redactUrl, type Database } from "./db/client.js";
 import { migrate } from "./db/migrate.js";
 import { createLogger, type AppLogger } from "./logger.js";
@@ -13,6 +13,16 @@ export function loadStartupConfig(env: NodeJS.ProcessEnv = process.env): Config 
   loadDotEnv();
   try {
     return loadConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigError) throw new StartupError(error.message);
+    throw error;
+  }
+}
+
+/** The CRM variables (null when no CRM is configured); a half-done configuration stops the start. */
+export function loadStartupCrmConfig(env: NodeJS.ProcessEnv = process.env): SalesforceConfig | null {
+  try {
+    return loadCrmConfig(env);
   } catch (error) {
     if (error instanceof ConfigError) throw new StartupError(error.message);
     throw error;

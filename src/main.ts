@@ -1,7 +1,8 @@
 import "./runtime/require-supported-node.js"; // first: refuses an old Node before a native module loads
 import { randomBytes } from "node:crypto";
 import { hostname } from "node:os";
-import { exitOnStartupError, loadStartupConfig, loggerFor, openAndMigrate } from "./bootstrap.js";
+import { exitOnStartupError, loadStartupConfig, loadStartupCrmConfig, loggerFor, openAndMigrate } from "./bootstrap.js";
+import { createCrmSync } from "./services/crm/create-crm-sync.js";
 import { createJobs, senderHooks } from "./jobs/jobs.js";
 import { OutboxSender } from "./slack/outbox-sender.js";
 import { Scheduler } from "./jobs/scheduler.js";
@@ -15,7 +16,9 @@ async function main(): Promise<void> {
   let logger: AppLogger | undefined;
   try {
     const config = loadStartupConfig();
+    const crmConfig = loadStartupCrmConfig();
     logger = loggerFor(config);
+    const appLogger = logger;
     const db = await openAndMigrate(config.databaseUrl, logger);
     const now = () => new Date();
     const services = createServices(db, { defaultTimezone: config.defaultTimezone, now, logger });
@@ -30,7 +33,11 @@ async function main(): Promise<void> {
     const workerId = `${hostname()}:${process.pid}:${randomBytes(4).toString("hex")}`;
     const notifier = new Notifier(config.botToken, { slackApiUrl: config.slackApiUrl });
     const sender = new OutboxSender(services.repos.outbox, notifier, logger, { workerId, ...senderHooks(services) });
-    const jobs = createJobs({ services, logger, defaultTimezone: config.defaultTimezone, db });
+    // The CRM pull (only when a CRM is configured); its secret and every access token are redacted from the logs.
+    const crm = crmConfig
+      ? { sync: createCrmSync(db, crmConfig, { now, logger, workerId, onSecret: (s) => appLogger.addSecrets([s]) }), slackTeamId: crmConfig.slackTeamId }
+      : undefined;
+    const jobs = createJobs({ services, logger, defaultTimezone: config.defaultTimezone, db, crm });
     const scheduler = new Scheduler(jobs, services.repos.leases, sender, logger, { workerId });
     scheduler.start(now);
     logger.info(`scheduler started (${jobs.map((j) => j.name).join(", ")}) as ${workerId}`);

@@ -14,6 +14,7 @@ import { exportCommand } from "./commands/export-command.js";
 import { holidaysCommand } from "./commands/holidays-command.js";
 import { workspaceCommand } from "./commands/workspace-command.js";
 import { reassignCommand } from "./commands/reassign-command.js";
+import { crmCommand } from "./commands/crm-command.js";
 
 export const COMMANDS: CliCommand[] = [
   migrateCommand,
@@ -23,6 +24,7 @@ export const COMMANDS: CliCommand[] = [
   jobsCommand,
   remindersCommand,
   importCommand,
+  crmCommand,
   exportCommand,
   workspaceCommand,
   holidaysCommand,

@@ -2,6 +2,7 @@ import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import { z } from "zod";
 import { isValidTimeZone } from "../domain/time.js";
+import { parseStageMap, STAGE_MAP_EXAMPLE, type StageMap } from "../domain/crm-sync.js";
 
 /**
  * How long a slash command may work before it is acknowledged empty and answered through
@@ -168,4 +169,67 @@ export function secretsOf(config: Pick<Config, "botToken" | "transport">): strin
   if (config.transport.mode === "socket") out.push(config.transport.appToken);
   if (config.transport.signingSecret) out.push(config.transport.signingSecret);
   return out.filter((s) => s.length >= 6);
+}
+
+/** The CRM connection (one per installation). Absent when SALESFORCE_CLIENT_ID is unset. */
+export interface SalesforceConfig {
+  provider: "salesforce";
+  loginUrl: string;
+  clientId: string;
+  clientSecret: string;
+  /** Minutes between pulls (CRM_SYNC_MINUTES). */
+  syncMinutes: number;
+  stageMap: StageMap;
+  /** The Slack team whose workspace the CRM fills, when the database holds several. */
+  slackTeamId?: string;
+}
+
+const CRM_HINTS: Record<string, string> = {
+  SALESFORCE_LOGIN_URL: "the login host, e.g. https://login.salesforce.com (default), https://test.salesforce.com for a sandbox, or http://127.0.0.1:7357 for the fake",
+  SALESFORCE_CLIENT_ID: "the Consumer Key of the Connected App (Setup → App Manager → your app → View → Manage Consumer Details)",
+  SALESFORCE_CLIENT_SECRET: "the Consumer Secret of the same Connected App",
+  CRM_SYNC_MINUTES: "minutes between pulls, a whole number from 1 to 1440 (default 5)",
+  CRM_STAGE_MAP: `Salesforce StageName=our stage pairs separated by ";", e.g. "${STAGE_MAP_EXAMPLE}"`,
+  CRM_SLACK_TEAM_ID: "the Slack team id (T…) of the workspace the CRM belongs to; only needed when the database holds several",
+};
+
+/**
+ * Reads the Salesforce variables; null when Salesforce is not configured (no client id and no
+ * secret). Half a configuration is an error naming every problem.
+ */
+export function loadCrmConfig(env: Env = process.env): SalesforceConfig | null {
+  const get = (k: string) => {
+    const v = env[k]?.trim();
+    return v === undefined || v === "" ? undefined : v;
+  };
+  const clientId = get("SALESFORCE_CLIENT_ID");
+  const clientSecret = get("SALESFORCE_CLIENT_SECRET");
+  if (clientId === undefined && clientSecret === undefined) return null;
+  const problems: ConfigError["problems"] = [];
+  const problem = (variable: string, message: string) => problems.push({ variable, message, hint: CRM_HINTS[variable] ?? "" });
+  if (clientId === undefined) problem("SALESFORCE_CLIENT_ID", "is missing (SALESFORCE_CLIENT_SECRET is set)");
+  if (clientSecret === undefined) problem("SALESFORCE_CLIENT_SECRET", "is missing (SALESFORCE_CLIENT_ID is set)");
+  const loginUrl = get("SALESFORCE_LOGIN_URL") ?? "https://login.salesforce.com";
+  if (!z.url().safeParse(loginUrl).success) problem("SALESFORCE_LOGIN_URL", "must be a URL");
+  const minutesText = get("CRM_SYNC_MINUTES") ?? "5";
+  const syncMinutes = Number(minutesText);
+  if (!Number.isInteger(syncMinutes) || syncMinutes < 1 || syncMinutes > 1440) problem("CRM_SYNC_MINUTES", `must be a whole number from 1 to 1440, not "${minutesText}"`);
+  const stageText = get("CRM_STAGE_MAP");
+  let stageMap: StageMap = new Map();
+  if (stageText === undefined) problem("CRM_STAGE_MAP", "is missing: stages are mapped by configuration, never guessed");
+  else {
+    const parsed = parseStageMap(stageText);
+    if (parsed.ok) stageMap = parsed.map;
+    else problem("CRM_STAGE_MAP", parsed.problems.join("; "));
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+  return {
+    provider: "salesforce",
+    loginUrl: loginUrl.replace(/\/+$/, ""),
+    clientId: clientId as string,
+    clientSecret: clientSecret as string,
+    syncMinutes,
+    stageMap,
+    slackTeamId: get("CRM_SLACK_TEAM_ID"),
+  };
 }

@@ -6,6 +6,8 @@ import { ManagerDigestJob } from "./manager-digest-job.js";
 import type { ScheduledJob } from "./scheduler.js";
 import { MaintenanceJob } from "./maintenance-job.js";
 import type { Database } from "../db/client.js";
+import type { CrmSyncService } from "../services/crm/crm-sync-service.js";
+import { CrmSyncJob } from "./crm-sync-job.js";
 
 export interface JobDeps {
   services: Services;
@@ -13,6 +15,8 @@ export interface JobDeps {
   defaultTimezone: string;
   /** When given, housekeeping (pruning old Slack delivery keys) runs on the same tick. */
   db?: Database;
+  /** When a CRM is configured: its pull, and the Slack team it belongs to (CRM_SLACK_TEAM_ID). */
+  crm?: { sync: CrmSyncService; slackTeamId?: string };
 }
 
 /** Every scheduled job, by name (`ae-assistant jobs run <name>` picks one). */
@@ -22,6 +26,8 @@ export function createJobs(deps: JobDeps): ScheduledJob[] {
     new ReminderJob({ services: deps.services, logger: deps.logger }),
     new ManagerDigestJob({ services: deps.services, logger: deps.logger }),
     ...(deps.db ? [new MaintenanceJob(deps.db)] : []),
+    // Last: a first pull can take minutes, and the tick plans jobs one after another.
+    ...(deps.crm ? [new CrmSyncJob(deps.crm.sync, deps.logger, deps.crm.slackTeamId)] : []),
   ];
 }
 

@@ -65,6 +65,8 @@ describeEachProvider("hand-written SQL equals the model queries [%s]", (provider
         { accountId: acme.id, ownerId: rep.id, amountCents: 2n, status: "open", expectedCloseAt: new Date("2026-12-01T00:00:00Z") },
         { accountId: acme.id, ownerId: rep.id, amountCents: 3n, status: "lost", lostAt: new Date("2026-10-05T00:00:00Z"), lostReason: "price" },
         { accountId: globex.id, ownerId: other.id, amountCents: 9n, status: "won", wonAt: new Date("2026-10-02T00:00:00Z") },
+        // Deleted in the CRM: counted nowhere.
+        { accountId: acme.id, ownerId: rep.id, amountCents: 800_000_000n, status: "won", stage: "won", wonAt: new Date("2026-11-03T12:00:00Z"), archived: true },
       ],
     });
     await p.gift.createMany({
@@ -148,9 +150,12 @@ describeEachProvider("hand-written SQL equals the model queries [%s]", (provider
       await p.followUp.findMany({ where: { accountId: ids.acme, status: "open" }, orderBy: [{ dueAt: "asc" }, { id: "asc" }], take: 10 }),
     );
     const details = new AccountDetailRepository(p);
+    // A deal deleted in the CRM (archived) is not on the page.
+    const gone = await p.deal.create({ data: { accountId: ids.acme, ownerId: (await p.account.findUniqueOrThrow({ where: { id: ids.acme } })).ownerId, amountCents: 1n, archived: true } });
     const deals = await details.deals(ids.acme, 3);
-    const open = await p.deal.findMany({ where: { accountId: ids.acme, status: "open" }, orderBy: [{ expectedCloseAt: "asc" }, { id: "asc" }], take: 3 });
-    const closed = await p.deal.findMany({ where: { accountId: ids.acme, status: { not: "open" } }, orderBy: [{ updatedAt: "desc" }, { id: "desc" }], take: 3 });
+    await p.deal.delete({ where: { id: gone.id } });
+    const open = await p.deal.findMany({ where: { accountId: ids.acme, archived: false, status: "open" }, orderBy: [{ expectedCloseAt: "asc" }, { id: "asc" }], take: 3 });
+    const closed = await p.deal.findMany({ where: { accountId: ids.acme, archived: false, status: { not: "open" } }, orderBy: [{ updatedAt: "desc" }, { id: "desc" }], take: 3 });
     expect(deals.total).toBe(5);
     expect(deals.items.map((d) => d.id)).toEqual([...open, ...closed].slice(0, 3).map((d) => d.id));
     expect(deals.items[0]).toMatchObject({ amountCents: Number(open[0]?.amountCents), expectedCloseAt: open[0]?.expectedCloseAt });

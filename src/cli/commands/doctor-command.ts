@@ -1,14 +1,15 @@
 import { webApi } from "@slack/bolt";
-import { ConfigError, loadConfig, loadDatabaseConfig } from "../../config/load-config.js";
+import { ConfigError, loadConfig, loadCrmConfig, loadDatabaseConfig, type SalesforceConfig } from "../../config/load-config.js";
+import { SalesforceConnector } from "../../services/crm/salesforce-connector.js";
 import { openDatabase, redactUrl } from "../../db/client.js";
 import { migrationStatus } from "../../db/migrate.js";
 import { requiredBotScopes } from "../manifest-scopes.js";
 import type { CliCommand } from "../cli-command.js";
 
-/** Checks config, database, migrations and the Slack token; prints ✓/✗ per check. */
+/** Checks config, database, migrations, the Slack token and (when configured) the CRM; prints ✓/✗ per check. */
 export const doctorCommand: CliCommand = {
   name: "doctor",
-  summary: "check the configuration, the database and migrations, and the Slack token",
+  summary: "check the configuration, the database and migrations, the Slack token and the CRM connection",
   usage: "ae-assistant doctor",
   async run(_argv, io) {
     let failures = 0;
@@ -88,6 +89,20 @@ export const doctorCommand: CliCommand = {
         } catch (error) {
           bad(`SLACK_APP_TOKEN cannot open a Socket Mode connection: ${socketModeProblem(slackFailure(error))}`);
         }
+      }
+    }
+    let crm: SalesforceConfig | null = null;
+    try {
+      crm = loadCrmConfig(io.env);
+      if (crm === null) io.out("- CRM: not configured (optional: README → Connect Salesforce)");
+    } catch (error) {
+      bad(error instanceof ConfigError ? error.message.replace("AE Assistant cannot start: the configuration is incomplete.", "The CRM configuration is incomplete:") : String(error));
+    }
+    if (crm) {
+      const connector = new SalesforceConnector({ loginUrl: crm.loginUrl, clientId: crm.clientId, clientSecret: crm.clientSecret, requestTimeoutMs: 30_000 });
+      for (const check of await connector.check()) {
+        if (check.ok) ok(check.text);
+        else bad(check.text);
       }
     }
     io.out(failures === 0 ? "All checks passed." : `${failures} check(s) failed.`);

@@ -31,13 +31,13 @@ export interface AccountGiftRow {
 export class AccountDetailRepository {
   constructor(private readonly db: Db) {}
 
-  /** Open deals first (by expected close), then closed ones, newest first; at most `limit`. */
+  /** Open deals first (by expected close), then closed ones, newest first; at most `limit`. Deals deleted in the CRM (archived) are left out. */
   async deals(accountId: number, limit: number): Promise<{ items: AccountDealRow[]; total: number }> {
     // The account page: hand-written SQL (see db/sql.ts), the same rows and order as the model queries.
     const [open, closed, counted] = await Promise.all([
-      this.db.$queryRaw<Deal[]>(sql`SELECT * FROM "Deal" WHERE "accountId" = ${accountId} AND "status" = ${"open"} ORDER BY "expectedCloseAt" ASC, "id" ASC LIMIT ${limit}`),
-      this.db.$queryRaw<Deal[]>(sql`SELECT * FROM "Deal" WHERE "accountId" = ${accountId} AND "status" <> ${"open"} ORDER BY "updatedAt" DESC, "id" DESC LIMIT ${limit}`),
-      this.db.$queryRaw<{ n: unknown }[]>(sql`SELECT COUNT(*) AS "n" FROM "Deal" WHERE "accountId" = ${accountId}`),
+      this.db.$queryRaw<Deal[]>(sql`SELECT * FROM "Deal" WHERE "accountId" = ${accountId} AND "archived" = ${false} AND "status" = ${"open"} ORDER BY "expectedCloseAt" ASC, "id" ASC LIMIT ${limit}`),
+      this.db.$queryRaw<Deal[]>(sql`SELECT * FROM "Deal" WHERE "accountId" = ${accountId} AND "archived" = ${false} AND "status" <> ${"open"} ORDER BY "updatedAt" DESC, "id" DESC LIMIT ${limit}`),
+      this.db.$queryRaw<{ n: unknown }[]>(sql`SELECT COUNT(*) AS "n" FROM "Deal" WHERE "accountId" = ${accountId} AND "archived" = ${false}`),
     ]);
     const total = toNumber(counted[0]?.n);
     const items = [...open, ...closed].slice(0, limit).map((d) => ({

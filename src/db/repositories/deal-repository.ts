@@ -78,7 +78,8 @@ export class DealRepository {
   /** Open deals of one account, oldest first (bounded). */
   async openForAccount(accountId: number, limit = 100): Promise<Deal[]> {
     const rows = await this.db.deal.findMany({
-      where: { accountId, status: "open" },
+      // A deal deleted in the CRM (archived) can no longer be won or lost here.
+      where: { accountId, status: "open", archived: false },
       orderBy: { id: "asc" },
       take: limit,
       include: WITH_ACCOUNT,

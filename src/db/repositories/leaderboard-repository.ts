@@ -70,7 +70,7 @@ export class LeaderboardRepository {
     if (!who) return out;
     const rows = await this.db.$queryRaw<{ ownerId: number; wonCents: unknown; dealsWon: unknown }[]>(
       sql`SELECT "ownerId", SUM("amountCents") AS "wonCents", COUNT(*) AS "dealsWon" FROM "Deal"
-        WHERE ${who} AND "status" = ${"won"} AND "wonAt" >= ${start} AND "wonAt" < ${end}
+        WHERE ${who} AND "status" = ${"won"} AND "wonAt" >= ${start} AND "wonAt" < ${end} AND "archived" = ${false}
         GROUP BY "ownerId"`,
     );
     for (const r of rows) out.set(r.ownerId, { wonCents: toNumber(r.wonCents), dealsWon: toNumber(r.dealsWon) });

@@ -67,7 +67,7 @@ export class QuotaRepository {
   /** Closed-won revenue (cents) of one user with wonAt in [start, end): one SUM query. */
   async wonSum(userId: number, start: Date, end: Date): Promise<number> {
     const rows = await this.db.$queryRaw<{ wonCents: unknown }[]>(
-      sql`SELECT SUM("amountCents") AS "wonCents" FROM "Deal" WHERE "ownerId" = ${userId} AND "status" = ${"won"} AND "wonAt" >= ${start} AND "wonAt" < ${end}`,
+      sql`SELECT SUM("amountCents") AS "wonCents" FROM "Deal" WHERE "ownerId" = ${userId} AND "status" = ${"won"} AND "wonAt" >= ${start} AND "wonAt" < ${end} AND "archived" = ${false}`,
     );
     return toNumber(rows[0]?.wonCents);
   }
@@ -82,7 +82,7 @@ export class QuotaRepository {
     if (userIds.length === 0) return result;
     const rows = await this.db.deal.groupBy({
       by: ["ownerId"],
-      where: { ownerId: { in: [...new Set(userIds)] }, status: "won", wonAt: { gte: start, lt: end } },
+      where: { ownerId: { in: [...new Set(userIds)] }, status: "won", wonAt: { gte: start, lt: end }, archived: false },
       _sum: { amountCents: true },
       _count: { _all: true },
     });

@@ -178,7 +178,7 @@ export class ReminderRepository {
     if (ownerIds.length === 0) return out;
     const rows = await this.db.$queryRaw<{ ownerId: number; wonCents: unknown }[]>(
       sql`SELECT "ownerId", SUM("amountCents") AS "wonCents" FROM "Deal"
-        WHERE "ownerId" IN (${join([...new Set(ownerIds)])}) AND "status" = ${"won"} AND "wonAt" >= ${start} AND "wonAt" < ${end}
+        WHERE "ownerId" IN (${join([...new Set(ownerIds)])}) AND "status" = ${"won"} AND "wonAt" >= ${start} AND "wonAt" < ${end} AND "archived" = ${false}
         GROUP BY "ownerId"`,
     );
     for (const r of rows) out.set(r.ownerId, toNumber(r.wonCents));

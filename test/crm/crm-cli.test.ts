@@ -1,0 +1,82 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { runCli } from "../../src/cli/main.js";
+import { FakeSalesforce } from "../../src/demo/fake-salesforce.js";
+import { STAGE_MAP_EXAMPLE } from "../../src/domain/crm-sync.js";
+import { createTestDatabase, type TestDatabase } from "../support/test-database.js";
+import { seedWorkspace } from "../support/deals-fixtures.js";
+
+/** `ae-assistant crm sync|status` and the CRM lines of `doctor`, against the fake Salesforce. */
+describe("ae-assistant crm and doctor with Salesforce", () => {
+  let t: TestDatabase;
+  let sf: FakeSalesforce;
+  let env: Record<string, string>;
+
+  beforeAll(async () => {
+    t = await createTestDatabase("sqlite");
+    sf = await FakeSalesforce.start({ maxPageSize: 2 });
+    const ws = await seedWorkspace(t.db);
+    await t.db.prisma.user.create({ data: { workspaceId: ws.id, slackUserId: "UADA", name: "Ada", email: "ada@example.com", timezone: "UTC" } });
+    const ada = sf.create("User", { Name: "Ada", Email: "ada@example.com" });
+    for (const name of ["Acme", "Globex", "Initech"]) sf.create("Account", { Name: name, OwnerId: ada });
+    env = {
+      DATABASE_URL: t.url,
+      SALESFORCE_LOGIN_URL: sf.url,
+      SALESFORCE_CLIENT_ID: sf.clientId,
+      SALESFORCE_CLIENT_SECRET: sf.clientSecret,
+      CRM_STAGE_MAP: STAGE_MAP_EXAMPLE,
+    };
+  });
+  afterAll(async () => {
+    await sf?.stop();
+    await t?.drop();
+  });
+
+  async function cli(args: string[], extra: Record<string, string> = {}): Promise<{ code: number; text: string }> {
+    const out: string[] = [];
+    const code = await runCli(args, { out: (l) => out.push(l), err: (l) => out.push(l), env: { ...env, ...extra } });
+    return { code, text: out.join("\n") };
+  }
+
+  it("a dry run writes nothing; a sync prints progress and the counts; status shows cursor, counts and the last pull", async () => {
+    const dry = await cli(["crm", "sync", "--dry-run"]);
+    expect(dry.code).toBe(0);
+    expect(dry.text).toContain("dry run: nothing will be written");
+    expect(dry.text).toContain("accounts: 3 read, 3 new");
+    expect(await t.db.prisma.account.count()).toBe(0);
+
+    const run = await cli(["crm", "sync"]);
+    expect(run.code).toBe(0);
+    expect(run.text).toContain("  accounts: 2 of 3\n  accounts: 3 of 3");
+    expect(run.text).toContain("accounts: 3 read, 3 new, 0 changed, 0 archived, 0 skipped");
+    expect(await t.db.prisma.account.count()).toBe(3);
+
+    const status = await cli(["crm", "status"]);
+    expect(status.code).toBe(0);
+    expect(status.text).toContain("connection: ok");
+    expect(status.text).toMatch(/accounts: last pull \d{4}-\d\d-\d\dT[\d:.]+Z \(incremental\); cursor \d{4}-[\d:T.-]+Z sf:001\w{12}/);
+    expect(status.text).toContain("3 read, 3 created, 0 updated, 0 archived, 0 skipped (totals)");
+  });
+
+  it("refuses to run without a stage map, naming the variable", async () => {
+    const r = await cli(["crm", "status"], { CRM_STAGE_MAP: "" });
+    expect(r.code).toBe(1);
+    expect(r.text).toContain("CRM_STAGE_MAP is missing: stages are mapped by configuration, never guessed");
+  });
+
+  it("doctor checks the login and that each object the sync reads is readable, and names what is missing", async () => {
+    const base = { SLACK_BOT_TOKEN: "xoxb-unused", SLACK_SIGNING_SECRET: "x", SLACK_API_URL: "http://127.0.0.1:9/api/" };
+    const good = await cli(["doctor"], base);
+    expect(good.text).toContain("✓ Salesforce login works (client credentials");
+    expect(good.text).toContain("✓ Salesforce: the run-as user can read Opportunity (deals)");
+
+    const wrong = await cli(["doctor"], { ...base, SALESFORCE_CLIENT_SECRET: "wrong-secret-value" });
+    expect(wrong.text).toMatch(/✗ Salesforce login at .* failed: .*invalid_client.*Check SALESFORCE_CLIENT_ID and SALESFORCE_CLIENT_SECRET/);
+    expect(wrong.text).not.toContain("wrong-secret-value");
+
+    sf.hide("Opportunity");
+    const hidden = await cli(["doctor"], base);
+    expect(hidden.text).toContain("✗ Salesforce: the run-as user cannot read Opportunity (deals)");
+    expect(hidden.text).toContain('"Read" on Opportunity');
+    expect(hidden.text).toContain("✓ Salesforce: the run-as user can read Account (accounts)");
+  });
+});
