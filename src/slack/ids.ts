@@ -117,6 +117,9 @@ export const ADMIN_MODAL = {
   neglectStandard: "admin_neglect_standard",
   giftLimit: "admin_gift_limit",
   giftYear: "admin_gift_year",
+  dealStall: "admin_deal_stall",
+  dealCloseSoon: "admin_deal_close_soon",
+  dealNoTouch: "admin_deal_no_touch",
 } as const;
 
 /** Block ids (= action ids) inside the reminder's log-touch modal (VIEWS.reminderLogTouch). */
