@@ -22,7 +22,7 @@
  * ties by lateness, then by deal id (oldest first), so the order is total and stable.
  */
 import { topWithRest } from "./neglect.js";
-import { localDateOf, localDaysBetween, type LocalDate } from "./time.js";
+import { addLocalDays, localDateOf, localDaysBetween, type LocalDate } from "./time.js";
 
 export interface DealAttentionThresholds {
   /** Stalled after more than this many days in one stage. */
@@ -127,6 +127,15 @@ export function dealsNeedingAttention(
   rows.sort((a, b) => b.score - a.score || b.lateDays - a.lateDays || PRIORITY.indexOf(a.reason) - PRIORITY.indexOf(b.reason) || a.dealId - b.dealId);
   const { top: shown, restCount } = topWithRest(rows, top);
   return { rows: shown, restCount };
+}
+
+/**
+ * Where "push the close date" moves a deal: `days` after the later of its close date and today,
+ * so pushing a deal that is already late lands in the future (a week from today), never in the
+ * past. The reminder's date picker starts there too.
+ */
+export function pushedCloseDate(closeDate: LocalDate | null, today: LocalDate, days = 7): LocalDate {
+  return addLocalDays(closeDate !== null && closeDate > today ? closeDate : today, days);
 }
 
 /**

@@ -2,6 +2,7 @@ import { canAccess, type Denial, type Principal } from "../domain/authorization.
 import type { Account } from "../db/repositories/account-repository.js";
 import type { Deal, DealRepository, StageChangeBy } from "../db/repositories/deal-repository.js";
 import { localDateOf, startOfLocalDate, type LocalDate } from "../domain/time.js";
+import { pushedCloseDate } from "../domain/deal-attention.js";
 import type { OpenStage } from "../domain/deal-stages.js";
 import type { UserRepository } from "../db/repositories/user-repository.js";
 import type { AccountResolution, AccountResolver } from "./account-resolver.js";
@@ -13,6 +14,9 @@ import type { QuotaService, WinImpact } from "./quota-service.js";
 export type DealRef = { kind: "number"; id: number } | { kind: "account"; query: string };
 
 const DEAL_NUMBER = /^#?(\d{1,12})$/;
+
+/** Longest reason a lost deal keeps (`/ae lost` and the reminder's Lost modal). */
+export const MAX_LOST_REASON = 500;
 
 export function parseDealRef(text: string): DealRef {
   const trimmed = text.trim();
@@ -133,11 +137,17 @@ export class DealService {
     return { kind: "moved", deal: moved, from: deal.stage };
   }
 
+  /** Where "push a week" moves the deal: a week after the later of its close date and today. */
+  pushTarget(actor: Actor, deal: Deal): LocalDate {
+    return pushedCloseDate(deal.expectedCloseAt ? localDateOf(deal.expectedCloseAt, actor.zone) : null, localDateOf(this.now(), actor.zone));
+  }
+
   /**
    * Moves an open deal's expected close date to the start of `date` in the actor's zone. A date
    * before the actor's today is refused: pushing a deal into the past would hide nothing.
    */
-  async pushCloseDate(actor: Actor, deal: Deal, date: LocalDate): Promise<PushCloseResult> {
+  async pushCloseDate(actor: Actor, deal: Deal, date: LocalDate | "week"): Promise<PushCloseResult> {
+    if (date === "week") return this.pushCloseDate(actor, deal, this.pushTarget(actor, deal));
     if (date < localDateOf(this.now(), actor.zone)) return { kind: "past", date };
     const moved = await this.deals.setCloseDate(deal.id, startOfLocalDate(date, actor.zone));
     if (!moved) return { kind: "closed", deal: (await this.deals.findById(deal.id)) ?? deal };

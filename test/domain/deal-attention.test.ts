@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import {
   attentionCutoffs,
   attentionReasons,
+  pushedCloseDate,
   DEFAULT_DEAL_ATTENTION,
   dealsNeedingAttention,
   type DealAttentionInput,
@@ -112,5 +113,16 @@ describe("dealsNeedingAttention", () => {
     // can be stalled (10-02, 23:59 local) lie inside the cut-offs.
     expect(on("2026-11-08", 23.99).getTime()).toBeLessThan(closeBefore.getTime());
     expect(on("2026-10-02", 23.99).getTime()).toBeLessThanOrEqual(stageBefore.getTime());
+  });
+});
+
+describe("pushedCloseDate: a week after the later of the close date and today", () => {
+  it.each([
+    ["2026-11-20", "2026-11-27"], // in the future: one week later
+    ["2026-11-02", "2026-11-09"], // today: a week from today
+    ["2026-10-01", "2026-11-09"], // late: a week from today, not 10-08 (still in the past)
+    [null, "2026-11-09"], // no close date yet
+  ])("%s → %s", (close, expected) => {
+    expect(pushedCloseDate(close, "2026-11-02")).toBe(expected);
   });
 });

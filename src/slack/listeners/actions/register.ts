@@ -16,6 +16,7 @@ import { register as followUpDone } from "./followup-done-action.js";
 import { register as followUpSnooze } from "./followup-snooze-action.js";
 import { register as homeSettings } from "./home-settings-action.js";
 import { register as homeAdmin } from "./home-admin-action.js";
+import { register as reminderDeals } from "./reminder-deal-actions.js";
 
 /** Every action listener in this folder. */
 export function register(app: App, deps: AppDeps): void {
@@ -35,4 +36,5 @@ export function register(app: App, deps: AppDeps): void {
   followUpSnooze(app, deps);
   homeSettings(app, deps);
   homeAdmin(app, deps);
+  reminderDeals(app, deps);
 }
