@@ -73,6 +73,34 @@ export interface DealAttentionRow {
   daysSinceTouch: number;
 }
 
+/** A deal's dates as local dates in the reader's zone, and the day counts from them to today. */
+interface LocalView {
+  closeDate: LocalDate | null;
+  daysInStage: number;
+  daysSinceTouch: number;
+}
+
+function localView(deal: Pick<DealAttentionInput, "expectedCloseAt" | "stageSince" | "accountTouchedAt">, today: LocalDate, zone: string): LocalView {
+  return {
+    closeDate: deal.expectedCloseAt ? localDateOf(deal.expectedCloseAt, zone) : null,
+    daysInStage: localDaysBetween(localDateOf(deal.stageSince, zone), today),
+    daysSinceTouch: localDaysBetween(localDateOf(deal.accountTouchedAt, zone), today),
+  };
+}
+
+function reasonsOf(v: LocalView, thresholds: Readonly<DealAttentionThresholds>, today: LocalDate): { reason: DealAttentionReason; lateDays: number }[] {
+  const out: { reason: DealAttentionReason; lateDays: number }[] = [];
+  if (v.closeDate !== null) {
+    const untilClose = localDaysBetween(today, v.closeDate);
+    if (untilClose < 0) out.push({ reason: "past_close", lateDays: -untilClose });
+    else if (untilClose < thresholds.closeSoonDays && v.daysSinceTouch >= thresholds.noTouchDays) {
+      out.push({ reason: "close_soon", lateDays: thresholds.closeSoonDays - untilClose });
+    }
+  }
+  if (v.daysInStage > thresholds.stallDays) out.push({ reason: "stalled", lateDays: v.daysInStage - thresholds.stallDays });
+  return out;
+}
+
 /** Each reason that applies to one deal, with its lateness. */
 export function attentionReasons(
   deal: Pick<DealAttentionInput, "expectedCloseAt" | "stageSince" | "accountTouchedAt">,
@@ -80,17 +108,7 @@ export function attentionReasons(
   today: LocalDate,
   zone: string,
 ): { reason: DealAttentionReason; lateDays: number }[] {
-  const out: { reason: DealAttentionReason; lateDays: number }[] = [];
-  if (deal.expectedCloseAt) {
-    const untilClose = localDaysBetween(today, localDateOf(deal.expectedCloseAt, zone));
-    if (untilClose < 0) out.push({ reason: "past_close", lateDays: -untilClose });
-    else if (untilClose < thresholds.closeSoonDays && localDaysBetween(localDateOf(deal.accountTouchedAt, zone), today) >= thresholds.noTouchDays) {
-      out.push({ reason: "close_soon", lateDays: thresholds.closeSoonDays - untilClose });
-    }
-  }
-  const inStage = localDaysBetween(localDateOf(deal.stageSince, zone), today);
-  if (inStage > thresholds.stallDays) out.push({ reason: "stalled", lateDays: inStage - thresholds.stallDays });
-  return out;
+  return reasonsOf(localView(deal, today, zone), thresholds, today);
 }
 
 /** The open deals needing attention, ranked; the top `top` shown and the rest counted. */
@@ -103,7 +121,9 @@ export function dealsNeedingAttention(
 ): { rows: DealAttentionRow[]; restCount: number } {
   const today = localDateOf(now, zone);
   const rows = deals.flatMap((d): DealAttentionRow[] => {
-    const reasons = attentionReasons(d, thresholds, today, zone);
+    // Each local date is computed once per deal (thousands per reminder batch).
+    const v = localView(d, today, zone);
+    const reasons = reasonsOf(v, thresholds, today);
     if (reasons.length === 0) return [];
     // Greatest lateness wins; PRIORITY order breaks ties (reasons are pushed in that order).
     const worst = reasons.reduce((a, b) => (b.lateDays > a.lateDays ? b : a));
@@ -118,9 +138,7 @@ export function dealsNeedingAttention(
         reason: worst.reason,
         lateDays: worst.lateDays,
         score: d.amountCents * worst.lateDays,
-        closeDate: d.expectedCloseAt ? localDateOf(d.expectedCloseAt, zone) : null,
-        daysInStage: localDaysBetween(localDateOf(d.stageSince, zone), today),
-        daysSinceTouch: localDaysBetween(localDateOf(d.accountTouchedAt, zone), today),
+        ...v,
       },
     ];
   });

@@ -15,7 +15,7 @@ import { dealsNeedingAttention, DEFAULT_DEAL_ATTENTION, type DealAttentionInput,
 import { neglectedAccounts, topWithRest, type NeglectAccount, type NeglectThresholds } from "./neglect.js";
 import type { QuotaProgress } from "./quota.js";
 import type { Period } from "./periods.js";
-import { localDateOf, localDayRange, type LocalDate } from "./time.js";
+import { localDateOf, localDayRange, localDaysBetween, type LocalDate } from "./time.js";
 
 export const DIGEST_NEGLECTED_TOP = 5;
 export const DIGEST_FOLLOW_UP_LIMIT = 10;
@@ -127,7 +127,7 @@ export function buildReminder(input: ReminderInput): ReminderView {
         accountId: f.accountId,
         accountName: f.accountName,
         dueDate,
-        daysOverdue: Math.max(0, daysBetweenDates(dueDate, localDate)),
+        daysOverdue: Math.max(0, localDaysBetween(dueDate, localDate)),
       };
     })
     .sort((a, b) => b.daysOverdue - a.daysOverdue || a.accountName.localeCompare(b.accountName) || a.id - b.id);
@@ -166,9 +166,6 @@ export function isReminderEmpty(view: ReminderView): boolean {
   return view.neglected.rows.length === 0 && view.quotaGap === null && view.followUps.rows.length === 0 && view.deals.rows.length === 0;
 }
 
-function daysBetweenDates(from: LocalDate, to: LocalDate): number {
-  return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);
-}
 
 /** A rep in the manager digest: behind linear pace this period. */
 export interface RepBehind {
