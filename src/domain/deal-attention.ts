@@ -41,13 +41,17 @@ export const DEAL_ATTENTION_TOP = 5;
 export type DealAttentionReason = "past_close" | "close_soon" | "stalled";
 const PRIORITY: readonly DealAttentionReason[] = ["past_close", "close_soon", "stalled"];
 
-export interface DealAttentionInput {
+/** Which deal: what a reminder row names. */
+export interface DealIdentity {
   dealId: number;
   accountId: number;
   accountName: string;
   title: string | null;
   amountCents: number;
   stage: string;
+}
+
+export interface DealAttentionInput extends DealIdentity {
   expectedCloseAt: Date | null;
   /** When the deal entered its current stage (stageChangedAt, else the deal's createdAt). */
   stageSince: Date;
@@ -55,13 +59,7 @@ export interface DealAttentionInput {
   accountTouchedAt: Date;
 }
 
-export interface DealAttentionRow {
-  dealId: number;
-  accountId: number;
-  accountName: string;
-  title: string | null;
-  amountCents: number;
-  stage: string;
+export interface DealAttentionRow extends DealIdentity {
   reason: DealAttentionReason;
   /** Days late for `reason` (see the file comment); ≥ 1. */
   lateDays: number;

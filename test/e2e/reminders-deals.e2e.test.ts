@@ -1,12 +1,11 @@
 import { afterEach, expect, it, vi } from "vitest";
-import type { KnownBlock } from "@slack/types";
 import type { User } from "../../src/db/repositories/user-repository.js";
 import { ACTIONS, REMINDER_LOST_MODAL, VIEWS } from "../../src/slack/ids.js";
 import { startTestApp, textOf, type TestApp } from "../support/e2e-harness.js";
 import type { FakeUser, SlackResponse } from "../support/fake-slack.js";
 import { describeEachProvider } from "../support/providers.js";
-import { DAY_MS, dmsTo, reminderRig, seedAccount, seedUser } from "../support/reminder-fixtures.js";
-import { blockActionsPayload, interactionBody, stateValue, viewSubmissionPayload } from "../support/slack-requests.js";
+import { blocksOf, clickInReminder, DAY_MS, dmsTo, reminderRig, rowText, seedAccount, seedUser } from "../support/reminder-fixtures.js";
+import { interactionBody, stateValue, viewSubmissionPayload } from "../support/slack-requests.js";
 
 const MONDAY_9AM = new Date("2026-11-02T14:00:00Z"); // 09:00 in New York (EST), today = 2026-11-02
 const FAKE_USERS: FakeUser[] = [
@@ -78,36 +77,8 @@ async function noraWithDeals(provider: "sqlite" | "postgresql") {
   return { a, nora, deals, posted, rig };
 }
 
-type Posted = Awaited<ReturnType<typeof noraWithDeals>>["posted"];
-
-/** A click on a deal row's element, as Slack posts it (the message as it is now in the fake). */
-async function click(a: TestApp, posted: Posted, userId: string, actionId: string, o: { value?: object; actionType?: string; blockId?: string; action?: Record<string, unknown> }) {
-  const responseUrl = a.fake.responseUrl(`click-${actionId}-${Math.random()}`);
-  const payload = blockActionsPayload({
-    userId,
-    actionId,
-    ...(o.value ? { value: JSON.stringify(o.value) } : {}),
-    ...(o.actionType ? { actionType: o.actionType } : {}),
-    ...(o.blockId ? { blockId: o.blockId } : {}),
-    ...(o.action ? { action: o.action } : {}),
-    channelId: posted.channel,
-    messageTs: posted.ts,
-    message: { ...posted.message },
-    responseUrl,
-  });
-  const res = await a.post(interactionBody(payload));
-  expect(res.status).toBe(200);
-  return responseUrl.slice(responseUrl.lastIndexOf("/") + 1);
-}
-
-function blocksOf(message: SlackResponse): KnownBlock[] {
-  return (message.blocks ?? []) as KnownBlock[];
-}
-
-function rowText(message: SlackResponse, dealId: number): string {
-  const b = blocksOf(message).find((x) => x.block_id === `dg_deal_${dealId}`);
-  return b && b.type === "section" ? (b.text?.text ?? "").replace(/\u00a0/g, " ") : "";
-}
+const click = clickInReminder;
+const dealRow = (message: SlackResponse, dealId: number) => rowText(message, `dg_deal_${dealId}`);
 
 const hasActions = (message: SlackResponse, dealId: number) => blocksOf(message).some((b) => b.block_id === `dg_deal_${dealId}_actions`);
 
@@ -124,9 +95,9 @@ describeEachProvider("reminder: deals that need attention [%s]", (provider) => {
       .filter(Boolean)
       .map(Number);
     expect(order).toEqual([deals.late.id, deals.stalled.id, deals.soon.id, deals.umbrella.id, deals.vandelay.id]);
-    expect(rowText(posted.message, deals.late.id)).toBe("*Acme* · $50,000 · proposal\nClose date Wed, Oct 21 passed 12 days ago");
-    expect(rowText(posted.message, deals.stalled.id)).toBe("*Initech* · $10,000 · qualified\nIn qualified for 62 days without a stage change");
-    expect(rowText(posted.message, deals.soon.id)).toBe("*Globex* · $20,000 · negotiation\nCloses Thu, Nov 5 — no touch on the account for 10 days");
+    expect(dealRow(posted.message, deals.late.id)).toBe("*Acme* · $50,000 · proposal\nClose date Wed, Oct 21 passed 12 days ago");
+    expect(dealRow(posted.message, deals.stalled.id)).toBe("*Initech* · $10,000 · qualified\nIn qualified for 62 days without a stage change");
+    expect(dealRow(posted.message, deals.soon.id)).toBe("*Globex* · $20,000 · negotiation\nCloses Thu, Nov 5 — no touch on the account for 10 days");
     expect(text).toContain("…and 2 more deals that need attention.");
     // Still at most one DM a day.
     await rig.tick(new Date(MONDAY_9AM.getTime() + 30 * 60_000));
@@ -144,7 +115,7 @@ describeEachProvider("reminder: deals that need attention [%s]", (provider) => {
     await click(a, posted, "UNY", ACTIONS.dealPushWeek, { value: { d: deals.late.id } });
     await updated(1);
     expect((await p.deal.findUniqueOrThrow({ where: { id: deals.late.id } })).expectedCloseAt).toEqual(nyMidnight("2026-11-09"));
-    expect(rowText(posted.message, deals.late.id)).toBe(":calendar: *Acme* · close date moved to Mon, Nov 9");
+    expect(dealRow(posted.message, deals.late.id)).toBe(":calendar: *Acme* · close date moved to Mon, Nov 9");
     expect(hasActions(posted.message, deals.late.id)).toBe(false);
 
     // The date picker: a day in the past is refused, with an example, and nothing changes.
@@ -157,13 +128,13 @@ describeEachProvider("reminder: deals that need attention [%s]", (provider) => {
     await click(a, posted, "UNY", ACTIONS.dealPushDate, { actionType: "datepicker", blockId: `dg_deal_${deals.soon.id}_actions`, action: { selected_date: "2026-11-20" } });
     await updated(2);
     expect((await p.deal.findUniqueOrThrow({ where: { id: deals.soon.id } })).expectedCloseAt).toEqual(nyMidnight("2026-11-20"));
-    expect(rowText(posted.message, deals.soon.id)).toBe(":calendar: *Globex* · close date moved to Fri, Nov 20");
+    expect(dealRow(posted.message, deals.soon.id)).toBe(":calendar: *Globex* · close date moved to Fri, Nov 20");
 
     // Won.
     await click(a, posted, "UNY", ACTIONS.dealWon, { value: { d: deals.stalled.id } });
     await updated(3);
     expect(await p.deal.findUniqueOrThrow({ where: { id: deals.stalled.id } })).toMatchObject({ status: "won", stage: "won", wonAt: MONDAY_9AM });
-    expect(rowText(posted.message, deals.stalled.id)).toBe(":trophy: *Initech* won · $10,000");
+    expect(dealRow(posted.message, deals.stalled.id)).toBe(":trophy: *Initech* won · $10,000");
     expect(await history(deals.stalled.id)).toEqual([{ fromStage: "qualified", toStage: "won", byUserId: nora.id, source: "slack" }]);
 
     // Update stage.
@@ -171,7 +142,7 @@ describeEachProvider("reminder: deals that need attention [%s]", (provider) => {
     await click(a, posted, "UNY", ACTIONS.dealStage, { actionType: "static_select", blockId: `dg_deal_${deals.vandelay.id}_actions`, action: { selected_option: option } });
     await updated(4);
     expect(await p.deal.findUniqueOrThrow({ where: { id: deals.vandelay.id } })).toMatchObject({ stage: "negotiation", status: "open", stageChangedAt: MONDAY_9AM });
-    expect(rowText(posted.message, deals.vandelay.id)).toBe(":arrows_clockwise: *Vandelay* moved from prospect to negotiation");
+    expect(dealRow(posted.message, deals.vandelay.id)).toBe(":arrows_clockwise: *Vandelay* moved from prospect to negotiation");
     expect(await history(deals.vandelay.id)).toEqual([{ fromStage: "prospect", toStage: "negotiation", byUserId: nora.id, source: "slack" }]);
 
     // Lost: asks for the reason; an empty one keeps the modal open and changes nothing.
@@ -198,12 +169,12 @@ describeEachProvider("reminder: deals that need attention [%s]", (provider) => {
     expect([saved.status, saved.text]).toEqual([200, ""]);
     await updated(5);
     expect(await p.deal.findUniqueOrThrow({ where: { id: deals.umbrella.id } })).toMatchObject({ status: "lost", lostReason: "went with a competitor" });
-    expect(rowText(posted.message, deals.umbrella.id)).toBe(":x: *Umbrella* marked lost — went with a competitor");
+    expect(dealRow(posted.message, deals.umbrella.id)).toBe(":x: *Umbrella* marked lost — went with a competitor");
     expect(await history(deals.umbrella.id)).toEqual([{ fromStage: "proposal", toStage: "lost", byUserId: nora.id, source: "slack" }]);
 
     // Every earlier mark survived the later updates; no deal buttons are left; still one DM.
     expect(blocksOf(posted.message).filter((b) => b.type === "actions")).toEqual([]);
-    expect(rowText(posted.message, deals.late.id)).toContain("close date moved");
+    expect(dealRow(posted.message, deals.late.id)).toContain("close date moved");
     expect(dmsTo(a, "UNY")).toBe(1);
   });
 
