@@ -170,6 +170,8 @@ describeEachProvider("reminder: deals that need attention [%s]", (provider) => {
     await updated(5);
     expect(await p.deal.findUniqueOrThrow({ where: { id: deals.umbrella.id } })).toMatchObject({ status: "lost", lostReason: "went with a competitor" });
     expect(dealRow(posted.message, deals.umbrella.id)).toBe(":x: *Umbrella* marked lost — went with a competitor");
+    // The modal's update keeps the DM's notification text.
+    expect(a.fake.callsTo("chat.update").at(-1)?.body.text).toBe("Your day — Mon, Nov 2: 7 deals need attention");
     expect(await history(deals.umbrella.id)).toEqual([{ fromStage: "proposal", toStage: "lost", byUserId: nora.id, source: "slack" }]);
 
     // Every earlier mark survived the later updates; no deal buttons are left; still one DM.

@@ -72,15 +72,19 @@ export async function showDone(
 ): Promise<void> {
   if (source.kind === "message") {
     let current = source.blocks;
+    let text = source.text;
     if (current.length === 0) {
-      // Slack left the message's blocks out of the payload: read the message back.
+      // Slack left the message's blocks out of the payload (or a modal only kept where the row is):
+      // read the message back, so rows done earlier stay done and its notification text stays.
       const history = await ctx.client.conversations.history({ channel: source.channel, latest: source.ts, oldest: source.ts, inclusive: true, limit: 1 });
-      const parsed = blockList.safeParse(history.messages?.find((m) => m.ts === source.ts)?.blocks);
+      const message = history.messages?.find((m) => m.ts === source.ts);
+      const parsed = blockList.safeParse(message?.blocks);
       current = parsed.success ? (parsed.data as unknown as KnownBlock[]) : [];
+      text ||= message?.text ?? "";
     }
     if (current.length === 0) return;
     const blocks = markRowDone(current, rowBlockId, doneText);
-    await ctx.client.chat.update({ channel: source.channel, ts: source.ts, text: source.text || doneText, blocks });
+    await ctx.client.chat.update({ channel: source.channel, ts: source.ts, text: text || doneText, blocks });
     return;
   }
   if (source.kind === "ephemeral") {
