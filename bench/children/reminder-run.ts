@@ -104,7 +104,8 @@ const skipped = await db.prisma.outbox.count({ where: { kind: "digest", status: 
 const users = await db.prisma.user.count();
 await db.close();
 
-process.send?.({
+process.send?.(
+  {
   type: "result",
   wallMs,
   planMs: plan.ms,
@@ -133,5 +134,7 @@ process.send?.({
   peakRssByPhaseMb: peakByPhase,
   dbMs: counter.ms,
   statements: counter.list(),
-});
-setTimeout(() => process.exit(0), 20);
+  },
+  // Exit only once the (large) result is flushed: a fixed delay lost it on a loaded machine.
+  () => process.exit(0),
+);

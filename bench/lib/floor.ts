@@ -8,6 +8,8 @@ import { thresholdsOf, tierOf } from "../../src/db/repositories/reminder-reposit
 import type { Team } from "../../src/db/repositories/team-repository.js";
 import type { Workspace } from "../../src/db/repositories/workspace-repository.js";
 import { buildReminder, type ReminderAccount, type ReminderFollowUpInput, type ReminderView } from "../../src/domain/reminder.js";
+import { attentionCutoffs, type DealAttentionInput } from "../../src/domain/deal-attention.js";
+import { dealAttentionOf } from "../../src/services/workspace-settings-service.js";
 import { rankLeaderboard } from "../../src/domain/leaderboard.js";
 import { effectiveLeaderboardQuota, leaderboardPeriod, type LeaderboardPeriodType } from "../../src/domain/leaderboard-periods.js";
 import type { AccountTier, NeglectThresholds } from "../../src/domain/neglect.js";
@@ -104,7 +106,23 @@ export async function floorDigests(raw: RawDb, targets: readonly ReminderTarget[
   );
   const p4: unknown[] = [];
   const holidaysQ = raw.all<{ workspaceId: number; date: string }>(`SELECT "workspaceId", "date" FROM "Holiday" WHERE ${raw.inList(`"workspaceId"`, [...workspaces.keys()], p4)}`, p4);
-  const [accountRows, followUpRows, quotaRows, holidayRows] = await Promise.all([accountsQ, followUpsQ, quotasQ, holidaysQ]);
+  // 5. Open deals that may need attention (DealAttention cut-offs, loosest of the batch).
+  const dealThresholds = new Map([...workspaces].map(([id, ws]) => [id, dealAttentionOf(ws)]));
+  const cutoffs = [...dealThresholds.values()].map((th) => attentionCutoffs(th, now));
+  const p5: unknown[] = [];
+  const dealOwners = raw.inList(`d."ownerId"`, userIds, p5);
+  const stageBefore = raw.time(new Date(Math.max(...cutoffs.map((c) => c.stageBefore.getTime()))));
+  p5.push(raw.time(new Date(Math.max(...cutoffs.map((c) => c.closeBefore.getTime())))), stageBefore, stageBefore);
+  const dealsQ = raw.all<{ id: number; ownerId: number; accountId: number; title: string | null; amountCents: number | bigint; stage: string; expectedCloseAt: unknown; stageChangedAt: unknown; createdAt: unknown; accountName: string; lastTouchAt: unknown; accountCreatedAt: unknown }>(
+    `SELECT d."id", d."ownerId", d."accountId", d."title", d."amountCents", d."stage", d."expectedCloseAt", d."stageChangedAt", d."createdAt",
+       a."name" AS "accountName", a."lastTouchAt", a."createdAt" AS "accountCreatedAt"
+     FROM "Deal" d JOIN "Account" a ON a."id" = d."accountId"
+     WHERE ${dealOwners} AND d."status" = 'open' AND a."archived" = ${archivedFalse}
+       AND (d."expectedCloseAt" < ? OR d."stageChangedAt" <= ? OR (d."stageChangedAt" IS NULL AND d."createdAt" <= ?))
+     ORDER BY d."id"`,
+    p5,
+  );
+  const [accountRows, followUpRows, quotaRows, holidayRows, dealRows] = await Promise.all([accountsQ, followUpsQ, quotasQ, holidaysQ, dealsQ]);
 
   // Each user's period: the first preferred type with a quota, else the quarter.
   const quotaByKey = new Map(quotaRows.map((q) => [`${q.userId}|${q.periodType}|${q.periodStart}`, q]));
@@ -117,7 +135,7 @@ export async function floorDigests(raw: RawDb, targets: readonly ReminderTarget[
     }
     return { target: t, period: periods.get("quarter")!, quota: null };
   });
-  // 5. Closed-won per owner, one GROUP BY per distinct period.
+  // 6. Closed-won per owner, one GROUP BY per distinct period.
   const groups = new Map<string, { period: Period; userIds: number[] }>();
   for (const c of chosen) {
     const key = `${c.period.start.toISOString()}|${c.period.end.toISOString()}`;
@@ -158,6 +176,20 @@ export async function floorDigests(raw: RawDb, targets: readonly ReminderTarget[
   for (const r of followUpRows) {
     followUps.get(r.userId)?.push({ id: r.id, title: r.title, accountId: r.accountId, accountName: r.accountName, dueAt: toDate(r.dueAt), snoozedUntil: toDateOrNull(r.snoozedUntil) });
   }
+  const deals = new Map<number, DealAttentionInput[]>(userIds.map((id) => [id, []]));
+  for (const r of dealRows) {
+    deals.get(r.ownerId)?.push({
+      dealId: r.id,
+      accountId: r.accountId,
+      accountName: r.accountName,
+      title: r.title,
+      amountCents: Number(r.amountCents),
+      stage: r.stage,
+      expectedCloseAt: toDateOrNull(r.expectedCloseAt),
+      stageSince: toDateOrNull(r.stageChangedAt) ?? toDate(r.createdAt),
+      accountTouchedAt: toDateOrNull(r.lastTouchAt) ?? toDate(r.accountCreatedAt),
+    });
+  }
   const holidays = new Map<number, Set<string>>([...workspaces.keys()].map((id) => [id, new Set<string>()]));
   for (const h of holidayRows) holidays.get(h.workspaceId)?.add(h.date);
 
@@ -184,6 +216,8 @@ export async function floorDigests(raw: RawDb, targets: readonly ReminderTarget[
         thresholds: thresholds.get(ws.id) ?? thresholdsOf(ws),
         followUps: followUps.get(t.user.id) ?? [],
         quota: c.quota ? { progress, period: c.period } : null,
+        deals: deals.get(t.user.id) ?? [],
+        dealThresholds: dealThresholds.get(ws.id),
       }),
     );
   }

@@ -256,8 +256,14 @@ export async function seedBenchData(db: Database, o: SeedOptions): Promise<SeedR
     await p.followUp.createMany({ data: [...fuRows, ...doneRows] });
     followUps += fuRows.length + doneRows.length;
 
+    // Six open deals per rep, as a real pipeline looks: one past its close date (1–30 days), one
+    // closing within the week, four later; created up to 120 days ago, half of them with a stage
+    // change since (the rest predate stage history), so about a third have stalled past 30 days.
+    // Most reps get two to four "deals that need attention" in their reminder.
     const dealRows = Array.from({ length: 10 }, (_, i) => {
       const won = i < 4;
+      const createdAt = new Date(now - (1 + rand() * 120) * DAY);
+      const closeIn = i === 4 ? -(1 + rand() * 29) : i === 5 ? rand() * 6 : 7 + rand() * 53;
       return {
         accountId: accountIds[Math.floor(rand() * accountIds.length)].id,
         ownerId: rep.id,
@@ -266,7 +272,9 @@ export async function seedBenchData(db: Database, o: SeedOptions): Promise<SeedR
         stage: won ? "won" : ["prospect", "qualified", "proposal", "negotiation"][i % 4],
         status: won ? "won" : "open",
         wonAt: won ? new Date(qStartMs + rand() * Math.max(DAY, now - qStartMs)) : null,
-        expectedCloseAt: new Date(now + rand() * 60 * DAY),
+        expectedCloseAt: new Date(now + closeIn * DAY),
+        createdAt,
+        stageChangedAt: !won && rand() < 0.5 ? new Date(createdAt.getTime() + rand() * (now - createdAt.getTime())) : null,
       };
     });
     // History: deals closed (won or lost) before this quarter, over the past 18 months.

@@ -228,6 +228,8 @@ interface OpenSpec {
 
 const OPEN: OpenSpec[] = [
   { owner: "alice", account: "Brightwater Capital", title: "Wealth platform renewal", amount: 240_000, stage: "negotiation", close: 18 },
+  // Slipping: its close date passed nine days ago, so Alice's reminder lists it under "Deals that need attention".
+  { owner: "alice", account: "Copperfield Creative", title: "Brand refresh retainer", amount: 45_000, stage: "proposal", close: -9 },
   { owner: "carlos", account: "Lakeshore Mutual", title: "Advisor analytics", amount: 90_000, stage: "negotiation", close: 4 },
   { owner: "dana", account: "Kingsway Therapeutics", title: "Global rollout", amount: 310_000, stage: "proposal", close: 30 },
   { owner: "bernd", account: "Löwenherz Biotech", title: "Studienportal", amount: 60_000, stage: "qualified", close: 25 },

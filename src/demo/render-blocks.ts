@@ -30,6 +30,9 @@ const EMOJI: Readonly<Record<string, string>> = {
   gift: "🎁",
   memo: "📝",
   calendar: "📅",
+  rotating_light: "🚨",
+  x: "❌",
+  arrows_clockwise: "🔄",
 };
 
 /** mrkdwn → plain: links and mentions to their labels, known emoji shortcodes to emoji, entities decoded. */

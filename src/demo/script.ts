@@ -184,6 +184,14 @@ export async function playScript(session: DemoSession, out: DemoOutput): Promise
   printer.message(await session.clickInMessage(PEOPLE.alice, aliceDm, dmButton));
   report.clicks++;
 
+  // The slipping deal in the same digest: pushed a week, the row replaced in place.
+  const pushButton = findButton(aliceDm.message.blocks, "Copperfield Creative", ACTIONS.dealPushWeek);
+  if (!pushButton) throw new Error("Alice's digest shows no Push 1 week button for Copperfield Creative's deal");
+  session.clock.now = new Date(session.clock.now.getTime() + 60_000);
+  printer.section(`Click [ ${pushButton.text} ] on the slipping Copperfield Creative deal  ·  ${personLabel(PEOPLE.alice)}, ${localTime(session.clock.now, PEOPLE.alice.zone)}`);
+  printer.message(await session.clickInMessage(PEOPLE.alice, aliceDm, pushButton));
+  report.clicks++;
+
   await command("evelyn", "leaderboard quarter");
 
   // 3. The rest of the morning: the clocks that reach 09:00 later (Chicago).

@@ -8,11 +8,14 @@
  *  2. Quota gap: only when the user is behind linear pace (quota status "behind").
  *  3. Follow-ups: open, not snoozed past `now`, due before the end of the user's local today;
  *     overdue (due before today) first, oldest first, then today's. At most `followUpLimit` shown.
+ *  4. Deals that need attention: open deals past their close date, closing soon on an untouched
+ *     account, or stalled in a stage (deal-attention.ts); the top `dealTop` shown, the rest counted.
  */
+import { dealsNeedingAttention, DEFAULT_DEAL_ATTENTION, type DealAttentionInput, type DealAttentionRow, type DealAttentionThresholds } from "./deal-attention.js";
 import { neglectedAccounts, topWithRest, type NeglectAccount, type NeglectThresholds } from "./neglect.js";
 import type { QuotaProgress } from "./quota.js";
 import type { Period } from "./periods.js";
-import { localDateOf, localDayRange, type LocalDate } from "./time.js";
+import { localDateOf, localDayRange, localDaysBetween, type LocalDate } from "./time.js";
 
 export const DIGEST_NEGLECTED_TOP = 5;
 export const DIGEST_FOLLOW_UP_LIMIT = 10;
@@ -43,8 +46,12 @@ export interface ReminderInput {
   thresholds: Readonly<NeglectThresholds>;
   followUps: readonly ReminderFollowUpInput[];
   quota: ReminderQuotaInput | null;
+  /** Open deals that may need attention (the domain decides which do). */
+  deals?: readonly DealAttentionInput[];
+  dealThresholds?: Readonly<DealAttentionThresholds>;
   neglectedTop?: number;
   followUpLimit?: number;
+  dealTop?: number;
 }
 
 export interface NeglectedRow {
@@ -89,6 +96,7 @@ export interface ReminderView {
   neglected: { rows: NeglectedRow[]; restCount: number };
   quotaGap: QuotaGap | null;
   followUps: { rows: FollowUpRow[]; restCount: number };
+  deals: { rows: DealAttentionRow[]; restCount: number };
 }
 
 export function buildReminder(input: ReminderInput): ReminderView {
@@ -119,7 +127,7 @@ export function buildReminder(input: ReminderInput): ReminderView {
         accountId: f.accountId,
         accountName: f.accountName,
         dueDate,
-        daysOverdue: Math.max(0, daysBetweenDates(dueDate, localDate)),
+        daysOverdue: Math.max(0, localDaysBetween(dueDate, localDate)),
       };
     })
     .sort((a, b) => b.daysOverdue - a.daysOverdue || a.accountName.localeCompare(b.accountName) || a.id - b.id);
@@ -130,6 +138,7 @@ export function buildReminder(input: ReminderInput): ReminderView {
     neglected: { rows, restCount },
     quotaGap: quotaGapOf(input.quota),
     followUps: { rows: followUps.top, restCount: followUps.restCount },
+    deals: dealsNeedingAttention(input.deals ?? [], input.dealThresholds ?? DEFAULT_DEAL_ATTENTION, now, zone, input.dealTop),
   };
 }
 
@@ -154,12 +163,9 @@ export function quotaGapOf(quota: ReminderQuotaInput | null): QuotaGap | null {
 }
 
 export function isReminderEmpty(view: ReminderView): boolean {
-  return view.neglected.rows.length === 0 && view.quotaGap === null && view.followUps.rows.length === 0;
+  return view.neglected.rows.length === 0 && view.quotaGap === null && view.followUps.rows.length === 0 && view.deals.rows.length === 0;
 }
 
-function daysBetweenDates(from: LocalDate, to: LocalDate): number {
-  return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);
-}
 
 /** A rep in the manager digest: behind linear pace this period. */
 export interface RepBehind {

@@ -26,11 +26,42 @@ export function safeZone(zone: string | null | undefined, fallback: string): str
   return zone && isValidTimeZone(zone) ? zone : fallback;
 }
 
+/**
+ * One Intl.DateTimeFormat per zone that gives a day's year, month and day (Gregorian, Latin
+ * digits): formatting with it costs a few microseconds, a third of building a luxon DateTime, and
+ * a reminder batch asks for thousands of local dates (every deal's close date, stage start and
+ * last touch). Bounded like the other Intl caches.
+ */
+const dayFormats = new Map<string, Intl.DateTimeFormat>();
+function dayFormat(zone: string): Intl.DateTimeFormat {
+  let f = dayFormats.get(zone);
+  if (!f) {
+    f = new Intl.DateTimeFormat("en-US", { timeZone: zone, year: "numeric", month: "2-digit", day: "2-digit", calendar: "gregory", numberingSystem: "latn" });
+    if (dayFormats.size >= 500) dayFormats.clear();
+    dayFormats.set(zone, f);
+  }
+  return f;
+}
+
+function intlLocalDate(instant: Date, zone: string): LocalDate {
+  try {
+    let y = "";
+    let m = "";
+    let d = "";
+    for (const part of dayFormat(zone).formatToParts(instant)) {
+      if (part.type === "year") y = part.value;
+      else if (part.type === "month") m = part.value;
+      else if (part.type === "day") d = part.value;
+    }
+    if (/^\d{4}$/.test(y) && m.length === 2 && d.length === 2) return `${y}-${m}-${d}`;
+  } catch {
+    // An unknown zone: luxon below says what it always said.
+  }
+  return DateTime.fromJSDate(instant, { zone }).toISODate() as LocalDate;
+}
+
 /** Memoized per (instant, zone): a batch asks it for the same instant in a handful of zones. */
-const localDateOfMemo = memoized(
-  (instant: Date, zone: string) => `${instant.getTime()}|${zone}`,
-  (instant: Date, zone: string) => DateTime.fromJSDate(instant, { zone }).toISODate() as LocalDate,
-);
+const localDateOfMemo = memoized((instant: Date, zone: string) => `${instant.getTime()}|${zone}`, intlLocalDate);
 
 export function localDateOf(instant: Date, zone: string): LocalDate {
   return localDateOfMemo(instant, zone);
@@ -80,7 +111,6 @@ export function addLocalMonths(date: LocalDate, months: number): LocalDate {
 
 /** Calendar days from `from` to `to` (local dates); negative when `to` is earlier. */
 export function localDaysBetween(from: LocalDate, to: LocalDate): number {
-  return Math.round(
-    DateTime.fromISO(to, { zone: "UTC" }).diff(DateTime.fromISO(from, { zone: "UTC" }), "days").days,
-  );
+  // Both are calendar dates: their UTC midnights are whole days apart (no DST in UTC).
+  return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);
 }

@@ -9,6 +9,7 @@ import { isKnownCurrency, parseAmount } from "./amounts.js";
 import type { PaceMode } from "./periods.js";
 import { canonicalZone, isValidTimeZone } from "./time.js";
 import type { Tier } from "./account-tiers.js";
+import type { DealAttentionThresholds } from "./deal-attention.js";
 
 export type GiftYearMode = "calendar" | "rolling";
 
@@ -22,6 +23,8 @@ export interface WorkspaceSettings {
   /** Firm gift limit per recipient per year in cents; null = the FINRA limit only. */
   giftLimitCents: number | null;
   giftYearMode: GiftYearMode;
+  /** When an open deal needs attention in the daily reminder. */
+  dealAttention: DealAttentionThresholds;
 }
 
 export type WorkspaceSettingField =
@@ -33,7 +36,10 @@ export type WorkspaceSettingField =
   | "neglectGrowthDays"
   | "neglectStandardDays"
   | "giftLimit"
-  | "giftYearMode";
+  | "giftYearMode"
+  | "dealStallDays"
+  | "dealCloseSoonDays"
+  | "dealNoTouchDays";
 
 export const WORKSPACE_SETTING_FIELDS: readonly WorkspaceSettingField[] = [
   "currency",
@@ -45,6 +51,9 @@ export const WORKSPACE_SETTING_FIELDS: readonly WorkspaceSettingField[] = [
   "neglectStandardDays",
   "giftLimit",
   "giftYearMode",
+  "dealStallDays",
+  "dealCloseSoonDays",
+  "dealNoTouchDays",
 ];
 
 /** Raw text per field, as typed in the modal or given on the command line. */
@@ -60,6 +69,9 @@ export type WorkspaceSettingsChanges = Partial<{
   neglectStandardDays: number;
   giftLimitCents: number | null;
   giftYearMode: GiftYearMode;
+  dealStallDays: number;
+  dealCloseSoonDays: number;
+  dealNoTouchDays: number;
 }>;
 
 export type WorkspaceSettingProblem =
@@ -69,7 +81,9 @@ export type WorkspaceSettingProblem =
   | "pace_unknown"
   | "neglect_invalid"
   | "gift_limit_invalid"
-  | "gift_year_unknown";
+  | "gift_year_unknown"
+  | "deal_days_invalid"
+  | "close_soon_invalid";
 
 export interface WorkspaceSettingError {
   field: WorkspaceSettingField;
@@ -86,6 +100,10 @@ export type WorkspaceSettingsValidation =
 
 /** Longest neglect threshold accepted: a key account untouched for more than a year is not "neglect". */
 export const MAX_NEGLECT_DAYS = 365;
+/** Longest stall and no-touch thresholds for deals: the same year. */
+export const MAX_DEAL_DAYS = 365;
+/** Longest close-soon window: a quarter's worth of "soon" would flag the whole pipeline. */
+export const MAX_CLOSE_SOON_DAYS = 90;
 
 const EXAMPLES: Record<WorkspaceSettingField, string> = {
   currency: "EUR",
@@ -97,6 +115,9 @@ const EXAMPLES: Record<WorkspaceSettingField, string> = {
   neglectStandardDays: "30",
   giftLimit: "100",
   giftYearMode: "calendar",
+  dealStallDays: "30",
+  dealCloseSoonDays: "7",
+  dealNoTouchDays: "7",
 };
 
 function wholeNumber(text: string): number | null {
@@ -161,6 +182,19 @@ export function validateWorkspaceSettings(input: WorkspaceSettingsInput, locale:
         else fail(field, "gift_year_unknown", raw);
         break;
       }
+      case "dealStallDays":
+      case "dealNoTouchDays": {
+        const days = wholeNumber(raw);
+        if (days !== null && days >= 1 && days <= MAX_DEAL_DAYS) changes[field] = days;
+        else fail(field, "deal_days_invalid", raw);
+        break;
+      }
+      case "dealCloseSoonDays": {
+        const days = wholeNumber(raw);
+        if (days !== null && days >= 1 && days <= MAX_CLOSE_SOON_DAYS) changes.dealCloseSoonDays = days;
+        else fail(field, "close_soon_invalid", raw);
+        break;
+      }
     }
   }
   return errors.length > 0 ? { ok: false, errors } : { ok: true, changes };
@@ -199,6 +233,9 @@ export function changedFields(current: WorkspaceSettings, changes: WorkspaceSett
     neglectStandardDays: current.neglectDays.standard,
     giftLimitCents: current.giftLimitCents,
     giftYearMode: current.giftYearMode,
+    dealStallDays: current.dealAttention.stallDays,
+    dealCloseSoonDays: current.dealAttention.closeSoonDays,
+    dealNoTouchDays: current.dealAttention.noTouchDays,
   };
   return (Object.keys(changes) as (keyof WorkspaceSettingsChanges)[]).filter((k) => changes[k] !== now[k]);
 }

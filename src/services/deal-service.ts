@@ -1,6 +1,8 @@
 import { canAccess, type Denial, type Principal } from "../domain/authorization.js";
 import type { Account } from "../db/repositories/account-repository.js";
-import type { Deal, DealRepository } from "../db/repositories/deal-repository.js";
+import type { Deal, DealRepository, StageChangeBy } from "../db/repositories/deal-repository.js";
+import { localDateOf, startOfLocalDate, type LocalDate } from "../domain/time.js";
+import { pushedCloseDate } from "../domain/deal-attention.js";
 import type { OpenStage } from "../domain/deal-stages.js";
 import type { UserRepository } from "../db/repositories/user-repository.js";
 import type { AccountResolution, AccountResolver } from "./account-resolver.js";
@@ -12,6 +14,9 @@ import type { QuotaService, WinImpact } from "./quota-service.js";
 export type DealRef = { kind: "number"; id: number } | { kind: "account"; query: string };
 
 const DEAL_NUMBER = /^#?(\d{1,12})$/;
+
+/** Longest reason a lost deal keeps (`/ae lost` and the reminder's Lost modal). */
+export const MAX_LOST_REASON = 500;
 
 export function parseDealRef(text: string): DealRef {
   const trimmed = text.trim();
@@ -32,12 +37,19 @@ export type DealLookup =
   | { kind: "several"; account: Account; deals: Deal[] };
 
 export type WinResult = { kind: "won"; deal: Deal; impact: WinImpact } | { kind: "closed"; deal: Deal };
+export type SetStageResult = { kind: "moved"; deal: Deal; from: string } | { kind: "unchanged"; deal: Deal } | { kind: "closed"; deal: Deal };
+export type PushCloseResult = { kind: "pushed"; deal: Deal; date: LocalDate } | { kind: "past"; date: LocalDate } | { kind: "closed"; deal: Deal };
 export type LoseResult = { kind: "lost"; deal: Deal } | { kind: "closed"; deal: Deal };
 
 export interface NewDealInput {
   amountCents: number;
   stage: OpenStage;
   expectedCloseAt: Date | null;
+}
+
+/** A change made in Slack is recorded as the acting user's. */
+function byActor(actor: Actor): StageChangeBy {
+  return { userId: actor.user.id };
 }
 
 export class DealService {
@@ -63,7 +75,7 @@ export class DealService {
     if (account.workspaceId !== actor.workspace.id) return { kind: "denied", reason: "not_owner" };
     const decision = canAccess(principal, account.ownerId);
     if (!decision.allowed) return { kind: "denied", reason: decision.reason };
-    const deal = await this.deals.create({ accountId: account.id, ownerId: account.ownerId, ...input });
+    const deal = await this.deals.create({ accountId: account.id, ownerId: account.ownerId, ...input }, byActor(actor), this.now());
     await this.ownerChanged(actor, deal.ownerId);
     return { kind: "created", deal };
   }
@@ -90,7 +102,7 @@ export class DealService {
    * it did to the owner's attainment — and, when the actor is the owner, to their commission.
    */
   async win(actor: Actor, deal: Deal, finalAmountCents?: number): Promise<WinResult> {
-    const won = await this.deals.markWon(deal.id, this.now(), finalAmountCents);
+    const won = await this.deals.markWon(deal.id, this.now(), byActor(actor), finalAmountCents);
     if (!won) return { kind: "closed", deal: (await this.deals.findById(deal.id)) ?? deal };
     const owner = won.ownerId === actor.user.id ? actor.user : await this.users.findById(won.ownerId);
     await this.events.emit("deal.won", {
@@ -110,10 +122,37 @@ export class DealService {
   }
 
   async lose(actor: Actor, deal: Deal, reason: string | null): Promise<LoseResult> {
-    const lost = await this.deals.markLost(deal.id, this.now(), reason);
+    const lost = await this.deals.markLost(deal.id, this.now(), reason, byActor(actor));
     if (!lost) return { kind: "closed", deal: (await this.deals.findById(deal.id)) ?? deal };
     await this.ownerChanged(actor, lost.ownerId);
     return { kind: "lost", deal: lost };
+  }
+
+  /** Moves an open deal to another open stage (recorded in its stage history). */
+  async setStage(actor: Actor, deal: Deal, stage: OpenStage): Promise<SetStageResult> {
+    if (deal.stage === stage) return { kind: "unchanged", deal };
+    const moved = await this.deals.setStage(deal.id, stage, byActor(actor), this.now());
+    if (!moved) return { kind: "closed", deal: (await this.deals.findById(deal.id)) ?? deal };
+    await this.ownerChanged(actor, moved.ownerId);
+    return { kind: "moved", deal: moved, from: deal.stage };
+  }
+
+  /** Where "push a week" moves the deal: a week after the later of its close date and today. */
+  pushTarget(actor: Actor, deal: Deal): LocalDate {
+    return pushedCloseDate(deal.expectedCloseAt ? localDateOf(deal.expectedCloseAt, actor.zone) : null, localDateOf(this.now(), actor.zone));
+  }
+
+  /**
+   * Moves an open deal's expected close date to the start of `date` in the actor's zone. A date
+   * before the actor's today is refused: pushing a deal into the past would hide nothing.
+   */
+  async pushCloseDate(actor: Actor, deal: Deal, date: LocalDate | "week"): Promise<PushCloseResult> {
+    if (date === "week") return this.pushCloseDate(actor, deal, this.pushTarget(actor, deal));
+    if (date < localDateOf(this.now(), actor.zone)) return { kind: "past", date };
+    const moved = await this.deals.setCloseDate(deal.id, startOfLocalDate(date, actor.zone));
+    if (!moved) return { kind: "closed", deal: (await this.deals.findById(deal.id)) ?? deal };
+    await this.ownerChanged(actor, moved.ownerId);
+    return { kind: "pushed", deal: moved, date };
   }
 
   /** The owner's Home tab changes too when someone else (their manager) changed their deal. */

@@ -22,6 +22,7 @@ import {
 } from "../domain/reminder-schedule.js";
 import { localDateOf, localDayRange, safeZone, type LocalDate } from "../domain/time.js";
 import { toActor, type Actor } from "./actor-service.js";
+import { dealAttentionOf } from "./workspace-settings-service.js";
 
 /** Whom a digest is for, and how to speak to them. */
 export type ReminderTarget = Actor;
@@ -104,16 +105,18 @@ export class ReminderService {
   }
 
   /** The daily digest of each target at `now`. */
-  async buildMany(targets: readonly ReminderTarget[], now: Date, opts: { neglectedTop?: number; followUpLimit?: number } = {}): Promise<Map<number, BuiltReminder>> {
+  async buildMany(targets: readonly ReminderTarget[], now: Date, opts: { neglectedTop?: number; followUpLimit?: number; dealTop?: number } = {}): Promise<Map<number, BuiltReminder>> {
     const out = new Map<number, BuiltReminder>();
     if (targets.length === 0) return out;
     const thresholds = this.thresholdsByWorkspace(targets);
     const owners = targets.map((t) => ({ userId: t.user.id, workspaceId: t.workspace.id }));
     const before = new Date(Math.max(...targets.map((t) => localDayRange(now, t.zone).end.getTime())));
-    const [accounts, followUps, quotas] = await Promise.all([
+    const dealThresholds = new Map(targets.map((t) => [t.workspace.id, dealAttentionOf(t.workspace)]));
+    const [accounts, followUps, quotas, deals] = await Promise.all([
       this.repo.neglectCandidates(owners, thresholds, now),
       this.repo.followUpsDue(targets.map((t) => t.user.id), before, now),
       this.quotaSnapshots(targets, now),
+      this.repo.dealAttentionCandidates(targets.map((t) => t.user.id), [...dealThresholds.values()], now),
     ]);
     for (const target of targets) {
       const quota = quotas.get(target.user.id);
@@ -125,8 +128,11 @@ export class ReminderService {
         thresholds: thresholds.get(target.workspace.id) ?? thresholdsOf(target.workspace),
         followUps: followUps.get(target.user.id) ?? [],
         quota: quota.hasQuota ? { progress: quota.progress, period: quota.period } : null,
+        deals: deals.get(target.user.id) ?? [],
+        dealThresholds: dealThresholds.get(target.workspace.id),
         neglectedTop: opts.neglectedTop,
         followUpLimit: opts.followUpLimit,
+        dealTop: opts.dealTop,
       });
       out.set(target.user.id, { target, view, quota });
     }

@@ -7,6 +7,7 @@
  * the workspace currency relabels every stored amount. That is never done silently: when the
  * workspace holds amounts, `update` answers `confirm_currency` until the caller confirms.
  */
+import type { DealAttentionThresholds } from "../domain/deal-attention.js";
 import { holidaysFor, type HolidayKind, type PublicHoliday } from "../domain/public-holidays.js";
 import { isLocalDate, type LocalDate } from "../domain/time.js";
 import {
@@ -38,7 +39,13 @@ export function settingsOf(ws: Workspace): WorkspaceSettings {
     neglectDays: { key: ws.neglectKeyDays, growth: ws.neglectGrowthDays, standard: ws.neglectStandardDays },
     giftLimitCents: ws.giftLimitCents === null ? null : Number(ws.giftLimitCents),
     giftYearMode: ws.giftYearMode === "rolling" ? "rolling" : "calendar",
+    dealAttention: dealAttentionOf(ws),
   };
+}
+
+/** The workspace's deal-attention thresholds (the reminder's batch reads them from raw rows too). */
+export function dealAttentionOf(ws: Pick<Workspace, "dealStallDays" | "dealCloseSoonDays" | "dealNoTouchDays">): DealAttentionThresholds {
+  return { stallDays: ws.dealStallDays, closeSoonDays: ws.dealCloseSoonDays, noTouchDays: ws.dealNoTouchDays };
 }
 
 export class WorkspaceSettingsService {

@@ -21,6 +21,14 @@ export const ACTIONS = {
   snoozeAccount1w: "snooze_account_1w",
   followUpDone: "followup_done",
   followUpSnooze: "followup_snooze",
+  /** A reminder's "Deals that need attention" row: push the close date a week / to a picked date. */
+  dealPushWeek: "digest_deal_push_week",
+  dealPushDate: "digest_deal_push_date",
+  dealWon: "digest_deal_won",
+  /** Opens the lost-reason modal (VIEWS.reminderDealLost). */
+  dealLost: "digest_deal_lost",
+  /** The stage select; each option's value carries the deal and the stage. */
+  dealStage: "digest_deal_stage",
   /** "Done" on a row of the `/ae followups` list (the digest's button is followUpDone). */
   followUpDoneInList: "followup_done_list",
   homeAddAccount: "home_add_account",
@@ -50,6 +58,8 @@ export const VIEWS = {
   team: "team_modal",
   /** The digest's own "Log touch" modal: on submit it also updates the digest row in place. */
   reminderLogTouch: "digest_log_touch_modal",
+  /** "Lost" on a reminder's deal row: asks for the reason, then updates the row in place. */
+  reminderDealLost: "digest_deal_lost_modal",
   /** Read-only account summary opened by a digest/Home "Open" button. */
   accountSummary: "account_summary_modal",
 } as const;
@@ -120,6 +130,14 @@ export const ADMIN_MODAL = {
   neglectStandard: "admin_neglect_standard",
   giftLimit: "admin_gift_limit",
   giftYear: "admin_gift_year",
+  dealStall: "admin_deal_stall",
+  dealCloseSoon: "admin_deal_close_soon",
+  dealNoTouch: "admin_deal_no_touch",
+} as const;
+
+/** Block ids (= action ids) inside the reminder's lost-reason modal (VIEWS.reminderDealLost). */
+export const REMINDER_LOST_MODAL = {
+  reason: "digest_lost_reason",
 } as const;
 
 /** Block ids (= action ids) inside the reminder's log-touch modal (VIEWS.reminderLogTouch). */

@@ -49,19 +49,22 @@ describeEachProvider("ae-assistant workspace, holidays and a German import [%s]"
     const r = await cli(
       "workspace", "set", "--currency", "eur", "--fiscal-start", "4", "--timezone", "europe/berlin", "--pace", "calendar",
       "--neglect", "key:5,growth:10,standard:20", "--gift-limit", "250", "--gift-year", "rolling",
+      "--stall-days", "45", "--close-soon-days", "10", "--no-touch-days", "5",
     );
     expect(r.err).toEqual([]);
     expect(r.code).toBe(0);
-    expect(r.out[0]).toBe("Saved (currency, fiscalYearStartMonth, timezone, paceMode, neglectKeyDays, neglectGrowthDays, neglectStandardDays, giftLimitCents, giftYearMode) for Northwind:");
+    expect(r.out[0]).toBe("Saved (currency, fiscalYearStartMonth, timezone, paceMode, neglectKeyDays, neglectGrowthDays, neglectStandardDays, giftLimitCents, giftYearMode, dealStallDays, dealCloseSoonDays, dealNoTouchDays) for Northwind:");
     expect(await workspace()).toMatchObject({
       currency: "EUR", fiscalYearStartMonth: 4, timezone: "Europe/Berlin", paceMode: "calendar",
       neglectKeyDays: 5, neglectGrowthDays: 10, neglectStandardDays: 20, giftLimitCents: 25_000n, giftYearMode: "rolling",
+      dealStallDays: 45, dealCloseSoonDays: 10, dealNoTouchDays: 5,
     });
     const shown = await cli("workspace", "show");
     expect(shown.code).toBe(0);
     expect(shown.text).toContain("currency:            EUR");
     expect(shown.text).toContain("fiscal year starts:  April (4)");
     expect(shown.text).toContain("neglected after:     key 5 days, growth 10 days, standard 20 days");
+    expect(shown.text).toContain("deals need attention: stalled over 45 days in a stage; closing within 10 days with no touch for 5 days; or past their close date");
     expect(shown.text).toContain("gift limit:          250.00 EUR per recipient per year");
     const none = await cli("workspace", "set", "--gift-limit", "none");
     expect(none.code).toBe(0);
@@ -74,6 +77,8 @@ describeEachProvider("ae-assistant workspace, holidays and a German import [%s]"
     [["--fiscal-start", "13"], '--fiscal-start "13" is not a month number from 1 (January) to 12 (December); for example --fiscal-start 4.'],
     [["--neglect", "key:-3"], '--neglect key: "-3" must be a whole number of days from 1 to 365; for example --neglect key:7.'],
     [["--neglect", "vip:3"], '--neglect "vip:3" is not tier:days; for example --neglect key:7,growth:14,standard:30.'],
+    [["--stall-days", "0"], '--stall-days "0" must be a whole number of days from 1 to 365; for example --stall-days 30.'],
+    [["--close-soon-days", "120"], '--close-soon-days "120" must be a whole number of days from 1 to 90; for example --close-soon-days 7.'],
     [["--pace", "fast"], '--pace "fast" must be business or calendar; for example --pace business.'],
   ])("refuses %j with the reason and an example, and changes nothing", async (args, message) => {
     const before = await workspace();

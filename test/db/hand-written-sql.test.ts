@@ -11,6 +11,7 @@ import { TouchRepository } from "../../src/db/repositories/touch-repository.js";
 import { UserRepository } from "../../src/db/repositories/user-repository.js";
 import { WorkspaceRepository } from "../../src/db/repositories/workspace-repository.js";
 import { ReminderRepository } from "../../src/db/repositories/reminder-repository.js";
+import { attentionCutoffs } from "../../src/domain/deal-attention.js";
 import { describeEachProvider } from "../support/providers.js";
 import { createTestDatabase, type TestDatabase } from "../support/test-database.js";
 
@@ -214,5 +215,52 @@ describeEachProvider("hand-written SQL equals the model queries [%s]", (provider
     expect(neglected.get(ids.rep)?.map((a) => a.name)).toEqual(["Acme"]);
     expect(neglected.get(ids.rep)?.find((a) => a.name === "Acme")).toMatchObject({ tier: "key", annualValueCents: 12_345_678, lastTouchAt: new Date("2026-10-01T10:00:00Z"), archived: false });
     expect(neglected.get(ids.other)).toEqual([]); // snoozed until December
+  });
+
+  it("deals that may need attention: the same rows as the model query, with stageSince and accountTouchedAt filled in", async () => {
+    if (!live()) return;
+    const now = new Date("2026-11-16T14:00:00Z");
+    const day = (d: string) => new Date(`${d}T12:00:00Z`);
+    const deal = (accountId: number, ownerId: number, extra: Record<string, unknown>) =>
+      p.deal.create({ data: { accountId, ownerId, amountCents: 4_200_000n, stage: "proposal", ...extra }, select: { id: true } });
+    const late = await deal(ids.acme, ids.rep, { expectedCloseAt: day("2026-11-01"), title: "Late", createdAt: day("2026-11-10") });
+    const soon = await deal(ids.globex, ids.rep, { expectedCloseAt: day("2026-11-20"), createdAt: day("2026-11-10") });
+    const stalled = await deal(ids.acme, ids.rep, { stageChangedAt: day("2026-09-01"), createdAt: day("2026-08-01") });
+    const oldNoHistory = await deal(ids.acme, ids.rep, { createdAt: day("2026-09-15") });
+    await deal(ids.acme, ids.rep, { stageChangedAt: day("2026-11-10"), createdAt: day("2026-01-01") }); // moved recently: not stalled
+    await deal(ids.acme, ids.rep, { expectedCloseAt: day("2026-12-20"), createdAt: day("2026-11-10") }); // closes later
+    await deal(ids.archived, ids.rep, { expectedCloseAt: day("2026-11-01"), createdAt: day("2026-11-10") }); // archived account
+    await deal(ids.acme, ids.rep, { status: "won", stage: "won", expectedCloseAt: day("2026-11-01"), createdAt: day("2026-11-10") });
+    const thresholds = [{ stallDays: 30, closeSoonDays: 7, noTouchDays: 7 }];
+    const got = await new ReminderRepository(p).dealAttentionCandidates([ids.rep, ids.mgr], thresholds, now);
+
+    const { closeBefore, stageBefore } = attentionCutoffs(thresholds[0]!, now);
+    const model = await p.deal.findMany({
+      where: {
+        ownerId: { in: [ids.rep, ids.mgr] },
+        status: "open",
+        account: { archived: false },
+        OR: [{ expectedCloseAt: { lt: closeBefore } }, { stageChangedAt: { lte: stageBefore } }, { stageChangedAt: null, createdAt: { lte: stageBefore } }],
+      },
+      orderBy: { id: "asc" },
+      include: { account: { select: { name: true, lastTouchAt: true, createdAt: true } } },
+    });
+    expect(got.get(ids.rep)).toEqual(
+      model.map((d) => ({
+        dealId: d.id,
+        accountId: d.accountId,
+        accountName: d.account.name,
+        title: d.title,
+        amountCents: Number(d.amountCents),
+        stage: d.stage,
+        expectedCloseAt: d.expectedCloseAt,
+        stageSince: d.stageChangedAt ?? d.createdAt,
+        accountTouchedAt: d.account.lastTouchAt ?? d.account.createdAt,
+      })),
+    );
+    expect(got.get(ids.rep)?.map((d) => d.dealId)).toEqual([late.id, soon.id, stalled.id, oldNoHistory.id]);
+    expect(got.get(ids.rep)?.[0]).toMatchObject({ title: "Late", amountCents: 4_200_000, accountTouchedAt: new Date("2026-10-01T10:00:00Z") });
+    expect(got.get(ids.rep)?.[3]?.stageSince).toEqual(day("2026-09-15")); // no history: since it was created
+    expect(got.get(ids.mgr)).toEqual([]);
   });
 });

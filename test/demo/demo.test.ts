@@ -47,7 +47,7 @@ describe("npm run demo (node --import tsx src/demo/main.ts)", () => {
   it("exits 0 with nothing on stderr", () => {
     expect(stderr).toBe("");
     expect(exitCode).toBe(0);
-    expect(stdout).toMatch(/Demo finished in \d+\.\d s: 12 commands \(2 in German\), 2 button clicks, 6 DMs, \d+ channel posts\./);
+    expect(stdout).toMatch(/Demo finished in \d+\.\d s: 12 commands \(2 in German\), 3 button clicks, 6 DMs, \d+ channel posts\./);
   });
 
   it("shows each scripted command with who typed it and the rendered reply", () => {
@@ -75,12 +75,21 @@ describe("npm run demo (node --import tsx src/demo/main.ts)", () => {
     const dm = section("Click [ Done ] on “Confirm the QBR agenda”");
     expect(dm).toContain("updated in place");
     expect(dm).toMatch(/✅ Done: \*Confirm the QBR agenda\*/);
+    // The slipping deal pushed a week from the digest: its row now says so, the others are untouched.
+    const pushed = section("Click [ Push 1 week ] on the slipping Copperfield Creative deal");
+    expect(pushed).toMatch(/📅 \*Copperfield Creative\* · close date moved to Mon, \w{3} \d{1,2}/);
+    expect(pushed).toMatch(/✅ Done: \*Confirm the QBR agenda\*/);
   });
 
   it("prints each daily digest DM at the person's 09:00, and the manager's weekly digest", () => {
     for (const who of ["Evelyn Tan (Singapore, en-SG)", "Bernd Bauer (Berlin, de-DE)", "Dana Doyle (London, en-GB)", "Alice Adams (New York)", "Carlos Castillo (Chicago)"]) {
       expect(section(`DM to ${who} · Mon 09:00 local`)).toMatch(/Your day|Dein Tag/);
     }
+    // A slipping deal: its close date passed nine days ago.
+    const alice = section("DM to Alice Adams (New York) · Mon 09:00 local");
+    expect(alice).toContain("🚨 *Deals that need attention*");
+    expect(alice).toMatch(/\*Copperfield Creative\* — Brand refresh retainer · \$45,000 · proposal\n\s*Close date .+ passed 9 days ago/);
+    expect(alice).toContain("[ Push 1 week ] [ Push to… ▾ ] [ Won ] [ Lost ] [ Update stage ▾ ]");
     expect(section("DM to Morgan Reed (New York)")).toContain("Reps behind pace");
     expect(section("DM to Carlos Castillo (Chicago)")).toContain("behind pace");
   });

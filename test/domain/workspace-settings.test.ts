@@ -37,6 +37,9 @@ describe("validateWorkspaceSettings: accepted values", () => {
     [{ giftLimit: "$99.50" }, "en-US", { giftLimitCents: 9_950 }],
     [{ giftYearMode: "rolling" }, "en-US", { giftYearMode: "rolling" }],
     [{ giftYearMode: "Calendar" }, "en-US", { giftYearMode: "calendar" }],
+    [{ dealStallDays: "30", dealCloseSoonDays: "7", dealNoTouchDays: "7" }, "en-US", { dealStallDays: 30, dealCloseSoonDays: 7, dealNoTouchDays: 7 }],
+    [{ dealStallDays: "365", dealNoTouchDays: "1" }, "en-US", { dealStallDays: 365, dealNoTouchDays: 1 }],
+    [{ dealCloseSoonDays: "90" }, "en-US", { dealCloseSoonDays: 90 }], // MAX_CLOSE_SOON_DAYS itself
   ])("%j (%s) → %j", (input, locale, changes) => {
     expect(validateWorkspaceSettings(input, locale)).toEqual({ ok: true, changes });
   });
@@ -108,6 +111,11 @@ describe("validateWorkspaceSettings: refused values", () => {
     [{ neglectStandardDays: "abc" }, { field: "neglectStandardDays", problem: "neglect_invalid", detail: "abc", example: "30" }],
     [{ neglectStandardDays: "1.5" }, { field: "neglectStandardDays", problem: "neglect_invalid", detail: "1.5", example: "30" }],
     [{ giftLimit: "abc" }, { field: "giftLimit", problem: "gift_limit_invalid", detail: "abc", example: "100" }],
+    [{ dealStallDays: "0" }, { field: "dealStallDays", problem: "deal_days_invalid", detail: "0", example: "30" }],
+    [{ dealStallDays: "366" }, { field: "dealStallDays", problem: "deal_days_invalid", detail: "366", example: "30" }],
+    [{ dealNoTouchDays: "a week" }, { field: "dealNoTouchDays", problem: "deal_days_invalid", detail: "a week", example: "7" }],
+    [{ dealCloseSoonDays: "91" }, { field: "dealCloseSoonDays", problem: "close_soon_invalid", detail: "91", example: "7" }],
+    [{ dealCloseSoonDays: "" }, { field: "dealCloseSoonDays", problem: "close_soon_invalid", detail: "", example: "7" }],
     [{ giftLimit: "0" }, { field: "giftLimit", problem: "gift_limit_invalid", detail: "0", example: "100" }],
     [{ giftLimit: "-5" }, { field: "giftLimit", problem: "gift_limit_invalid", detail: "-5", example: "100" }],
     [{ giftYearMode: "fiscal" }, { field: "giftYearMode", problem: "gift_year_unknown", detail: "fiscal", example: "calendar" }],
@@ -187,9 +195,11 @@ describe("changedFields", () => {
     neglectDays: { key: 7, growth: 14, standard: 30 },
     giftLimitCents: null,
     giftYearMode: "calendar",
+    dealAttention: { stallDays: 30, closeSoonDays: 7, noTouchDays: 7 },
   };
 
   it.each<[WorkspaceSettingsChanges, string[]]>([
+    [{ dealStallDays: 30, dealCloseSoonDays: 5, dealNoTouchDays: 7 }, ["dealCloseSoonDays"]],
     [{}, []],
     [{ currency: "USD" }, []],
     [{ currency: "EUR" }, ["currency"]],

@@ -177,6 +177,10 @@ describeEachProvider("/ae deal, won and lost through Bolt [%s]", (provider) => {
     expect([good.status, good.text]).toEqual([200, ""]);
     const created = (await deals()).at(-1)!;
     expect(created).toMatchObject({ amountCents: 1_500_000n, stage: "qualified", status: "open", ownerId: alice.id });
+    // The form's deal starts its stage history like every other path.
+    expect(await t.database.db.prisma.dealStageChange.findMany({ where: { dealId: created.id }, select: { fromStage: true, toStage: true, byUserId: true, source: true } })).toEqual([
+      { fromStage: null, toStage: "qualified", byUserId: alice.id, source: "slack" },
+    ]);
     const note = await t.fake.waitFor("chat.postEphemeral", (c) => String(c.body.text).includes(`#${created.id}`));
     expect(note.body).toMatchObject({ channel: "C0TEST", user: "UALICE" });
   });

@@ -61,6 +61,20 @@ describe("a form that Slack refuses to open is explained, never an internal erro
     },
   );
 
+  it("the reminder's Lost button on a deal row with an expired trigger gets a DM saying so", async () => {
+    await t.command('deal "Acme Corp" 5k', "UALICE");
+    const deal = await t.database.db.prisma.deal.findFirstOrThrow({ where: { status: "open" }, orderBy: { id: "desc" } });
+    const mark = t.fake.calls.length;
+    const http = await t.post(
+      interactionBody(blockActionsPayload({ userId: "UALICE", actionId: ACTIONS.dealLost, value: JSON.stringify({ d: deal.id }), triggerId: STALE(), channelId: "DUALICE" })),
+    );
+    expect(http.status).toBe(200);
+    const dm = await t.fake.waitFor("chat.postMessage", (c) => c.body.channel === "UALICE" && t.fake.calls.indexOf(c) >= mark, 10_000);
+    expect(dm.body.text).toBe("I couldn't open the form: Slack allows that only for a few seconds after the command or click. Please try again.");
+    expect(t.fake.callsTo("views.open").filter((c) => t.fake.calls.indexOf(c) >= mark).map((c) => c.response?.error)).toEqual(["expired_trigger_id"]);
+    expect((await t.database.db.prisma.deal.findUniqueOrThrow({ where: { id: deal.id } })).status).toBe("open");
+  });
+
   it("a trigger used once cannot open a second form", async () => {
     const trigger = newTriggerId();
     const http = await t.post(slashCommandBody({ text: "settings", userId: "UALICE", triggerId: trigger, responseUrl: t.fake.responseUrl(`once-${trigger}`) }));

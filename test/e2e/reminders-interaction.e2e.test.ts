@@ -1,9 +1,8 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
-import type { KnownBlock } from "@slack/types";
 import { ACTIONS, REMINDER_TOUCH_MODAL, SETTINGS_MODAL, VIEWS } from "../../src/slack/ids.js";
 import { startTestApp, textOf, type TestApp } from "../support/e2e-harness.js";
 import type { FakeUser, SlackResponse } from "../support/fake-slack.js";
-import { DAY_MS, dmsTo, reminderRig, seedAccount, seedFollowUp, seedUser } from "../support/reminder-fixtures.js";
+import { blocksOf, clickInReminder, DAY_MS, dmsTo, reminderRig, rowText, seedAccount, seedFollowUp, seedUser } from "../support/reminder-fixtures.js";
 import {
   appHomeOpenedEvent,
   blockActionsPayload,
@@ -49,30 +48,9 @@ async function noraWithDigest() {
 
 type Posted = Awaited<ReturnType<typeof noraWithDigest>>["posted"];
 
-/** Clicks a digest button as Slack would post it (the message as it is now in the fake). */
-async function click(a: TestApp, posted: Posted, userId: string, actionId: string, value: object) {
-  const responseUrl = a.fake.responseUrl(`click-${actionId}-${Math.random()}`);
-  const payload = blockActionsPayload({
-    userId,
-    actionId,
-    value: JSON.stringify(value),
-    channelId: posted.channel,
-    messageTs: posted.ts,
-    message: { ...posted.message },
-    responseUrl,
-  });
-  const res = await a.post(interactionBody(payload));
-  expect(res.status).toBe(200);
-  return responseUrl.slice(responseUrl.lastIndexOf("/") + 1);
-}
-
-function blocksOf(message: SlackResponse): KnownBlock[] {
-  return (message.blocks ?? []) as KnownBlock[];
-}
-
-function rowText(message: SlackResponse, blockId: string): string {
-  const b = blocksOf(message).find((x) => x.block_id === blockId);
-  return b && b.type === "section" ? (b.text?.text ?? "") : "";
+/** Clicks a digest button with its JSON value. */
+function click(a: TestApp, posted: Posted, userId: string, actionId: string, value: object) {
+  return clickInReminder(a, posted, userId, actionId, { value });
 }
 
 describe("digest buttons [sqlite]", () => {

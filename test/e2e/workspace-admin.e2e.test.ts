@@ -26,6 +26,9 @@ function adminValues(v: {
   standard: string;
   giftLimit: string;
   giftYear: string;
+  stall?: string;
+  closeSoon?: string;
+  noTouch?: string;
 }): Values {
   return {
     [ADMIN_MODAL.currency]: { [ADMIN_MODAL.currency]: stateValue.plainText(v.currency) },
@@ -38,6 +41,9 @@ function adminValues(v: {
     [ADMIN_MODAL.neglectStandard]: { [ADMIN_MODAL.neglectStandard]: stateValue.plainText(v.standard) },
     [ADMIN_MODAL.giftLimit]: { [ADMIN_MODAL.giftLimit]: stateValue.plainText(v.giftLimit) },
     [ADMIN_MODAL.giftYear]: { [ADMIN_MODAL.giftYear]: stateValue.staticSelect(v.giftYear) },
+    [ADMIN_MODAL.dealStall]: { [ADMIN_MODAL.dealStall]: stateValue.plainText(v.stall ?? "30") },
+    [ADMIN_MODAL.dealCloseSoon]: { [ADMIN_MODAL.dealCloseSoon]: stateValue.plainText(v.closeSoon ?? "7") },
+    [ADMIN_MODAL.dealNoTouch]: { [ADMIN_MODAL.dealNoTouch]: stateValue.plainText(v.noTouch ?? "7") },
   };
 }
 
@@ -99,7 +105,7 @@ describeEachProvider("/ae admin: workspace settings through Bolt [%s]", (provide
 
   it("shows every bad field with an example, keeps the modal open and saves nothing", async () => {
     const before = await workspace();
-    const ack = await submit("UADMIN", adminValues({ ...DEFAULTS, currency: "EURO", timezone: "Berlin", fiscalStart: "13", key: "-1", growth: "abc", giftLimit: "lots" }));
+    const ack = await submit("UADMIN", adminValues({ ...DEFAULTS, currency: "EURO", timezone: "Berlin", fiscalStart: "13", key: "-1", growth: "abc", giftLimit: "lots", stall: "a month", closeSoon: "0" }));
     expect(ack?.response_action).toBe("errors");
     expect(ack?.errors).toEqual({
       [ADMIN_MODAL.currency]: "“EURO” is not a currency code I know. Use an ISO 4217 code, e.g. EUR.",
@@ -108,6 +114,8 @@ describeEachProvider("/ae admin: workspace settings through Bolt [%s]", (provide
       [ADMIN_MODAL.neglectKey]: "“-1” is not a whole number of days from 1 to 365. For example: 7.",
       [ADMIN_MODAL.neglectGrowth]: "“abc” is not a whole number of days from 1 to 365. For example: 14.",
       [ADMIN_MODAL.giftLimit]: "“lots” is not a positive amount. For example 100, or leave it empty.",
+      [ADMIN_MODAL.dealStall]: "“a month” is not a whole number of days from 1 to 365. For example: 30.",
+      [ADMIN_MODAL.dealCloseSoon]: "“0” is not a whole number of days from 1 to 90. For example: 7.",
     });
     expect(await workspace()).toEqual(before);
   });
@@ -116,22 +124,24 @@ describeEachProvider("/ae admin: workspace settings through Bolt [%s]", (provide
     const publishes = t.fake.callsTo("views.publish").length;
     const ack = await submit(
       "UADMIN",
-      adminValues({ currency: "eur", fiscalStart: "4", timezone: "europe/berlin", pace: "calendar", key: "5", growth: "10", standard: "20", giftLimit: "250", giftYear: "rolling" }),
+      adminValues({ currency: "eur", fiscalStart: "4", timezone: "europe/berlin", pace: "calendar", key: "5", growth: "10", standard: "20", giftLimit: "250", giftYear: "rolling", stall: "45", closeSoon: "10", noTouch: "5" }),
     );
     expect(ack).toBeNull(); // closed
     expect(await workspace()).toMatchObject({
       currency: "EUR", fiscalYearStartMonth: 4, timezone: "Europe/Berlin", paceMode: "calendar",
       neglectKeyDays: 5, neglectGrowthDays: 10, neglectStandardDays: 20, giftLimitCents: 25_000n, giftYearMode: "rolling",
+      dealStallDays: 45, dealCloseSoonDays: 10, dealNoTouchDays: 5,
     });
     const dm = await t.fake.waitFor("chat.postMessage", (c) => c.body.channel === "UADMIN" && String(c.body.text).includes("Workspace settings saved"), 10_000);
     expect(dm.body.text).toBe(
-      ":white_check_mark: Workspace settings saved: currency, fiscal year start, time zone, pace, key account threshold, growth account threshold, standard account threshold, gift limit, gift year. They apply from the next command, digest and leaderboard.",
+      ":white_check_mark: Workspace settings saved: currency, fiscal year start, time zone, pace, key account threshold, growth account threshold, standard account threshold, gift limit, gift year, deal stall threshold, deal close-soon window, deal no-touch threshold. They apply from the next command, digest and leaderboard.",
     );
     await expect.poll(() => t!.fake.callsTo("views.publish").length).toBeGreaterThan(publishes);
     const home = JSON.stringify(t.fake.callsTo("views.publish").at(-1)?.body.view);
     expect(home).toContain("Administration");
     expect(home).toContain("*Currency* EUR · *Fiscal year* starts in April · *Zone* Europe/Berlin · *Pace* Calendar days");
     expect(home).toContain("*Gift limit* €250 (Rolling 12 months)");
+    expect(home).toContain("*Deals need attention* when stalled over 45 d, or closing within 10 d with no touch for 5 d");
   });
 
   it("asks before relabelling stored amounts when the currency changes, then saves once confirmed", async () => {

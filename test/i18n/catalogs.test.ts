@@ -39,6 +39,7 @@ const PLAIN_WITH_COUNT: Partial<Record<MessageKey, string>> = {
   "gift.descriptionTooLong": "{max} is a code constant > 1",
   "gifts.page": "“Page 2 of 3”",
   "logTouch.error.noteTooLong": "{max} is a code constant > 1",
+  "digest.lost.error.tooLong": "{max} is a code constant > 1",
   "settings.error.skip_dates_too_many": "{max} is a code constant > 1",
   "team.error.invalidName": "{max} is a code constant > 1",
   "team.show.members": "label “Members (3): …”",

@@ -104,4 +104,45 @@ describeEachProvider("deal repository and service [%s]", (provider) => {
     expect(await services.deals.lose(actor, other, null)).toMatchObject({ kind: "closed" });
     expect(await services.repos.quotas.wonSum(alice.id, new Date("2026-01-01T05:00:00Z"), new Date("2026-04-01T04:00:00Z"))).toBe(45_000_00);
   });
+
+  it("records every stage change with when and who (create, setStage, won, lost; a repeat records nothing) and pushes close dates", async () => {
+    const ws = await seedWorkspace(tdb.db);
+    const alice = await seedUser(tdb.db, ws, "UA");
+    const mgr = await seedUser(tdb.db, ws, "UM", { role: "manager" });
+    await seedTeam(tdb.db, ws, mgr, [alice]);
+    const actor = actorOf(alice, ws);
+    const asMgr = actorOf(mgr, ws);
+    const p = await services.principal(actor);
+    const acme = await seedAccount(tdb.db, ws, alice, "Acme");
+    const created = await services.deals.create(actor, p, acme, { amountCents: 10_000_00, stage: "qualified", expectedCloseAt: null });
+    if (created.kind !== "created") throw new Error("not created");
+    expect(created.deal.stageChangedAt).toEqual(NOW);
+    const moved = await services.deals.setStage(asMgr, created.deal, "proposal");
+    expect(moved).toMatchObject({ kind: "moved", from: "qualified", deal: { stage: "proposal", stageChangedAt: NOW } });
+    if (moved.kind !== "moved") return;
+    expect(await services.deals.setStage(actor, moved.deal, "proposal")).toMatchObject({ kind: "unchanged" });
+    // A stale copy saying "qualified" cannot skip the history: the repository reads the stage itself.
+    expect(await services.repos.deals.setStage(created.deal.id, "proposal", { userId: alice.id }, NOW)).toMatchObject({ stage: "proposal" });
+    expect(await services.deals.pushCloseDate(actor, moved.deal, "2026-02-15")).toEqual({ kind: "past", date: "2026-02-15" });
+    const pushed = await services.deals.pushCloseDate(actor, moved.deal, "2026-02-23");
+    expect(pushed).toMatchObject({ kind: "pushed", date: "2026-02-23", deal: { expectedCloseAt: new Date("2026-02-23T05:00:00Z"), stage: "proposal" } });
+    await services.deals.win(actor, moved.deal);
+    expect(await services.deals.setStage(actor, moved.deal, "negotiation")).toMatchObject({ kind: "closed" });
+    const lostDeal = (await services.repos.deals.findById(await seedDeal(tdb.db, acme, 1_00)))!;
+    await services.deals.lose(actor, lostDeal, "no budget");
+    await services.repos.deals.setStage(lostDeal.id, "negotiation", { source: "cli" }, NOW);
+
+    const history = await services.repos.deals.stageHistory(created.deal.id);
+    expect(history.map((h) => [h.fromStage, h.toStage, h.byUserId, h.source])).toEqual([
+      [null, "qualified", alice.id, "slack"],
+      ["qualified", "proposal", mgr.id, "slack"],
+      ["proposal", "won", alice.id, "slack"],
+    ]);
+    expect(history.every((h) => h.at.getTime() === NOW.getTime())).toBe(true);
+    // A seeded deal has no creation row (it predates history); losing it records the change only.
+    expect((await services.repos.deals.stageHistory(lostDeal.id)).map((h) => [h.fromStage, h.toStage])).toEqual([["proposal", "lost"]]);
+    // The CLI/sync form of "who" is stored as its source.
+    const cliDeal = await services.repos.deals.create({ accountId: acme.id, ownerId: alice.id, amountCents: 1_00, stage: "prospect", expectedCloseAt: null }, { source: "sync" }, NOW);
+    expect(await services.repos.deals.stageHistory(cliDeal.id)).toMatchObject([{ fromStage: null, toStage: "prospect", byUserId: null, source: "sync" }]);
+  });
 });

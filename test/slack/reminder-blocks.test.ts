@@ -1,11 +1,12 @@
 import type { KnownBlock } from "@slack/types";
+import type { DealAttentionRow } from "../../src/domain/deal-attention.js";
 import { describe, expect, it } from "vitest";
 import type { ReminderView, FollowUpRow, ManagerDigestView, NeglectedRow } from "../../src/domain/reminder.js";
 import { periodForLocalDate } from "../../src/domain/periods.js";
 import { quotaProgress } from "../../src/domain/quota.js";
 import { translator, type Language } from "../../src/i18n/translate.js";
 import type { HomeView } from "../../src/services/reminder-service.js";
-import { blocksAsText, reminderMessage, followUpRowText, markRowDone, MAX_MESSAGE_BLOCKS, neglectedRowText, quotaGapText } from "../../src/slack/blocks/reminder-blocks.js";
+import { blocksAsText, dealIdOfActionsBlock, REMINDER_ROW, reminderMessage, followUpRowText, markRowDone, MAX_MESSAGE_BLOCKS, neglectedRowText, quotaGapText } from "../../src/slack/blocks/reminder-blocks.js";
 import { homeView, MAX_HOME_BLOCKS } from "../../src/slack/blocks/home-blocks.js";
 import { managerDigestMessage } from "../../src/slack/blocks/manager-digest-blocks.js";
 import type { ReminderFormat } from "../../src/slack/blocks/reminder-format.js";
@@ -54,6 +55,25 @@ function bigView(followUps = 40): ReminderView {
     neglected: { rows: [1, 2, 3, 4, 5].map(neglected), restCount: 12 },
     quotaGap: gap(),
     followUps: { rows: Array.from({ length: followUps }, (_, i) => followUp(i)), restCount: 3 },
+    deals: { rows: [1, 2, 3, 4, 5].map((i) => dealRow(i)), restCount: 4 },
+  };
+}
+
+function dealRow(id: number, o: Partial<DealAttentionRow> = {}): DealAttentionRow {
+  return {
+    dealId: id,
+    accountId: id,
+    accountName: `<Sons> & Daughters ${"x".repeat(200)}`,
+    title: null,
+    amountCents: 50_000_00,
+    stage: "proposal",
+    reason: "past_close",
+    lateDays: 12,
+    score: 50_000_00 * 12,
+    closeDate: "2026-10-21",
+    daysInStage: 20,
+    daysSinceTouch: 3,
+    ...o,
   };
 }
 
@@ -86,7 +106,7 @@ describe("digest message", () => {
   });
 
   it("shows each section only when it has something, with the buttons of each row", () => {
-    const view: ReminderView = { localDate: "2026-11-02", neglected: { rows: [neglected(1)], restCount: 0 }, quotaGap: null, followUps: { rows: [], restCount: 0 } };
+    const view: ReminderView = { localDate: "2026-11-02", neglected: { rows: [neglected(1)], restCount: 0 }, quotaGap: null, followUps: { rows: [], restCount: 0 }, deals: { rows: [], restCount: 0 } };
     const m = reminderMessage(view, fmt());
     const text = blocksAsText(m);
     expect(text).toContain("Accounts that need a touch");
@@ -99,8 +119,61 @@ describe("digest message", () => {
     expect(m.text).toBe("Your day — Mon, Nov 2: 1 account needs a touch");
   });
 
+  it.each<[Language, string[]]>([
+    [
+      "en",
+      [
+        "*Acme* · $50,000 · proposal\nClose date Wed, Oct 21 passed 12 days ago",
+        "*Globex* — Renewal · $20,000 · negotiation\nCloses Thu, Nov 5 — no touch on the account for 9 days",
+        "*Initech* · $1,000 · qualified\nIn qualified for 1 day without a stage change",
+        "…and 2 more deals that need attention.",
+      ],
+    ],
+    [
+      "de",
+      [
+        "*Acme* · 50.000 $ · Angebot\nAbschlussdatum Mi., 21. Okt. seit 12 Tagen überschritten",
+        "*Globex* — Renewal · 20.000 $ · Verhandlung\nSchließt am Do., 5. Nov. — seit 9 Tagen kein Kontakt zum Account",
+        "*Initech* · 1.000 $ · qualifiziert\nSeit 1 Tag in qualifiziert, ohne Phasenwechsel",
+        "…und 2 weitere Deals, die Aufmerksamkeit brauchen.",
+      ],
+    ],
+  ])("deals that need attention: why each one, its buttons, and the rest counted [%s]", (language, lines) => {
+    const view: ReminderView = {
+      localDate: "2026-11-02",
+      neglected: { rows: [], restCount: 0 },
+      quotaGap: null,
+      followUps: { rows: [], restCount: 0 },
+      deals: {
+        rows: [
+          dealRow(7, { accountName: "Acme" }),
+          dealRow(8, { accountName: "Globex", title: "Renewal", amountCents: 20_000_00, stage: "negotiation", reason: "close_soon", lateDays: 4, closeDate: "2026-11-05", daysSinceTouch: 9 }),
+          dealRow(9, { accountName: "Initech", amountCents: 1_000_00, stage: "qualified", reason: "stalled", lateDays: 1, closeDate: null, daysInStage: 1 }),
+        ],
+        restCount: 2,
+      },
+    };
+    const m = reminderMessage(view, fmt(language));
+    const text = blocksAsText(m).replace(/\u00a0/g, " ");
+    for (const line of lines) expect(text).toContain(line);
+    expect(text).toContain(language === "en" ? "[Push 1 week] [Push to… ▾] [Won] [Lost] [Update stage ▾]" : "[1 Woche schieben] [Schieben auf… ▾] [Gewonnen] [Verloren] [Phase ändern ▾]");
+    expect(m.text).toContain(language === "en" ? "5 deals need attention" : "5 Deals brauchen Aufmerksamkeit");
+    const rowActions = (m.blocks ?? []).find((b) => b.block_id === REMINDER_ROW.dealActions(7));
+    if (rowActions?.type !== "actions") throw new Error("no actions under the deal row");
+    expect(rowActions.elements.map((e) => ("action_id" in e ? e.action_id : ""))).toEqual([ACTIONS.dealPushWeek, ACTIONS.dealPushDate, ACTIONS.dealWon, ACTIONS.dealLost, ACTIONS.dealStage]);
+    // Late since Oct 21: the picker starts a week from today; the select offers the other open stages.
+    expect(rowActions.elements[1]).toMatchObject({ type: "datepicker", initial_date: "2026-11-09" });
+    const select = rowActions.elements[4];
+    expect(select?.type === "static_select" ? select.options?.map((o) => JSON.parse(o.value ?? "")) : []).toEqual([
+      { d: 7, s: "prospect" },
+      { d: 7, s: "qualified" },
+      { d: 7, s: "negotiation" },
+    ]);
+    expect(dealIdOfActionsBlock(rowActions.block_id)).toBe(7);
+  });
+
   it("quota gap says how far behind, the need per remaining business day and the projected finish", () => {
-    const view: ReminderView = { localDate: "2026-11-02", neglected: { rows: [], restCount: 0 }, quotaGap: gap(), followUps: { rows: [], restCount: 0 } };
+    const view: ReminderView = { localDate: "2026-11-02", neglected: { rows: [], restCount: 0 }, quotaGap: gap(), followUps: { rows: [], restCount: 0 }, deals: { rows: [], restCount: 0 } };
     const text = blocksAsText(reminderMessage(view, fmt()));
     expect(text).toMatch(/You're at \$10,000 of \$300,000 \(3%\)\. Linear pace today is \$[\d,]+, so you're \*\$[\d,]+ behind\*/);
     expect(text).toMatch(/per remaining business day \(\d+ left\)/);
@@ -200,12 +273,12 @@ describe("plurals in the digest, Home and manager digest", () => {
   });
 
   it("the summary and the “…and N more” lines agree with their number", () => {
-    const view: ReminderView = { localDate: "2026-11-02", neglected: { rows: [row(3)], restCount: 1 }, quotaGap: null, followUps: { rows: [due(2)], restCount: 1 } };
+    const view: ReminderView = { localDate: "2026-11-02", neglected: { rows: [row(3)], restCount: 1 }, quotaGap: null, followUps: { rows: [due(2)], restCount: 1 }, deals: { rows: [], restCount: 0 } };
     expect(reminderMessage(view, fmt()).text).toBe("Your day — Mon, Nov 2: 2 accounts need a touch · 2 follow-ups are due");
     const de = reminderMessage(view, fmt("de"));
     expect(blocksAsText(de)).toContain("…und 1 weiterer. `/ae accounts` zeigt alle.");
     expect(blocksAsText(de)).toContain("…und 1 weiteres. `/ae followups` zeigt alle.");
-    const one: ReminderView = { ...view, neglected: { rows: [row(3)], restCount: 0 }, followUps: { rows: [due(2)], restCount: 0 } };
+    const one: ReminderView = { ...view, neglected: { rows: [row(3)], restCount: 0 }, followUps: { rows: [due(2)], restCount: 0 }, deals: { rows: [], restCount: 0 } };
     expect(reminderMessage(one, fmt("de")).text).toBe("Dein Tag — Mo., 2. Nov.: 1 Account braucht einen Kontakt · 1 Follow-up ist fällig");
   });
 
@@ -239,7 +312,7 @@ describe("plurals in the digest, Home and manager digest", () => {
 
 describe("period names in German", () => {
   it("the German digest names the quarter in German", () => {
-    const view: ReminderView = { localDate: "2026-11-02", neglected: { rows: [], restCount: 0 }, quotaGap: gap(), followUps: { rows: [], restCount: 0 } };
+    const view: ReminderView = { localDate: "2026-11-02", neglected: { rows: [], restCount: 0 }, quotaGap: gap(), followUps: { rows: [], restCount: 0 }, deals: { rows: [], restCount: 0 } };
     expect(blocksAsText(reminderMessage(view, fmt("de")))).toContain("*Quota: hinter dem Plan* — Q4 GJ2026");
     expect(blocksAsText(reminderMessage(view, fmt("en")))).toContain("*Quota: behind pace* — Q4 FY2026");
   });
@@ -248,7 +321,7 @@ describe("period names in German", () => {
     for (const [type, expected] of [["month", "Quota — Dezember 2026"], ["quarter", "Quota — Q4 GJ2026"]] as const) {
       const period = periodForLocalDate(type, "2026-12-10", "America/New_York", 1);
       const home: HomeView = {
-        reminder: { localDate: "2026-11-02", neglected: { rows: [], restCount: 0 }, quotaGap: null, followUps: { rows: [], restCount: 0 } },
+        reminder: { localDate: "2026-11-02", neglected: { rows: [], restCount: 0 }, quotaGap: null, followUps: { rows: [], restCount: 0 }, deals: { rows: [], restCount: 0 } },
         quota: { period, hasQuota: false, wonCents: 0, progress: quotaProgress({ quotaCents: null, wonCents: 0, period, now: NOW, zone: "America/New_York", paceMode: "business" }) },
         schedule: { zone: "America/New_York", time: "09:00", days: new Set([1]), skipDates: new Set(), paused: false, inactive: false },
         nextReminder: null,

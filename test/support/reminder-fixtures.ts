@@ -8,7 +8,11 @@ import { createJobs, senderHooks } from "../../src/jobs/jobs.js";
 import { OutboxSender } from "../../src/slack/outbox-sender.js";
 import { Scheduler, type ScheduledJob } from "../../src/jobs/scheduler.js";
 import { Notifier } from "../../src/slack/notifier.js";
+import type { KnownBlock } from "@slack/types";
+import { expect } from "vitest";
 import { TEST_BOT_TOKEN, type TestApp } from "./e2e-harness.js";
+import type { FakeMessage, SlackResponse } from "./fake-slack.js";
+import { blockActionsPayload, interactionBody } from "./slack-requests.js";
 
 export const DAY_MS = 86_400_000;
 
@@ -104,4 +108,44 @@ export function reminderRig(t: TestApp, workerId = "test-worker"): ReminderRig {
 /** Successful chat.postMessage calls to one DM channel (D + user id in the fake). */
 export function dmsTo(t: TestApp, slackUserId: string): number {
   return t.fake.callsTo("chat.postMessage").filter((c) => c.body.channel === `D${slackUserId}` && c.status === 200 && c.response?.ok === true).length;
+}
+
+/**
+ * Clicks an element of a posted reminder as Slack would post it (the message as it is now in the
+ * fake): a button with its JSON `value`, or a date picker / select (`actionType`, `blockId`,
+ * `action` with selected_date / selected_option). Returns the response_url id to wait on.
+ */
+export async function clickInReminder(
+  a: TestApp,
+  posted: FakeMessage,
+  userId: string,
+  actionId: string,
+  o: { value?: object; actionType?: string; blockId?: string; action?: Record<string, unknown> },
+): Promise<string> {
+  const responseUrl = a.fake.responseUrl(`click-${actionId}-${Math.random()}`);
+  const payload = blockActionsPayload({
+    userId,
+    actionId,
+    ...(o.value ? { value: JSON.stringify(o.value) } : {}),
+    ...(o.actionType ? { actionType: o.actionType } : {}),
+    ...(o.blockId ? { blockId: o.blockId } : {}),
+    ...(o.action ? { action: o.action } : {}),
+    channelId: posted.channel,
+    messageTs: posted.ts,
+    message: { ...posted.message },
+    responseUrl,
+  });
+  const res = await a.post(interactionBody(payload));
+  expect(res.status).toBe(200);
+  return responseUrl.slice(responseUrl.lastIndexOf("/") + 1);
+}
+
+export function blocksOf(message: SlackResponse): KnownBlock[] {
+  return (message.blocks ?? []) as KnownBlock[];
+}
+
+/** The text of a row's section (non-breaking spaces as spaces). */
+export function rowText(message: SlackResponse, blockId: string): string {
+  const b = blocksOf(message).find((x) => x.block_id === blockId);
+  return b && b.type === "section" ? (b.text?.text ?? "").replace(/\u00a0/g, " ") : "";
 }

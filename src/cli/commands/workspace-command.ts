@@ -9,6 +9,7 @@ const USAGE = [
   "ae-assistant workspace show [--team <slack team id>]",
   "ae-assistant workspace set [--currency EUR] [--fiscal-start 4] [--timezone Europe/Berlin] [--pace business|calendar]",
   "                           [--neglect key:7,growth:14,standard:30] [--gift-limit <amount>|none] [--gift-year calendar|rolling]",
+  "                           [--stall-days 30] [--close-soon-days 7] [--no-touch-days 7]",
   "                           [--confirm-currency-change] [--team <slack team id>]",
 ].join("\n  ");
 
@@ -25,6 +26,9 @@ const FLAG: Record<WorkspaceSettingError["field"], string> = {
   neglectStandardDays: "--neglect standard:",
   giftLimit: "--gift-limit",
   giftYearMode: "--gift-year",
+  dealStallDays: "--stall-days",
+  dealCloseSoonDays: "--close-soon-days",
+  dealNoTouchDays: "--no-touch-days",
 };
 
 const PROBLEM: Record<WorkspaceSettingError["problem"], string> = {
@@ -35,6 +39,8 @@ const PROBLEM: Record<WorkspaceSettingError["problem"], string> = {
   neglect_invalid: "must be a whole number of days from 1 to 365",
   gift_limit_invalid: "is not a positive amount (or none)",
   gift_year_unknown: "must be calendar or rolling",
+  deal_days_invalid: "must be a whole number of days from 1 to 365",
+  close_soon_invalid: "must be a whole number of days from 1 to 90",
 };
 
 export function describeSettings(s: WorkspaceSettings, holidayCount: number): string[] {
@@ -46,6 +52,7 @@ export function describeSettings(s: WorkspaceSettings, holidayCount: number): st
     `neglected after:     key ${s.neglectDays.key} days, growth ${s.neglectDays.growth} days, standard ${s.neglectDays.standard} days`,
     `gift limit:          ${s.giftLimitCents === null ? "none (FINRA limit only)" : `${centsToDecimal(s.giftLimitCents)} ${s.currency} per recipient per year`}`,
     `gift year:           ${s.giftYearMode === "calendar" ? "calendar year" : "rolling 12 months"}`,
+    `deals need attention: stalled over ${s.dealAttention.stallDays} days in a stage; closing within ${s.dealAttention.closeSoonDays} days with no touch for ${s.dealAttention.noTouchDays} days; or past their close date`,
     `holidays:            ${holidayCount} on file (ae-assistant holidays list)`,
   ];
 }
@@ -73,6 +80,9 @@ async function set(argv: string[], io: CliIo): Promise<number> {
       neglect: { type: "string" },
       "gift-limit": { type: "string" },
       "gift-year": { type: "string" },
+      "stall-days": { type: "string" },
+      "close-soon-days": { type: "string" },
+      "no-touch-days": { type: "string" },
       "confirm-currency-change": { type: "boolean" },
       team: { type: "string" },
     },
@@ -84,6 +94,9 @@ async function set(argv: string[], io: CliIo): Promise<number> {
     ...(values.pace !== undefined ? { paceMode: values.pace } : {}),
     ...(values["gift-limit"] !== undefined ? { giftLimit: values["gift-limit"].trim().toLowerCase() === "none" ? "" : values["gift-limit"] } : {}),
     ...(values["gift-year"] !== undefined ? { giftYearMode: values["gift-year"] } : {}),
+    ...(values["stall-days"] !== undefined ? { dealStallDays: values["stall-days"] } : {}),
+    ...(values["close-soon-days"] !== undefined ? { dealCloseSoonDays: values["close-soon-days"] } : {}),
+    ...(values["no-touch-days"] !== undefined ? { dealNoTouchDays: values["no-touch-days"] } : {}),
   };
   if (values.neglect !== undefined) {
     const spec = parseNeglectSpec(values.neglect);

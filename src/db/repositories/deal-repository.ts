@@ -1,5 +1,5 @@
 import type { Db } from "../client.js";
-import type { Deal as DealRow } from "../../generated/sqlite/client.js";
+import type { Deal as DealRow, Prisma } from "../../generated/sqlite/client.js";
 import type { DealStatus, OpenStage } from "../../domain/deal-stages.js";
 
 
@@ -18,7 +18,25 @@ export interface Deal {
   wonAt: Date | null;
   lostAt: Date | null;
   lostReason: string | null;
+  /** When the stage last changed; null = not since creation (before stage history existed). */
+  stageChangedAt: Date | null;
   createdAt: Date;
+}
+
+/**
+ * Who changed a deal's stage: a user (in Slack), or a process — the CLI, or a CRM sync. Every
+ * write that sets a stage takes one, so the history always says who.
+ */
+export type StageChangeBy = { userId: number } | { source: "cli" | "sync" };
+
+/** One recorded stage change (creation included: `fromStage` null). */
+export interface StageChange {
+  dealId: number;
+  fromStage: string | null;
+  toStage: string;
+  at: Date;
+  byUserId: number | null;
+  source: string;
 }
 
 export interface NewDeal {
@@ -47,27 +65,42 @@ function toDeal(row: DealRow & { account: { name: string; workspaceId: number } 
     wonAt: row.wonAt,
     lostAt: row.lostAt,
     lostReason: row.lostReason,
+    stageChangedAt: row.stageChangedAt,
     createdAt: row.createdAt,
   };
 }
 
+type Tx = Parameters<Parameters<Db["$transaction"]>[0]>[0];
+
+/**
+ * Deals. Every write that sets a stage (create, setStage, markWon, markLost) goes through
+ * `changeStage`, in the same transaction as the write, so no path can change a stage without
+ * recording it in DealStageChange and moving Deal.stageChangedAt.
+ */
 export class DealRepository {
   constructor(private readonly db: Db) {}
 
-  async create(d: NewDeal): Promise<Deal> {
-    const row = await this.db.deal.create({
-      data: {
-        accountId: d.accountId,
-        ownerId: d.ownerId,
-        amountCents: BigInt(d.amountCents),
-        stage: d.stage,
-        status: "open",
-        expectedCloseAt: d.expectedCloseAt,
-        title: d.title ?? null,
-      },
-      include: WITH_ACCOUNT,
+  async create(d: NewDeal, by: StageChangeBy, at: Date): Promise<Deal> {
+    const id = await this.db.$transaction(async (tx) => {
+      const row = await tx.deal.create({
+        data: {
+          accountId: d.accountId,
+          ownerId: d.ownerId,
+          amountCents: BigInt(d.amountCents),
+          stage: d.stage,
+          status: "open",
+          expectedCloseAt: d.expectedCloseAt,
+          title: d.title ?? null,
+          stageChangedAt: at,
+        },
+        select: { id: true },
+      });
+      await recordStageChange(tx, { dealId: row.id, fromStage: null, toStage: d.stage, at, by });
+      return row.id;
     });
-    return toDeal(row);
+    const deal = await this.findById(id);
+    if (!deal) throw new Error(`deal ${id} vanished right after it was created`);
+    return deal;
   }
 
   async findById(id: number): Promise<Deal | null> {
@@ -87,24 +120,70 @@ export class DealRepository {
     return rows.map(toDeal);
   }
 
+  /** Moves an open deal to another open stage; null when it was not open any more. */
+  setStage(id: number, stage: OpenStage, by: StageChangeBy, at: Date): Promise<Deal | null> {
+    return this.changeStage(id, stage, by, at, {});
+  }
+
   /**
    * Marks an open deal won at `wonAt` (optionally with its final amount). Conditional on the deal
    * still being open, so two clicks cannot win it twice; null when it was not open any more.
    */
-  async markWon(id: number, wonAt: Date, amountCents?: number): Promise<Deal | null> {
-    const r = await this.db.deal.updateMany({
-      where: { id, status: "open" },
-      data: { status: "won", stage: "won", wonAt, ...(amountCents !== undefined ? { amountCents: BigInt(amountCents) } : {}) },
-    });
-    return r.count === 1 ? this.findById(id) : null;
+  markWon(id: number, wonAt: Date, by: StageChangeBy, amountCents?: number): Promise<Deal | null> {
+    return this.changeStage(id, "won", by, wonAt, { status: "won", wonAt, ...(amountCents !== undefined ? { amountCents: BigInt(amountCents) } : {}) });
   }
 
   /** Marks an open deal lost; null when it was not open any more. */
-  async markLost(id: number, lostAt: Date, reason: string | null): Promise<Deal | null> {
-    const r = await this.db.deal.updateMany({
-      where: { id, status: "open" },
-      data: { status: "lost", stage: "lost", lostAt, lostReason: reason },
-    });
+  markLost(id: number, lostAt: Date, reason: string | null, by: StageChangeBy): Promise<Deal | null> {
+    return this.changeStage(id, "lost", by, lostAt, { status: "lost", lostAt, lostReason: reason });
+  }
+
+  /** Sets an open deal's expected close date (not a stage change); null when it was not open. */
+  async setCloseDate(id: number, expectedCloseAt: Date): Promise<Deal | null> {
+    const r = await this.db.deal.updateMany({ where: { id, status: "open" }, data: { expectedCloseAt } });
     return r.count === 1 ? this.findById(id) : null;
   }
+
+  /** The deal's stage changes, oldest first. */
+  async stageHistory(dealId: number): Promise<StageChange[]> {
+    return this.db.dealStageChange.findMany({
+      where: { dealId },
+      orderBy: [{ at: "asc" }, { id: "asc" }],
+      select: { dealId: true, fromStage: true, toStage: true, at: true, byUserId: true, source: true },
+    });
+  }
+
+  /**
+   * The one place an existing deal's stage changes: conditional on the deal being open (so a
+   * double click changes it once), with the history row in the same transaction. Setting the
+   * stage it already has changes nothing and records nothing.
+   */
+  private async changeStage(id: number, stage: string, by: StageChangeBy, at: Date, data: Prisma.DealUpdateManyMutationInput): Promise<Deal | null> {
+    const changed = await this.db.$transaction(async (tx) => {
+      const current = await tx.deal.findFirst({ where: { id, status: "open" }, select: { stage: true } });
+      if (!current) return false;
+      const moves = current.stage !== stage;
+      const r = await tx.deal.updateMany({
+        where: { id, status: "open", stage: current.stage },
+        data: { ...data, stage, ...(moves ? { stageChangedAt: at } : {}) },
+      });
+      if (r.count !== 1) return false;
+      if (moves) await recordStageChange(tx, { dealId: id, fromStage: current.stage, toStage: stage, at, by });
+      return true;
+    });
+    return changed ? this.findById(id) : null;
+  }
+}
+
+function recordStageChange(tx: Tx, c: { dealId: number; fromStage: string | null; toStage: string; at: Date; by: StageChangeBy }) {
+  return tx.dealStageChange.create({
+    data: {
+      dealId: c.dealId,
+      fromStage: c.fromStage,
+      toStage: c.toStage,
+      at: c.at,
+      byUserId: "userId" in c.by ? c.by.userId : null,
+      source: "userId" in c.by ? "slack" : c.by.source,
+    },
+  });
 }

@@ -3,6 +3,7 @@ import { join, sql, toNumber, type Sql } from "../sql.js";
 import type { User, Workspace } from "../../generated/sqlite/client.js";
 import type { AccountTier, NeglectThresholds } from "../../domain/neglect.js";
 import type { ReminderAccount, ReminderFollowUpInput } from "../../domain/reminder.js";
+import { attentionCutoffs, type DealAttentionInput, type DealAttentionThresholds } from "../../domain/deal-attention.js";
 import type { PeriodType } from "../../domain/periods.js";
 
 const DAY_MS = 86_400_000;
@@ -152,6 +153,63 @@ export class ReminderRepository {
     );
     for (const r of rows) {
       out.get(r.userId)?.push({ id: r.id, title: r.title, accountId: r.accountId, accountName: r.accountName, dueAt: r.dueAt, snoozedUntil: r.snoozedUntil });
+    }
+    return out;
+  }
+
+  /**
+   * Open deals of the given owners, on live accounts, that may need attention at `now`: a close
+   * date before the close-soon window's end, or in their stage (since stageChangedAt, else the
+   * deal's createdAt) since before the stall cut-off. ONE query for the whole batch, using the
+   * loosest cut-offs of the batch's workspaces; the domain applies each workspace's rules exactly.
+   */
+  async dealAttentionCandidates(
+    ownerIds: readonly number[],
+    thresholds: readonly DealAttentionThresholds[],
+    now: Date,
+  ): Promise<Map<number, DealAttentionInput[]>> {
+    const out = new Map<number, DealAttentionInput[]>();
+    for (const id of ownerIds) out.set(id, []);
+    if (ownerIds.length === 0 || thresholds.length === 0) return out;
+    const cutoffs = thresholds.map((t) => attentionCutoffs(t, now));
+    const closeBefore = new Date(Math.max(...cutoffs.map((c) => c.closeBefore.getTime())));
+    const stageBefore = new Date(Math.max(...cutoffs.map((c) => c.stageBefore.getTime())));
+    const rows = await this.db.$queryRaw<
+      {
+        id: number;
+        ownerId: number;
+        accountId: number;
+        title: string | null;
+        amountCents: bigint | number;
+        stage: string;
+        expectedCloseAt: Date | null;
+        stageChangedAt: Date | null;
+        createdAt: Date;
+        accountName: string;
+        lastTouchAt: Date | null;
+        accountCreatedAt: Date;
+      }[]
+    >(sql`SELECT d."id", d."ownerId", d."accountId", d."title", d."amountCents", d."stage", d."expectedCloseAt", d."stageChangedAt", d."createdAt",
+        a."name" AS "accountName", a."lastTouchAt", a."createdAt" AS "accountCreatedAt"
+      FROM "Deal" d JOIN "Account" a ON a."id" = d."accountId"
+      WHERE d."ownerId" IN (${join([...new Set(ownerIds)])}) AND d."status" = ${"open"} AND a."archived" = ${false}
+        AND (d."expectedCloseAt" < ${closeBefore} OR d."stageChangedAt" <= ${stageBefore} OR (d."stageChangedAt" IS NULL AND d."createdAt" <= ${stageBefore}))
+      ORDER BY d."id" ASC`);
+    for (const r of rows) {
+      out.get(r.ownerId)?.push({
+        dealId: r.id,
+        accountId: r.accountId,
+        accountName: r.accountName,
+        title: r.title,
+        amountCents: Number(r.amountCents),
+        stage: r.stage,
+        expectedCloseAt: r.expectedCloseAt,
+        // Deals created before stage history have no stageChangedAt: until then no path could
+        // move an open deal's stage (only creation set one), so they have been in it since they
+        // were created. updatedAt would be wrong: it also moves with amount or close-date edits.
+        stageSince: r.stageChangedAt ?? r.createdAt,
+        accountTouchedAt: r.lastTouchAt ?? r.accountCreatedAt,
+      });
     }
     return out;
   }

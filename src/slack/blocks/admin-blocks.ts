@@ -71,6 +71,9 @@ export function adminModal(s: WorkspaceSettings, t: Translator, locale: string):
       [option(t("admin.giftYear.calendar"), "calendar"), option(t("admin.giftYear.rolling"), "rolling")],
       s.giftYearMode,
     ),
+    textInput(ADMIN_MODAL.dealStall, t("admin.dealStall.label"), String(s.dealAttention.stallDays), { maxLength: 6 }),
+    textInput(ADMIN_MODAL.dealCloseSoon, t("admin.dealCloseSoon.label"), String(s.dealAttention.closeSoonDays), { maxLength: 6 }),
+    textInput(ADMIN_MODAL.dealNoTouch, t("admin.dealNoTouch.label"), String(s.dealAttention.noTouchDays), { maxLength: 6, hint: t("admin.dealNoTouch.hint") }),
   ];
   return formModal({ t, callbackId: VIEWS.admin, title: t("admin.title"), blocks });
 }
@@ -85,6 +88,9 @@ const FIELD_BLOCK: Record<WorkspaceSettingError["field"], string> = {
   neglectStandardDays: ADMIN_MODAL.neglectStandard,
   giftLimit: ADMIN_MODAL.giftLimit,
   giftYearMode: ADMIN_MODAL.giftYear,
+  dealStallDays: ADMIN_MODAL.dealStall,
+  dealCloseSoonDays: ADMIN_MODAL.dealCloseSoon,
+  dealNoTouchDays: ADMIN_MODAL.dealNoTouch,
 };
 
 /** view_submission errors keyed by block id, one message per field. */
@@ -124,6 +130,9 @@ export function adminHomeBlocks(view: AdminHomeView, t: Translator, locale: stri
     standard: s.neglectDays.standard,
     giftLimit: s.giftLimitCents === null ? t("admin.home.noGiftLimit") : formatMoney(s.giftLimitCents, s.currency, locale),
     giftYear: t(s.giftYearMode === "calendar" ? "admin.giftYear.calendar" : "admin.giftYear.rolling"),
+    stall: s.dealAttention.stallDays,
+    closeSoon: s.dealAttention.closeSoonDays,
+    noTouch: s.dealAttention.noTouchDays,
   });
   const next = view.nextHoliday
     ? t("admin.home.nextHoliday", { date: formatLocalDate(view.nextHoliday.date, locale), name: escapeMrkdwn(view.nextHoliday.name ?? "") })

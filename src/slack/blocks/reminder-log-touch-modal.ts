@@ -5,16 +5,15 @@ import type { Translator } from "../../i18n/translate.js";
 import { REMINDER_TOUCH_MODAL, VIEWS } from "../ids.js";
 import { escapeMrkdwn } from "./mrkdwn.js";
 import { touchKindText } from "./reminder-format.js";
+import { rowOrigin } from "./reminder-blocks.js";
 
-/** Where the modal was opened from, so the submission can update that row in place. */
-export const reminderTouchOrigin = z.object({
+/**
+ * Where the modal was opened from (the account, and the reminder row's origin: DM channel and ts,
+ * or an ephemeral reply's response_url), so the submission can update that row in place.
+ */
+export const reminderTouchOrigin = rowOrigin.extend({
   /** Account id. */
   a: z.number().int().positive(),
-  /** Channel and ts of the digest DM (absent when opened from Home or an ephemeral reply). */
-  c: z.string().max(40).optional(),
-  ts: z.string().max(40).optional(),
-  /** response_url of an ephemeral `/ae today` reply. */
-  r: z.url().max(1000).optional(),
 });
 export type ReminderTouchOrigin = z.infer<typeof reminderTouchOrigin>;
 

@@ -1,6 +1,6 @@
 import { parseAmount } from "../../domain/amounts.js";
 import { parseArgs } from "../../domain/command-args.js";
-import { parseDealRef, type DealLookup, type DealRef } from "../../services/deal-service.js";
+import { MAX_LOST_REASON, parseDealRef, type DealLookup, type DealRef } from "../../services/deal-service.js";
 import type { Deal } from "../../db/repositories/deal-repository.js";
 import { dealChoiceBlocks, lostReply, wonReply } from "../blocks/deal-blocks.js";
 import { escapeMrkdwn } from "../blocks/mrkdwn.js";
@@ -10,7 +10,6 @@ import type { Reply, Subcommand, SubcommandContext } from "./subcommand.js";
 
 const WON_EXAMPLE = "/ae won 42 55k";
 const LOST_EXAMPLE = '/ae lost 42 "went with a competitor"';
-const MAX_REASON = 500;
 
 /**
  * Finds the one open deal `<deal>` means, or the reply explaining why not (unknown, closed, not
@@ -121,7 +120,7 @@ export const lost: Subcommand = {
       .map((tok) => (tok.kind === "word" ? tok.value : ""))
       .join(" ")
       .trim();
-    if (reason.length > MAX_REASON) return errorReply(t, t("deal.reasonTooLong", { max: MAX_REASON }), LOST_EXAMPLE);
+    if (reason.length > MAX_LOST_REASON) return errorReply(t, t("deal.reasonTooLong", { max: MAX_LOST_REASON }), LOST_EXAMPLE);
     const ref = refFrom(args.options, first?.kind === "word" ? first.value : "");
     const found = await lookupDeal(ctx, ref, "lost", reason ? quoteArg(reason) : "", LOST_EXAMPLE);
     if (!found.ok) return found.reply;

@@ -17,7 +17,7 @@ import { buttonValue, runButton, type ButtonArgs } from "./row-button-support.js
 export function register(app: App, deps: AppDeps): void {
   app.action<BlockButtonAction>(ACTIONS.reassignConfirm, async (args: ButtonArgs) =>
     runButton(args, deps, "reassign confirm", async (actor, t) => {
-      const value = buttonValue(args.action.value, handoverButtonSchema);
+      const value = buttonValue(args.action.type === "button" ? args.action.value : undefined, handoverButtonSchema);
       const answer = async (reply: Reply) => {
         await args.respond({ replace_original: true, response_type: "ephemeral", text: reply.text, blocks: reply.blocks });
       };

@@ -17,6 +17,7 @@ import { register as followUpSnooze } from "./followup-snooze-action.js";
 import { register as homeSettings } from "./home-settings-action.js";
 import { register as homeAdmin } from "./home-admin-action.js";
 import { register as reassign } from "./reassign-action.js";
+import { register as reminderDeals } from "./reminder-deal-actions.js";
 
 /** Every action listener in this folder. */
 export function register(app: App, deps: AppDeps): void {
@@ -37,4 +38,5 @@ export function register(app: App, deps: AppDeps): void {
   homeSettings(app, deps);
   homeAdmin(app, deps);
   reassign(app, deps);
+  reminderDeals(app, deps);
 }

@@ -5,7 +5,7 @@ import { accountButtonValue } from "../../blocks/reminder-blocks.js";
 import { reminderLogTouchModal, type ReminderTouchOrigin } from "../../blocks/reminder-log-touch-modal.js";
 import { MAX_NOTE } from "../../../services/touch-service.js";
 import { openViewFromClick } from "../../open-view.js";
-import { registerRowButton } from "./row-button-support.js";
+import { originOf, registerRowButton } from "./row-button-support.js";
 
 /**
  * "Log touch" on a digest (or Home) row: opens the digest's log-touch modal for that account. The
@@ -20,12 +20,7 @@ export function register(app: App, deps: AppDeps): void {
       const owned = await deps.services.reminderActions.ownedAccount(actor, value.a);
       if (owned.kind === "not_found") return tell(t("digest.notFound"));
       if (owned.kind === "denied") return tell(`${t("error.denied.not_owner")} ${t("error.nothingChanged")}`);
-      const origin: ReminderTouchOrigin =
-        source.kind === "message"
-          ? { a: value.a, c: source.channel, ts: source.ts }
-          : source.kind === "ephemeral"
-            ? { a: value.a, r: source.responseUrl }
-            : { a: value.a };
+      const origin: ReminderTouchOrigin = { a: value.a, ...originOf(source) };
       await openViewFromClick(
         { client: args.client, triggerId: args.body.trigger_id, userId: actor.user.slackUserId, channelId: source.kind === "message" ? source.channel : undefined },
         reminderLogTouchModal(owned.name, origin, t, MAX_NOTE),

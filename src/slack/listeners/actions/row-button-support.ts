@@ -1,16 +1,19 @@
-import type { AllMiddlewareArgs, App, BlockButtonAction, SlackActionMiddlewareArgs, webApi } from "@slack/bolt";
+import type { AllMiddlewareArgs, App, BlockAction, BlockElementAction, RespondArguments, SlackActionMiddlewareArgs, webApi } from "@slack/bolt";
 import type { KnownBlock } from "@slack/types";
 import { z } from "zod";
 import { isReminderEmpty } from "../../../domain/reminder.js";
 import { translator, type Translator } from "../../../i18n/translate.js";
 import type { Actor } from "../../../services/actor-service.js";
-import { reminderMessage, markRowDone } from "../../blocks/reminder-blocks.js";
+import { reminderMessage, markRowDone, type RowOrigin } from "../../blocks/reminder-blocks.js";
 import { formatFor } from "../../blocks/reminder-format.js";
 import { clip } from "../../blocks/mrkdwn.js";
 import type { AppDeps } from "../../deps.js";
 import { actorContext } from "../../middleware/actor-context.js";
 
-export type ButtonArgs = SlackActionMiddlewareArgs<BlockButtonAction> & AllMiddlewareArgs;
+/** A click on a row's element: a button, or a date picker or select in the same actions block. */
+export type ButtonArgs = SlackActionMiddlewareArgs<BlockAction> & AllMiddlewareArgs;
+/** Answers through a click's response_url. */
+type Respond = (message: RespondArguments) => Promise<unknown>;
 
 /** Where a clicked button lives: a posted message, an ephemeral reply, or a view (Home, modal). */
 export type ButtonSource =
@@ -27,7 +30,7 @@ const container = z.looseObject({
 const blockList = z.array(z.looseObject({ type: z.string() }));
 
 /** Reads where the click came from out of the payload (container, message, response_url). */
-export function buttonSource(body: BlockButtonAction): ButtonSource {
+export function buttonSource(body: BlockAction): ButtonSource {
   const c = container.safeParse(body.container);
   if (!c.success || c.data.type !== "message") return { kind: "view" };
   if (c.data.is_ephemeral) return body.response_url ? { kind: "ephemeral", responseUrl: body.response_url } : { kind: "view" };
@@ -65,19 +68,23 @@ export async function showDone(
   source: ButtonSource,
   rowBlockId: string,
   doneText: string,
-  ctx: { actor: Actor; t: Translator; client: webApi.WebClient; respond: ButtonArgs["respond"]; deps: AppDeps },
+  ctx: { actor: Actor; t: Translator; client: webApi.WebClient; respond: Respond; deps: AppDeps },
 ): Promise<void> {
   if (source.kind === "message") {
     let current = source.blocks;
+    let text = source.text;
     if (current.length === 0) {
-      // Slack left the message's blocks out of the payload: read the message back.
+      // Slack left the message's blocks out of the payload (or a modal only kept where the row is):
+      // read the message back, so rows done earlier stay done and its notification text stays.
       const history = await ctx.client.conversations.history({ channel: source.channel, latest: source.ts, oldest: source.ts, inclusive: true, limit: 1 });
-      const parsed = blockList.safeParse(history.messages?.find((m) => m.ts === source.ts)?.blocks);
+      const message = history.messages?.find((m) => m.ts === source.ts);
+      const parsed = blockList.safeParse(message?.blocks);
       current = parsed.success ? (parsed.data as unknown as KnownBlock[]) : [];
+      text ||= message?.text ?? "";
     }
     if (current.length === 0) return;
     const blocks = markRowDone(current, rowBlockId, doneText);
-    await ctx.client.chat.update({ channel: source.channel, ts: source.ts, text: source.text || doneText, blocks });
+    await ctx.client.chat.update({ channel: source.channel, ts: source.ts, text: text || doneText, blocks });
     return;
   }
   if (source.kind === "ephemeral") {
@@ -91,6 +98,31 @@ export async function showDone(
     const message = reminderMessage(built.view, formatFor(ctx.actor, ctx.t), { title: "today" });
     await ctx.respond({ replace_original: true, response_type: "ephemeral", text: message.text, blocks: [done, ...(message.blocks ?? [])].slice(0, 50) });
   }
+}
+
+/** The origin of a click, to carry into a modal. */
+export function originOf(source: ButtonSource): RowOrigin {
+  return source.kind === "message" ? { c: source.channel, ts: source.ts } : source.kind === "ephemeral" ? { r: source.responseUrl } : {};
+}
+
+/**
+ * Marks a row done where the modal came from, as showDone does for a click: the DM's current
+ * blocks are read back (so rows done earlier stay done), an ephemeral reply is rebuilt through
+ * its response_url.
+ */
+export async function showInOrigin(
+  origin: RowOrigin,
+  rowBlockId: string,
+  doneText: string,
+  ctx: { actor: Actor; t: Translator; client: webApi.WebClient; deps: AppDeps },
+): Promise<void> {
+  const source: ButtonSource =
+    origin.c && origin.ts ? { kind: "message", channel: origin.c, ts: origin.ts, text: "", blocks: [] } : origin.r ? { kind: "ephemeral", responseUrl: origin.r } : { kind: "view" };
+  const respond = async (body: RespondArguments) => {
+    if (!origin.r) return;
+    await fetch(origin.r, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body), signal: AbortSignal.timeout(10_000) });
+  };
+  await showDone(source, rowBlockId, doneText, { ...ctx, respond });
 }
 
 /** Tells the clicker why nothing happened (ephemerally, where Slack lets us). */
@@ -136,12 +168,24 @@ export function registerRowButton<V>(
   deps: AppDeps,
   spec: { actionIds: readonly string[]; name: string; schema: z.ZodType<V>; run(input: RowButtonInput<V>): Promise<void> },
 ): void {
+  registerRowAction(app, deps, { ...spec, read: (action) => (action.type === "button" ? buttonValue(action.value, spec.schema) : null) });
+}
+
+/**
+ * The same for any element of a row's actions block (a date picker, a select): `read` takes what
+ * the element says out of the action (null = malformed or forged, answered as an outdated button).
+ */
+export function registerRowAction<V>(
+  app: App,
+  deps: AppDeps,
+  spec: { actionIds: readonly string[]; name: string; read(action: BlockElementAction): V | null; run(input: RowButtonInput<V>): Promise<void> },
+): void {
   for (const actionId of spec.actionIds) {
-    app.action<BlockButtonAction>(actionId, async (args: ButtonArgs) =>
+    app.action<BlockAction>(actionId, async (args: ButtonArgs) =>
       runButton(args, deps, spec.name, async (actor, t, source) => {
         const tell = (text: string) => tellClicker(source, text, args.respond);
-        const value = buttonValue(args.action.value, spec.schema);
-        if (!value) return tell(t("digest.invalidButton"));
+        const value = spec.read(args.action);
+        if (value === null) return tell(t("digest.invalidButton"));
         await spec.run({ value, actor, t, source, args, tell });
       }),
     );

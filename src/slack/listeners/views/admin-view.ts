@@ -33,6 +33,9 @@ export function register(app: App, deps: AppDeps): void {
           neglectStandardDays: stateText(values, ADMIN_MODAL.neglectStandard),
           giftLimit: stateText(values, ADMIN_MODAL.giftLimit),
           giftYearMode: stateSelected(values, ADMIN_MODAL.giftYear) ?? "",
+          dealStallDays: stateText(values, ADMIN_MODAL.dealStall),
+          dealCloseSoonDays: stateText(values, ADMIN_MODAL.dealCloseSoon),
+          dealNoTouchDays: stateText(values, ADMIN_MODAL.dealNoTouch),
         },
         { locale: actor.locale, confirmCurrencyChange: stateChecked(values, ADMIN_MODAL.currencyConfirm).includes("confirm") },
       );

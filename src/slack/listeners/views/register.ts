@@ -10,6 +10,7 @@ import { register as settings } from "./settings-view.js";
 import { register as reminderLogTouch } from "./reminder-log-touch-view.js";
 import { register as team } from "./team-view.js";
 import { register as admin } from "./admin-view.js";
+import { register as reminderDealLost } from "./reminder-deal-lost-view.js";
 
 /** Every view listener in this folder. */
 export function register(app: App, deps: AppDeps): void {
@@ -23,4 +24,5 @@ export function register(app: App, deps: AppDeps): void {
   reminderLogTouch(app, deps);
   team(app, deps);
   admin(app, deps);
+  reminderDealLost(app, deps);
 }
