@@ -1,5 +1,6 @@
 import { webApi } from "@slack/bolt";
 import type { KnownBlock } from "@slack/types";
+import { PacedWebClient, PaceTimeoutError, SendPace } from "./paced-client.js";
 
 /** A message as the jobs render it. */
 export interface OutgoingMessage {
@@ -42,6 +43,7 @@ const PERMANENT = new Set([
 
 /** Maps a Web API client error to a delivery failure. */
 export function classify(error: unknown): DeliveryFailure {
+  if (error instanceof PaceTimeoutError) return { kind: "rate_limited", retryAfterSec: Math.max(1, error.retryAfter), code: "paced" };
   if (typeof error === "object" && error !== null && "code" in error) {
     const e = error as { code: string; retryAfter?: number; statusCode?: number; data?: { error?: string } };
     if (e.code === webApi.ErrorCode.RateLimitedError) {
@@ -63,21 +65,29 @@ export const OUTBOX_EVENT_TYPE = "ae_outbox_delivery";
 
 /**
  * The only place that sends messages on behalf of jobs. Its Web API client neither retries nor
- * waits on 429s by itself: the outbox decides when to try again, so one slow recipient cannot
- * hold up the batch and every attempt is counted.
+ * waits on 429s by itself: every call goes through one `SendPace` (a 429 pauses that method for
+ * Retry-After and narrows how many calls run at once), and the outbox decides when the refused row
+ * is tried again, so one slow recipient cannot hold up the batch and every attempt is counted.
  */
 export class Notifier {
   readonly client: webApi.WebClient;
+  readonly pace: SendPace;
 
-  constructor(token: string, opts: { slackApiUrl?: string; timeoutMs?: number; logger?: webApi.Logger } = {}) {
-    this.client = new webApi.WebClient(token, {
-      slackApiUrl: opts.slackApiUrl,
-      retryConfig: { retries: 0 },
-      rejectRateLimitedCalls: true,
-      timeout: opts.timeoutMs ?? 10_000,
-      logger: opts.logger,
-      logLevel: webApi.LogLevel.ERROR,
-    });
+  constructor(token: string, opts: { slackApiUrl?: string; timeoutMs?: number; logger?: webApi.Logger; pace?: SendPace } = {}) {
+    this.pace = opts.pace ?? new SendPace();
+    this.client = new PacedWebClient(
+      token,
+      {
+        slackApiUrl: opts.slackApiUrl,
+        // Exactly once to the pace: no retry inside the client, and a 429 is thrown, not waited out.
+        retryConfig: { retries: 0 },
+        rejectRateLimitedCalls: true,
+        timeout: opts.timeoutMs ?? 10_000,
+        logger: opts.logger,
+        logLevel: webApi.LogLevel.ERROR,
+      },
+      this.pace,
+    );
   }
 
   private async call<T>(fn: () => Promise<T>): Promise<T> {
