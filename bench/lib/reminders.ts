@@ -9,6 +9,9 @@ import type { BenchDatabase } from "./databases.js";
 import { forkChild } from "./ipc.js";
 import type { CapturedStatement } from "./query-counter.js";
 
+/** V8 heap options of the reminder run "as deployed" (see package.json "start"). */
+export const V8_HEAP_FLAGS: string[] = [];
+
 export interface ReminderRun {
   wallMs: number;
   planMs: number;
@@ -35,20 +38,26 @@ export interface ReminderRun {
   peakHeapTotalMb: number;
   peakExternalMb: number;
   peakRssByPhaseMb: Record<string, number>;
+  /** The most attempts any reminder row took (1 = sent the first time). */
+  maxAttempts: number;
+  /** 429s the sender's pace saw, per Web API method. */
+  paced429s: Record<string, number>;
   dbMs: number;
   statements: CapturedStatement[];
 }
 
-export async function reminderRun(bench: BenchDatabase, fake: FakeSlack, collect: boolean): Promise<ReminderRun> {
+/** `beforeReset` reads the emulator's traffic of the run before it is forgotten. */
+export async function reminderRun(bench: BenchDatabase, fake: FakeSlack, collect: boolean, beforeReset?: (fake: FakeSlack) => void): Promise<ReminderRun> {
   const child = forkChild(new URL("../children/reminder-run.ts", import.meta.url), {
     BENCH_DB_URL: bench.url,
     BENCH_SLACK_API_URL: fake.apiUrl,
     BENCH_AT: BENCH_NOW,
     BENCH_COLLECT: collect ? "1" : "0",
-  });
+  }, V8_HEAP_FLAGS);
   try {
     const result = (await child.next("result", 3_600_000)) as unknown as ReminderRun;
     await child.exited;
+    beforeReset?.(fake);
     return result;
   } finally {
     if (child.process.exitCode === null) child.process.kill("SIGKILL");
