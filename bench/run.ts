@@ -3,7 +3,8 @@
  *
  * Seeds the deterministic data set (src/bench/seed-data.ts) into a throwaway database per provider
  * and measures: command latency through the real Bolt HTTP receiver, the daily reminder run against
- * the fake Slack (wall time, digest building, SQL statements, peak RSS), the leaderboard of a
+ * the fake Slack (wall time, digest building, SQL statements, peak RSS), the same run against the
+ * fake Slack in rate-limit mode (time, 429s, retries, send rate vs the limit), the leaderboard of a
  * 1,000-rep team, the raw-SQL floor and the ratio to it, scaling of the reminder run, cold start,
  * EXPLAIN of every hot-path statement, and the CRM pull against the fake Salesforce (a first pull,
  * then incremental pulls of 1,000 changed records). Prints a table and writes bench/results.json.
@@ -26,11 +27,12 @@ import { openDatabase, providerOf, sqlitePathOf } from "../src/db/client.js";
 import { explainAll, type PlanCheck } from "./lib/explain.js";
 import { benchFloor, type FloorBench } from "./lib/floor-bench.js";
 import { productionRun, reminderRun, resetReminders, type ProductionRun, type ReminderRun } from "./lib/reminders.js";
+import { rateLimitedRun, type RateLimitedRun } from "./lib/rate-limited.js";
 import { printReport, TARGETS } from "./lib/report.js";
 import type { SeedReport } from "../src/bench/seed-data.js";
 import { benchCrmPull, type CrmPullBench } from "./lib/crm-pull.js";
 
-const SECTIONS = ["commands", "reminders", "floor", "scaling", "cold", "explain", "crm"] as const;
+const SECTIONS = ["commands", "reminders", "ratelimit", "floor", "scaling", "cold", "explain", "crm"] as const;
 type Section = (typeof SECTIONS)[number];
 
 const { values } = parseArgs({
@@ -118,6 +120,7 @@ export interface ProviderResult {
   seed: SeedReport;
   commands?: Omit<CommandBench, "statements">;
   reminders?: { runs: number; median: Omit<ReminderRun, "statements">; all: Omit<ReminderRun, "statements">[]; production: ProductionRun | null };
+  rateLimited?: RateLimitedRun;
   floor?: Omit<FloorBench, "statements">;
   scaling?: ScalingPoint[];
   scalingErrors?: { reps: number; error: string }[];
@@ -221,6 +224,13 @@ async function measure(provider: Provider, main: BenchDatabase, seeded: SeedRepo
       const production = await productionRun(main, fake, ROOT);
       if (production) log(`  as deployed (node dist/cli/main.js jobs run reminders): ${production.processMs.toFixed(0)} ms for the whole process, max RSS ${production.maxRssMb.toFixed(0)} MB`);
       result.reminders = { runs: runs.length, median: medianRun(runs), all: runs.map(withoutStatements), production };
+    }
+    if (run("ratelimit")) {
+      log("-- reminder run against the fake Slack in rate-limit mode");
+      const r = await rateLimitedRun(main, fake);
+      const served = Object.entries(r.served429).map(([m, n]) => `${m} ${n}`).join(", ") || "none";
+      log(`  ${r.wallMs.toFixed(0)} ms, ${r.sent} sent, ${r.failed} failed; 429s served: ${served}; ${r.retried} retries, at most ${r.maxRowRetries} per row; ${r.postsPerSecond?.toFixed(1) ?? "—"} posts/s (limit ${r.limitPerSecond})`);
+      result.rateLimited = r;
     }
     if (run("floor")) {
       log("-- product vs raw-SQL floor");

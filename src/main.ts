@@ -22,7 +22,9 @@ async function main(): Promise<void> {
     const db = await openAndMigrate(config.databaseUrl, logger);
     const now = () => new Date();
     const services = createServices(db, { defaultTimezone: config.defaultTimezone, now, logger });
-    const slack = createSlackApp(config, { logger, services, now, defaultTimezone: config.defaultTimezone, ackBudgetMs: config.ackBudgetMs });
+    // One notifier, so one pace per replica: a 429 seen by the celebrations also slows the scheduler's sender.
+    const notifier = new Notifier(config.botToken, { slackApiUrl: config.slackApiUrl });
+    const slack = createSlackApp(config, { logger, services, now, defaultTimezone: config.defaultTimezone, ackBudgetMs: config.ackBudgetMs }, { notifier });
     await slack.start();
     logger.info(
       config.transport.mode === "socket"
@@ -31,7 +33,6 @@ async function main(): Promise<void> {
     );
     // Scheduled work: one every-minute tick plans the jobs under a lease and delivers the outbox.
     const workerId = `${hostname()}:${process.pid}:${randomBytes(4).toString("hex")}`;
-    const notifier = new Notifier(config.botToken, { slackApiUrl: config.slackApiUrl });
     const sender = new OutboxSender(services.repos.outbox, notifier, logger, { workerId, ...senderHooks(services) });
     // The CRM pull (only when a CRM is configured); its secret and every access token are redacted from the logs.
     const crm = crmConfig

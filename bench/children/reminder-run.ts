@@ -101,6 +101,7 @@ clearInterval(sampler);
 peakRss = Math.max(peakRss, process.memoryUsage().rss);
 counter.collect = false;
 const skipped = await db.prisma.outbox.count({ where: { kind: "digest", status: "skipped" } });
+const maxAttempts = (await db.prisma.outbox.aggregate({ where: { kind: "digest" }, _max: { attempts: true } }))._max.attempts ?? 0;
 const users = await db.prisma.user.count();
 await db.close();
 
@@ -132,9 +133,9 @@ process.send?.(
   peakHeapTotalMb: atPeak.heapTotal / 2 ** 20,
   peakExternalMb: atPeak.external / 2 ** 20,
   peakRssByPhaseMb: peakByPhase,
+  maxAttempts,
+  paced429s: Object.fromEntries(notifier.pace.rateLimited),
   dbMs: counter.ms,
   statements: counter.list(),
-  },
-  // Exit only once the (large) result is flushed: a fixed delay lost it on a loaded machine.
-  () => process.exit(0),
-);
+  // Exit once the result is handed to the IPC channel: a fixed delay lost large results on a busy machine.
+}, () => process.exit(0));

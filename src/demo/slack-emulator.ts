@@ -25,8 +25,11 @@
  *     decoded back to objects in `call.body`. Other form values stay strings ("true", "42") as Slack receives them.
  *   - `conversations.history` returns the stored messages of a channel (newest first, `oldest`/`latest`/`inclusive`/
  *     `limit`), with their `metadata` only when asked with `include_all_metadata`. Message `ts` values follow the clock.
- *   - `reset()` forgets recorded traffic, faults, stored messages/views/files and handlers set with `setHandler`
- *     (except `{ persistent: true }` ones); the user and channel directories are kept.
+ *   - Rate limits (`opts.rateLimits`, or `setRateLimits`): off by default. When set, a call over its budget is answered
+ *     as Slack does — HTTP 429, header `Retry-After: <seconds>`, body `{ ok: false, error: "ratelimited" }` — and
+ *     counted in `rateLimited` (see `FakeRateLimits`). Budgets follow `opts.clock`, so a test moves time, not sleeps.
+ *   - `reset()` forgets recorded traffic, faults, stored messages/views/files, rate-limit budgets and counts, and
+ *     handlers set with `setHandler` (except `{ persistent: true }` ones); the user and channel directories are kept.
  */
 import { randomBytes } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
@@ -53,13 +56,31 @@ export type FakeFault =
   /** Destroy the socket without answering. */
   | { hangup: true };
 
+/**
+ * Slack's rate limits, emulated (https://docs.slack.dev/apis/web-api/rate-limits). Each limit is a
+ * token bucket refilled evenly (Slack "allows bursts" but evaluates per minute): it holds
+ * `burstSeconds` of budget, a call takes one token, and a call finding none gets a 429 whose
+ * Retry-After is the whole seconds until the next token (at least 1), as Slack's header is.
+ */
+export interface FakeRateLimits {
+  /** chat.postMessage per channel per second (Slack's special limit: about 1, short bursts allowed). */
+  postMessagePerChannelPerSecond?: number;
+  /**
+   * Calls per minute per Web API method, across all channels (Slack's tiers: 1 → 1+, 2 → 20+,
+   * 3 → 50+, 4 → 100+ per minute; chat.postMessage is "special": several hundred per minute per workspace).
+   */
+  perMethodPerMinute?: Record<string, number>;
+  /** How many seconds of budget a bucket holds, i.e. the largest burst after a quiet spell. Default 1. */
+  burstSeconds?: number;
+}
+
 export interface FakeSlackCall {
   method: string;
   /** Parsed request body (form/JSON/multipart; query-string parameters merged in). */
   body: SlackBody;
   /** Token from `Authorization: Bearer …`, else from the `token` body field. */
   token?: string;
-  /** `Date.now()` at arrival. */
+  /** Arrival time on the emulator's clock (`opts.clock`, default `Date.now`). */
   at: number;
   headers: Record<string, string>;
   contentType: string;
@@ -70,6 +91,8 @@ export interface FakeSlackCall {
   response?: SlackResponse;
   /** The injected fault, when one was applied to this call. */
   fault?: FakeFault;
+  /** The Retry-After (seconds) of a 429 answer, injected or for a spent rate-limit budget. */
+  retryAfter?: number;
 }
 
 export interface FakeResponseUrlPost {
@@ -170,8 +193,10 @@ export interface FakeSlackOptions {
   scopes?: string[];
   /** How long a trigger id works after it was issued (Slack: 3 seconds). */
   triggerTtlMs?: number;
-  /** The emulator's clock for trigger expiry (default `Date.now`); a test moves it instead of sleeping. */
+  /** The emulator's clock for trigger expiry and rate limits (default `Date.now`); a test moves it instead of sleeping. */
   clock?: () => number;
+  /** Answer calls over these budgets with 429 + Retry-After (default: no limits). */
+  rateLimits?: FakeRateLimits;
   /** Log every call: `true` → console.log, or a function. Also enabled by env FAKE_SLACK_DEBUG=1. */
   log?: boolean | ((line: string) => void);
 }
@@ -230,6 +255,8 @@ export class FakeSlack {
   readonly homeViews = new Map<string, SlackResponse>();
   /** Files announced through files.getUploadURLExternal. */
   readonly files = new Map<string, FakeFile>();
+  /** 429s served because a rate limit's budget was spent, per method (injected faults not counted). */
+  readonly rateLimited = new Map<string, number>();
 
   private readonly server: Server;
   private readonly options: FakeSlackOptions;
@@ -240,6 +267,8 @@ export class FakeSlack {
   private readonly responseWaiters = new Set<Waiter<FakeResponseUrlPost>>();
   private readonly responseUrlUses = new Map<string, number>();
   private readonly timers = new Set<NodeJS.Timeout>();
+  private readonly buckets = new Map<string, { tokens: number; at: number }>();
+  private rateLimits: FakeRateLimits | undefined;
   private readonly log?: (line: string) => void;
   private tsCounter = 0;
   private idCounter = 0;
@@ -260,6 +289,7 @@ export class FakeSlack {
     this.botId = options.botId ?? "BBOT";
     this.botName = options.botName ?? "ae-assistant";
     this.appId = options.appId ?? "A0TEST";
+    this.rateLimits = options.rateLimits;
     if (options.log === true || (options.log === undefined && process.env.FAKE_SLACK_DEBUG)) {
       this.log = (line) => console.log(`[fake-slack] ${line}`);
     } else if (typeof options.log === "function") {
@@ -322,6 +352,24 @@ export class FakeSlack {
     this.faults.set(method, queue);
   }
 
+  /** The emulator's time: `opts.clock`, else the real one. */
+  private clockNow(): number {
+    return (this.options.clock ?? Date.now)();
+  }
+
+  /** Turns rate limiting on (or off with `undefined`), with fresh budgets. */
+  setRateLimits(limits: FakeRateLimits | undefined): void {
+    this.rateLimits = limits;
+    this.buckets.clear();
+  }
+
+  /** All 429s served for spent rate-limit budgets. */
+  get rateLimitedTotal(): number {
+    let total = 0;
+    for (const n of this.rateLimited.values()) total += n;
+    return total;
+  }
+
   /** Answer `method` with `handler` instead of the default. `persistent` handlers survive `reset()`. */
   setHandler(method: string, handler: FakeHandler, options: { persistent?: boolean } = {}): void {
     this.handlers.set(method, { handler, persistent: options.persistent ?? false });
@@ -372,6 +420,8 @@ export class FakeSlack {
     this.files.clear();
     this.faults.clear();
     this.responseUrlUses.clear();
+    this.buckets.clear();
+    this.rateLimited.clear();
     for (const [method, entry] of this.handlers) if (!entry.persistent) this.handlers.delete(method);
   }
 
@@ -409,7 +459,7 @@ export class FakeSlack {
       method,
       body,
       ...(token !== undefined ? { token } : {}),
-      at: Date.now(),
+      at: this.clockNow(),
       headers: flatHeaders(req),
       contentType,
       rawBody,
@@ -420,6 +470,13 @@ export class FakeSlack {
     if (fault && !("delayMs" in fault)) {
       call.fault = fault;
       this.applyFault(fault, call, res);
+      this.record(call);
+      return;
+    }
+    const retryAfter = this.spendRateLimit(method, body);
+    if (retryAfter !== undefined) {
+      this.rateLimited.set(method, (this.rateLimited.get(method) ?? 0) + 1);
+      this.applyFault({ status: 429, retryAfter }, call, res);
       this.record(call);
       return;
     }
@@ -459,6 +516,32 @@ export class FakeSlack {
     return undefined;
   }
 
+  /** Takes a token from every bucket the call counts against; Retry-After (s) when one is empty (nothing taken). */
+  private spendRateLimit(method: string, body: SlackBody): number | undefined {
+    const limits = this.rateLimits;
+    if (!limits) return undefined;
+    const buckets: { key: string; perSecond: number }[] = [];
+    const perMinute = limits.perMethodPerMinute?.[method];
+    if (perMinute !== undefined) buckets.push({ key: `method:${method}`, perSecond: perMinute / 60 });
+    const perChannel = limits.postMessagePerChannelPerSecond;
+    if (method === "chat.postMessage" && perChannel !== undefined && typeof body.channel === "string") {
+      buckets.push({ key: `channel:${body.channel}`, perSecond: perChannel });
+    }
+    if (buckets.length === 0) return undefined;
+    const now = this.clockNow();
+    const burst = limits.burstSeconds ?? 1;
+    let waitMs = 0;
+    const states = buckets.map(({ key, perSecond }) => {
+      const capacity = Math.max(1, perSecond * burst);
+      const previous = this.buckets.get(key);
+      const tokens = previous ? Math.min(capacity, previous.tokens + ((now - previous.at) / 1000) * perSecond) : capacity;
+      if (tokens < 1) waitMs = Math.max(waitMs, ((1 - tokens) / perSecond) * 1000);
+      return { key, tokens };
+    });
+    for (const { key, tokens } of states) this.buckets.set(key, { tokens: waitMs > 0 ? tokens : tokens - 1, at: now });
+    return waitMs > 0 ? Math.max(1, Math.ceil(waitMs / 1000 - 1e-9)) : undefined;
+  }
+
   private takeFault(method: string): FakeFault | undefined {
     const queue = this.faults.get(method);
     const head = queue?.[0];
@@ -470,7 +553,7 @@ export class FakeSlack {
   }
 
   /** Applies every fault kind except `delayMs` (handled by the callers). */
-  private applyFault(fault: FakeFault, call: { status: number; response?: SlackResponse }, res: ServerResponse): void {
+  private applyFault(fault: FakeFault, call: { status: number; response?: SlackResponse; retryAfter?: number }, res: ServerResponse): void {
     if ("hangup" in fault) {
       call.status = 0;
       res.socket?.destroy();
@@ -480,6 +563,7 @@ export class FakeSlack {
       const response = { ok: false, error: "ratelimited" };
       call.status = 429;
       call.response = response;
+      call.retryAfter = fault.retryAfter;
       sendJson(res, 429, response, { "retry-after": String(fault.retryAfter) });
       return;
     }
@@ -928,7 +1012,7 @@ export class FakeSlack {
     const issuedAt = ISSUED_TRIGGER_IDS.get(triggerId);
     if (issuedAt === undefined) return "invalid_trigger_id";
     if (this.exchangedTriggers.has(triggerId)) return "exchanged_trigger_id";
-    if ((this.options.clock ?? Date.now)() - issuedAt > (this.options.triggerTtlMs ?? 3000)) return "expired_trigger_id";
+    if (this.clockNow() - issuedAt > (this.options.triggerTtlMs ?? 3000)) return "expired_trigger_id";
     this.exchangedTriggers.add(triggerId);
     return null;
   }

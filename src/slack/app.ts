@@ -18,7 +18,11 @@ export interface SlackApp {
 export type SlackAppConfig = Pick<Config, "botToken" | "transport" | "port" | "slackApiUrl">;
 
 /** Builds the Bolt app: Socket Mode when an app token is configured, else HTTP. */
-export function createSlackApp(config: SlackAppConfig, deps: AppDeps): SlackApp {
+/**
+ * `notifier`: the replica's notifier for the outbox (so celebrations and handover notices share the
+ * scheduler sender's pace); a new one when not given.
+ */
+export function createSlackApp(config: SlackAppConfig, deps: AppDeps, output: { notifier?: Notifier } = {}): SlackApp {
   const healthz: CustomRoute = {
     path: "/healthz",
     method: ["GET"],
@@ -69,7 +73,7 @@ export function createSlackApp(config: SlackAppConfig, deps: AppDeps): SlackApp 
   // The Home tab is republished after every change a user makes ("user.changed").
   subscribeHomeRefresh(app.client, deps);
   // Deal-won celebrations in team channels, through the outbox (exactly once per deal and channel).
-  const notifier = new Notifier(config.botToken, { slackApiUrl: config.slackApiUrl });
+  const notifier = output.notifier ?? new Notifier(config.botToken, { slackApiUrl: config.slackApiUrl });
   subscribeCelebrations({ ...deps, notifier });
   // Both people of a handover (`/ae reassign`) are told by DM, through the outbox.
   subscribeHandoverNotices({ ...deps, notifier });

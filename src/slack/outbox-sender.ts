@@ -18,6 +18,7 @@ export interface OutboxSenderOptions {
   /** How long a claimed row stays ours before another sender may resume it. */
   leaseMs?: number;
   batchSize?: number;
+  /** Rows in progress at once (default: the pace's widest window); the pace decides how many calls are in flight. */
   concurrency?: number;
   maxAttempts?: number;
   /** Called when Slack says a user can no longer receive DMs. */
@@ -31,7 +32,9 @@ export function backoffMs(attempt: number): number {
 
 /**
  * Delivers due outbox rows. Every row ends sent, scheduled for a retry, or failed with its reason;
- * a failure on one row never stops the others.
+ * a failure on one row never stops the others. The notifier's pace sets the speed: after a 429 the
+ * refused row is retried after Retry-After, and every other row waits for that method's pause
+ * instead of hitting the limit again (docs/DEVELOPING.md, "Sending pace").
  */
 export class OutboxSender {
   private readonly leaseMs: number;
@@ -47,7 +50,7 @@ export class OutboxSender {
   ) {
     this.leaseMs = opts.leaseMs ?? 120_000;
     this.batchSize = opts.batchSize ?? 200;
-    this.concurrency = opts.concurrency ?? 4;
+    this.concurrency = opts.concurrency ?? notifier.pace.policy.options.maxWindow;
     this.maxAttempts = opts.maxAttempts ?? 8;
   }
 

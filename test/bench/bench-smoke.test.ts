@@ -23,7 +23,7 @@ describe.skipIf(process.env.AE_SKIP_BENCH === "1")("[bench] npm run bench --quic
       expect(r.status, r.stdout + r.stderr).toBe(0);
       expect(r.stdout).toContain("AE Assistant benchmark");
       const report = JSON.parse(readFileSync(out, "utf8")) as {
-        providers: { sqlite: { commands: { results: { requests: number; errors: number }[]; openLoop: { rate: number; requests: number; errors: number }[]; maxRate: { tried: unknown[] } }; reminders: { median: { sent: number; queries: number } }; floor: { digests: { same: boolean } }; explain: { fail: number } } };
+        providers: { sqlite: { commands: { results: { requests: number; errors: number }[]; openLoop: { rate: number; requests: number; errors: number }[]; maxRate: { tried: unknown[] } }; reminders: { median: { sent: number; queries: number } }; rateLimited: { sent: number; maxRowRetries: number }; floor: { digests: { same: boolean } }; explain: { fail: number } } };
       };
       const sqlite = report.providers.sqlite;
       expect(sqlite.commands.results.length).toBeGreaterThanOrEqual(5);
@@ -31,6 +31,7 @@ describe.skipIf(process.env.AE_SKIP_BENCH === "1")("[bench] npm run bench --quic
       expect(sqlite.commands.openLoop).toEqual([expect.objectContaining({ rate: 20, requests: 20, errors: 0 })]);
       expect(sqlite.commands.maxRate.tried.length).toBeGreaterThanOrEqual(1);
       expect(sqlite.reminders.median.sent).toBe(5);
+      expect(sqlite.rateLimited).toMatchObject({ sent: 5, maxRowRetries: 0 });
       expect(sqlite.floor.digests.same).toBe(true);
       expect(sqlite.explain.fail).toBe(0);
     } finally {

@@ -172,6 +172,67 @@ describe("fake Slack Web API", () => {
     expect(retried).toMatchObject({ status: 200, response: { ok: true } });
   });
 
+  describe("rate-limit mode", () => {
+    const rejecting = (f: FakeSlack) => client(f, { rejectRateLimitedCalls: true });
+    const limitedBy = (error: unknown) => (error as { code?: string; retryAfter?: number }).retryAfter;
+
+    it("answers over a method's per-minute budget with 429, Retry-After and ratelimited, and counts them; time refills it", async () => {
+      let now = 1_000_000;
+      const limited = await startFakeSlack({ clock: () => now, rateLimits: { perMethodPerMinute: { "chat.postMessage": 120, "views.publish": 60 } } });
+      try {
+        const web = rejecting(limited);
+        // 120 per minute = 2 per second, one second of burst: two go, the third is refused.
+        for (const text of ["a", "b"]) expect((await web.chat.postMessage({ channel: "C0TEST", text })).ok).toBe(true);
+        const refused = await web.chat.postMessage({ channel: "C0TEST", text: "c" }).catch((e: unknown) => e);
+        expect(limitedBy(refused)).toBe(1);
+        expect(limited.callsTo("chat.postMessage")[2]).toMatchObject({ status: 429, response: { ok: false, error: "ratelimited" } });
+        expect(limited.callsTo("chat.postMessage")[2]!.fault).toBeUndefined(); // a spent budget, not an injected fault
+        // Another method has its own budget; an unlisted one has none.
+        expect((await web.views.publish({ user_id: "U1", view: { type: "home", blocks: [] } })).ok).toBe(true);
+        expect((await web.conversations.open({ users: "U1" })).ok).toBe(true);
+        const secondPublish = await web.views.publish({ user_id: "U1", view: { type: "home", blocks: [] } }).catch((e: unknown) => e);
+        expect(limitedBy(secondPublish)).toBe(1);
+        expect(Object.fromEntries(limited.rateLimited)).toEqual({ "chat.postMessage": 1, "views.publish": 1 });
+        expect(limited.rateLimitedTotal).toBe(2);
+        // A refused call spends nothing; half a second later one token is back, not two.
+        now += 500;
+        expect((await web.chat.postMessage({ channel: "C0TEST", text: "d" })).ok).toBe(true);
+        await expect(web.chat.postMessage({ channel: "C0TEST", text: "e" })).rejects.toMatchObject({ code: "slack_webapi_rate_limited_error" });
+        expect(limited.messages.filter((m) => m.channel === "C0TEST").map((m) => m.message.text)).toEqual(["a", "b", "d"]);
+        limited.reset();
+        expect(limited.rateLimitedTotal).toBe(0);
+        expect((await web.chat.postMessage({ channel: "C0TEST", text: "fresh budget" })).ok).toBe(true);
+      } finally {
+        await limited.close();
+      }
+    });
+
+    it("limits chat.postMessage per channel (1 per second) and gives the whole seconds to wait", async () => {
+      let now = 5_000_000;
+      const limited = await startFakeSlack({ clock: () => now, rateLimits: { postMessagePerChannelPerSecond: 1 } });
+      try {
+        const web = rejecting(limited);
+        expect((await web.chat.postMessage({ channel: "C0TEST", text: "first" })).ok).toBe(true);
+        expect(limitedBy(await web.chat.postMessage({ channel: "C0TEST", text: "too soon" }).catch((e: unknown) => e))).toBe(1);
+        // Other channels are not affected.
+        expect((await web.chat.postMessage({ channel: "U1", text: "a DM" })).ok).toBe(true);
+        now += 999;
+        expect(limitedBy(await web.chat.postMessage({ channel: "C0TEST", text: "still too soon" }).catch((e: unknown) => e))).toBe(1);
+        now += 1;
+        expect((await web.chat.postMessage({ channel: "C0TEST", text: "after a second" })).ok).toBe(true);
+        // A slower budget asks for a longer wait: 1 per 4 s → Retry-After 4.
+        limited.setRateLimits({ postMessagePerChannelPerSecond: 0.25 });
+        expect((await web.chat.postMessage({ channel: "C0TEST", text: "slow" })).ok).toBe(true);
+        expect(limitedBy(await web.chat.postMessage({ channel: "C0TEST", text: "slower" }).catch((e: unknown) => e))).toBe(4);
+        expect(limited.rateLimited.get("chat.postMessage")).toBe(3);
+        limited.setRateLimits(undefined);
+        expect((await web.chat.postMessage({ channel: "C0TEST", text: "unlimited" })).ok).toBe(true);
+      } finally {
+        await limited.close();
+      }
+    });
+  });
+
   it("injects platform errors, HTTP 500s, hang-ups and delays", async () => {
     const web = client(fake);
     fake.failNext("users.info", { error: "ratelimited" }, 2);
