@@ -117,7 +117,7 @@ export async function floorDigests(raw: RawDb, targets: readonly ReminderTarget[
     `SELECT d."id", d."ownerId", d."accountId", d."title", d."amountCents", d."stage", d."expectedCloseAt", d."stageChangedAt", d."createdAt",
        a."name" AS "accountName", a."lastTouchAt", a."createdAt" AS "accountCreatedAt"
      FROM "Deal" d JOIN "Account" a ON a."id" = d."accountId"
-     WHERE ${dealOwners} AND d."status" = 'open' AND a."archived" = ${archivedFalse}
+     WHERE ${dealOwners} AND d."status" = 'open' AND d."archived" = ${archivedFalse} AND a."archived" = ${archivedFalse}
        AND (d."expectedCloseAt" < ? OR d."stageChangedAt" <= ? OR (d."stageChangedAt" IS NULL AND d."createdAt" <= ?))
      ORDER BY d."id"`,
     p5,

@@ -230,6 +230,7 @@ describeEachProvider("hand-written SQL equals the model queries [%s]", (provider
     await deal(ids.acme, ids.rep, { stageChangedAt: day("2026-11-10"), createdAt: day("2026-01-01") }); // moved recently: not stalled
     await deal(ids.acme, ids.rep, { expectedCloseAt: day("2026-12-20"), createdAt: day("2026-11-10") }); // closes later
     await deal(ids.archived, ids.rep, { expectedCloseAt: day("2026-11-01"), createdAt: day("2026-11-10") }); // archived account
+    await deal(ids.acme, ids.rep, { expectedCloseAt: day("2026-11-01"), createdAt: day("2026-11-10"), archived: true }); // deleted in the CRM
     await deal(ids.acme, ids.rep, { status: "won", stage: "won", expectedCloseAt: day("2026-11-01"), createdAt: day("2026-11-10") });
     const thresholds = [{ stallDays: 30, closeSoonDays: 7, noTouchDays: 7 }];
     const got = await new ReminderRepository(p).dealAttentionCandidates([ids.rep, ids.mgr], thresholds, now);
@@ -239,6 +240,7 @@ describeEachProvider("hand-written SQL equals the model queries [%s]", (provider
       where: {
         ownerId: { in: [ids.rep, ids.mgr] },
         status: "open",
+        archived: false,
         account: { archived: false },
         OR: [{ expectedCloseAt: { lt: closeBefore } }, { stageChangedAt: { lte: stageBefore } }, { stageChangedAt: null, createdAt: { lte: stageBefore } }],
       },

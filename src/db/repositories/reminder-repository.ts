@@ -192,7 +192,7 @@ export class ReminderRepository {
     >(sql`SELECT d."id", d."ownerId", d."accountId", d."title", d."amountCents", d."stage", d."expectedCloseAt", d."stageChangedAt", d."createdAt",
         a."name" AS "accountName", a."lastTouchAt", a."createdAt" AS "accountCreatedAt"
       FROM "Deal" d JOIN "Account" a ON a."id" = d."accountId"
-      WHERE d."ownerId" IN (${join([...new Set(ownerIds)])}) AND d."status" = ${"open"} AND a."archived" = ${false}
+      WHERE d."ownerId" IN (${join([...new Set(ownerIds)])}) AND d."status" = ${"open"} AND d."archived" = ${false} AND a."archived" = ${false}
         AND (d."expectedCloseAt" < ${closeBefore} OR d."stageChangedAt" <= ${stageBefore} OR (d."stageChangedAt" IS NULL AND d."createdAt" <= ${stageBefore}))
       ORDER BY d."id" ASC`);
     for (const r of rows) {
