@@ -12,7 +12,7 @@
  *     account, or stalled in a stage (deal-attention.ts); the top `dealTop` shown, the rest counted.
  */
 import { dealsNeedingAttention, DEFAULT_DEAL_ATTENTION, type DealAttentionInput, type DealAttentionRow, type DealAttentionThresholds } from "./deal-attention.js";
-import { neglectedAccounts, topWithRest, type NeglectAccount, type NeglectThresholds } from "./neglect.js";
+import { neglectedAccounts, topWithRest, type NeglectAccount, type NeglectItem, type NeglectThresholds } from "./neglect.js";
 import type { QuotaProgress } from "./quota.js";
 import type { Period } from "./periods.js";
 import { localDateOf, localDayRange, localDaysBetween, type LocalDate } from "./time.js";
@@ -99,12 +99,9 @@ export interface ReminderView {
   deals: { rows: DealAttentionRow[]; restCount: number };
 }
 
-export function buildReminder(input: ReminderInput): ReminderView {
-  const { now, zone } = input;
-  const localDate = localDateOf(now, zone);
-  const neglected = neglectedAccounts(input.accounts, input.thresholds, now);
-  const { top, restCount } = topWithRest(neglected, input.neglectedTop ?? DIGEST_NEGLECTED_TOP);
-  const rows: NeglectedRow[] = top.map((item) => ({
+/** One neglected account as the rep's reminder and the manager's digest show it. */
+export function neglectedRow(item: NeglectItem<ReminderAccount>): NeglectedRow {
+  return {
     accountId: item.account.accountId,
     name: item.account.name,
     tier: item.account.tier,
@@ -113,7 +110,15 @@ export function buildReminder(input: ReminderInput): ReminderView {
     thresholdDays: item.thresholdDays,
     overdueDays: item.overdueDays,
     neverTouched: item.account.lastTouchAt === null,
-  }));
+  };
+}
+
+export function buildReminder(input: ReminderInput): ReminderView {
+  const { now, zone } = input;
+  const localDate = localDateOf(now, zone);
+  const neglected = neglectedAccounts(input.accounts, input.thresholds, now);
+  const { top, restCount } = topWithRest(neglected, input.neglectedTop ?? DIGEST_NEGLECTED_TOP);
+  const rows = top.map(neglectedRow);
 
   const today = localDayRange(now, zone);
   const due = input.followUps

@@ -3,6 +3,7 @@ import { thresholdsOf, type ReminderRepository } from "../db/repositories/remind
 import {
   buildReminder,
   MANAGER_KEY_ACCOUNTS_TOP,
+  neglectedRow,
   quotaGapOf,
   type ReminderAccount,
   type ReminderView,
@@ -199,14 +200,7 @@ export class ReminderService {
       const ranked = neglectedAccounts(candidates, thresholds.get(manager.workspace.id) ?? thresholdsOf(manager.workspace), now);
       const { top, restCount } = topWithRest(ranked, MANAGER_KEY_ACCOUNTS_TOP);
       const keyRows: TeamNeglected[] = top.map((item) => ({
-        accountId: item.account.accountId,
-        name: item.account.name,
-        tier: item.account.tier,
-        annualValueCents: item.account.annualValueCents,
-        daysSinceTouch: item.daysSinceTouch,
-        thresholdDays: item.thresholdDays,
-        overdueDays: item.overdueDays,
-        neverTouched: item.account.lastTouchAt === null,
+        ...neglectedRow(item),
         ownerSlackUserId: item.account.owner.user.slackUserId,
         ownerName: item.account.owner.user.name ?? item.account.owner.user.slackUserId,
       }));
