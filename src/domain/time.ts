@@ -1,5 +1,5 @@
 import { DateTime, IANAZone } from "luxon";
-import { memoizedPredicate } from "./intl-cache.js";
+import { dateTimeFormat, memoizedPredicate } from "./intl-cache.js";
 import { memoized } from "./memo.js";
 
 /** A local calendar date, "YYYY-MM-DD". */
@@ -27,28 +27,19 @@ export function safeZone(zone: string | null | undefined, fallback: string): str
 }
 
 /**
- * One Intl.DateTimeFormat per zone that gives a day's year, month and day (Gregorian, Latin
- * digits): formatting with it costs a few microseconds, a third of building a luxon DateTime, and
- * a reminder batch asks for thousands of local dates (every deal's close date, stage start and
- * last touch). Bounded like the other Intl caches.
+ * A day's year, month and day in `zone` (Gregorian, Latin digits) through one cached
+ * Intl.DateTimeFormat per zone: formatting with it costs a few microseconds, a third of building a
+ * luxon DateTime, and a reminder batch asks for thousands of local dates (every deal's close date,
+ * stage start and last touch).
  */
-const dayFormats = new Map<string, Intl.DateTimeFormat>();
-function dayFormat(zone: string): Intl.DateTimeFormat {
-  let f = dayFormats.get(zone);
-  if (!f) {
-    f = new Intl.DateTimeFormat("en-US", { timeZone: zone, year: "numeric", month: "2-digit", day: "2-digit", calendar: "gregory", numberingSystem: "latn" });
-    if (dayFormats.size >= 500) dayFormats.clear();
-    dayFormats.set(zone, f);
-  }
-  return f;
-}
+const DAY_PARTS: Intl.DateTimeFormatOptions = { year: "numeric", month: "2-digit", day: "2-digit", calendar: "gregory", numberingSystem: "latn" };
 
 function intlLocalDate(instant: Date, zone: string): LocalDate {
   try {
     let y = "";
     let m = "";
     let d = "";
-    for (const part of dayFormat(zone).formatToParts(instant)) {
+    for (const part of dateTimeFormat("en-US", { ...DAY_PARTS, timeZone: zone }).formatToParts(instant)) {
       if (part.type === "year") y = part.value;
       else if (part.type === "month") m = part.value;
       else if (part.type === "day") d = part.value;
