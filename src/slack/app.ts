@@ -17,8 +17,8 @@ export interface SlackApp {
 
 export type SlackAppConfig = Pick<Config, "botToken" | "transport" | "port" | "slackApiUrl">;
 
-/** Builds the Bolt app: Socket Mode when an app token is configured, else HTTP. */
 /**
+ * Builds the Bolt app: Socket Mode when an app token is configured, else HTTP.
  * `notifier`: the replica's notifier for the outbox (so celebrations and handover notices share the
  * scheduler sender's pace); a new one when not given.
  */
