@@ -102,6 +102,9 @@ export async function benchCommands(bench: BenchDatabase, fake: FakeSlack, o: Co
     { name: "/ae quota", text: () => "quota" },
     { name: "/ae today", text: () => "today" },
     { name: "/ae leaderboard", text: () => "leaderboard" },
+    // Two writes: logging a touch (the hot path the reminders depend on) and opening a deal.
+    { name: "/ae log <name> call", text: (rep) => `log "${names.get(rep) ?? "none"}" call bench run` },
+    { name: "/ae deal <name> 50k", text: (rep) => `deal "${names.get(rep) ?? "none"}" 50k` },
   ];
   const child = forkChild(new URL("../children/app-server.ts", import.meta.url), {
     BENCH_DB_URL: bench.url,
