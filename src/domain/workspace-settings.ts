@@ -10,6 +10,7 @@ import type { PaceMode } from "./periods.js";
 import { canonicalZone, isValidTimeZone } from "./time.js";
 import type { Tier } from "./account-tiers.js";
 import type { DealAttentionThresholds } from "./deal-attention.js";
+import { LEGAL_FLOOR_GIFT_YEARS, MAX_GIFT_YEARS, MAX_RETENTION_MONTHS, type RetentionSettings } from "./retention.js";
 
 export type GiftYearMode = "calendar" | "rolling";
 
@@ -25,6 +26,8 @@ export interface WorkspaceSettings {
   giftYearMode: GiftYearMode;
   /** When an open deal needs attention in the daily reminder. */
   dealAttention: DealAttentionThresholds;
+  /** How long each kind of data is kept (src/domain/retention.ts). */
+  retention: RetentionSettings;
 }
 
 export type WorkspaceSettingField =
@@ -39,7 +42,11 @@ export type WorkspaceSettingField =
   | "giftYearMode"
   | "dealStallDays"
   | "dealCloseSoonDays"
-  | "dealNoTouchDays";
+  | "dealNoTouchDays"
+  | "retentionTouchNotesMonths"
+  | "retentionClosedDealsMonths"
+  | "retentionDepartedMonths"
+  | "retentionGiftYears";
 
 export const WORKSPACE_SETTING_FIELDS: readonly WorkspaceSettingField[] = [
   "currency",
@@ -54,6 +61,10 @@ export const WORKSPACE_SETTING_FIELDS: readonly WorkspaceSettingField[] = [
   "dealStallDays",
   "dealCloseSoonDays",
   "dealNoTouchDays",
+  "retentionTouchNotesMonths",
+  "retentionClosedDealsMonths",
+  "retentionDepartedMonths",
+  "retentionGiftYears",
 ];
 
 /** Raw text per field, as typed in the modal or given on the command line. */
@@ -72,6 +83,10 @@ export type WorkspaceSettingsChanges = Partial<{
   dealStallDays: number;
   dealCloseSoonDays: number;
   dealNoTouchDays: number;
+  retentionTouchNotesMonths: number;
+  retentionClosedDealsMonths: number;
+  retentionDepartedMonths: number;
+  retentionGiftYears: number;
 }>;
 
 export type WorkspaceSettingProblem =
@@ -83,7 +98,10 @@ export type WorkspaceSettingProblem =
   | "gift_limit_invalid"
   | "gift_year_unknown"
   | "deal_days_invalid"
-  | "close_soon_invalid";
+  | "close_soon_invalid"
+  | "retention_months_invalid"
+  | "retention_gift_years_invalid"
+  | "retention_gift_years_below_floor";
 
 export interface WorkspaceSettingError {
   field: WorkspaceSettingField;
@@ -118,6 +136,10 @@ const EXAMPLES: Record<WorkspaceSettingField, string> = {
   dealStallDays: "30",
   dealCloseSoonDays: "7",
   dealNoTouchDays: "7",
+  retentionTouchNotesMonths: "36",
+  retentionClosedDealsMonths: "84",
+  retentionDepartedMonths: "12",
+  retentionGiftYears: String(LEGAL_FLOOR_GIFT_YEARS),
 };
 
 function wholeNumber(text: string): number | null {
@@ -195,6 +217,22 @@ export function validateWorkspaceSettings(input: WorkspaceSettingsInput, locale:
         else fail(field, "close_soon_invalid", raw);
         break;
       }
+      case "retentionTouchNotesMonths":
+      case "retentionClosedDealsMonths":
+      case "retentionDepartedMonths": {
+        const months = wholeNumber(raw);
+        if (months !== null && months >= 1 && months <= MAX_RETENTION_MONTHS) changes[field] = months;
+        else fail(field, "retention_months_invalid", raw);
+        break;
+      }
+      case "retentionGiftYears": {
+        // FINRA Rule 4511(c): six years where nothing else applies; a firm may keep them longer.
+        const years = wholeNumber(raw);
+        if (years === null || years > MAX_GIFT_YEARS) fail(field, "retention_gift_years_invalid", raw);
+        else if (years < LEGAL_FLOOR_GIFT_YEARS) fail(field, "retention_gift_years_below_floor", raw);
+        else changes.retentionGiftYears = years;
+        break;
+      }
     }
   }
   return errors.length > 0 ? { ok: false, errors } : { ok: true, changes };
@@ -236,6 +274,10 @@ export function changedFields(current: WorkspaceSettings, changes: WorkspaceSett
     dealStallDays: current.dealAttention.stallDays,
     dealCloseSoonDays: current.dealAttention.closeSoonDays,
     dealNoTouchDays: current.dealAttention.noTouchDays,
+    retentionTouchNotesMonths: current.retention.touchNotesMonths,
+    retentionClosedDealsMonths: current.retention.closedDealsMonths,
+    retentionDepartedMonths: current.retention.departedMonths,
+    retentionGiftYears: current.retention.giftYears,
   };
   return (Object.keys(changes) as (keyof WorkspaceSettingsChanges)[]).filter((k) => changes[k] !== now[k]);
 }

@@ -8,6 +8,7 @@ import { MaintenanceJob } from "./maintenance-job.js";
 import type { Database } from "../db/client.js";
 import type { CrmSyncService } from "../services/crm/crm-sync-service.js";
 import { CrmSyncJob } from "./crm-sync-job.js";
+import { RetentionJob } from "./retention-job.js";
 
 export interface JobDeps {
   services: Services;
@@ -26,6 +27,7 @@ export function createJobs(deps: JobDeps): ScheduledJob[] {
     new ReminderJob({ services: deps.services, logger: deps.logger }),
     new ManagerDigestJob({ services: deps.services, logger: deps.logger }),
     ...(deps.db ? [new MaintenanceJob(deps.db)] : []),
+    new RetentionJob({ services: deps.services, logger: deps.logger }),
     // Last: a first pull can take minutes, and the tick plans jobs one after another.
     ...(deps.crm ? [new CrmSyncJob(deps.crm.sync, deps.logger, deps.crm.slackTeamId)] : []),
   ];
@@ -36,5 +38,9 @@ export function createJobs(deps: JobDeps): ScheduledJob[] {
  * DMs (deactivated), the user is marked inactive so no further reminders or digests are planned for them.
  */
 export function senderHooks(services: Services): { onInactiveRecipient: (slackUserId: string, reason: string) => Promise<void> } {
-  return { onInactiveRecipient: (slackUserId) => services.repos.reminders.markInactive(slackUserId) };
+  return {
+    // Recorded as Slack's report (through the sender), whoever's request the message belonged to.
+    onInactiveRecipient: (slackUserId, reason) =>
+      services.audit.runAs({ kind: "job", detail: `outbox: Slack answered ${reason.slice(0, 40)}` }, () => services.repos.reminders.markInactive(slackUserId)),
+  };
 }

@@ -37,6 +37,10 @@ import type { LineLogger } from "../logger.js";
 import { ManagerViewService } from "./manager-view-service.js";
 import { HandoverService } from "./handover-service.js";
 import { HandoverRepository } from "../db/repositories/handover-repository.js";
+import { AuditRepository } from "../db/repositories/audit-repository.js";
+import { AuditService } from "./audit-service.js";
+import { PrivacyRepository } from "../db/repositories/privacy-repository.js";
+import { PrivacyService } from "./privacy-service.js";
 
 export interface Repositories {
   workspaces: WorkspaceRepository;
@@ -61,6 +65,10 @@ export interface Repositories {
   processedRequests: ProcessedRequestRepository;
   /** The rows a handover moves, and the move in one transaction. */
   handovers: HandoverRepository;
+  /** The audit trail: reads (decrypted), operations' events, data keys. */
+  audit: AuditRepository;
+  /** Finding, exporting and erasing one person's data; the retention purges. */
+  privacy: PrivacyRepository;
 }
 
 export interface Services {
@@ -104,6 +112,10 @@ export interface Services {
   handovers: HandoverService;
   /** Workspace settings (currency, fiscal year, zone, pace, thresholds, gift limit) and holidays. */
   workspaceSettings: WorkspaceSettingsService;
+  /** The audit trail: who is acting (`runAs`), `/ae history`, the export. */
+  audit: AuditService;
+  /** A person's data: export (Art. 15/20), erasure (Art. 17), and retention. */
+  privacy: PrivacyService;
 }
 
 /** Builds the repositories and use cases over one database. */
@@ -126,6 +138,8 @@ export function createServices(db: Database, opts: { defaultTimezone: string; no
     reminders: new ReminderRepository(db.prisma),
     processedRequests: new ProcessedRequestRepository(db.prisma),
     handovers: new HandoverRepository(db.prisma),
+    audit: new AuditRepository(db.prisma),
+    privacy: new PrivacyRepository(db.prisma, db.prisma),
   };
   const accountResolver = new AccountResolver(repos.accounts);
   const events = new EventBus(opts.logger);
@@ -157,5 +171,7 @@ export function createServices(db: Database, opts: { defaultTimezone: string; no
     workspaceSettings: new WorkspaceSettingsService(repos.workspaces),
     managerView: new ManagerViewService(repos.users, repos.teams, quota, followUps),
     handovers: new HandoverService(repos.handovers, repos.users, teams, events, opts.now),
+    audit: new AuditService(repos.audit, repos.accounts, repos.users, repos.gifts),
+    privacy: new PrivacyService(repos.privacy, repos.audit, repos.workspaces, opts.now),
   };
 }

@@ -133,6 +133,10 @@ export const ADMIN_MODAL = {
   dealStall: "admin_deal_stall",
   dealCloseSoon: "admin_deal_close_soon",
   dealNoTouch: "admin_deal_no_touch",
+  retentionNotes: "admin_retention_notes",
+  retentionDeals: "admin_retention_deals",
+  retentionDeparted: "admin_retention_departed",
+  retentionGifts: "admin_retention_gifts",
 } as const;
 
 /** Block ids (= action ids) inside the reminder's lost-reason modal (VIEWS.reminderDealLost). */

@@ -4,6 +4,7 @@ import type { User } from "../../db/repositories/user-repository.js";
 import { WorkspaceRepository, type Workspace } from "../../db/repositories/workspace-repository.js";
 import { WorkspaceSettingsService } from "../../services/workspace-settings-service.js";
 import type { CliIo } from "../cli-command.js";
+import { identifyActor } from "../../db/audit/audit-scope.js";
 
 /** A problem with the command line: printed with the usage, exit code 2, nothing changed. */
 export class CliUsageError extends Error {}
@@ -21,6 +22,12 @@ export async function withDatabase<T>(io: CliIo, fn: (db: Database) => Promise<T
 
 /** The workspace `--team T…` names; without it, the only workspace (several → ask for --team). */
 export async function findWorkspace(db: Database, team: string | undefined): Promise<Workspace> {
+  const ws = await pickWorkspace(db, team);
+  identifyActor({ workspaceId: ws.id }); // the run's audit events belong to it
+  return ws;
+}
+
+async function pickWorkspace(db: Database, team: string | undefined): Promise<Workspace> {
   if (team) {
     const ws = await db.prisma.workspace.findUnique({ where: { slackTeamId: team } });
     if (!ws) throw new CliUsageError(`No workspace with Slack team id ${team}.`);

@@ -1,5 +1,6 @@
 import type { Db } from "../client.js";
 import { planFingerprint, type HandoverPlan, type HandoverScope } from "../../domain/handover.js";
+import { recordOperationNow } from "../audit/audit-writer.js";
 
 /** A transaction client: the model API without $transaction and friends. */
 type Tx = Parameters<Parameters<Db["$transaction"]>[0]>[0];
@@ -45,6 +46,14 @@ export class HandoverRepository {
       if (plan.dealIds.length > 0) {
         await tx.deal.updateMany({ where: { id: { in: plan.dealIds }, ownerId: fromUserId, status: "open" }, data: { ownerId: toUserId } });
       }
+      // The reassignment as one event (the accounts' and deals' owner changes are recorded row by
+      // row as well; follow-ups are not audited, so their ids are listed here).
+      await recordOperationNow(tx, {
+        entity: "handover",
+        action: "handover",
+        workspaceId: input.workspaceId,
+        details: { fromUserId, toUserId, scope: input.scope, accountIds: plan.accountIds, followUpIds: plan.followUpIds, dealIds: plan.dealIds },
+      });
       return { kind: "moved", plan };
     });
   }

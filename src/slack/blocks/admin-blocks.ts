@@ -74,6 +74,11 @@ export function adminModal(s: WorkspaceSettings, t: Translator, locale: string):
     textInput(ADMIN_MODAL.dealStall, t("admin.dealStall.label"), String(s.dealAttention.stallDays), { maxLength: 6 }),
     textInput(ADMIN_MODAL.dealCloseSoon, t("admin.dealCloseSoon.label"), String(s.dealAttention.closeSoonDays), { maxLength: 6 }),
     textInput(ADMIN_MODAL.dealNoTouch, t("admin.dealNoTouch.label"), String(s.dealAttention.noTouchDays), { maxLength: 6, hint: t("admin.dealNoTouch.hint") }),
+    { type: "header", text: plain(t("admin.retention.header")) },
+    textInput(ADMIN_MODAL.retentionNotes, t("admin.retentionNotes.label"), String(s.retention.touchNotesMonths), { maxLength: 6, hint: t("admin.retentionNotes.hint") }),
+    textInput(ADMIN_MODAL.retentionDeals, t("admin.retentionDeals.label"), String(s.retention.closedDealsMonths), { maxLength: 6 }),
+    textInput(ADMIN_MODAL.retentionDeparted, t("admin.retentionDeparted.label"), String(s.retention.departedMonths), { maxLength: 6, hint: t("admin.retentionDeparted.hint") }),
+    textInput(ADMIN_MODAL.retentionGifts, t("admin.retentionGifts.label"), String(s.retention.giftYears), { maxLength: 6, hint: t("admin.retentionGifts.hint") }),
   ];
   return formModal({ t, callbackId: VIEWS.admin, title: t("admin.title"), blocks });
 }
@@ -91,6 +96,10 @@ const FIELD_BLOCK: Record<WorkspaceSettingError["field"], string> = {
   dealStallDays: ADMIN_MODAL.dealStall,
   dealCloseSoonDays: ADMIN_MODAL.dealCloseSoon,
   dealNoTouchDays: ADMIN_MODAL.dealNoTouch,
+  retentionTouchNotesMonths: ADMIN_MODAL.retentionNotes,
+  retentionClosedDealsMonths: ADMIN_MODAL.retentionDeals,
+  retentionDepartedMonths: ADMIN_MODAL.retentionDeparted,
+  retentionGiftYears: ADMIN_MODAL.retentionGifts,
 };
 
 /** view_submission errors keyed by block id, one message per field. */
@@ -133,6 +142,10 @@ export function adminHomeBlocks(view: AdminHomeView, t: Translator, locale: stri
     stall: s.dealAttention.stallDays,
     closeSoon: s.dealAttention.closeSoonDays,
     noTouch: s.dealAttention.noTouchDays,
+    notes: s.retention.touchNotesMonths,
+    deals: s.retention.closedDealsMonths,
+    departed: s.retention.departedMonths,
+    gifts: s.retention.giftYears,
   });
   const next = view.nextHoliday
     ? t("admin.home.nextHoliday", { date: formatLocalDate(view.nextHoliday.date, locale), name: escapeMrkdwn(view.nextHoliday.name ?? "") })

@@ -36,6 +36,11 @@ export function register(app: App, deps: AppDeps): void {
           dealStallDays: stateText(values, ADMIN_MODAL.dealStall),
           dealCloseSoonDays: stateText(values, ADMIN_MODAL.dealCloseSoon),
           dealNoTouchDays: stateText(values, ADMIN_MODAL.dealNoTouch),
+          // A modal opened before the retention fields existed has none of them: left as they are.
+          ...(values[ADMIN_MODAL.retentionNotes] ? { retentionTouchNotesMonths: stateText(values, ADMIN_MODAL.retentionNotes) } : {}),
+          ...(values[ADMIN_MODAL.retentionDeals] ? { retentionClosedDealsMonths: stateText(values, ADMIN_MODAL.retentionDeals) } : {}),
+          ...(values[ADMIN_MODAL.retentionDeparted] ? { retentionDepartedMonths: stateText(values, ADMIN_MODAL.retentionDeparted) } : {}),
+          ...(values[ADMIN_MODAL.retentionGifts] ? { retentionGiftYears: stateText(values, ADMIN_MODAL.retentionGifts) } : {}),
         },
         { locale: actor.locale, confirmCurrencyChange: stateChecked(values, ADMIN_MODAL.currencyConfirm).includes("confirm") },
       );

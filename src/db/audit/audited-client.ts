@@ -1,0 +1,341 @@
+import { auditedModel, onlyBookkeeping, UNKNOWN_ACTOR, type AuditedModel, type AuditRow } from "../../domain/audit.js";
+import type { Sql } from "../sql.js";
+import type { PrismaClient } from "../../generated/sqlite/client.js";
+import { currentAuditScope, inTransaction, type AuditScope, type AuditTx } from "./audit-scope.js";
+import { recordChanges } from "./audit-writer.js";
+
+/**
+ * The audit trail at the data layer: a Prisma client extension that records every write to an
+ * audited model (src/domain/audit.ts) — who, when, which fields, the values before and after — in
+ * the same transaction as the write. Repositories do nothing for it, and code written later is
+ * audited the same way. docs/DEVELOPING.md → "The audit trail" has the rules:
+ *
+ * - A write inside `$transaction` is recorded in that transaction (the client's `$transaction`
+ *   puts the transaction into the audit scope, src/db/audit/audit-scope.ts). A write outside one
+ *   runs again inside a transaction of its own, so the record and the change commit together.
+ * - A write that sets only bookkeeping columns (`updatedAt`, `Account.lastTouchAt`, …) passes
+ *   straight through: logging a touch stays as fast as before.
+ * - Values before a change are read in the transaction before it runs; values after it, from
+ *   the write's result or read back by key.
+ * - Nested writes into related models (`data: { contacts: { create: … } }`) are refused: the
+ *   related rows would change without a record. Write them through their own model.
+ * - Raw SQL (`$executeRaw`) is not seen here. A hot path that must UPDATE or DELETE an audited
+ *   table by hand goes through `$auditedExecute` (below); test/db/audit-coverage.test.ts fails on
+ *   a raw write to an audited table anywhere else, and every test database checks at the driver
+ *   that no row was written without the extension seeing it (test/support/write-counter.ts).
+ */
+
+const WRITES = new Set([
+  "create",
+  "createMany",
+  "createManyAndReturn",
+  "update",
+  "updateMany",
+  "updateManyAndReturn",
+  "upsert",
+  "delete",
+  "deleteMany",
+]);
+
+/** Relation operations that would write other rows than the one named. */
+const NESTED_WRITES = new Set(["create", "createMany", "connectOrCreate", "upsert", "update", "updateMany", "delete", "deleteMany", "set", "disconnect"]);
+
+/** A hand-written write touched rows it did not name (so they could not be recorded): rolled back. */
+export class AuditRawWriteError extends Error {
+  override name = "AuditRawWriteError";
+}
+
+export class AuditNestedWriteError extends Error {
+  override name = "AuditNestedWriteError";
+}
+
+/** An update of a column that is never changed once written (a gift entry's content). */
+export class FrozenColumnError extends Error {
+  override name = "FrozenColumnError";
+}
+
+/**
+ * Counts per model, for the test that no write skips the trail: rows the extension wrote (and so
+ * saw), events it recorded, and rows written whose audited columns did not change.
+ */
+export class AuditCounters {
+  readonly written = new Map<string, number>();
+  readonly recorded = new Map<string, number>();
+  readonly unchanged = new Map<string, number>();
+
+  add(model: string, written: number, recorded: number, unchanged: number): void {
+    const bump = (m: Map<string, number>, n: number) => m.set(model, (m.get(model) ?? 0) + n);
+    bump(this.written, written);
+    bump(this.recorded, recorded);
+    bump(this.unchanged, unchanged);
+  }
+}
+
+export interface AuditOptions {
+  counters?: AuditCounters;
+}
+
+type Obj = Record<string, unknown>;
+
+function isObj(v: unknown): v is Obj {
+  return typeof v === "object" && v !== null && !Array.isArray(v) && !(v instanceof Date);
+}
+
+function prop(v: unknown, key: string): unknown {
+  return isObj(v) ? v[key] : undefined;
+}
+
+/** Columns a `data` argument sets (an array of them for createMany). */
+function dataColumns(data: unknown): string[] {
+  if (Array.isArray(data)) return [...new Set(data.flatMap((d) => (isObj(d) ? Object.keys(d) : [])))];
+  return isObj(data) ? Object.keys(data) : [];
+}
+
+function refuseFrozen(model: AuditedModel, data: unknown): void {
+  if (!model.frozen) return;
+  const hit = dataColumns(data).filter((c) => model.frozen?.columns.has(c));
+  if (hit.length > 0) throw new FrozenColumnError(`${model.model}.${hit.join(", ")}: ${model.frozen.reason}`);
+}
+
+function refuseNestedWrites(model: AuditedModel, data: unknown): void {
+  for (const item of Array.isArray(data) ? data : [data]) {
+    if (!isObj(item)) continue;
+    for (const [field, value] of Object.entries(item)) {
+      if (isObj(value) && Object.keys(value).some((k) => NESTED_WRITES.has(k))) {
+        throw new AuditNestedWriteError(
+          `${model.model}.${field}: nested writes to related records are not audited; write them through their own model (docs/DEVELOPING.md → "The audit trail")`,
+        );
+      }
+    }
+  }
+}
+
+/** A scalar column value (relations come back as objects or arrays and are left out). */
+function isScalar(v: unknown): boolean {
+  return v === null || v instanceof Date || (typeof v !== "object" && typeof v !== "function");
+}
+
+function scalars(row: unknown): AuditRow | null {
+  if (!isObj(row)) return null;
+  return Object.fromEntries(Object.entries(row).filter(([, v]) => isScalar(v)));
+}
+
+interface Delegate {
+  findUnique(args: Obj): PromiseLike<unknown>;
+  findMany(args: Obj): PromiseLike<unknown>;
+}
+
+function isDelegate(v: unknown): v is Delegate & Obj {
+  return isObj(v) && typeof v.findUnique === "function" && typeof v.findMany === "function";
+}
+
+function delegateOf(client: object, model: AuditedModel): Delegate & Obj {
+  const d: unknown = Reflect.get(client, model.model[0]!.toLowerCase() + model.model.slice(1));
+  if (!isDelegate(d)) throw new Error(`no Prisma delegate for ${model.model}`);
+  return d;
+}
+
+/** Calls `client.<model>.<operation>(args)`: the same write, on a transaction's client. */
+async function callOperation(client: object, model: AuditedModel, operation: string, args: unknown): Promise<unknown> {
+  const delegate = delegateOf(client, model);
+  const fn: unknown = delegate[operation];
+  if (typeof fn !== "function") throw new Error(`${model.model}.${operation} is not a Prisma operation`);
+  const result: unknown = await Reflect.apply(fn, delegate, [args]);
+  return result;
+}
+
+function rowsOf(v: unknown): AuditRow[] {
+  return Array.isArray(v) ? v.map(scalars).filter((r): r is AuditRow => r !== null) : [];
+}
+
+function keyWhere(model: AuditedModel, row: AuditRow): Obj {
+  return Object.fromEntries(model.key.map((k) => [k, row[k]]));
+}
+
+/** Reads rows back by primary key, all their columns, in chunks. */
+async function readBack(tx: object, model: AuditedModel, keys: readonly AuditRow[]): Promise<AuditRow[]> {
+  const out: AuditRow[] = [];
+  for (let i = 0; i < keys.length; i += 500) {
+    const chunk = keys.slice(i, i + 500);
+    const where = model.key.length === 1 ? { [model.key[0]!]: { in: chunk.map((r) => r[model.key[0]!]) } } : { OR: chunk.map((r) => keyWhere(model, r)) };
+    out.push(...rowsOf(await delegateOf(tx, model).findMany({ where })));
+  }
+  return out;
+}
+
+/** Pairs rows read before with rows read after by primary key (a row missing after was deleted). */
+function pairByKey(model: AuditedModel, before: readonly AuditRow[], after: readonly AuditRow[]): [AuditRow | null, AuditRow | null][] {
+  const id = (r: AuditRow) => model.key.map((k) => String(r[k])).join(":");
+  const afterById = new Map(after.map((r) => [id(r), r]));
+  return before.map((b) => [b, afterById.get(id(b)) ?? null]);
+}
+
+/**
+ * `select`/`omit` make the result partial: the key columns are selected too (and removed again
+ * from what the caller gets), and the full row is read back.
+ */
+function withKeySelected(model: AuditedModel, args: unknown): { args: unknown; partial: boolean; added: string[] } {
+  const select = prop(args, "select");
+  if (isObj(select) && isObj(args)) {
+    const added = model.key.filter((k) => select[k] !== true);
+    return { args: { ...args, select: { ...select, ...Object.fromEntries(added.map((k) => [k, true])) } }, partial: true, added };
+  }
+  return { args, partial: prop(args, "omit") !== undefined, added: [] };
+}
+
+function stripAdded(result: unknown, added: readonly string[]): unknown {
+  if (added.length === 0) return result;
+  const strip = (r: unknown) => (isObj(r) ? Object.fromEntries(Object.entries(r).filter(([k]) => !added.includes(k))) : r);
+  return Array.isArray(result) ? result.map(strip) : strip(result);
+}
+
+type Query = (args: unknown) => PromiseLike<unknown>;
+
+interface WriteCall {
+  model: AuditedModel;
+  operation: string;
+  args: unknown;
+  query: Query;
+}
+
+/** The write, inside `tx`, recorded. */
+async function recordWrite(tx: AuditTx & object, scope: AuditScope, call: WriteCall, counters?: AuditCounters): Promise<unknown> {
+  const { model, operation, args, query } = call;
+  let pairs: [AuditRow | null, AuditRow | null][];
+  let result: unknown;
+  const where = prop(args, "where");
+  switch (operation) {
+    case "create":
+    case "createManyAndReturn": {
+      const s = withKeySelected(model, args);
+      result = await query(s.args);
+      const created = operation === "create" ? rowsOf([result]) : rowsOf(result);
+      const rows = s.partial ? await readBack(tx, model, created) : created;
+      pairs = rows.map((r) => [null, r]);
+      result = stripAdded(result, s.added);
+      break;
+    }
+    case "createMany": {
+      // Recorded through createManyAndReturn (which this extension audits), so the ids are known.
+      const rows = await callOperation(tx, model, "createManyAndReturn", args);
+      return { count: Array.isArray(rows) ? rows.length : 0 };
+    }
+    case "update":
+    case "upsert":
+    case "delete": {
+      const before = scalars(await delegateOf(tx, model).findUnique({ where: isObj(where) ? where : {} }));
+      const s = withKeySelected(model, args);
+      result = await query(s.args);
+      if (operation === "delete") pairs = before ? [[before, null]] : [];
+      else {
+        const written = rowsOf([result]);
+        const after = s.partial ? await readBack(tx, model, written) : written;
+        pairs = [[before, after[0] ?? null]];
+      }
+      result = stripAdded(result, s.added);
+      break;
+    }
+    case "updateMany":
+    case "updateManyAndReturn":
+    case "deleteMany": {
+      const before = rowsOf(await delegateOf(tx, model).findMany({ where: isObj(where) ? where : {} }));
+      result = await query(args);
+      pairs = operation === "deleteMany" ? before.map((b) => [b, null]) : pairByKey(model, before, await readBack(tx, model, before));
+      break;
+    }
+    default:
+      throw new Error(`unexpected write ${model.model}.${operation}`);
+  }
+  const { recorded, unchanged } = await recordChanges(tx, scope, model, pairs);
+  // An upsert of an existing row whose update sets nothing audited writes no audited row
+  // (WorkspaceRepository.ensure: `update: {}` sends no UPDATE at all).
+  const upsertedNothing = operation === "upsert" && pairs[0]?.[0] != null && onlyBookkeeping(model, dataColumns(prop(args, "update")));
+  counters?.add(model.model, upsertedNothing ? 0 : pairs.length, recorded, upsertedNothing ? 0 : unchanged);
+  return result;
+}
+
+/** True when the write sets nothing the trail records (then it passes straight through). */
+function isBookkeeping(model: AuditedModel, operation: string, args: unknown): boolean {
+  if (operation === "update" || operation === "updateMany" || operation === "updateManyAndReturn") {
+    return onlyBookkeeping(model, dataColumns(prop(args, "data")));
+  }
+  return false;
+}
+
+/**
+ * Wraps a Prisma client so that every write to an audited model is recorded (see the top of this
+ * file). The result has the same model API; its `$transaction` takes a function only (a batch of
+ * queries could not carry the records).
+ */
+export function withAudit(base: PrismaClient, opts: AuditOptions = {}) {
+  const write = async (call: WriteCall): Promise<unknown> => {
+    const { model, operation, args, query } = call;
+    refuseNestedWrites(model, prop(args, "data"));
+    if (operation === "upsert") {
+      refuseNestedWrites(model, prop(args, "create"));
+      refuseNestedWrites(model, prop(args, "update"));
+      refuseFrozen(model, prop(args, "update"));
+    }
+    if (operation.startsWith("update")) refuseFrozen(model, prop(args, "data"));
+    if (isBookkeeping(model, operation, args)) return query(args);
+    const scope = currentAuditScope();
+    if (scope?.tx) return recordWrite(scope.tx, scope, call, opts.counters);
+    // Not in a transaction: the same call again, inside one, through the transaction's client
+    // (it arrives back here with the transaction in scope).
+    return inner.$transaction((tx) => inTransaction(tx, () => callOperation(tx, model, operation, args)));
+  };
+
+  const inner = base.$extends({
+    name: "audit",
+    query: {
+      $allModels: {
+        $allOperations({ model, operation, args, query }) {
+          const config = auditedModel(model);
+          if (!config || !WRITES.has(operation)) return query(args);
+          return write({ model: config, operation, args, query: (a) => query(a as typeof args) });
+        },
+      },
+    },
+  });
+
+  type Tx = Parameters<Parameters<typeof inner.$transaction>[0]>[0];
+  return inner.$extends({
+    name: "audit-transactions",
+    client: {
+      /** An interactive transaction whose writes are recorded in it. */
+      $transaction<R>(fn: (tx: Tx) => Promise<R>, options?: { maxWait?: number; timeout?: number }): Promise<R> {
+        return inner.$transaction((tx) => inTransaction(tx, () => fn(tx)), options);
+      },
+      /**
+       * A hand-written UPDATE or DELETE on an audited table (for a hot path that cannot afford a
+       * Prisma model query), recorded like any other write: the rows `ids` names are read before
+       * and after it in one transaction (the current one, or a new one). A statement that writes
+       * any other row is rolled back with an AuditRawWriteError. Returns the rows written.
+       */
+      async $auditedExecute(model: string, ids: readonly number[], statement: Sql): Promise<number> {
+        const config = auditedModel(model);
+        if (!config || config.key.length !== 1) throw new Error(`$auditedExecute: ${model} is not an audited model with a single key`);
+        const run = async (tx: AuditTx & object, scope: AuditScope): Promise<number> => {
+          const keys = ids.map((id) => ({ [config.key[0]!]: id }));
+          const before = await readBack(tx, config, keys);
+          const written = await tx.$executeRaw(statement);
+          if (written > before.length) {
+            // Counted as the driver counted it (the transaction is rolled back by the throw).
+            opts.counters?.add(config.model, written, 0, 0);
+            throw new AuditRawWriteError(`$auditedExecute on ${model} wrote ${written} rows but named ${before.length}`);
+          }
+          const pairs = pairByKey(config, before, await readBack(tx, config, keys));
+          // Rows named but left as they were are neither written nor recorded.
+          const { recorded } = await recordChanges(tx, scope, config, pairs);
+          opts.counters?.add(config.model, written, recorded, written - recorded);
+          return written;
+        };
+        const scope = currentAuditScope();
+        if (scope?.tx) return run(scope.tx, scope);
+        return inner.$transaction((tx) => inTransaction(tx, () => run(tx, currentAuditScope() ?? { actor: UNKNOWN_ACTOR, values: "record" })));
+      },
+    },
+  });
+}
+
+export type AuditedClient = ReturnType<typeof withAudit>;
