@@ -186,15 +186,26 @@ export interface TeamNeglected extends NeglectedRow {
   ownerName: string;
 }
 
+/** A member of the manager's teams whom Slack reported deactivated, still owning live accounts. */
+export interface DepartedOwner {
+  slackUserId: string;
+  name: string | null;
+  /** The local date Slack reported them gone (null when not known). */
+  since: LocalDate | null;
+  accounts: number;
+}
+
 export interface ManagerDigestView {
   /** The Monday the digest belongs to. */
   weekOf: LocalDate;
   repsBehind: RepBehind[];
   keyAccounts: { rows: TeamNeglected[]; restCount: number };
+  /** Books that need a new owner: their owner left Slack. */
+  departed: DepartedOwner[];
 }
 
 export const MANAGER_KEY_ACCOUNTS_TOP = 10;
 
 export function isManagerDigestEmpty(view: ManagerDigestView): boolean {
-  return view.repsBehind.length === 0 && view.keyAccounts.rows.length === 0;
+  return view.repsBehind.length === 0 && view.keyAccounts.rows.length === 0 && view.departed.length === 0;
 }

@@ -37,10 +37,10 @@ export function createJobs(deps: JobDeps): ScheduledJob[] {
  * What every outbox sender needs besides its worker id: when Slack says a user can no longer get
  * DMs (deactivated), the user is marked inactive so no further reminders or digests are planned for them.
  */
-export function senderHooks(services: Services): { onInactiveRecipient: (slackUserId: string, reason: string) => Promise<void> } {
+export function senderHooks(services: Services, now: () => Date = () => new Date()): { onInactiveRecipient: (slackUserId: string, reason: string) => Promise<void> } {
   return {
     // Recorded as Slack's report (through the sender), whoever's request the message belonged to.
     onInactiveRecipient: (slackUserId, reason) =>
-      services.audit.runAs({ kind: "job", detail: `outbox: Slack answered ${reason.slice(0, 40)}` }, () => services.repos.reminders.markInactive(slackUserId)),
+      services.audit.runAs({ kind: "job", detail: `outbox: Slack answered ${reason.slice(0, 40)}` }, () => services.repos.reminders.markInactive(slackUserId, now())),
   };
 }

@@ -37,7 +37,7 @@ export class ActorService {
     const stale = user && this.now().getTime() - user.updatedAt.getTime() > PROFILE_REFRESH_MS;
     if (!user || stale) {
       const profile = await lookup(slackUserId).catch(() => null);
-      if (profile) user = await this.users.upsertFromSlack(workspace.id, profile);
+      if (profile) user = await this.users.upsertFromSlack(workspace.id, profile, this.now());
       else if (!user) {
         user = await this.users.upsertFromSlack(workspace.id, {
           slackUserId,
@@ -51,6 +51,16 @@ export class ActorService {
       }
     }
     return toActor(user, workspace, this.defaults.timezone);
+  }
+
+  /**
+   * Slack reported a user deactivated (`user_change` with `deleted: true`) or back (`deleted:
+   * false`): reminders stop or resume, and the departed-rep retention counts from the report.
+   */
+  async slackReportedDeparture(slackTeamId: string, slackUserId: string, deleted: boolean): Promise<void> {
+    const workspace = await this.workspaces.findBySlackTeamId(slackTeamId);
+    if (!workspace) return;
+    await this.users.setDeparted(workspace.id, slackUserId, deleted ? this.now() : null);
   }
 
   /** A known user by id (null when there is none). */

@@ -191,6 +191,7 @@ export class GiftService {
       description: draft.description,
       overLimit: check.exceeds,
       overrideReason: check.exceeds ? reason : null,
+      createdAt: this.now(),
     });
     return { kind: "saved", gift, check, contactCreated: contact.created };
   }
@@ -251,6 +252,7 @@ export class GiftService {
           overLimit: check.exceeds,
           overrideReason: check.exceeds ? override : null,
           correction: { correctsId: original.id, reason: reason.trim() },
+          createdAt: this.now(),
         });
         return { kind: "saved", gift, corrected: original, check };
       } catch (error) {

@@ -176,7 +176,8 @@ export class ReminderService {
     const members = await this.targetsFor(memberUsers, known);
     const byId = new Map(members.map((m) => [m.user.id, m]));
     const thresholds = this.thresholdsByWorkspace(members);
-    const [quotas, keyAccounts] = await Promise.all([
+    const departedUsers = [...new Map(rows.filter((r) => r.user.inactive).map((r) => [r.user.id, r.user])).values()];
+    const [quotas, keyAccounts, departedAccounts] = await Promise.all([
       this.quotaSnapshots(members, now),
       this.repo.neglectCandidates(
         members.map((m) => ({ userId: m.user.id, workspaceId: m.workspace.id })),
@@ -184,6 +185,7 @@ export class ReminderService {
         now,
         ["key"],
       ),
+      this.repo.liveAccountCounts(departedUsers.map((u) => u.id)),
     ]);
     for (const manager of managers) {
       const team = [...new Set(rows.filter((r) => r.member.managerId === manager.user.id).map((r) => r.user.id))]
@@ -204,7 +206,11 @@ export class ReminderService {
         ownerSlackUserId: item.account.owner.user.slackUserId,
         ownerName: item.account.owner.user.name ?? item.account.owner.user.slackUserId,
       }));
-      out.set(manager.user.id, { weekOf: mondayOf(localDateOf(now, manager.zone)), repsBehind, keyAccounts: { rows: keyRows, restCount } });
+      const departed = [...new Set(rows.filter((r) => r.member.managerId === manager.user.id && r.user.inactive).map((r) => r.user.id))]
+        .map((id) => departedUsers.find((u) => u.id === id)!)
+        .filter((u) => (departedAccounts.get(u.id) ?? 0) > 0)
+        .map((u) => ({ slackUserId: u.slackUserId, name: u.name, since: u.inactiveSince ? localDateOf(u.inactiveSince, manager.zone) : null, accounts: departedAccounts.get(u.id) ?? 0 }));
+      out.set(manager.user.id, { weekOf: mondayOf(localDateOf(now, manager.zone)), repsBehind, keyAccounts: { rows: keyRows, restCount }, departed });
     }
     return out;
   }

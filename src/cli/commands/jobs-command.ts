@@ -40,7 +40,7 @@ async function runJob(argv: string[], io: CliIo): Promise<number> {
     const services = createServices(db, { defaultTimezone: config.defaultTimezone, now, logger });
     const workerId = `cli:${hostname()}:${process.pid}`;
     const notifier = new Notifier(config.botToken, { slackApiUrl: config.slackApiUrl });
-    const sender = new OutboxSender(services.repos.outbox, notifier, logger, { workerId, ...senderHooks(services) });
+    const sender = new OutboxSender(services.repos.outbox, notifier, logger, { workerId, ...senderHooks(services, now) });
     const jobs = createJobs({ services, logger, defaultTimezone: config.defaultTimezone });
     if (!jobs.some((j) => j.name === name)) {
       io.err(`Unknown job "${name}". Jobs: ${jobs.map((j) => j.name).join(", ")}.`);

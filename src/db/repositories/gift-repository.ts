@@ -55,6 +55,8 @@ export interface NewGift {
   overrideReason: string | null;
   /** A correction: the entry it corrects, and why. */
   correction?: { correctsId: number; reason: string };
+  /** When it was recorded (the app's clock): its retention counts from the later of this and givenOn. */
+  createdAt?: Date;
 }
 
 export interface GiftListFilter {
@@ -155,6 +157,7 @@ export class GiftRepository {
         overrideReason: g.overrideReason,
         correctsId: g.correction?.correctsId ?? null,
         correctionReason: g.correction?.reason ?? null,
+        ...(g.createdAt ? { createdAt: g.createdAt } : {}),
       },
       include: INCLUDE,
     });

@@ -49,8 +49,8 @@ export class UserRepository {
    * Creates the user from their Slack profile, or refreshes the Slack-owned fields. Workspace
    * admins and owners start as admins; a role given in the app is never downgraded here.
    */
-  async upsertFromSlack(workspaceId: number, p: SlackProfile): Promise<User> {
-    return this.db.user.upsert({
+  async upsertFromSlack(workspaceId: number, p: SlackProfile, at: Date = new Date()): Promise<User> {
+    const user = await this.db.user.upsert({
       where: { workspaceId_slackUserId: { workspaceId, slackUserId: p.slackUserId } },
       create: {
         workspaceId,
@@ -70,8 +70,26 @@ export class UserRepository {
         locale: p.locale,
         isSlackAdmin: p.isSlackAdmin,
         inactive: p.inactive,
+        // Active again in Slack: the departure is forgotten.
+        ...(p.inactive ? {} : { inactiveSince: null }),
       },
     });
+    // Deactivated in Slack: the departed-rep retention counts from the first time we learn it.
+    if (user.inactive && user.inactiveSince === null) return this.db.user.update({ where: { id: user.id }, data: { inactiveSince: at } });
+    return user;
+  }
+
+  /**
+   * Slack says the user left (`since`: when) or is back (null). A user whose data was erased stays
+   * as erased. Does nothing for someone the bot has never seen.
+   */
+  async setDeparted(workspaceId: number, slackUserId: string, since: Date | null): Promise<void> {
+    if (since) {
+      await this.db.user.updateMany({ where: { workspaceId, slackUserId, inactiveSince: null }, data: { inactive: true, inactiveSince: since } });
+      await this.db.user.updateMany({ where: { workspaceId, slackUserId, inactive: false }, data: { inactive: true } });
+    } else {
+      await this.db.user.updateMany({ where: { workspaceId, slackUserId, erasedAt: null, inactive: true }, data: { inactive: false, inactiveSince: null } });
+    }
   }
 
   update(id: number, data: Partial<Omit<User, "id" | "workspaceId" | "slackUserId" | "createdAt" | "updatedAt">>): Promise<User> {
