@@ -383,13 +383,12 @@ export class PrivacyService {
 
   /**
    * Removes what has expired (`retentionPlan`), in one transaction, and records one event with
-   * the counts and ids (the purged values are never copied into the trail). Idempotent: a second
-   * run finds nothing. Returns the plan it carried out.
+   * the counts and ids — also when nothing had expired, so the trail shows the retention running
+   * (the purged values are never copied into it). Idempotent: a second run removes nothing.
+   * Returns the plan it carried out.
    */
   async purge(ws: Workspace, at: Date = this.now()): Promise<RetentionPlan> {
     const plan = await this.retentionPlan(ws, at);
-    const nothing = plan.touchNotes.count === 0 && plan.closedDeals.ids.length === 0 && plan.gifts.ids.length === 0 && plan.departed.users.length === 0 && plan.identities.length === 0;
-    if (nothing) return plan;
     await this.repo.transaction(async (repo) =>
       withoutValues("retention purge", async () => {
         const cleared = plan.touchNotes.count > 0 ? await repo.clearTouchNotes(ws.id, startOfLocalDate(plan.touchNotes.before, ws.timezone)) : 0;

@@ -169,9 +169,11 @@ describeEachProvider("privacy operations: export, erasure, restriction and reten
     ]);
     const purge = await p.auditEvent.findFirstOrThrow({ where: { entity: "retention", action: "purge" } });
     expect(JSON.parse(purge.changes ?? "{}")).toMatchObject({ giftsDeleted: [ids.gift, ids.correction], restrictedGiftsDeleted: 2 });
-    // Idempotent: the next run finds nothing and records nothing.
+    // Idempotent: the next run removes nothing (and says so in the trail).
     await services.privacy.purge(ws);
-    expect(await p.auditEvent.count({ where: { entity: "retention", action: "purge" } })).toBe(1);
+    const again = await p.auditEvent.findMany({ where: { entity: "retention", action: "purge" }, orderBy: { id: "asc" } });
+    expect(again).toHaveLength(2);
+    expect(JSON.parse(again[1]!.changes ?? "{}")).toMatchObject({ touchNotesCleared: 0, closedDealsDeleted: [], giftsDeleted: [], departedRepsErased: [] });
   });
 
   it("erases a departed rep's personal data, keeping the name their gift records need; refuses one still active", async () => {
