@@ -193,6 +193,8 @@ export async function playScript(session: DemoSession, out: DemoOutput): Promise
   report.clicks++;
 
   await command("evelyn", "leaderboard quarter");
+  // The audit trail: the win above, and the account as the seed made it.
+  await command("carlos", "history lakeshore");
 
   // 3. The rest of the morning: the clocks that reach 09:00 later (Chicago).
   const later = instants.filter((i) => i > start.getTime());

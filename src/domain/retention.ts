@@ -28,6 +28,14 @@ export interface RetentionSettings {
   giftYears: number;
 }
 
+/**
+ * Messages the bot rendered for Slack (the outbox: reminders, digests, leaderboards, notices —
+ * their text names accounts and people) are deleted this many days after they were made. Slack
+ * keeps what it delivered; the row is only needed while it is being sent and, for a day, so the
+ * same day's message is not planned twice.
+ */
+export const OUTBOX_KEEP_DAYS = 90;
+
 export const DEFAULT_RETENTION: RetentionSettings = { touchNotesMonths: 36, closedDealsMonths: 84, departedMonths: 12, giftYears: LEGAL_FLOOR_GIFT_YEARS };
 
 /** The gift period actually applied: a stored value below the legal floor still keeps six years. */

@@ -1,6 +1,6 @@
 import { centsToDecimal } from "../domain/csv.js";
 import { normalizeName } from "../domain/names.js";
-import { chainPurgeOn, effectiveGiftYears, retentionCutoffs, retentionDue, type RetentionSettings } from "../domain/retention.js";
+import { chainPurgeOn, effectiveGiftYears, OUTBOX_KEEP_DAYS, retentionCutoffs, retentionDue, type RetentionSettings } from "../domain/retention.js";
 import { addLocalMonths, localDateOf, startOfLocalDate, type LocalDate } from "../domain/time.js";
 import { withoutValues } from "../db/audit/audit-scope.js";
 import type { AuditEventRecord, AuditRepository } from "../db/repositories/audit-repository.js";
@@ -403,6 +403,7 @@ export class PrivacyService {
           await repo.eraseUser(user, at, keep);
         }
         for (const u of await repo.erasedIdentitiesNoLongerNeeded(ws.id)) await repo.clearIdentity(u);
+        const messages = await repo.purgeOutbox(new Date(at.getTime() - OUTBOX_KEEP_DAYS * 86_400_000));
         await this.audit.record({
           entity: "retention",
           action: "purge",
@@ -416,6 +417,7 @@ export class PrivacyService {
             restrictedGiftsDeleted: plan.gifts.restricted,
             departedRepsErased: plan.departed.users.map((u) => u.id),
             identitiesCleared: plan.identities,
+            outboxMessagesDeleted: messages,
           },
           note: `retention: touch notes ${plan.settings.touchNotesMonths} months, closed deals ${plan.settings.closedDealsMonths} months, departed reps ${plan.settings.departedMonths} months, gifts ${plan.settings.giftYears} years`,
         });

@@ -204,6 +204,8 @@ describeEachProvider("privacy operations: export, erasure, restriction and reten
     await p.touch.create({ data: { accountId: ids.acme, userId: dana.id, kind: "call", occurredAt: new Date("2023-12-09T15:00:00Z"), note: "kept: 36 months not yet over" } });
     const oldDeal = await p.deal.create({ data: { accountId: ids.acme, ownerId: dana.id, amountCents: 5_000_00n, status: "won", stage: "won", wonAt: new Date("2019-11-01T15:00:00Z") } });
     await p.deal.create({ data: { accountId: ids.acme, ownerId: dana.id, amountCents: 5_000_00n, status: "lost", stage: "lost", lostAt: new Date("2020-01-01T15:00:00Z") } });
+    await p.outbox.create({ data: { recipientType: "user", recipient: "UDANA", localDate: "2026-08-01", kind: "digest", payload: "{}", status: "sent", createdAt: new Date("2026-08-01T13:00:00Z") } });
+    await p.outbox.create({ data: { recipientType: "user", recipient: "UDANA", localDate: "2026-11-01", kind: "digest", payload: "{}", status: "sent", createdAt: new Date("2026-11-01T13:00:00Z") } });
     const gus = await seedUser(tdb.db, ws, "UGUS", { name: "Gus Gone" });
     await services.repos.reminders.markInactive("UGUS", new Date("2025-11-01T15:00:00Z"));
     const plan = await services.privacy.retentionPlan(ws);
@@ -216,6 +218,7 @@ describeEachProvider("privacy operations: export, erasure, restriction and reten
     expect(await p.deal.findUnique({ where: { id: oldDeal.id } })).toBeNull();
     expect(await p.deal.count({ where: { status: "lost" } })).toBe(1);
     expect(await p.user.findUniqueOrThrow({ where: { id: gus.id } })).toMatchObject({ name: null, slackUserId: `erased-${gus.id}` });
+    expect((await p.outbox.findMany()).map((o) => o.localDate)).toEqual(["2026-11-01"]); // older than 90 days: gone
     expect((await p.workspace.findUniqueOrThrow({ where: { id: ws.id } })).retentionRanOn).toBe("2026-12-08");
     expect(await services.privacy.workspacesDueForRetention(clock.now)).toEqual([]);
     expect((await services.privacy.workspacesDueForRetention(new Date("2026-12-09T07:00:00Z"))).map((w) => w.id)).toEqual([ws.id]); // 02:00 in New York

@@ -191,6 +191,9 @@ function stripAdded(result: unknown, added: readonly string[]): unknown {
 
 type Query = (args: unknown) => PromiseLike<unknown>;
 
+/** The transaction a single write gets of its own: wait for a turn as long as SQLite's busy timeout (10 s). */
+const OWN_TRANSACTION = { maxWait: 10_000, timeout: 30_000 } as const;
+
 interface WriteCall {
   model: AuditedModel;
   operation: string;
@@ -281,8 +284,9 @@ export function withAudit(base: PrismaClient, opts: AuditOptions = {}) {
     const scope = currentAuditScope();
     if (scope?.tx) return recordWrite(scope.tx, scope, call, opts.counters);
     // Not in a transaction: the same call again, inside one, through the transaction's client
-    // (it arrives back here with the transaction in scope).
-    return inner.$transaction((tx) => inTransaction(tx, () => callOperation(tx, model, operation, args)));
+    // (it arrives back here with the transaction in scope). Waits as long as SQLite's busy
+    // timeout for its turn: a burst of writes queues for the one writer instead of failing.
+    return inner.$transaction((tx) => inTransaction(tx, () => callOperation(tx, model, operation, args)), OWN_TRANSACTION);
   };
 
   const inner = base.$extends({
@@ -332,7 +336,7 @@ export function withAudit(base: PrismaClient, opts: AuditOptions = {}) {
         };
         const scope = currentAuditScope();
         if (scope?.tx) return run(scope.tx, scope);
-        return inner.$transaction((tx) => inTransaction(tx, () => run(tx, currentAuditScope() ?? { actor: UNKNOWN_ACTOR, values: "record" })));
+        return inner.$transaction((tx) => inTransaction(tx, () => run(tx, currentAuditScope() ?? { actor: UNKNOWN_ACTOR, values: "record" })), OWN_TRANSACTION);
       },
     },
   });

@@ -430,6 +430,11 @@ export class PrivacyRepository {
     return [...byId.values()];
   }
 
+  /** Delivered, skipped or failed outbox rows made before `before` (every workspace's). */
+  async purgeOutbox(before: Date): Promise<number> {
+    return this.db.$executeRaw(sql`DELETE FROM "Outbox" WHERE "createdAt" < ${before} AND "status" IN (${"sent"}, ${"skipped"}, ${"failed"})`);
+  }
+
   /** Reps Slack reported gone before `before`, not yet erased. */
   departedBefore(workspaceId: number, before: Date): Promise<User[]> {
     return this.db.user.findMany({ where: { workspaceId, inactive: true, erasedAt: null, inactiveSince: { lt: before } }, orderBy: { id: "asc" } });
