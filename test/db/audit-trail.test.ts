@@ -115,6 +115,10 @@ describeEachProvider("the audit trail [%s]", (provider) => {
     const row = await t.db.prisma.contact.findFirstOrThrow({ where: { nameKey: "jane roe" } });
     const [e] = await eventsOf("contact", String(row.id));
     expect(e!.changes).toMatchObject({ email: [null, "jane@example.com"], accountId: [null, 1] });
+    // Once the model's columns are known, a select of scalars is served from the full row (no read back).
+    const again = await as(() => t.db.prisma.contact.create({ data: { accountId: 1, name: "Joe Bloggs", nameKey: "joe bloggs", title: "CTO" }, select: { id: true, title: true } }));
+    expect(Object.keys(again).sort()).toEqual(["id", "title"]);
+    expect((await eventsOf("contact", String(again.id)))[0]!.changes).toMatchObject({ name: [null, "Joe Bloggs"], title: [null, "CTO"] });
   });
 
   it("an erasure scope records which fields changed but not the values", async () => {

@@ -160,6 +160,7 @@ async function readBack(tx: object, model: AuditedModel, keys: readonly AuditRow
     const where = model.key.length === 1 ? { [model.key[0]!]: { in: chunk.map((r) => r[model.key[0]!]) } } : { OR: chunk.map((r) => keyWhere(model, r)) };
     out.push(...rowsOf(await delegateOf(tx, model).findMany({ where })));
   }
+  learnScalars(model, out);
   return out;
 }
 
@@ -170,23 +171,48 @@ function pairByKey(model: AuditedModel, before: readonly AuditRow[], after: read
   return before.map((b) => [b, afterById.get(id(b)) ?? null]);
 }
 
+/** Scalar columns per model, learned from the first full row read: a select of scalars only can then be served from the full row. */
+const SCALARS = new Map<string, ReadonlySet<string>>();
+
+function learnScalars(model: AuditedModel, rows: readonly AuditRow[]): void {
+  if (!SCALARS.has(model.model) && rows[0]) SCALARS.set(model.model, new Set(Object.keys(rows[0])));
+}
+
+interface Shaped {
+  args: unknown;
+  /** The result lacks columns: the full row is read back. */
+  partial: boolean;
+  /** What the caller gets from the full result: only these columns (a select of scalars). */
+  only?: readonly string[];
+  /** Key columns added to the caller's select, removed from what they get. */
+  added: readonly string[];
+}
+
 /**
- * `select`/`omit` make the result partial: the key columns are selected too (and removed again
- * from what the caller gets), and the full row is read back.
+ * A write whose `select` names scalars only runs without it (its full result is what the trail
+ * records) and gives the caller just those columns: no second read (DealRepository.create selects
+ * `id`). Another `select` or an `omit` makes the result partial: the key columns are selected too
+ * (and removed again from what the caller gets), and the full row is read back.
  */
-function withKeySelected(model: AuditedModel, args: unknown): { args: unknown; partial: boolean; added: string[] } {
+function shapeArgs(model: AuditedModel, args: unknown): Shaped {
   const select = prop(args, "select");
   if (isObj(select) && isObj(args)) {
+    const scalars = SCALARS.get(model.model);
+    const keys = Object.keys(select);
+    if (scalars && keys.every((k) => select[k] === true && scalars.has(k))) {
+      const { select: _select, ...rest } = args;
+      return { args: rest, partial: false, only: keys, added: [] };
+    }
     const added = model.key.filter((k) => select[k] !== true);
     return { args: { ...args, select: { ...select, ...Object.fromEntries(added.map((k) => [k, true])) } }, partial: true, added };
   }
   return { args, partial: prop(args, "omit") !== undefined, added: [] };
 }
 
-function stripAdded(result: unknown, added: readonly string[]): unknown {
-  if (added.length === 0) return result;
-  const strip = (r: unknown) => (isObj(r) ? Object.fromEntries(Object.entries(r).filter(([k]) => !added.includes(k))) : r);
-  return Array.isArray(result) ? result.map(strip) : strip(result);
+function shapeResult(result: unknown, s: Shaped): unknown {
+  const pick = (r: unknown) => (isObj(r) ? Object.fromEntries(Object.entries(r).filter(([k]) => (s.only ? s.only.includes(k) : !s.added.includes(k)))) : r);
+  if (!s.only && s.added.length === 0) return result;
+  return Array.isArray(result) ? result.map(pick) : pick(result);
 }
 
 type Query = (args: unknown) => PromiseLike<unknown>;
@@ -210,12 +236,12 @@ async function recordWrite(tx: AuditTx & object, scope: AuditScope, call: WriteC
   switch (operation) {
     case "create":
     case "createManyAndReturn": {
-      const s = withKeySelected(model, args);
+      const s = shapeArgs(model, args);
       result = await query(s.args);
       const created = operation === "create" ? rowsOf([result]) : rowsOf(result);
       const rows = s.partial ? await readBack(tx, model, created) : created;
       pairs = rows.map((r) => [null, r]);
-      result = stripAdded(result, s.added);
+      result = shapeResult(result, s);
       break;
     }
     case "createMany": {
@@ -227,7 +253,8 @@ async function recordWrite(tx: AuditTx & object, scope: AuditScope, call: WriteC
     case "upsert":
     case "delete": {
       const before = scalars(await delegateOf(tx, model).findUnique({ where: isObj(where) ? where : {} }));
-      const s = withKeySelected(model, args);
+      if (before) learnScalars(model, [before]);
+      const s = shapeArgs(model, args);
       result = await query(s.args);
       if (operation === "delete") pairs = before ? [[before, null]] : [];
       else {
@@ -235,13 +262,14 @@ async function recordWrite(tx: AuditTx & object, scope: AuditScope, call: WriteC
         const after = s.partial ? await readBack(tx, model, written) : written;
         pairs = [[before, after[0] ?? null]];
       }
-      result = stripAdded(result, s.added);
+      result = shapeResult(result, s);
       break;
     }
     case "updateMany":
     case "updateManyAndReturn":
     case "deleteMany": {
       const before = rowsOf(await delegateOf(tx, model).findMany({ where: isObj(where) ? where : {} }));
+      learnScalars(model, before);
       result = await query(args);
       pairs = operation === "deleteMany" ? before.map((b) => [b, null]) : pairByKey(model, before, await readBack(tx, model, before));
       break;
