@@ -8,6 +8,7 @@ import { createServices, type Services } from "../../src/services/services.js";
 import { describeEachProvider } from "../support/providers.js";
 import { createTestDatabase, type TestDatabase } from "../support/test-database.js";
 import { actorOf, seedAccount, seedTeam, seedUser, seedWorkspace } from "../support/deals-fixtures.js";
+import { RetentionJob } from "../../src/jobs/retention-job.js";
 
 const NOW = new Date("2026-12-08T15:00:00Z"); // Tuesday 10:00 in New York
 const clock = { now: NOW };
@@ -222,6 +223,22 @@ describeEachProvider("privacy operations: export, erasure, restriction and reten
     expect((await p.workspace.findUniqueOrThrow({ where: { id: ws.id } })).retentionRanOn).toBe("2026-12-08");
     expect(await services.privacy.workspacesDueForRetention(clock.now)).toEqual([]);
     expect((await services.privacy.workspacesDueForRetention(new Date("2026-12-09T07:00:00Z"))).map((w) => w.id)).toEqual([ws.id]); // 02:00 in New York
+  });
+
+  it("the daily job purges once a day per workspace, from 02:00 in its zone", async () => {
+    const job = new RetentionJob({ services, logger: createLogger("error", () => undefined, []) });
+    const runs = () => tdb.db.prisma.auditEvent.count({ where: { entity: "retention", action: "purge" } });
+    await job.plan(new Date("2026-12-09T06:59:00Z")); // 01:59 in New York: not yet
+    expect(await runs()).toBe(0);
+    await job.plan(new Date("2026-12-09T07:00:00Z")); // 02:00: the day's run
+    expect(await runs()).toBe(1);
+    expect(await tdb.db.prisma.gift.findUnique({ where: { id: ids.oldGift } })).toBeNull(); // 2018's, past six years
+    await job.plan(new Date("2026-12-09T12:00:00Z"));
+    expect(await runs()).toBe(1);
+    await job.plan(new Date("2026-12-10T06:59:00Z"));
+    expect(await runs()).toBe(1);
+    await job.plan(new Date("2026-12-10T07:00:00Z"));
+    expect(await runs()).toBe(2);
   });
 
   it("a corrected gift counts once; both entries are in the compliance export and the trail; only the latest can be corrected", async () => {
