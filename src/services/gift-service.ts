@@ -178,22 +178,8 @@ export class GiftService {
     const check = await this.check(actor.workspace.id, draft);
     const reason = overrideReason?.trim() ?? "";
     if (check.exceeds && reason === "") return { kind: "over_limit", check };
-    const contact = await this.gifts.findOrCreateContact(account.id, draft.recipientName);
-    const gift = await this.gifts.create({
-      workspaceId: actor.workspace.id,
-      accountId: account.id,
-      contactId: contact.id,
-      userId: actor.user.id,
-      kind: draft.kind,
-      recipientName: contact.name,
-      amountCents: draft.amountCents,
-      givenOn: draft.givenOn,
-      description: draft.description,
-      overLimit: check.exceeds,
-      overrideReason: check.exceeds ? reason : null,
-      createdAt: this.now(),
-    });
-    return { kind: "saved", gift, check, contactCreated: contact.created };
+    const { gift, contactCreated } = await this.saveEntry(actor.workspace.id, actor.user.id, { ...draft, accountId: account.id }, check, reason);
+    return { kind: "saved", gift, check, contactCreated };
   }
 
   /**
@@ -237,23 +223,8 @@ export class GiftService {
       const check = await this.check(actor.workspace.id, draft, original.id);
       const override = overrideReason?.trim() ?? "";
       if (check.exceeds && override === "") return { kind: "over_limit", check };
-      const contact = await this.gifts.findOrCreateContact(original.accountId, draft.recipientName);
       try {
-        const gift = await this.gifts.create({
-          workspaceId: actor.workspace.id,
-          accountId: original.accountId,
-          contactId: contact.id,
-          userId: original.userId,
-          kind: draft.kind,
-          recipientName: contact.name,
-          amountCents: draft.amountCents,
-          givenOn: draft.givenOn,
-          description: draft.description,
-          overLimit: check.exceeds,
-          overrideReason: check.exceeds ? override : null,
-          correction: { correctsId: original.id, reason: reason.trim() },
-          createdAt: this.now(),
-        });
+        const { gift } = await this.saveEntry(actor.workspace.id, original.userId, draft, check, override, { correctsId: original.id, reason: reason.trim() });
         return { kind: "saved", gift, corrected: original, check };
       } catch (error) {
         // Someone corrected the same entry meanwhile (Gift.correctsId is unique).
@@ -263,6 +234,37 @@ export class GiftService {
       }
     };
     return this.lock ? this.lock.run(key, run) : run();
+  }
+
+  /**
+   * Stores an entry (a new one, or a correction) given by `userId`: the recipient linked to the
+   * account's contact of that name (created when there is none), over the limit only with a reason.
+   */
+  private async saveEntry(
+    workspaceId: number,
+    userId: number,
+    draft: GiftDraft,
+    check: GiftCheck,
+    overrideReason: string,
+    correction?: { correctsId: number; reason: string },
+  ): Promise<{ gift: GiftRecord; contactCreated: boolean }> {
+    const contact = await this.gifts.findOrCreateContact(draft.accountId, draft.recipientName);
+    const gift = await this.gifts.create({
+      workspaceId,
+      accountId: draft.accountId,
+      contactId: contact.id,
+      userId,
+      kind: draft.kind,
+      recipientName: contact.name,
+      amountCents: draft.amountCents,
+      givenOn: draft.givenOn,
+      description: draft.description,
+      overLimit: check.exceeds,
+      overrideReason: check.exceeds ? overrideReason : null,
+      ...(correction ? { correction } : {}),
+      createdAt: this.now(),
+    });
+    return { gift, contactCreated: contact.created };
   }
 
   /** The newest entry of the chain `id` belongs to. */

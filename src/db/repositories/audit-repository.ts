@@ -1,5 +1,6 @@
 import type { AuditChanges } from "../../domain/audit.js";
 import type { Db } from "../client.js";
+import type { AuditEvent } from "../../generated/sqlite/client.js";
 import { decryptValues } from "../audit/audit-crypto.js";
 import { currentAuditScope } from "../audit/audit-scope.js";
 import { recordOperationNow, shredKeys, type OperationEvent } from "../audit/audit-writer.js";
@@ -42,22 +43,7 @@ export interface AuditPageFilter {
   afterId?: number;
 }
 
-type Row = {
-  id: number;
-  at: Date;
-  workspaceId: number | null;
-  actorKind: string;
-  actorUserId: number | null;
-  actorDetail: string | null;
-  entity: string;
-  entityId: string | null;
-  accountId: number | null;
-  action: string;
-  fields: string;
-  changes: string | null;
-  subject: string | null;
-  note: string | null;
-};
+type Row = AuditEvent;
 
 function parseChanges(json: string): AuditChanges | null {
   try {

@@ -125,6 +125,15 @@ function toRecord(r: Row): GiftRecord {
   };
 }
 
+/** An entry with the entry that corrects it, if any (the compliance export, privacy requests). */
+export type GiftEntry = GiftRecord & { correctedById: number | null };
+
+export const GIFT_ENTRY_INCLUDE = { ...INCLUDE, correctedBy: { select: { id: true } } } as const;
+
+export function toGiftEntry(r: Row & { correctedBy: { id: number } | null }): GiftEntry {
+  return { ...toRecord(r), correctedById: r.correctedBy?.id ?? null };
+}
+
 export class GiftRepository {
   constructor(private readonly db: Db) {}
 
@@ -165,9 +174,9 @@ export class GiftRepository {
   }
 
   /** One entry with the names a view needs; null when there is none in the workspace. */
-  async findById(workspaceId: number, id: number): Promise<(GiftRecord & { correctedById: number | null }) | null> {
-    const row = await this.db.gift.findFirst({ where: { id, workspaceId }, include: { ...INCLUDE, correctedBy: { select: { id: true } } } });
-    return row ? { ...toRecord(row), correctedById: row.correctedBy?.id ?? null } : null;
+  async findById(workspaceId: number, id: number): Promise<GiftEntry | null> {
+    const row = await this.db.gift.findFirst({ where: { id, workspaceId }, include: GIFT_ENTRY_INCLUDE });
+    return row ? toGiftEntry(row) : null;
   }
 
   /** Restricted entries of an account (left out of its history, as of every view). */
@@ -228,12 +237,12 @@ export class GiftRepository {
     fromDate: LocalDate,
     toDateExclusive: LocalDate,
     workspaceId?: number,
-  ): Promise<(GiftRecord & { currency: string; timezone: string; retentionGiftYears: number; correctedById: number | null })[]> {
+  ): Promise<(GiftEntry & { currency: string; timezone: string; retentionGiftYears: number })[]> {
     const rows = await this.db.gift.findMany({
       where: { givenOn: { gte: fromDate, lt: toDateExclusive }, ...(workspaceId !== undefined ? { workspaceId } : {}) },
       orderBy: [{ givenOn: "asc" }, { id: "asc" }],
-      include: { ...INCLUDE, workspace: { select: { currency: true, timezone: true, retentionGiftYears: true } }, correctedBy: { select: { id: true } } },
+      include: { ...GIFT_ENTRY_INCLUDE, workspace: { select: { currency: true, timezone: true, retentionGiftYears: true } } },
     });
-    return rows.map((r) => ({ ...toRecord(r), currency: r.workspace.currency, timezone: r.workspace.timezone, retentionGiftYears: r.workspace.retentionGiftYears, correctedById: r.correctedBy?.id ?? null }));
+    return rows.map((r) => ({ ...toGiftEntry(r), currency: r.workspace.currency, timezone: r.workspace.timezone, retentionGiftYears: r.workspace.retentionGiftYears }));
   }
 }

@@ -3,6 +3,7 @@ import type { Account, CompPlan, Contact, Deal, FollowUp, Quota, Touch, User } f
 import { sql } from "../sql.js";
 import { shredKeys } from "../audit/audit-writer.js";
 import { currentAuditScope } from "../audit/audit-scope.js";
+import { GIFT_ENTRY_INCLUDE, toGiftEntry, type GiftEntry } from "./gift-repository.js";
 
 /**
  * The reads and writes of the privacy operations (README → Data protection): finding everything
@@ -14,29 +15,8 @@ import { currentAuditScope } from "../audit/audit-scope.js";
 
 export type ContactRow = Contact & { account: { id: number; name: string; kind: string; ownerId: number } };
 
-export interface GiftRow {
-  id: number;
-  accountId: number;
-  accountName: string;
-  contactId: number | null;
-  userId: number;
-  userName: string | null;
-  userSlackId: string;
-  kind: string;
-  recipientName: string;
-  recipientKey: string;
-  amountCents: number;
-  givenOn: string;
-  description: string;
-  overLimit: boolean;
-  overrideReason: string | null;
-  correctsId: number | null;
-  correctedById: number | null;
-  correctionReason: string | null;
-  restrictedAt: Date | null;
-  restrictionReason: string | null;
-  createdAt: Date;
-}
+/** A gift entry as privacy requests see it (with its correction link). */
+export type GiftRow = GiftEntry;
 
 export interface TextMatch {
   kind: "touch_note" | "follow_up" | "deal_title" | "deal_lost_reason";
@@ -67,59 +47,6 @@ export interface UserData {
   followUps: (FollowUp & { accountName: string })[];
   deals: (Deal & { accountName: string })[];
   participations: ParticipationRow[];
-}
-
-const GIFT_INCLUDE = {
-  account: { select: { name: true } },
-  user: { select: { name: true, slackUserId: true } },
-  correctedBy: { select: { id: true } },
-} as const;
-
-function giftRow(g: {
-  id: number;
-  accountId: number;
-  contactId: number | null;
-  userId: number;
-  kind: string;
-  recipientName: string;
-  recipientKey: string;
-  amountCents: bigint;
-  givenOn: string;
-  description: string;
-  overLimit: boolean;
-  overrideReason: string | null;
-  correctsId: number | null;
-  correctionReason: string | null;
-  restrictedAt: Date | null;
-  restrictionReason: string | null;
-  createdAt: Date;
-  account: { name: string };
-  user: { name: string | null; slackUserId: string };
-  correctedBy: { id: number } | null;
-}): GiftRow {
-  return {
-    id: g.id,
-    accountId: g.accountId,
-    accountName: g.account.name,
-    contactId: g.contactId,
-    userId: g.userId,
-    userName: g.user.name,
-    userSlackId: g.user.slackUserId,
-    kind: g.kind,
-    recipientName: g.recipientName,
-    recipientKey: g.recipientKey,
-    amountCents: Number(g.amountCents),
-    givenOn: g.givenOn,
-    description: g.description,
-    overLimit: g.overLimit,
-    overrideReason: g.overrideReason,
-    correctsId: g.correctsId,
-    correctedById: g.correctedBy?.id ?? null,
-    correctionReason: g.correctionReason,
-    restrictedAt: g.restrictedAt,
-    restrictionReason: g.restrictionReason,
-    createdAt: g.createdAt,
-  };
 }
 
 /** `LIKE` pattern for "contains `needle`", case-insensitive on both databases (with LOWER), `!` escaping. */
@@ -174,20 +101,20 @@ export class PrivacyRepository {
   async giftsTo(workspaceId: number, contactIds: readonly number[], nameKeys: readonly string[]): Promise<GiftRow[]> {
     const or = [...(contactIds.length > 0 ? [{ contactId: { in: [...contactIds] } }] : []), ...(nameKeys.length > 0 ? [{ recipientKey: { in: [...nameKeys] } }] : [])];
     if (or.length === 0) return [];
-    const found = await this.db.gift.findMany({ where: { workspaceId, OR: or }, include: GIFT_INCLUDE, orderBy: { id: "asc" } });
-    const rows = new Map(found.map((g) => [g.id, giftRow(g)]));
+    const found = await this.db.gift.findMany({ where: { workspaceId, OR: or }, include: GIFT_ENTRY_INCLUDE, orderBy: { id: "asc" } });
+    const rows = new Map(found.map((g) => [g.id, toGiftEntry(g)]));
     // Chains: the entries they correct and the entries correcting them (a correction may have
     // changed the recipient's spelling).
     for (let round = 0; round < 50; round++) {
       const linked = [...rows.values()].flatMap((g) => [g.correctsId, g.correctedById]).filter((id): id is number => id !== null && !rows.has(id));
       if (linked.length === 0) break;
-      for (const g of await this.db.gift.findMany({ where: { id: { in: linked } }, include: GIFT_INCLUDE })) rows.set(g.id, giftRow(g));
+      for (const g of await this.db.gift.findMany({ where: { id: { in: linked } }, include: GIFT_ENTRY_INCLUDE })) rows.set(g.id, toGiftEntry(g));
     }
     return [...rows.values()].sort((a, b) => a.id - b.id);
   }
 
   giftsGivenBy(userId: number): Promise<GiftRow[]> {
-    return this.db.gift.findMany({ where: { userId }, include: GIFT_INCLUDE, orderBy: { id: "asc" } }).then((rows) => rows.map(giftRow));
+    return this.db.gift.findMany({ where: { userId }, include: GIFT_ENTRY_INCLUDE, orderBy: { id: "asc" } }).then((rows) => rows.map(toGiftEntry));
   }
 
   /** Individual (private client) accounts that are the person: named like them, or holding one of their contacts. */
@@ -420,12 +347,12 @@ export class PrivacyRepository {
   async giftsGivenBefore(workspaceId: number, givenBefore: string): Promise<GiftRow[]> {
     const found = await this.db.gift.findMany({ where: { workspaceId, givenOn: { lt: givenBefore } }, select: { id: true, recipientKey: true, contactId: true } });
     if (found.length === 0) return [];
-    const rows = await this.db.gift.findMany({ where: { id: { in: found.map((g) => g.id) } }, include: GIFT_INCLUDE });
-    const byId = new Map(rows.map((g) => [g.id, giftRow(g)]));
+    const rows = await this.db.gift.findMany({ where: { id: { in: found.map((g) => g.id) } }, include: GIFT_ENTRY_INCLUDE });
+    const byId = new Map(rows.map((g) => [g.id, toGiftEntry(g)]));
     for (let round = 0; round < 50; round++) {
       const linked = [...byId.values()].flatMap((g) => [g.correctsId, g.correctedById]).filter((id): id is number => id !== null && !byId.has(id));
       if (linked.length === 0) break;
-      for (const g of await this.db.gift.findMany({ where: { id: { in: linked } }, include: GIFT_INCLUDE })) byId.set(g.id, giftRow(g));
+      for (const g of await this.db.gift.findMany({ where: { id: { in: linked } }, include: GIFT_ENTRY_INCLUDE })) byId.set(g.id, toGiftEntry(g));
     }
     return [...byId.values()];
   }
