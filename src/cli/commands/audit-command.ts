@@ -1,12 +1,9 @@
 import { parseArgs } from "node:util";
-import { loadDatabaseConfig } from "../../config/load-config.js";
 import { AUDITED_MODELS } from "../../domain/audit.js";
 import { isLocalDate, startOfLocalDate } from "../../domain/time.js";
-import { createLogger } from "../../logger.js";
 import type { ExportFormat, ExportRow } from "../../services/export-service.js";
-import { createServices } from "../../services/services.js";
 import type { CliCommand, CliIo } from "../cli-command.js";
-import { CliUsageError, findWorkspace, runWithUsage, withDatabase } from "./cli-workspace.js";
+import { cliServices, CliUsageError, findWorkspace, runWithUsage, withDatabase } from "./cli-workspace.js";
 import { writeRowsTo } from "./export-command.js";
 
 const USAGE = "ae-assistant audit export [--since <YYYY-MM-DD|ISO instant>] [--entity <kind>] [--format csv|json] [--out <file>] [--team <slack team id>]";
@@ -40,8 +37,7 @@ async function exportEvents(argv: string[], io: CliIo): Promise<number> {
       if (Number.isNaN(parsed.getTime()) || !/^\d{4}-\d\d-\d\d/.test(values.since)) throw new CliUsageError(`--since "${values.since}" is not a date (2026-12-01) or an ISO instant (2026-12-01T09:00:00Z).`);
       since = parsed;
     }
-    const { logLevel, defaultTimezone } = loadDatabaseConfig(io.env);
-    const services = createServices(db, { defaultTimezone, now: () => new Date(), logger: createLogger(logLevel, (line) => io.err(line), []) });
+    const { services } = cliServices(db, io);
     // The export is itself recorded (who exported what), before it runs.
     await services.audit.record({ entity: "audit", action: "export", workspaceId: ws.id, details: { since: since?.toISOString() ?? null, entity: values.entity ?? null, format } });
     const events = services.audit.exportEvents({ workspaceId: ws.id, ...(since ? { since } : {}), ...(values.entity ? { entity: values.entity } : {}) });

@@ -10,14 +10,11 @@ import { WorkspaceRepository } from "../../db/repositories/workspace-repository.
 import type { Database } from "../../db/client.js";
 import { GiftService, type GiftCorrectionChanges, type GiftSettings } from "../../services/gift-service.js";
 import type { CliCommand, CliIo } from "../cli-command.js";
-import { CliUsageError, findUser, findWorkspace, runWithUsage, withDatabase } from "./cli-workspace.js";
-import { loadDatabaseConfig } from "../../config/load-config.js";
+import { cliServices, CliUsageError, findUser, findWorkspace, runWithUsage, withDatabase } from "./cli-workspace.js";
 import { identifyActor } from "../../db/audit/audit-scope.js";
 import type { GiftRecord } from "../../db/repositories/gift-repository.js";
 import { isLocalDate } from "../../domain/time.js";
-import { createLogger } from "../../logger.js";
 import { toActor } from "../../services/actor-service.js";
-import { createServices } from "../../services/services.js";
 
 const USAGE = [
   "ae-assistant gifts settings [--limit <amount>|none] [--year calendar|rolling] [--team <slack team id>]",
@@ -154,12 +151,11 @@ async function correct(argv: string[], io: CliIo): Promise<number> {
     changes.kind = values.kind;
   }
   if (Object.keys(changes).length === 0) throw new CliUsageError("Say what is corrected: --amount, --void, --recipient, --date, --description or --kind.");
-  const { logLevel, defaultTimezone } = loadDatabaseConfig(io.env);
   return withDatabase(io, async (db) => {
     const ws = await findWorkspace(db, values.team);
     const user = await findUser(db, ws, values.as!);
     identifyActor({ userId: user.id });
-    const services = createServices(db, { defaultTimezone, now: () => new Date(), logger: createLogger(logLevel, (line) => io.err(line), []) });
+    const { services, defaultTimezone } = cliServices(db, io);
     const actor = toActor(user, ws, defaultTimezone);
     const result = await services.gifts.correct(actor, await services.principal(actor), id, changes, values.reason!, values["override-reason"]);
     const line = (g: GiftRecord) => `#${g.id} ${g.givenOn} ${g.kind} to ${g.recipientName}: ${centsToDecimal(g.amountCents)} ${ws.currency} ${JSON.stringify(g.description)}`;

@@ -1,16 +1,14 @@
 import { mkdirSync, renameSync, writeFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { loadDatabaseConfig } from "../../config/load-config.js";
 import { centsToDecimal } from "../../domain/csv.js";
 import { identifyActor } from "../../db/audit/audit-scope.js";
 import type { Database } from "../../db/client.js";
 import type { Workspace } from "../../db/repositories/workspace-repository.js";
-import { createLogger } from "../../logger.js";
 import type { ErasurePlan, ErasureResult, PersonSelector, RetentionPlan } from "../../services/privacy-service.js";
-import { createServices, type Services } from "../../services/services.js";
+import type { Services } from "../../services/services.js";
 import type { CliCommand, CliIo } from "../cli-command.js";
-import { CliUsageError, findWorkspace, runWithUsage, withDatabase } from "./cli-workspace.js";
+import { cliServices, CliUsageError, findWorkspace, runWithUsage, withDatabase } from "./cli-workspace.js";
 
 const USAGE = [
   'ae-assistant privacy export (--contact "<name>" | --email <address> | --user <slack id>) --as <admin slack id> [--out <file.json>] [--team <slack team id>]',
@@ -50,8 +48,7 @@ function describeSelector(s: PersonSelector): string {
 async function asAdmin<T>(db: Database, io: CliIo, values: { as?: string; team?: string }, fn: (ws: Workspace, services: Services) => Promise<T>): Promise<T | number> {
   if (!values.as) throw new CliUsageError("--as <your Slack user id> is required: privacy operations are run by an admin, who is recorded in the audit trail.");
   const ws = await findWorkspace(db, values.team);
-  const { logLevel, defaultTimezone } = loadDatabaseConfig(io.env);
-  const services = createServices(db, { defaultTimezone, now: () => new Date(), logger: createLogger(logLevel, (line) => io.err(line), []) });
+  const { services } = cliServices(db, io);
   const check = await services.privacy.checkAdmin(ws, values.as);
   if (!check.ok) {
     const why = { unknown_user: "is not a user of this workspace (they need to run /ae once)", not_admin: "is not an admin (the bot's admin role, or a Slack workspace admin)", inactive: "is deactivated" }[check.problem];
