@@ -90,6 +90,7 @@ export function printReport(report: Report): void {
   const users = first.reminders?.median.users;
   rows.push([`— daily reminder run, ${first.seed.reps} reps${users ? ` (${users} users)` : ""}, fake Slack (median of ${o.repeat})`, ...providers.map(() => ""), ""]);
   row("  whole run (plan + deliver)", (r) => r.reminders && { text: ms(r.reminders.median.wallMs), ok: r.reminders.median.wallMs < TARGETS.reminderRunMs }, `< ${TARGETS.reminderRunMs / 1000} s`);
+  row("  everyone's first day (a conversations.open per DM): whole run", (r) => r.reminders?.firstDay && { text: ms(r.reminders.firstDay.wallMs) });
   row("  building digests", (r) => r.reminders && { text: ms(r.reminders.median.buildMs), ok: r.reminders.median.buildMs < TARGETS.digestBuildMs }, `< ${TARGETS.digestBuildMs / 1000} s`);
   row("  messages sent / skipped (nothing to say)", (r) => r.reminders && { text: `${r.reminders.median.sent} / ${r.reminders.median.skipped}` });
   row("  SQL: planning (per batch of users)", (r) => r.reminders && { text: `${r.reminders.median.planQueries} (${(r.reminders.median.planQueries / Math.max(1, r.reminders.median.batches)).toFixed(1)} × ${r.reminders.median.batches} batches)` }, "grows with batches");

@@ -6,6 +6,7 @@ export const COMMAND = "/ae";
 
 export const EVENTS = {
   appHomeOpened: "app_home_opened",
+  userChange: "user_change",
 } as const;
 
 export const SHORTCUTS = {
