@@ -174,6 +174,8 @@ describeEachProvider("upgrading a database that holds data [%s]", (provider) => 
       const kept = await rowCounts(db, seeded.filter((n) => now.includes(n)));
       for (const [name, n] of Object.entries(kept)) expect(n, `${name} after ${m.name}`).toBe(before[name]);
     }
+    // The message planned before the outbox was split still goes out: it moved into OutboxBody.
+    expect(await db.prisma.$queryRawUnsafe(`SELECT "outboxId", "payload" FROM "OutboxBody"`)).toEqual([{ outboxId: 1, payload: '{"text":"kept"}' }]);
   });
 
   it("refuses a migration that would leave rows pointing at nothing, and keeps the database as it was [sqlite only checks]", async () => {

@@ -1,11 +1,19 @@
 import type { Db } from "../client.js";
 import { join, sql } from "../sql.js";
-
-/** Rows per INSERT: 11 parameters each, well inside every driver's limit. */
-const ENQUEUE_CHUNK = 200;
 import type { Outbox } from "../../generated/sqlite/client.js";
 
-export type { Outbox as OutboxRow };
+/** Rows per INSERT: 10 parameters each, well inside every driver's limit. */
+const ENQUEUE_CHUNK = 200;
+
+/** An outbox row with its message (kept in `OutboxBody`, apart from the delivery state). */
+export type OutboxRow = Outbox & { payload: string };
+
+const WITH_BODY = { body: { select: { payload: true } } } as const;
+
+function withPayload(row: Outbox & { body: { payload: string } | null }): OutboxRow {
+  const { body, ...rest } = row;
+  return { ...rest, payload: body?.payload ?? "" };
+}
 
 export type OutboxStatus = "pending" | "sending" | "sent" | "failed" | "skipped";
 
@@ -41,21 +49,31 @@ export class OutboxRepository {
   /**
    * Inserts the messages that have no row yet; returns how many were new. One multi-row INSERT per
    * chunk that skips rows whose (recipient, localDate, kind) already exists (another replica or an
-   * earlier run inserted them): `ON CONFLICT DO NOTHING`, which SQLite and PostgreSQL both accept.
+   * earlier run inserted them): `ON CONFLICT DO NOTHING … RETURNING`, which SQLite and PostgreSQL
+   * both accept, names the new rows, and their messages go into `OutboxBody` in the same
+   * transaction, so no row is ever seen without its message.
    */
   async enqueue(messages: OutboxMessage[], now: Date): Promise<number> {
     if (messages.length === 0) return 0;
     const createdAt = new Date();
     let inserted = 0;
     for (let i = 0; i < messages.length; i += ENQUEUE_CHUNK) {
-      const values = messages.slice(i, i + ENQUEUE_CHUNK).map(
-        (m) =>
-          sql`(${m.recipientType}, ${m.recipient}, ${m.localDate}, ${m.kind}, ${m.payload}, ${m.status ?? "pending"}, ${0}, ${now}, ${m.channelId ?? null}, ${createdAt}, ${createdAt})`,
+      const chunk = messages.slice(i, i + ENQUEUE_CHUNK);
+      const values = chunk.map(
+        (m) => sql`(${m.recipientType}, ${m.recipient}, ${m.localDate}, ${m.kind}, ${m.status ?? "pending"}, ${0}, ${now}, ${m.channelId ?? null}, ${createdAt}, ${createdAt})`,
       );
-      inserted += await this.db.$executeRaw(
-        sql`INSERT INTO "Outbox" ("recipientType", "recipient", "localDate", "kind", "payload", "status", "attempts", "nextAttemptAt", "channelId", "createdAt", "updatedAt")
-          VALUES ${join(values)} ON CONFLICT DO NOTHING`,
-      );
+      const payloads = new Map(chunk.map((m) => [`${m.recipient}|${m.localDate}|${m.kind}`, m.payload]));
+      inserted += await this.db.$transaction(async (tx) => {
+        const rows = await tx.$queryRaw<{ id: number; recipient: string; localDate: string; kind: string }[]>(
+          sql`INSERT INTO "Outbox" ("recipientType", "recipient", "localDate", "kind", "status", "attempts", "nextAttemptAt", "channelId", "createdAt", "updatedAt")
+            VALUES ${join(values)} ON CONFLICT DO NOTHING RETURNING "id", "recipient", "localDate", "kind"`,
+        );
+        if (rows.length === 0) return 0;
+        await tx.$executeRaw(
+          sql`INSERT INTO "OutboxBody" ("outboxId", "payload") VALUES ${join(rows.map((r) => sql`(${r.id}, ${payloads.get(`${r.recipient}|${r.localDate}|${r.kind}`) ?? ""})`))}`,
+        );
+        return rows.length;
+      });
     }
     return inserted;
   }
@@ -69,7 +87,7 @@ export class OutboxRepository {
    * counting it here rather than per row saves a write per message while keeping a crash mid-send
    * visible as an attempt. A row that comes back with `attempts > 1` may already be in Slack.
    */
-  async claim(claimToken: string, now: Date, leaseMs: number, limit: number, kinds?: string[]): Promise<Outbox[]> {
+  async claim(claimToken: string, now: Date, leaseMs: number, limit: number, kinds?: string[]): Promise<OutboxRow[]> {
     const due = await this.db.outbox.findMany({
       where: {
         ...(kinds ? { kind: { in: kinds } } : {}),
@@ -94,7 +112,8 @@ export class OutboxRepository {
       },
       data: { status: "sending", lockedBy: claimToken, lockedUntil: new Date(now.getTime() + leaseMs), attempts: { increment: 1 } },
     });
-    return this.db.outbox.findMany({ where: { id: { in: ids }, lockedBy: claimToken, status: "sending" }, orderBy: { id: "asc" } });
+    const rows = await this.db.outbox.findMany({ where: { id: { in: ids }, lockedBy: claimToken, status: "sending" }, orderBy: { id: "asc" }, include: WITH_BODY });
+    return rows.map(withPayload);
   }
 
   // The per-row state changes below run for every message sent, so they are hand-written UPDATEs
@@ -138,11 +157,12 @@ export class OutboxRepository {
     return row.status === "sending" && row.lockedUntil ? row.lockedUntil : row.nextAttemptAt;
   }
 
-  find(recipient: string, localDate: string, kind: string): Promise<Outbox | null> {
-    return this.db.outbox.findUnique({ where: { recipient_localDate_kind: { recipient, localDate, kind } } });
+  async find(recipient: string, localDate: string, kind: string): Promise<OutboxRow | null> {
+    const row = await this.db.outbox.findUnique({ where: { recipient_localDate_kind: { recipient, localDate, kind } }, include: WITH_BODY });
+    return row && withPayload(row);
   }
 
-  list(where: { kind?: string; status?: OutboxStatus } = {}): Promise<Outbox[]> {
-    return this.db.outbox.findMany({ where, orderBy: { id: "asc" } });
+  async list(where: { kind?: string; status?: OutboxStatus } = {}): Promise<OutboxRow[]> {
+    return (await this.db.outbox.findMany({ where, orderBy: { id: "asc" }, include: WITH_BODY })).map(withPayload);
   }
 }
