@@ -133,6 +133,12 @@ export const ADMIN_MODAL = {
   dealStall: "admin_deal_stall",
   dealCloseSoon: "admin_deal_close_soon",
   dealNoTouch: "admin_deal_no_touch",
+  stageProbability: {
+    prospect: "admin_prob_prospect",
+    qualified: "admin_prob_qualified",
+    proposal: "admin_prob_proposal",
+    negotiation: "admin_prob_negotiation",
+  },
 } as const;
 
 /** Block ids (= action ids) inside the reminder's lost-reason modal (VIEWS.reminderDealLost). */
