@@ -75,6 +75,8 @@ export const DEAL_MODAL = {
   stageInput: "deal_stage_input",
   closeBlock: "deal_close",
   closeInput: "deal_close_input",
+  forecastBlock: "deal_forecast",
+  forecastInput: "deal_forecast_input",
 } as const;
 
 /** Block and action ids inside the gift override modal (VIEWS.giftOverride). */
