@@ -81,6 +81,11 @@ export interface Bucket {
   amountCents: number;
 }
 
+/** Deals to act on (overdue, undated): how many, how much, and which (by deal number). */
+export interface DealList extends Bucket {
+  dealIds: number[];
+}
+
 export interface StageLine extends Bucket {
   stage: string;
   /** Whole percent (0 for a stage that is not one of ours). */
@@ -113,9 +118,9 @@ export interface PipelineFigures {
   /** Every counted open deal. */
   open: Bucket & { weightedCents: number };
   /** Counted deals whose close date is before today (part of `open`). */
-  overdue: Bucket;
+  overdue: DealList;
   /** Open deals without a close date (not part of `open`). */
-  undated: Bucket;
+  undated: DealList;
   wonCents: number;
   quotaCents: number | null;
   forecast: Forecast;
@@ -129,6 +134,21 @@ function emptyBucket(): Bucket {
 function add(bucket: Bucket, amountCents: number): void {
   bucket.count++;
   bucket.amountCents += amountCents;
+}
+
+function emptyList(): DealList {
+  return { count: 0, amountCents: 0, dealIds: [] };
+}
+
+function addDeal(list: DealList, deal: PipelineDeal): void {
+  add(list, deal.amountCents);
+  list.dealIds.push(deal.dealId);
+}
+
+function addList(into: DealList, from: DealList): void {
+  into.count += from.count;
+  into.amountCents += from.amountCents;
+  into.dealIds.push(...from.dealIds);
 }
 
 function emptyCategories(): Record<ForecastCategory, Bucket> {
@@ -185,8 +205,8 @@ function stageLines(byStage: ReadonlyMap<string, Bucket & { weightedCents?: numb
 function assembled(parts: {
   stages: StageLine[];
   categories: Record<ForecastCategory, Bucket>;
-  overdue: Bucket;
-  undated: Bucket;
+  overdue: DealList;
+  undated: DealList;
   wonCents: number;
   quotaCents: number | null;
 }): PipelineFigures {
@@ -207,11 +227,11 @@ function assembled(parts: {
 export function repPipeline(input: RepPipelineInput): PipelineFigures {
   const byStage = new Map<string, Bucket>();
   const categories = emptyCategories();
-  const overdue = emptyBucket();
-  const undated = emptyBucket();
+  const overdue = emptyList();
+  const undated = emptyList();
   for (const d of input.deals) {
     if (d.closeDate === null) {
-      add(undated, d.amountCents);
+      addDeal(undated, d);
       continue;
     }
     if (!countsInPeriod(d.closeDate, input.period, input.current)) continue;
@@ -219,7 +239,7 @@ export function repPipeline(input: RepPipelineInput): PipelineFigures {
     add(line, d.amountCents);
     byStage.set(d.stage, line);
     add(categories[forecastCategoryOf(d)], d.amountCents);
-    if (d.closeDate < input.today) add(overdue, d.amountCents);
+    if (d.closeDate < input.today) addDeal(overdue, d);
   }
   return assembled({
     stages: stageLines(byStage, input.probabilities, false),
@@ -238,8 +258,8 @@ export function repPipeline(input: RepPipelineInput): PipelineFigures {
 export function teamPipeline(reps: readonly PipelineFigures[], probabilities: Readonly<StageProbabilities>): PipelineFigures {
   const byStage = new Map<string, Bucket & { weightedCents: number }>();
   const categories = emptyCategories();
-  const overdue = emptyBucket();
-  const undated = emptyBucket();
+  const overdue = emptyList();
+  const undated = emptyList();
   let wonCents = 0;
   let quotaCents: number | null = null;
   for (const r of reps) {
@@ -254,13 +274,13 @@ export function teamPipeline(reps: readonly PipelineFigures[], probabilities: Re
       categories[c].count += r.categories[c].count;
       categories[c].amountCents += r.categories[c].amountCents;
     }
-    overdue.count += r.overdue.count;
-    overdue.amountCents += r.overdue.amountCents;
-    undated.count += r.undated.count;
-    undated.amountCents += r.undated.amountCents;
+    addList(overdue, r.overdue);
+    addList(undated, r.undated);
     wonCents += r.wonCents;
     if (r.quotaCents !== null) quotaCents = (quotaCents ?? 0) + r.quotaCents;
   }
+  overdue.dealIds.sort((a, b) => a - b);
+  undated.dealIds.sort((a, b) => a - b);
   return assembled({ stages: stageLines(byStage, probabilities, true), categories, overdue, undated, wonCents, quotaCents });
 }
 

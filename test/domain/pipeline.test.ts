@@ -141,8 +141,8 @@ describe("repPipeline (Dana, Q4 FY2026, today 2026-11-16, quota $150,000, won $2
   });
 
   it("counts passed close dates as overdue (in the total), and undated deals apart (not in it)", () => {
-    expect(p.overdue).toEqual({ count: 2, amountCents: 17_000_00 }); // #5 $12,000 + #6 $5,000
-    expect(p.undated).toEqual({ count: 1, amountCents: 7_000_00 }); // #8
+    expect(p.overdue).toEqual({ count: 2, amountCents: 17_000_00, dealIds: [5, 6] }); // #5 $12,000 + #6 $5,000
+    expect(p.undated).toEqual({ count: 1, amountCents: 7_000_00, dealIds: [8] });
   });
 
   it("forecasts won + commit and won + commit + best case against quota", () => {
@@ -160,8 +160,8 @@ describe("repPipeline (Dana, Q4 FY2026, today 2026-11-16, quota $150,000, won $2
     const next = repPipeline(dana({ period: { startDate: "2027-01-01", endDate: "2027-04-01" }, current: false, wonCents: 0, quotaCents: null }));
     expect(next.open).toEqual({ count: 1, amountCents: 30_000_00, weightedCents: 7_500_00 });
     expect(next.categories.pipeline).toEqual({ count: 1, amountCents: 30_000_00 });
-    expect(next.overdue).toEqual({ count: 0, amountCents: 0 });
-    expect(next.undated).toEqual({ count: 1, amountCents: 7_000_00 });
+    expect(next.overdue).toEqual({ count: 0, amountCents: 0, dealIds: [] });
+    expect(next.undated).toEqual({ count: 1, amountCents: 7_000_00, dealIds: [8] });
     expect(next.forecast).toEqual({ commitCents: 0, bestCaseCents: 0, commitAttainment: null, bestCaseAttainment: null });
     expect(next.coverage).toEqual({ kind: "no_quota" });
   });
@@ -227,8 +227,8 @@ describe("teamPipeline (Dana + Bo + Cy, who has no quota)", () => {
     expect(team.forecast).toEqual({ commitCents: 97_000_00, bestCaseCents: 135_000_00, commitAttainment: 0.485, bestCaseAttainment: 0.675 });
     // to go $200,000 − $35,000 = $165,000; $111,001 / $165,000 = 0.672… → 0.6×
     expect(team.coverage).toEqual({ kind: "ratio", ratio: 111_001_00 / 165_000_00, toGoCents: 165_000_00 });
-    expect(team.overdue).toEqual({ count: 2, amountCents: 17_000_00 });
-    expect(team.undated).toEqual({ count: 1, amountCents: 7_000_00 });
+    expect(team.overdue).toEqual({ count: 2, amountCents: 17_000_00, dealIds: [5, 6] });
+    expect(team.undated).toEqual({ count: 1, amountCents: 7_000_00, dealIds: [8] });
   });
 
   it("a team where nobody has a quota has none", () => {
