@@ -1,3 +1,4 @@
+import type { KnownBlock } from "@slack/types";
 import { describe, expect, it } from "vitest";
 import type { User } from "../../src/db/repositories/user-repository.js";
 import type { Workspace } from "../../src/db/repositories/workspace-repository.js";
@@ -31,7 +32,7 @@ function team(n: number): TeamPipelineView {
   return { which: "current", period: PERIOD, probabilities: DEFAULT_STAGE_PROBABILITIES, reps, total: teamPipeline(reps.map((r) => r.figures), DEFAULT_STAGE_PROBABILITIES) };
 }
 
-const sections = (blocks: { type: string; text?: { text: string } }[]) => blocks.filter((b) => b.type === "section").map((b) => b.text!.text);
+const sections = (blocks: KnownBlock[]) => blocks.flatMap((b) => (b.type === "section" && b.text ? [b.text.text] : []));
 
 describe("the pipeline answers within Slack's limits", () => {
   it("a large team pages 20 reps at a time with More, the roll-up over everyone on every page", () => {
