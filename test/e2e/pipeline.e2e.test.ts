@@ -118,8 +118,10 @@ describeEachProvider("/ae pipeline through Bolt: a rep, a manager's rep and team
         "Coverage: *1.0×* — $83,000 open for the $80,000 still to go",
       ].join("\n"),
     );
-    expect(text).toContain(`:warning: 1 deal ($8,000) is past its close date and still counts in this quarter: #${ids.hooli}.`);
-    expect(text).toContain(`:grey_question: 1 open deal ($5,000) has no close date, so it counts in no quarter: #${ids.umbrella}.`);
+    expect(text).toContain(
+      `:warning: 1 deal ($8,000) is past its close date and still counts in this quarter: #${ids.hooli}. Push it (\`/ae deal ${ids.hooli} close:friday\`) or close it (\`/ae won ${ids.hooli}\`, \`/ae lost ${ids.hooli}\`).`,
+    );
+    expect(text).toContain(`:grey_question: 1 open deal ($5,000) has no close date, so it counts in no quarter: #${ids.umbrella}. Give it one: \`/ae deal ${ids.umbrella} close:"end of month"\`.`);
     expect(text).not.toContain("999,000");
     expect(text).not.toContain("888,000");
   });

@@ -69,8 +69,13 @@ function figureBlocks(t: Translator, fmt: Fmt, f: PipelineFigures, periodLabel: 
     blocks.push(section([t("pipeline.categories.heading"), ...categoryRows].join("\n")));
   }
   blocks.push(section(forecastText(t, fmt, f, periodLabel)));
-  if (f.overdue.count > 0) blocks.push(context(t("pipeline.overdue", { count: f.overdue.count, amount: money(fmt, f.overdue.amountCents), deals: dealNumbers(t, f.overdue) })));
-  if (f.undated.count > 0) blocks.push(context(t("pipeline.undated", { count: f.undated.count, amount: money(fmt, f.undated.amountCents), deals: dealNumbers(t, f.undated) })));
+  // The commands in these notes name the first deal listed, so they can be copied as they are.
+  if (f.overdue.count > 0) {
+    blocks.push(context(t("pipeline.overdue", { count: f.overdue.count, amount: money(fmt, f.overdue.amountCents), deals: dealNumbers(t, f.overdue), id: f.overdue.dealIds[0] ?? 42 })));
+  }
+  if (f.undated.count > 0) {
+    blocks.push(context(t("pipeline.undated", { count: f.undated.count, amount: money(fmt, f.undated.amountCents), deals: dealNumbers(t, f.undated), id: f.undated.dealIds[0] ?? 42 })));
+  }
   return blocks;
 }
 
