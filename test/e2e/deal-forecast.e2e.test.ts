@@ -54,6 +54,8 @@ describeEachProvider("forecast categories on /ae deal: forecast: when opening, a
     const committed = await lastDeal();
     expect(committed).toMatchObject({ stage: "negotiation", forecastCategory: "commit", amountCents: 4_000_000n });
     expect(textOf(reply)).toContain(`#${committed.id} · $40,000 · negotiation · commit · closes Mar 20, 2026`);
+    // The account page shows it too.
+    expect(textOf((await t.command('account "Acme Corp"', "UALICE")).reply)).toContain(`• #${committed.id} · $40,000 · Negotiation · commit · closes Mar 20, 2026`);
 
     await t.command("deal Globex 25k stage:proposal", "UALICE");
     const implied = await lastDeal();
