@@ -37,6 +37,8 @@ import type { LineLogger } from "../logger.js";
 import { ManagerViewService } from "./manager-view-service.js";
 import { HandoverService } from "./handover-service.js";
 import { HandoverRepository } from "../db/repositories/handover-repository.js";
+import { PipelineRepository } from "../db/repositories/pipeline-repository.js";
+import { PipelineService } from "./pipeline-service.js";
 
 export interface Repositories {
   workspaces: WorkspaceRepository;
@@ -61,6 +63,8 @@ export interface Repositories {
   processedRequests: ProcessedRequestRepository;
   /** The rows a handover moves, and the move in one transaction. */
   handovers: HandoverRepository;
+  /** Open deals of a rep or a team for `/ae pipeline` (one query). */
+  pipeline: PipelineRepository;
 }
 
 export interface Services {
@@ -100,6 +104,8 @@ export interface Services {
   reminderActions: ReminderActionsService;
   /** Managers' and admins' view of a rep or a team (quota, follow-ups). */
   managerView: ManagerViewService;
+  /** The open pipeline and forecast of a quarter, for a rep or a manager's team. */
+  pipeline: PipelineService;
   /** Handing a book (accounts, open follow-ups, open deals) from one person to another. */
   handovers: HandoverService;
   /** Workspace settings (currency, fiscal year, zone, pace, thresholds, gift limit) and holidays. */
@@ -126,6 +132,7 @@ export function createServices(db: Database, opts: { defaultTimezone: string; no
     reminders: new ReminderRepository(db.prisma),
     processedRequests: new ProcessedRequestRepository(db.prisma),
     handovers: new HandoverRepository(db.prisma),
+    pipeline: new PipelineRepository(db.prisma),
   };
   const accountResolver = new AccountResolver(repos.accounts);
   const events = new EventBus(opts.logger);
@@ -134,6 +141,7 @@ export function createServices(db: Database, opts: { defaultTimezone: string; no
   const touches = new TouchService(repos.touches, repos.users, accounts, opts.now);
   const followUps = new FollowUpService(repos.followUps, accounts, opts.now);
   const teams = new TeamService(repos.teams, repos.users);
+  const managerView = new ManagerViewService(repos.users, repos.teams, quota, followUps);
   return {
     repos,
     actors: new ActorService(repos.workspaces, repos.users, { timezone: opts.defaultTimezone }, opts.now),
@@ -155,7 +163,8 @@ export function createServices(db: Database, opts: { defaultTimezone: string; no
     ),
     reminderActions: new ReminderActionsService(repos.reminders, repos.users, touches, followUps, opts.now),
     workspaceSettings: new WorkspaceSettingsService(repos.workspaces),
-    managerView: new ManagerViewService(repos.users, repos.teams, quota, followUps),
+    managerView,
+    pipeline: new PipelineService(repos.pipeline, repos.reminders, managerView, { timezone: opts.defaultTimezone }, opts.now),
     handovers: new HandoverService(repos.handovers, repos.users, teams, events, opts.now),
   };
 }

@@ -1,6 +1,7 @@
 import type { Db } from "../client.js";
 import type { Deal as DealRow, Prisma } from "../../generated/sqlite/client.js";
 import type { DealStatus, OpenStage } from "../../domain/deal-stages.js";
+import type { ForecastCategory } from "../../domain/forecast.js";
 
 
 /** A deal with money as number cents, and its account's name and workspace. */
@@ -20,6 +21,8 @@ export interface Deal {
   lostReason: string | null;
   /** When the stage last changed; null = not since creation (before stage history existed). */
   stageChangedAt: Date | null;
+  /** The rep's own forecast call; null = the one the stage implies (forecastCategoryOf). */
+  forecastCategory: string | null;
   createdAt: Date;
 }
 
@@ -46,6 +49,8 @@ export interface NewDeal {
   stage: OpenStage;
   expectedCloseAt: Date | null;
   title?: string | null;
+  /** null or absent: implied by the stage. */
+  forecastCategory?: ForecastCategory | null;
 }
 
 const WITH_ACCOUNT = { account: { select: { name: true, workspaceId: true } } } as const;
@@ -66,6 +71,7 @@ function toDeal(row: DealRow & { account: { name: string; workspaceId: number } 
     lostAt: row.lostAt,
     lostReason: row.lostReason,
     stageChangedAt: row.stageChangedAt,
+    forecastCategory: row.forecastCategory,
     createdAt: row.createdAt,
   };
 }
@@ -91,6 +97,7 @@ export class DealRepository {
           status: "open",
           expectedCloseAt: d.expectedCloseAt,
           title: d.title ?? null,
+          forecastCategory: d.forecastCategory ?? null,
           stageChangedAt: at,
         },
         select: { id: true },
@@ -141,6 +148,12 @@ export class DealRepository {
   /** Sets an open deal's expected close date (not a stage change); null when it was not open. */
   async setCloseDate(id: number, expectedCloseAt: Date): Promise<Deal | null> {
     const r = await this.db.deal.updateMany({ where: { id, status: "open" }, data: { expectedCloseAt } });
+    return r.count === 1 ? this.findById(id) : null;
+  }
+
+  /** Sets an open deal's forecast category (null: implied by its stage again); null when it was not open. */
+  async setForecastCategory(id: number, category: ForecastCategory | null): Promise<Deal | null> {
+    const r = await this.db.deal.updateMany({ where: { id, status: "open" }, data: { forecastCategory: category } });
     return r.count === 1 ? this.findById(id) : null;
   }
 
