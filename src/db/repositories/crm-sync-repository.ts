@@ -1,6 +1,7 @@
 import type { Db } from "../client.js";
 import type { CrmConnection, CrmSyncState } from "../../generated/sqlite/client.js";
 import type { AccountDealRow } from "./account-detail-repository.js";
+import { writeSyncedDeals } from "./deal-repository.js";
 
 export type { CrmConnection, CrmSyncState };
 
@@ -153,8 +154,8 @@ export class CrmSyncRepository {
   }
 
   /** The object was read to the end: from now on incremental, and the last error is cleared. */
-  async finishObject(key: StateKey, at: Date, problems: string[]): Promise<void> {
-    const data = { phase: "incremental", lastPullAt: at, lastError: null, lastErrorAt: null, problems: JSON.stringify(problems) };
+  async finishObject(key: StateKey, at: Date, problems: string[], reconciledAt?: Date): Promise<void> {
+    const data = { phase: "incremental", lastPullAt: at, lastError: null, lastErrorAt: null, problems: JSON.stringify(problems), ...(reconciledAt ? { reconciledAt } : {}) };
     await this.db.crmSyncState.upsert({ where: { workspaceId_provider_object: key }, create: { ...key, ...data }, update: data });
   }
 
@@ -192,8 +193,40 @@ export class CrmSyncRepository {
     return keyed(rows);
   }
 
-  /** One page: its writes, the cursor after its last record, and the totals, in one transaction. */
-  async applyPage(key: StateKey, writes: PageWrites, cursor: { at: Date; id: string }, counts: PageCounts): Promise<void> {
+  /** The live (not archived) rows of one object whose external id has this CRM's prefix. */
+  async liveRowsOf(workspaceId: number, object: string, prefix: string): Promise<{ id: number; externalId: string }[]> {
+    const where = { archived: false, externalId: { startsWith: prefix } };
+    const select = { id: true, externalId: true } as const;
+    const rows =
+      object === "accounts"
+        ? await this.db.account.findMany({ where: { ...where, workspaceId }, select })
+        : object === "deals"
+          ? await this.db.deal.findMany({ where: { ...where, account: { workspaceId } }, select })
+          : await this.db.contact.findMany({ where: { ...where, account: { workspaceId } }, select });
+    return [...keyed(rows).values()];
+  }
+
+  /** Archives rows the CRM no longer has (the reconcile), counted in the object's totals. */
+  async archiveRows(key: StateKey, rows: { id: number }[]): Promise<void> {
+    const ids = rows.map((r) => r.id);
+    await this.db.$transaction(async (tx) => {
+      for (let i = 0; i < ids.length; i += IN_LIST_MAX) {
+        const where = { id: { in: ids.slice(i, i + IN_LIST_MAX) } };
+        const data = { archived: true };
+        if (key.object === "accounts") await tx.account.updateMany({ where, data });
+        else if (key.object === "deals") await tx.deal.updateMany({ where, data });
+        else await tx.contact.updateMany({ where, data });
+      }
+      await tx.crmSyncState.upsert({ where: { workspaceId_provider_object: key }, create: { ...key, archived: ids.length }, update: { archived: { increment: ids.length } } });
+    });
+  }
+
+  /**
+   * One page: its writes, the cursor after its last record (null: the cursor stays), and the
+   * totals, in one transaction. Deals go through `writeSyncedDeals`, so a pulled stage change has
+   * its history like any other (`source: "sync"`).
+   */
+  async applyPage(key: StateKey, writes: PageWrites, cursor: { at: Date; id: string } | null, counts: PageCounts): Promise<void> {
     await this.db.$transaction(
       async (tx) => {
         switch (writes.object) {
@@ -202,8 +235,7 @@ export class CrmSyncRepository {
             for (const u of writes.update) await tx.account.update({ where: { id: u.id }, data: bigCents(u.data) });
             break;
           case "deals":
-            if (writes.create.length > 0) await tx.deal.createMany({ data: writes.create.map((d) => ({ ...d, amountCents: BigInt(d.amountCents) })) });
-            for (const u of writes.update) await tx.deal.update({ where: { id: u.id }, data: bigCents(u.data) });
+            await writeSyncedDeals(tx, writes, { source: "sync" });
             break;
           case "contacts":
             if (writes.create.length > 0) await tx.contact.createMany({ data: writes.create });
@@ -217,10 +249,11 @@ export class CrmSyncRepository {
           archived: { increment: counts.archived },
           skipped: { increment: counts.skipped },
         };
+        const at = cursor ? { cursorAt: cursor.at, cursorId: cursor.id } : {};
         await tx.crmSyncState.upsert({
           where: { workspaceId_provider_object: key },
-          create: { ...key, cursorAt: cursor.at, cursorId: cursor.id, ...counts },
-          update: { cursorAt: cursor.at, cursorId: cursor.id, ...totals },
+          create: { ...key, ...at, ...counts },
+          update: { ...at, ...totals },
         });
       },
       { timeout: 120_000, maxWait: 60_000 },
