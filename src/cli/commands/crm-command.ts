@@ -1,6 +1,6 @@
 import { hostname } from "node:os";
 import { parseArgs } from "node:util";
-import { loadCrmConfig, loadDatabaseConfig, type SalesforceConfig } from "../../config/load-config.js";
+import { crmSecretOf, loadCrmConfig, loadDatabaseConfig, type CrmConfig } from "../../config/load-config.js";
 import { openAndMigrate } from "../../bootstrap.js";
 import { createLogger } from "../../logger.js";
 import { createCrmSync } from "../../services/crm/create-crm-sync.js";
@@ -31,11 +31,11 @@ function printStatus(io: CliIo, s: CrmStatus): void {
 }
 
 /** Opens the database and the configured CRM's sync, runs `fn`, and closes. */
-async function withCrm(io: CliIo, fn: (crm: CrmSyncService, config: SalesforceConfig) => Promise<number>): Promise<number> {
+async function withCrm(io: CliIo, fn: (crm: CrmSyncService, config: CrmConfig) => Promise<number>): Promise<number> {
   const config = loadCrmConfig(io.env);
-  if (!config) throw new CliUsageError("No CRM is configured: set SALESFORCE_CLIENT_ID, SALESFORCE_CLIENT_SECRET and CRM_STAGE_MAP (README → Connect Salesforce).");
+  if (!config) throw new CliUsageError("No CRM is configured: set SALESFORCE_CLIENT_ID, SALESFORCE_CLIENT_SECRET and CRM_STAGE_MAP (README → Connect Salesforce), or HUBSPOT_ACCESS_TOKEN and CRM_STAGE_MAP (README → Connect HubSpot).");
   const { databaseUrl, logLevel } = loadDatabaseConfig(io.env);
-  const logger = createLogger(logLevel, (line) => io.err(line), [config.clientSecret]);
+  const logger = createLogger(logLevel, (line) => io.err(line), [crmSecretOf(config)]);
   const db = await openAndMigrate(databaseUrl, logger);
   try {
     const crm = createCrmSync(db, config, { now: () => new Date(), logger, workerId: `cli:${hostname()}:${process.pid}`, onSecret: (s) => logger.addSecrets([s]) });
