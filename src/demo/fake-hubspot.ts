@@ -363,14 +363,24 @@ export class FakeHubSpot {
   /** Creates a record (properties validated as the API would); returns its id. */
   create(type: HsObjectType, properties: HsProperties, associations: { to: HsObjectType; id: string; typeId?: number }[] = []): string {
     const errors = this.validate(type, properties, true);
-    if (errors.length > 0) throw new Error(`fake HubSpot: ${errors.map((e) => e.message).join("; ")}`);
+    if (errors.length > 0) throw new Error(`fake HubSpot: ${errors.map((e) => `${e.error}: ${e.message}`).join("; ")}`);
     return this.insert(type, properties, associations.map((a) => ({ ...a, typeId: a.typeId ?? this.defaultType(type, a.to) })));
+  }
+
+  /** Datetimes are stored (and returned) as ISO strings, whatever form they were written in. */
+  private normalize(type: HsObjectType, properties: HsProperties): HsProperties {
+    const out: HsProperties = {};
+    for (const [k, v] of Object.entries(properties)) {
+      const t = v === null || this.property(type, k)?.type !== "datetime" ? null : parseHsDate(v);
+      out[k] = t === null ? v : new Date(t).toISOString();
+    }
+    return out;
   }
 
   private insert(type: HsObjectType, properties: HsProperties, associations: { to: HsObjectType; id: string; typeId: number }[]): string {
     const id = String(this.nextId++);
     const at = this.stamp();
-    const props: HsProperties = { ...properties, hs_object_id: id, createdate: at, [lastModifiedProperty(type)]: at };
+    const props: HsProperties = { ...this.normalize(type, properties), hs_object_id: id, createdate: at, [lastModifiedProperty(type)]: at };
     if (type === "deals") props.pipeline ??= "default";
     this.records[type].set(id, { id, type, properties: props, createdAt: at, updatedAt: at, archived: false });
     for (const a of associations) this.link(type, id, a.to, a.id, a.typeId);
@@ -383,13 +393,13 @@ export class FakeHubSpot {
   update(type: HsObjectType, id: string, properties: HsProperties): HsRecord {
     const record = this.get(type, id);
     const errors = this.validate(type, properties, false);
-    if (errors.length > 0) throw new Error(`fake HubSpot: ${errors.map((e) => e.message).join("; ")}`);
+    if (errors.length > 0) throw new Error(`fake HubSpot: ${errors.map((e) => `${e.error}: ${e.message}`).join("; ")}`);
     return this.patch(record, properties);
   }
 
   private patch(record: HsRecord, properties: HsProperties): HsRecord {
     const at = this.stamp();
-    Object.assign(record.properties, properties, { [lastModifiedProperty(record.type)]: at });
+    Object.assign(record.properties, this.normalize(record.type, properties), { [lastModifiedProperty(record.type)]: at });
     record.updatedAt = at;
     if (record.type === "contacts" && "associatedcompanyid" in properties) {
       this.unlinkPrimary("contacts", record.id, "companies");

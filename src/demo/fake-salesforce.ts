@@ -210,6 +210,12 @@ export class FakeSalesforce {
     Object.assign(record, { IsDeleted: true, SystemModstamp: this.stamp() });
   }
 
+  /** Deletes a record for good (emptied from the Recycle Bin, or older than its 15 days): not even `queryAll` has it. */
+  purge(type: SObjectType, id: string): void {
+    this.get(type, id);
+    this.data[type].delete(id);
+  }
+
   /** A record by id, or by Name (case-insensitive; the first one). */
   find(type: SObjectType, idOrName: string): SRecord | undefined {
     const byId = this.data[type].get(idOrName);

@@ -136,3 +136,26 @@ describe("fake HubSpot", () => {
     expect((await api("GET", "/crm/v3/owners", undefined, old)).status).toBe(401);
   });
 });
+
+describe("npm run fake-hubspot prompt", () => {
+  it("seeds a book of business for the given email and changes records by name, stamping the last-modified date", async () => {
+    const { runFakeHubSpotCommand, seedFakeHubSpot, FAKE_HUBSPOT_TOKEN } = await import("../../src/demo/fake-hubspot-main.js");
+    let clock = new Date("2026-11-30T09:00:00Z");
+    const hs = await FakeHubSpot.start({ now: () => clock, accessToken: FAKE_HUBSPOT_TOKEN });
+    try {
+      seedFakeHubSpot(hs, "me@example.com");
+      expect(runFakeHubSpotCommand(hs, "list")).toMatch(/deals \d+ {2}Rocket skates {2}12000 {2}qualifiedtobuy {2}closes 2026-12-18/);
+      clock = new Date("2026-11-30T09:10:00Z");
+      expect(runFakeHubSpotCommand(hs, 'update deal "Rocket skates" amount=30500 dealstage=contractsent')).toContain("last modified 2026-11-30T09:10:00.000Z");
+      expect(hs.find("deals", "rocket skates")?.properties).toMatchObject({ amount: "30500", dealstage: "contractsent" });
+      expect(runFakeHubSpotCommand(hs, "update deal \"Rocket skates\" dealstage=won")).toContain("INVALID_OPTION");
+      expect(runFakeHubSpotCommand(hs, 'create company name="Wayne Enterprises"')).toMatch(/^created companies \d+/);
+      expect(hs.find("companies", "Wayne Enterprises")?.properties.hubspot_owner_id).toBe(hs.ownerList()[0]!.id);
+      expect(runFakeHubSpotCommand(hs, "delete company Globex")).toMatch(/^deleted companies/);
+      expect(runFakeHubSpotCommand(hs, "list")).not.toMatch(/companies \d+ {2}Globex/);
+      expect(runFakeHubSpotCommand(hs, "update company Nobody name=x")).toBe('No companies "Nobody". Try: list');
+    } finally {
+      await hs.stop();
+    }
+  });
+});

@@ -64,7 +64,8 @@ describeEachProvider("CRM pull from HubSpot [%s]", (provider) => {
     const deal = (name: string, company: string, props: HsProperties = {}) =>
       create("deals", { dealname: name, amount: "1000", dealstage: "appointmentscheduled", closedate: "2026-12-15T00:00:00Z", hubspot_owner_id: adaHs, ...props }, [{ to: "companies", id: company, typeId: AssociationTypes.primaryDealToCompany }]);
     const account = (externalId: string) => tdb.db.prisma.account.findFirstOrThrow({ where: { workspaceId: ws.id, externalId } });
-    return { ws, ada, hs, sync, make, clock, adaHs, bobHs, later, create, deal, account, waits };
+    const dealRow = (where: { externalId?: string; title?: string }) => tdb.db.prisma.deal.findFirstOrThrow({ where: { ...where, account: { workspaceId: ws.id } } });
+    return { ws, ada, hs, sync, make, clock, adaHs, bobHs, later, create, deal, account, dealRow, waits };
   }
 
   it("an initial pull pages through companies, deals and contacts, matches owners by email, finds each deal's company, and reports what it cannot place", async () => {
@@ -100,9 +101,9 @@ describeEachProvider("CRM pull from HubSpot [%s]", (provider) => {
     const a = await s.account(`hs:${acme}`);
     expect(a).toMatchObject({ name: "Acme", industry: "Computer software", annualValueCents: 125000050n, ownerId: s.ada.id });
     expect(await s.account(`hs:${globex}`)).toMatchObject({ name: "globex.example" });
-    const d = await tdb.db.prisma.deal.findFirstOrThrow({ where: { externalId: `hs:${renewal}` } });
+    const d = await s.dealRow({ externalId: `hs:${renewal}` });
     expect(d).toMatchObject({ accountId: a.id, title: "Acme renewal", amountCents: 4200000n, stage: "proposal", status: "open", ownerId: s.ada.id, expectedCloseAt: new Date("2026-12-14T23:00:00Z") });
-    const won = await tdb.db.prisma.deal.findFirstOrThrow({ where: { title: "Globex pilot" } });
+    const won = await s.dealRow({ title: "Globex pilot" });
     expect(won).toMatchObject({ status: "won", wonAt: new Date("2026-11-19T23:00:00Z") });
     // A pulled new deal starts its stage history, stamped when HubSpot last changed it.
     expect(await tdb.db.prisma.dealStageChange.findMany({ where: { dealId: d.id }, select: { fromStage: true, toStage: true, source: true, byUserId: true, at: true } })).toEqual([
@@ -158,7 +159,7 @@ describeEachProvider("CRM pull from HubSpot [%s]", (provider) => {
     const second = done(await s.sync.sync(s.ws.id));
     expect(second.deals).toMatchObject({ updated: 1 });
     expect(second.accounts).toMatchObject({ updated: 1 });
-    const d = await tdb.db.prisma.deal.findFirstOrThrow({ where: { externalId: `hs:${renewal}` } });
+    const d = await s.dealRow({ externalId: `hs:${renewal}` });
     expect(d).toMatchObject({ amountCents: 250025n, stage: "negotiation", stageChangedAt: new Date("2026-11-01T09:04:00Z") });
     expect((await tdb.db.prisma.dealStageChange.findMany({ where: { dealId: d.id }, orderBy: { id: "asc" } })).map((c) => [c.fromStage, c.toStage, c.source])).toEqual([
       [null, "prospect", "sync"],

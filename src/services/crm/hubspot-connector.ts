@@ -243,6 +243,8 @@ export class HubSpotConnector implements CrmConnector {
         const waitMs = Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter * 1000 : policy === "SECONDLY" ? 1_000 : Number(headers.get("x-hubspot-ratelimit-interval-milliseconds")) || 10_000;
         if (attempt < retries) {
           await this.waitFor(waitMs, `rate limited (${policy})`);
+          // That wait was the window's: the exhausted-budget wait noted from this answer is served.
+          this.nextRequestAt = 0;
           continue;
         }
         throw new CrmRateLimitError(`HubSpot: rate limited ${attempt + 1} times in a row (${policy}: ${detail})`, policy, waitMs);
