@@ -1,6 +1,7 @@
 import type { Db } from "../client.js";
 import type { Deal as DealRow, Prisma } from "../../generated/sqlite/client.js";
 import type { DealStatus, OpenStage } from "../../domain/deal-stages.js";
+import { inChunks, insertRows, join, sql, updateRow } from "../sql.js";
 
 
 /** A deal with money as number cents, and its account's name and workspace. */
@@ -203,36 +204,33 @@ export class DealRepository {
  * together), by the same rule as `changeStage`: a new deal starts its history; an update that
  * moves the stage (compared with the stage stored now, read in the transaction) moves
  * stageChangedAt and adds a history row. The CRM owns the stage, so a closed deal may reopen.
- * `at` of each change is the CRM's own stamp of the record (when it changed there), not the pull's.
- * Batched: one insert for the deals, one read of the updated deals' stages, one insert of history.
+ * `at` of each change is the CRM's own stamp of the record (when it changed there), not the pull's;
+ * `now` stamps the rows' createdAt/updatedAt. Hand-written SQL (db/sql.ts): one insert for the new
+ * deals, one read of the moving deals' stages, one update per changed deal, one insert of history.
  */
-export async function writeSyncedDeals(tx: Tx, page: SyncedDealPage, by: StageChangeBy): Promise<void> {
+export async function writeSyncedDeals(tx: Tx, page: SyncedDealPage, by: StageChangeBy, now: Date): Promise<void> {
   const history: ReturnType<typeof stageChangeRow>[] = [];
-  if (page.create.length > 0) {
-    const rows = await tx.deal.createManyAndReturn({
-      data: page.create.map((d) => ({ ...d, amountCents: BigInt(d.amountCents), ...stageColumns(null, d.stage, d.crmModifiedAt) })),
-      select: { id: true, externalId: true },
-    });
-    const created = new Map(page.create.map((d) => [d.externalId, d]));
-    for (const r of rows) {
-      const d = r.externalId === null ? undefined : created.get(r.externalId);
+  const rows = page.create.map((d) => ({ ...d, amountCents: BigInt(d.amountCents), ...stageColumns(null, d.stage, d.crmModifiedAt), createdAt: now, updatedAt: now }));
+  const created = new Map(page.create.map((d) => [d.externalId, d]));
+  for (const statement of insertRows("Deal", rows, ["id", "externalId"])) {
+    for (const r of await tx.$queryRaw<{ id: number; externalId: string }[]>(statement)) {
+      const d = created.get(r.externalId);
       if (d) history.push(stageChangeRow({ dealId: r.id, fromStage: null, toStage: d.stage, at: d.crmModifiedAt, by }));
     }
   }
-  const moving = page.update.filter((u) => u.data.stage !== undefined);
   const stages = new Map<number, string>();
-  for (let i = 0; i < moving.length; i += 500) {
-    const rows = await tx.deal.findMany({ where: { id: { in: moving.slice(i, i + 500).map((u) => u.id) } }, select: { id: true, stage: true } });
-    for (const r of rows) stages.set(r.id, r.stage);
+  for (const ids of inChunks(page.update.filter((u) => u.data.stage !== undefined).map((u) => u.id))) {
+    for (const r of await tx.$queryRaw<{ id: number; stage: string }[]>(sql`SELECT "id", "stage" FROM "Deal" WHERE "id" IN (${join(ids)})`)) stages.set(r.id, r.stage);
   }
   for (const u of page.update) {
     const { amountCents, ...rest } = u.data;
     const from = stages.get(u.id);
-    const stage = u.data.stage !== undefined && from !== undefined ? stageColumns(from, u.data.stage, u.data.crmModifiedAt) : {};
-    await tx.deal.update({ where: { id: u.id }, data: { ...rest, ...(amountCents !== undefined ? { amountCents: BigInt(amountCents) } : {}), ...stage } });
-    if (u.data.stage !== undefined && from !== undefined && from !== u.data.stage) history.push(stageChangeRow({ dealId: u.id, fromStage: from, toStage: u.data.stage, at: u.data.crmModifiedAt, by }));
+    const moves = u.data.stage !== undefined && from !== undefined;
+    const data = { ...rest, ...(amountCents !== undefined ? { amountCents: BigInt(amountCents) } : {}), ...(moves ? stageColumns(from, u.data.stage!, u.data.crmModifiedAt) : {}), updatedAt: now };
+    await tx.$executeRaw(updateRow("Deal", u.id, data));
+    if (moves && from !== u.data.stage) history.push(stageChangeRow({ dealId: u.id, fromStage: from, toStage: u.data.stage!, at: u.data.crmModifiedAt, by }));
   }
-  if (history.length > 0) await tx.dealStageChange.createMany({ data: history });
+  for (const statement of insertRows("DealStageChange", history)) await tx.$executeRaw(statement);
 }
 
 /** The stage columns of a write that sets `to` on a deal at `from`: stageChangedAt moves only when the stage does. */

@@ -235,7 +235,7 @@ export class CrmSyncService {
             if (last) {
               const plan = await this.plan(workspaceId, object, page.records, owners);
               const cursor = page.moveCursor === false ? null : { at: last.modifiedAt, id: last.externalId };
-              if (!opts.dryRun) await this.repo.applyPage(key, plan.writes, cursor, plan.counts);
+              if (!opts.dryRun) await this.repo.applyPage(key, plan.writes, cursor, plan.counts, this.opts.now());
               for (const k of Object.keys(plan.counts) as (keyof PageCounts)[]) report[k] += plan.counts[k];
               report.unchanged += plan.unchanged;
               for (const p of plan.problems) if (report.problems.length < MAX_PROBLEMS) report.problems.push(p);
@@ -305,7 +305,7 @@ export class CrmSyncService {
       this.opts.logger.warn(`crm ${this.connector.provider}: ${problem}`);
       return true;
     }
-    if (plan.archive.length > 0 && !opts.dryRun) await this.repo.archiveRows(key, plan.archive);
+    if (plan.archive.length > 0 && !opts.dryRun) await this.repo.archiveRows(key, plan.archive, this.opts.now());
     report.archived += plan.archive.length;
     return true;
   }
