@@ -306,12 +306,16 @@ export class FakeHubSpot {
 
   /** The properties of each object type (the part of HubSpot's schema the sync and push use). */
   private property(type: HsObjectType, name: string): PropertyKind | undefined {
+    return this.schema[type][name] ?? this.extraProperties[type].get(name);
+  }
+
+  /** Built once: a search compares every record, so the lookup must be cheap. */
+  private readonly schema: Record<HsObjectType, Record<string, PropertyKind>> = (() => {
     const str: PropertyKind = { type: "string" };
     const num: PropertyKind = { type: "number" };
     const date: PropertyKind = { type: "datetime" };
     const ro: PropertyKind = { type: "readonly" };
     const owner: PropertyKind = { type: "enumeration", options: this.ownerIds };
-    const common: Record<string, PropertyKind> = { hs_object_id: ro, createdate: ro, [lastModifiedProperty(type)]: ro, hubspot_owner_id: owner };
     const enumOf = (...options: string[]): PropertyKind => ({ type: "enumeration", options: () => options });
     const byType: Record<HsObjectType, Record<string, PropertyKind>> = {
       companies: { name: str, domain: str, industry: str, annualrevenue: num, city: str, country: str, phone: str, numberofemployees: num, description: str },
@@ -331,8 +335,10 @@ export class FakeHubSpot {
       notes: { hs_timestamp: date, hs_note_body: str },
       tasks: { hs_timestamp: date, hs_task_subject: str, hs_task_body: str, hs_task_status: enumOf("NOT_STARTED", "IN_PROGRESS", "WAITING", "COMPLETED", "DEFERRED"), hs_task_priority: enumOf("NONE", "LOW", "MEDIUM", "HIGH"), hs_task_type: enumOf("CALL", "EMAIL", "TODO", "LINKED_IN") },
     };
-    return common[name] ?? byType[type][name] ?? this.extraProperties[type].get(name);
-  }
+    // Every object has its id, creation and last-modified dates (read only) and an owner.
+    for (const type of HS_OBJECT_TYPES) Object.assign(byType[type], { hs_object_id: ro, createdate: ro, [lastModifiedProperty(type)]: ro, hubspot_owner_id: owner });
+    return byType;
+  })();
 
   /** Adds a custom property (e.g. an id of ours to find a pushed record again). */
   defineProperty(type: HsObjectType, name: string, kind: "string" | "number" | "datetime" = "string"): void {
@@ -867,12 +873,14 @@ export class FakeHubSpot {
     const groups = this.filterGroups(type, b.filterGroups);
     const sort = this.sortOf(type, b.sorts);
     const properties = Array.isArray(b.properties) ? b.properties.map(String) : [];
-    const key = JSON.stringify([type, b.filterGroups ?? [], sort]);
+    // The live records in sort order are cached until the data changes; each query filters them.
+    const key = JSON.stringify([type, sort]);
     const cached = this.searchCache.get(key);
-    let rows: HsRecord[];
-    if (cached && cached.version === this.version) rows = cached.rows;
+    let sorted: HsRecord[];
+    if (cached && cached.version === this.version) sorted = cached.rows;
     else {
-      rows = [...this.records[type].values()].filter((r) => !r.archived && (groups.length === 0 || groups.some((g) => g.every((f) => f(r)))));
+      sorted = [...this.records[type].values()].filter((r) => !r.archived);
+      const rows = sorted;
       if (sort) {
         const dir = sort.direction === "DESCENDING" ? -1 : 1;
         const value = (r: HsRecord) => this.comparable(type, sort.propertyName, r.properties[sort.propertyName] ?? null);
@@ -887,16 +895,28 @@ export class FakeHubSpot {
       } else rows.sort((x, y) => Number(x.id) - Number(y.id));
       this.searchCache.set(key, { version: this.version, rows });
     }
+    const rows = groups.length === 0 ? sorted : sorted.filter((r) => groups.some((g) => g.every((f) => f(r))));
     const page = rows.slice(after, after + limit).map((r) => this.json(r, properties.length > 0 ? properties : (DEFAULT_PROPERTIES[type] ?? [])));
     const next = after + limit < rows.length ? String(after + limit) : undefined;
     return [200, { total: rows.length, results: page, ...(next ? { paging: { next: { after: next, link: `?after=${next}` } } } : {}) }];
   }
 
+  /** Parsed datetimes: a search compares the same stamps again and again. */
+  private readonly dates = new Map<string, number | null>();
+
   private comparable(type: HsObjectType, name: string, value: string | null): number | string | null {
     if (value === null) return null;
     const kind = this.property(type, name);
     if (name === "hs_object_id" || kind?.type === "number") return Number(value);
-    if (kind?.type === "datetime" || name === "createdate" || name === lastModifiedProperty(type)) return parseHsDate(value);
+    if (kind?.type === "datetime" || name === "createdate" || name === lastModifiedProperty(type)) {
+      let t = this.dates.get(value);
+      if (t === undefined) {
+        t = parseHsDate(value);
+        if (this.dates.size > 1_000_000) this.dates.clear();
+        this.dates.set(value, t);
+      }
+      return t;
+    }
     return value.toLowerCase();
   }
 
