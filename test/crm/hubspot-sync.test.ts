@@ -117,6 +117,14 @@ describeEachProvider("CRM pull from HubSpot [%s]", (provider) => {
     expect(again.deals).toMatchObject({ created: 0, updated: 0, unchanged: 2 });
   });
 
+  it("a company imported from a HubSpot CSV export (its Record ID as hs:<id>) is linked, not duplicated", async () => {
+    const s = await setup();
+    const acme = s.create("companies", { name: "Acme Inc", hubspot_owner_id: s.adaHs });
+    const imported = await tdb.db.prisma.account.create({ data: { workspaceId: s.ws.id, ownerId: s.ada.id, name: "Acme", nameKey: "acme", tier: "key", externalId: `hs:${acme}` } });
+    expect(done(await s.sync.sync(s.ws.id)).accounts).toMatchObject({ created: 0, updated: 1 });
+    expect(await tdb.db.prisma.account.findMany({ where: { workspaceId: s.ws.id } })).toEqual([expect.objectContaining({ id: imported.id, name: "Acme Inc", tier: "key" })]);
+  });
+
   it("reads past the search API's 10,000-result cap and through thousands of records sharing one timestamp, without losing or repeating one", async () => {
     const s = await setup({ knobs: { pageSize: 200 } });
     // 10,050 companies: blocks of 50 share a timestamp, and 450 share one (more than two pages).
