@@ -6,8 +6,9 @@
  * the fake Slack (wall time, digest building, SQL statements, peak RSS), the same run against the
  * fake Slack in rate-limit mode (time, 429s, retries, send rate vs the limit), the leaderboard of a
  * 1,000-rep team, the raw-SQL floor and the ratio to it, scaling of the reminder run, cold start,
- * EXPLAIN of every hot-path statement, and the CRM pull against the fake Salesforce (a first pull,
- * then incremental pulls of 1,000 changed records). Prints a table and writes bench/results.json.
+ * EXPLAIN of every hot-path statement, and the CRM pull against the fake Salesforce (a first pull
+ * of 330,000 records, incremental pulls of 1,000 changed records, the daily reconcile) and a first
+ * pull from the fake HubSpot. Prints a table and writes bench/results.json.
  */
 import "../src/runtime/require-supported-node.js"; // first: refuses an old Node before a native module loads
 import type { Server } from "node:http";
@@ -301,9 +302,11 @@ async function measure(provider: Provider, main: BenchDatabase, seeded: SeedRepo
     }
   }
   if (run("crm")) {
-    const book = quick ? { accounts: 2_000, opportunities: 600, contacts: 4_000 } : { accounts: 10_000, opportunities: 3_000, contacts: 20_000 };
+    // Issue 13's size: 100,000 accounts, 30,000 opportunities, 200,000 contacts (a fiftieth with --quick).
+    const book = quick ? { accounts: 2_000, opportunities: 600, contacts: 4_000 } : { accounts: 100_000, opportunities: 30_000, contacts: 200_000 };
     log(`-- CRM pull (fake Salesforce): ${book.accounts} accounts, ${book.opportunities} opportunities, ${book.contacts} contacts, then 1,000 changed (${repeat}×)`);
-    result.crm = await benchCrmPull(provider, { ...book, changed: 1_000, runs: repeat, log });
+    const hubspot = quick ? { companies: 1_000, deals: 300, contacts: 2_000 } : { companies: 10_000, deals: 3_000, contacts: 20_000 };
+    result.crm = await benchCrmPull(provider, { ...book, changed: 1_000, runs: repeat, hubspot, log });
   }
   await fake.close();
   return result;
