@@ -154,13 +154,15 @@ async function applyMigration(db: Database, file: MigrationFile): Promise<void> 
   const id = randomUUID();
   await db.prisma.$transaction(async (tx) => {
     const startedAt = new Date().toISOString();
+    // With the keys off, nothing else would notice a migration that leaves dangling references. Only
+    // new ones refuse it: rows a hand edit left dangling before must not block every later upgrade.
+    const danglingBefore = db.provider === "sqlite" ? await danglingReferences(tx) : new Map<string, number>();
     for (const statement of statements) await tx.$executeRawUnsafe(statement);
     if (db.provider === "sqlite") {
-      // With the keys off, nothing else would notice a migration that leaves dangling references.
-      const dangling = await tx.$queryRawUnsafe<{ table: string; parent: string }[]>("PRAGMA foreign_key_check");
-      if (dangling.length > 0) {
-        const where = [...new Set(dangling.map((d) => `${d.table} → ${d.parent}`))].join(", ");
-        throw new Error(`migration ${file.name} leaves ${dangling.length} row(s) pointing at nothing (${where})`);
+      const added = [...(await danglingReferences(tx))].filter(([where, n]) => n > (danglingBefore.get(where) ?? 0));
+      if (added.length > 0) {
+        const count = added.reduce((sum, [where, n]) => sum + n - (danglingBefore.get(where) ?? 0), 0);
+        throw new Error(`migration ${file.name} leaves ${count} row(s) pointing at nothing (${added.map(([where]) => where).join(", ")})`);
       }
     }
     const [p1, p2, p3, p4, p5, p6] = params(db.provider, 6);
@@ -176,6 +178,14 @@ async function applyMigration(db: Database, file: MigrationFile): Promise<void> 
       1,
     );
   }, { timeout: 120_000, maxWait: 30_000 });
+}
+
+/** SQLite rows whose foreign key points at nothing, counted per "table → parent". */
+async function danglingReferences(tx: Pick<Database["prisma"], "$queryRawUnsafe">): Promise<Map<string, number>> {
+  const rows = await tx.$queryRawUnsafe<{ table: string; parent: string }[]>("PRAGMA foreign_key_check");
+  const counts = new Map<string, number>();
+  for (const r of rows) counts.set(`${r.table} → ${r.parent}`, (counts.get(`${r.table} → ${r.parent}`) ?? 0) + 1);
+  return counts;
 }
 
 /** Prisma's SQLite format for these columns: 2026-11-27T00:00:35.051+00:00 */

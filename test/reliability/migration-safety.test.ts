@@ -193,6 +193,12 @@ describeEachProvider("upgrading a database that holds data [%s]", (provider) => 
     write("20260102000000_orphans", `DELETE FROM "P";\n`);
     await expect(migrate(db, dir)).rejects.toThrow(/20260102000000_orphans leaves 1 row\(s\) pointing at nothing \(C → P\)/);
     expect(await db.prisma.$queryRawUnsafe(`SELECT COUNT(*) AS n FROM "P"`)).toEqual([{ n: 1n }]);
+    // Rows left dangling before (a hand edit with the keys off) do not block a migration that adds none.
+    write("20260102000000_orphans", `CREATE TABLE "Other" ("id" INTEGER NOT NULL PRIMARY KEY);\n`);
+    await db.prisma.$executeRawUnsafe("PRAGMA foreign_keys = OFF");
+    await db.prisma.$executeRawUnsafe(`INSERT INTO "C" ("id", "pId") VALUES (2, 99)`);
+    await db.prisma.$executeRawUnsafe("PRAGMA foreign_keys = ON");
+    expect(await migrate(db, dir)).toEqual(["20260102000000_orphans"]);
     // Foreign keys are on again for the app afterwards.
     expect(await db.prisma.$queryRawUnsafe(`PRAGMA foreign_keys`)).toEqual([{ foreign_keys: 1n }]);
   });
