@@ -210,6 +210,12 @@ export class FakeSalesforce {
     Object.assign(record, { IsDeleted: true, SystemModstamp: this.stamp() });
   }
 
+  /** Deletes a record for good (emptied from the Recycle Bin, or older than its 15 days): not even `queryAll` has it. */
+  purge(type: SObjectType, id: string): void {
+    this.get(type, id);
+    this.data[type].delete(id);
+  }
+
   /** A record by id, or by Name (case-insensitive; the first one). */
   find(type: SObjectType, idOrName: string): SRecord | undefined {
     const byId = this.data[type].get(idOrName);
@@ -352,9 +358,12 @@ export class FakeSalesforce {
         return op === ">" ? t > at.getTime() : t >= at.getTime();
       });
     }
-    if (q.ordered) rows.sort((a, b) => String(a.SystemModstamp).localeCompare(String(b.SystemModstamp)) || String(a.Id).localeCompare(String(b.Id)));
+    // Same-format stamps and ids sort as plain strings (no locale rules: Salesforce orders by value).
+    const cmp = (a: unknown, b: unknown) => (String(a) < String(b) ? -1 : String(a) > String(b) ? 1 : 0);
+    if (q.ordered) rows.sort((a, b) => cmp(a.SystemModstamp, b.SystemModstamp) || cmp(a.Id, b.Id));
     if (q.limit !== null) rows = rows.slice(0, q.limit);
     const attributes = (type: SObjectType, id: unknown) => ({ type, url: `/services/data/v${version}/sobjects/${type}/${String(id)}` });
+    // Shaped now, not per page: the answer is a snapshot taken when the query ran, as Salesforce's.
     return rows.map((r) => {
       const out: Record<string, unknown> = { attributes: attributes(q.type, r.Id) };
       for (const f of q.fields) {

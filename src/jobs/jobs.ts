@@ -1,5 +1,6 @@
 import type { LineLogger } from "../logger.js";
 import type { Services } from "../services/services.js";
+import type { OutboxSenderOptions } from "../slack/outbox-sender.js";
 import { LeaderboardJob } from "./leaderboard-job.js";
 import { ReminderJob } from "./reminder-job.js";
 import { ManagerDigestJob } from "./manager-digest-job.js";
@@ -35,12 +36,16 @@ export function createJobs(deps: JobDeps): ScheduledJob[] {
 
 /**
  * What every outbox sender needs besides its worker id: when Slack says a user can no longer get
- * DMs (deactivated), the user is marked inactive so no further reminders or digests are planned for them.
+ * DMs (deactivated), the user is marked inactive so no further reminders or digests are planned for
+ * them; and the DM channel of each user is remembered after the first conversations.open.
  */
-export function senderHooks(services: Services, now: () => Date = () => new Date()): { onInactiveRecipient: (slackUserId: string, reason: string) => Promise<void> } {
+export function senderHooks(services: Services, now: () => Date = () => new Date()): Pick<OutboxSenderOptions, "onInactiveRecipient" | "dmChannels"> {
+  const reminders = services.repos.reminders;
   return {
     // Recorded as Slack's report (through the sender), whoever's request the message belonged to.
     onInactiveRecipient: (slackUserId, reason) =>
-      services.audit.runAs({ kind: "job", detail: `outbox: Slack answered ${reason.slice(0, 40)}` }, () => services.repos.reminders.markInactive(slackUserId, now())),
+      services.audit.runAs({ kind: "job", detail: `outbox: Slack answered ${reason.slice(0, 40)}` }, () => reminders.markInactive(slackUserId, now())),
+    // Bookkeeping (User.dmChannelId is not audited): no scope of its own needed.
+    dmChannels: { remember: (slackUserId, channelId) => reminders.rememberDmChannel(slackUserId, channelId), forget: (slackUserId, channelId) => reminders.forgetDmChannel(slackUserId, channelId) },
   };
 }

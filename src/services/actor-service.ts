@@ -54,13 +54,20 @@ export class ActorService {
   }
 
   /**
-   * Slack reported a user deactivated (`user_change` with `deleted: true`) or back (`deleted:
-   * false`): reminders stop or resume, and the departed-rep retention counts from the report.
+   * Slack told us a user changed (the user_change event): their profile is refreshed, and a user
+   * deactivated in Slack is marked inactive from now on (no more reminders or digests; the
+   * departed-rep retention counts from the first report); reactivated, they get them again and the
+   * departure is forgotten. Users the app has never seen, erased users and unknown workspaces are
+   * ignored.
    */
-  async slackReportedDeparture(slackTeamId: string, slackUserId: string, deleted: boolean): Promise<void> {
+  async refreshFromSlack(slackTeamId: string, profile: SlackProfile): Promise<"unknown" | "deactivated" | "reactivated" | "updated"> {
     const workspace = await this.workspaces.findBySlackTeamId(slackTeamId);
-    if (!workspace) return;
-    await this.users.setDeparted(workspace.id, slackUserId, deleted ? this.now() : null);
+    if (!workspace) return "unknown";
+    const { known, wasActive } = await this.users.refreshFromSlack(workspace.id, profile, this.now());
+    if (!known) return "unknown";
+    if (profile.inactive && wasActive) return "deactivated";
+    if (!profile.inactive && !wasActive) return "reactivated";
+    return "updated";
   }
 
   /** A known user by id (null when there is none). */

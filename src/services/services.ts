@@ -41,6 +41,8 @@ import { AuditRepository } from "../db/repositories/audit-repository.js";
 import { AuditService } from "./audit-service.js";
 import { PrivacyRepository } from "../db/repositories/privacy-repository.js";
 import { PrivacyService } from "./privacy-service.js";
+import { PipelineRepository } from "../db/repositories/pipeline-repository.js";
+import { PipelineService } from "./pipeline-service.js";
 
 export interface Repositories {
   workspaces: WorkspaceRepository;
@@ -69,6 +71,8 @@ export interface Repositories {
   audit: AuditRepository;
   /** Finding, exporting and erasing one person's data; the retention purges. */
   privacy: PrivacyRepository;
+  /** Open deals of a rep or a team for `/ae pipeline` (one query). */
+  pipeline: PipelineRepository;
 }
 
 export interface Services {
@@ -108,6 +112,8 @@ export interface Services {
   reminderActions: ReminderActionsService;
   /** Managers' and admins' view of a rep or a team (quota, follow-ups). */
   managerView: ManagerViewService;
+  /** The open pipeline and forecast of a quarter, for a rep or a manager's team. */
+  pipeline: PipelineService;
   /** Handing a book (accounts, open follow-ups, open deals) from one person to another. */
   handovers: HandoverService;
   /** Workspace settings (currency, fiscal year, zone, pace, thresholds, gift limit) and holidays. */
@@ -140,6 +146,7 @@ export function createServices(db: Database, opts: { defaultTimezone: string; no
     handovers: new HandoverRepository(db.prisma),
     audit: new AuditRepository(db.prisma),
     privacy: new PrivacyRepository(db.prisma, db.prisma),
+    pipeline: new PipelineRepository(db.prisma),
   };
   const accountResolver = new AccountResolver(repos.accounts);
   const events = new EventBus(opts.logger);
@@ -148,6 +155,7 @@ export function createServices(db: Database, opts: { defaultTimezone: string; no
   const touches = new TouchService(repos.touches, repos.users, accounts, opts.now);
   const followUps = new FollowUpService(repos.followUps, accounts, opts.now);
   const teams = new TeamService(repos.teams, repos.users);
+  const managerView = new ManagerViewService(repos.users, repos.teams, quota, followUps);
   return {
     repos,
     actors: new ActorService(repos.workspaces, repos.users, { timezone: opts.defaultTimezone }, opts.now),
@@ -169,7 +177,8 @@ export function createServices(db: Database, opts: { defaultTimezone: string; no
     ),
     reminderActions: new ReminderActionsService(repos.reminders, repos.users, touches, followUps, opts.now),
     workspaceSettings: new WorkspaceSettingsService(repos.workspaces),
-    managerView: new ManagerViewService(repos.users, repos.teams, quota, followUps),
+    managerView,
+    pipeline: new PipelineService(repos.pipeline, repos.reminders, managerView, { timezone: opts.defaultTimezone }, opts.now),
     handovers: new HandoverService(repos.handovers, repos.users, teams, events, opts.now),
     audit: new AuditService(repos.audit, repos.accounts, repos.users, repos.gifts),
     privacy: new PrivacyService(repos.privacy, repos.audit, repos.workspaces, opts.now),

@@ -9,6 +9,7 @@
  */
 import type { DealAttentionThresholds } from "../domain/deal-attention.js";
 import { effectiveGiftYears, type RetentionSettings } from "../domain/retention.js";
+import type { StageProbabilities } from "../domain/forecast.js";
 import { holidaysFor, type HolidayKind, type PublicHoliday } from "../domain/public-holidays.js";
 import { isLocalDate, type LocalDate } from "../domain/time.js";
 import {
@@ -42,6 +43,7 @@ export function settingsOf(ws: Workspace): WorkspaceSettings {
     giftYearMode: ws.giftYearMode === "rolling" ? "rolling" : "calendar",
     dealAttention: dealAttentionOf(ws),
     retention: retentionOf(ws),
+    stageProbabilities: stageProbabilitiesOf(ws),
   };
 }
 
@@ -52,6 +54,18 @@ export function retentionOf(ws: Pick<Workspace, "retentionTouchNotesMonths" | "r
     closedDealsMonths: ws.retentionClosedDealsMonths,
     departedMonths: ws.retentionDepartedMonths,
     giftYears: effectiveGiftYears(ws.retentionGiftYears),
+  };
+}
+
+/** The workspace's stage probabilities (whole percent per open stage). */
+export function stageProbabilitiesOf(
+  ws: Pick<Workspace, "stageProbabilityProspect" | "stageProbabilityQualified" | "stageProbabilityProposal" | "stageProbabilityNegotiation">,
+): StageProbabilities {
+  return {
+    prospect: ws.stageProbabilityProspect,
+    qualified: ws.stageProbabilityQualified,
+    proposal: ws.stageProbabilityProposal,
+    negotiation: ws.stageProbabilityNegotiation,
   };
 }
 

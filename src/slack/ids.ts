@@ -76,6 +76,8 @@ export const DEAL_MODAL = {
   stageInput: "deal_stage_input",
   closeBlock: "deal_close",
   closeInput: "deal_close_input",
+  forecastBlock: "deal_forecast",
+  forecastInput: "deal_forecast_input",
 } as const;
 
 /** Block and action ids inside the gift override modal (VIEWS.giftOverride). */
@@ -134,6 +136,12 @@ export const ADMIN_MODAL = {
   dealStall: "admin_deal_stall",
   dealCloseSoon: "admin_deal_close_soon",
   dealNoTouch: "admin_deal_no_touch",
+  stageProbability: {
+    prospect: "admin_prob_prospect",
+    qualified: "admin_prob_qualified",
+    proposal: "admin_prob_proposal",
+    negotiation: "admin_prob_negotiation",
+  },
   retentionNotes: "admin_retention_notes",
   retentionDeals: "admin_retention_deals",
   retentionDeparted: "admin_retention_departed",

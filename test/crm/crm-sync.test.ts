@@ -8,6 +8,7 @@ import type { Workspace } from "../../src/db/repositories/workspace-repository.j
 import { describeEachProvider } from "../support/providers.js";
 import { createTestDatabase, type TestDatabase } from "../support/test-database.js";
 import { seedWorkspace } from "../support/deals-fixtures.js";
+import { AuditRepository } from "../../src/db/repositories/audit-repository.js";
 
 const STAGES = (parseStageMap(STAGE_MAP_EXAMPLE) as { ok: true; map: StageMap }).map;
 const silent = createLogger("error", () => undefined, []);
@@ -88,11 +89,23 @@ describeEachProvider("CRM pull from Salesforce [%s]", (provider) => {
     // The cursor is the last account read (the skipped one too: it is reported, not retried).
     expect(status.objects[0]!.cursorAt).toEqual(new Date("2026-11-01T09:03:00Z"));
 
+    // Each record written is in the audit trail, as the sync's, values encrypted under its own key.
+    const events = await tdb.db.prisma.auditEvent.findMany({ where: { entity: { in: ["account", "deal", "contact"] }, workspaceId: s.ws.id } });
+    expect(events.map((e) => `${e.entity} ${e.action} ${e.actorKind}:${e.actorDetail}`).sort()).toEqual([
+      "account create sync:salesforce",
+      "account create sync:salesforce",
+      "contact create sync:salesforce",
+      "deal create sync:salesforce",
+    ]);
+    const history = await new AuditRepository(tdb.db.prisma).forEntities("deal", [String(deal.id)]);
+    expect(history.map((e) => e.changes)).toEqual([expect.objectContaining({ title: [null, "Acme renewal"], stage: [null, "proposal"] })]);
+
     // A second pass over the same data (full, from the start) changes nothing.
     const again = done(await s.sync.sync(s.ws.id, { full: true }));
     expect(again.accounts).toMatchObject({ created: 0, updated: 0, unchanged: 2 });
     expect(again.deals).toMatchObject({ created: 0, updated: 0, unchanged: 1 });
     expect(await tdb.db.prisma.account.count({ where: { workspaceId: s.ws.id } })).toBe(2);
+    expect(await tdb.db.prisma.auditEvent.count({ where: { entity: { in: ["account", "deal", "contact"] }, workspaceId: s.ws.id } })).toBe(4);
   });
 
   it("a page of 1,200 records is looked up in slices (SQLite refuses an IN list that long)", async () => {
@@ -152,6 +165,45 @@ describeEachProvider("CRM pull from Salesforce [%s]", (provider) => {
     expect(await tdb.db.prisma.touch.findMany({ where: { accountId: account.id }, select: { note: true } })).toEqual([{ note: "kept" }]);
     // Reading the deletion again (the overlap) changes nothing.
     expect(done(await s.sync.sync(s.ws.id)).accounts).toMatchObject({ archived: 0 });
+  });
+
+  it("a stage changed in Salesforce is in the deal's history (source sync); records gone past the Recycle Bin are archived by the daily reconcile", async () => {
+    const s = await setup();
+    const acme = s.create("Account", { Name: "Acme", OwnerId: s.adaSf });
+    const gone = s.create("Account", { Name: "Gone", OwnerId: s.adaSf });
+    const opp = s.create("Opportunity", { Name: "Acme renewal", AccountId: acme, Amount: 1000, CloseDate: "2026-12-15", StageName: "Prospecting", OwnerId: s.adaSf });
+    done(await s.sync.sync(s.ws.id));
+    s.later(() => s.sf.update("Opportunity", opp, { StageName: "Negotiation/Review" }));
+    s.clock.app = new Date(s.clock.app.getTime() + 5 * 60_000);
+    done(await s.sync.sync(s.ws.id));
+    const deal = await tdb.db.prisma.deal.findFirstOrThrow({ where: { externalId: `sf:${opp.slice(0, 15)}`, account: { workspaceId: s.ws.id } } });
+    expect(await tdb.db.prisma.dealStageChange.findMany({ where: { dealId: deal.id }, orderBy: { id: "asc" }, select: { fromStage: true, toStage: true, source: true, at: true } })).toEqual([
+      { fromStage: null, toStage: "prospect", source: "sync", at: new Date("2026-11-01T09:03:00Z") },
+      { fromStage: "prospect", toStage: "negotiation", source: "sync", at: new Date("2026-11-01T09:04:00Z") },
+    ]);
+    expect(deal.stageChangedAt).toEqual(new Date("2026-11-01T09:04:00Z"));
+
+    s.sf.purge("Account", gone);
+    s.clock.app = new Date(s.clock.app.getTime() + 5 * 60_000);
+    expect(done(await s.sync.sync(s.ws.id)).accounts.archived).toBe(0);
+    s.clock.app = new Date(s.clock.app.getTime() + 24 * 3600_000);
+    const daily = done(await s.sync.sync(s.ws.id));
+    expect(daily.accounts.archived).toBe(1);
+    expect(await tdb.db.prisma.account.findFirstOrThrow({ where: { externalId: `sf:${gone.slice(0, 15)}`, workspaceId: s.ws.id } })).toMatchObject({ archived: true });
+    expect(await tdb.db.prisma.account.findFirstOrThrow({ where: { externalId: `sf:${acme.slice(0, 15)}`, workspaceId: s.ws.id } })).toMatchObject({ archived: false });
+    // The pulled stage change and the reconcile's archiving are in the audit trail as the sync's.
+    const trail = new AuditRepository(tdb.db.prisma);
+    expect((await trail.forEntities("deal", [String(deal.id)])).map((e) => [e.action, e.actorKind, e.changes?.stage])).toEqual([
+      ["create", "sync", [null, "prospect"]],
+      ["update", "sync", ["prospect", "negotiation"]],
+    ]);
+    const archived = await tdb.db.prisma.account.findFirstOrThrow({ where: { externalId: `sf:${gone.slice(0, 15)}`, workspaceId: s.ws.id } });
+    expect((await trail.forEntities("account", [String(archived.id)])).map((e) => [e.action, e.actorKind, e.changes?.archived])).toEqual([
+      ["create", "sync", [null, false]],
+      ["update", "sync", [false, true]],
+    ]);
+    // The reconcile read ids only, with query (the Recycle Bin left out).
+    expect(s.sf.requests.some((r) => /\/v62\.0\/query$/.test(r.path))).toBe(true);
   });
 
   it("resumes after a crash in the middle of the first pull from the last page applied", async () => {

@@ -17,7 +17,9 @@ import { assertEveryWriteAudited, WriteCounter, writeTarget } from "../support/w
  * No change path skips the audit trail. Three layers check it:
  * 1. every test database compares, when it is dropped, the rows written at the driver with the
  *    rows the audit extension saw (test/support/test-database.ts) — across every test;
- * 2. the source is scanned for hand-written writes to audited tables outside `$auditedExecute`;
+ * 2. the source is scanned for hand-written writes to audited tables outside `$auditedExecute`
+ *    (and for the bulk builders `insertRows`/`updateRow` named with an audited table, which go
+ *    through `$auditedInsert`/`$auditedUpdate` instead);
  * 3. the end-to-end run in test/e2e/audit-coverage.e2e.test.ts compares those counts and the
  *    audit rows after driving every command, form, button and CLI command that writes.
  */
@@ -30,9 +32,15 @@ function sources(dir: string): { file: string; text: string }[] {
   });
 }
 
-/** Hand-written INSERT/UPDATE/DELETE statements on audited tables that are not bookkeeping only. */
+/**
+ * Hand-written INSERT/UPDATE/DELETE statements on audited tables that are not bookkeeping only, and
+ * the bulk builders of db/sql.ts (`insertRows`, `updateRow`) named with an audited table.
+ */
 export function rawAuditedWrites(text: string): { statement: string; index: number }[] {
   const out: { statement: string; index: number }[] = [];
+  for (const m of text.matchAll(/\b(insertRows|updateRow)\(\s*"(\w+)"/g)) {
+    if (auditedModel(m[2]!)) out.push({ statement: m[0], index: m.index ?? 0 });
+  }
   for (const m of text.matchAll(/(INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+"(\w+)"[^`]*/g)) {
     const target = writeTarget(m[0]);
     const model = target && auditedModel(target.table);
@@ -48,6 +56,9 @@ describe("hand-written writes to audited tables", () => {
     expect(rawAuditedWrites('db.$executeRaw(sql`UPDATE "Deal" SET "amountCents" = ${1} WHERE "id" = ${2}`)')).toHaveLength(1);
     expect(rawAuditedWrites('db.$executeRaw(sql`DELETE FROM "Gift" WHERE "id" = ${2}`)')).toHaveLength(1);
     expect(rawAuditedWrites('db.$executeRaw(sql`INSERT INTO "Contact" ("name") VALUES (${n})`)')).toHaveLength(1);
+    expect(rawAuditedWrites('for (const s of insertRows("Account", rows)) await tx.$executeRaw(s);')).toHaveLength(1);
+    expect(rawAuditedWrites('await tx.$executeRaw(updateRow("Deal", u.id, data));')).toHaveLength(1);
+    expect(rawAuditedWrites('insertRows("DealStageChange", history)')).toEqual([]);
     // Bookkeeping only, or a table that is not audited: fine.
     expect(rawAuditedWrites('p.$executeRaw`UPDATE "Account" SET "lastTouchAt" = (SELECT MAX(t."occurredAt") FROM "Touch" t) WHERE "ownerId" = ${rep.id}`')).toEqual([]);
     expect(rawAuditedWrites('sql`UPDATE "Outbox" SET "status" = ${"sent"} WHERE "id" = ${id}`')).toEqual([]);
@@ -93,7 +104,7 @@ describe("hand-written writes to audited tables", () => {
   });
 });
 
-describeEachProvider("$auditedExecute [%s]", (provider) => {
+describeEachProvider("recorded raw writes: $auditedExecute, $auditedInsert, $auditedUpdate [%s]", (provider) => {
   it("records a hand-written update like any other write, and refuses one that writes rows it did not name", async () => {
     const t = await createTestDatabase(provider);
     try {
@@ -107,6 +118,41 @@ describeEachProvider("$auditedExecute [%s]", (provider) => {
       expect(e).toMatchObject({ actorKind: "sync", changes: { tier: ["standard", "key"] } });
       await expect(p.$auditedExecute("Account", [a!.id], sql`UPDATE "Account" SET "tier" = ${"growth"}`)).rejects.toBeInstanceOf(AuditRawWriteError);
       expect((await p.account.findUniqueOrThrow({ where: { id: b!.id } })).tier).toBe("standard"); // rolled back
+    } finally {
+      await t.drop();
+    }
+  });
+
+  it("$auditedInsert and $auditedUpdate record a bulk write in a transaction: one event per row, one INSERT of events per call", async () => {
+    const t = await createTestDatabase(provider);
+    try {
+      const p = t.db.prisma;
+      const ws = await p.workspace.create({ data: { slackTeamId: "T1" } });
+      const u = await p.user.create({ data: { workspaceId: ws.id, slackUserId: "U1", timezone: "UTC" } });
+      const at = new Date("2026-12-01T10:00:00.000Z");
+      const rows = Array.from({ length: 1_200 }, (_, i) => ({ workspaceId: ws.id, ownerId: u.id, name: `Co ${i}`, nameKey: `co ${i}`, annualValueCents: BigInt(i), externalId: `sf:${i}`, crmModifiedAt: at, createdAt: at, updatedAt: at }));
+      const eventInserts = () => t.writes.statementsTo.get("AuditEvent") ?? 0;
+      const before = eventInserts();
+      const created = await runAs({ kind: "sync", detail: "salesforce", workspaceId: ws.id }, () => p.$transaction((tx) => tx.$auditedInsert("Account", rows)));
+      expect(created).toHaveLength(1_200);
+      expect(created[7]).toEqual(await p.account.findUniqueOrThrow({ where: { id: Number(created[7]!.id) } }));
+      expect(await p.auditEvent.count({ where: { entity: "account", action: "create", actorKind: "sync" } })).toBe(1_200);
+
+      const ids = created.map((r) => Number(r.id));
+      const updates = [
+        { id: ids[0]!, data: { name: "Renamed", nameKey: "renamed", crmModifiedAt: at, updatedAt: at } },
+        // Only bookkeeping: written, but neither counted as an audited write nor recorded.
+        { id: ids[1]!, data: { crmModifiedAt: new Date("2026-12-02T00:00:00Z"), updatedAt: at } },
+        // Audited columns set to what they were: written, no event.
+        { id: ids[2]!, data: { name: "Co 2", updatedAt: at } },
+      ];
+      const written = await runAs({ kind: "sync", detail: "salesforce" }, () => p.$transaction((tx) => tx.$auditedUpdate("Account", updates)));
+      expect(written).toBe(3);
+      expect(eventInserts() - before).toBe(2); // 1,200 creates in one statement, the update's event in one
+      const events = await new AuditRepository(p).forEntities("account", [String(ids[0]), String(ids[1]), String(ids[2])]);
+      expect(events.filter((e) => e.action === "update").map((e) => [e.entityId, e.changes])).toEqual([[String(ids[0]), { name: ["Co 0", "Renamed"], nameKey: ["co 0", "renamed"] }]]);
+      expect((await p.account.findUniqueOrThrow({ where: { id: ids[1]! } })).crmModifiedAt).toEqual(new Date("2026-12-02T00:00:00Z"));
+      expect(t.audit.unchanged.get("Account")).toBe(1);
     } finally {
       await t.drop();
     }

@@ -11,7 +11,7 @@ import { auditedEntity, AUDITED_MODELS } from "../../src/domain/audit.js";
 import { ACTIONS, ADMIN_MODAL, VIEWS } from "../../src/slack/ids.js";
 import { describeEachProvider } from "../support/providers.js";
 import { startSeededApp, textOf, TEST_BOT_TOKEN, type SeededApp } from "../support/e2e-harness.js";
-import { blockActionsPayload, eventCallback, interactionBody, jsonBody, viewSubmissionPayload } from "../support/slack-requests.js";
+import { blockActionsPayload, eventCallback, interactionBody, jsonBody, userChangeEvent, viewSubmissionPayload } from "../support/slack-requests.js";
 import { assertEveryWriteAudited, WriteCounter } from "../support/write-counter.js";
 
 const NOW = new Date("2026-12-08T15:00:00Z");
@@ -96,6 +96,11 @@ describeEachProvider("every write is in the audit trail, across the flows [%s]",
     const deals = await t.database.db.prisma.deal.findMany({ orderBy: { id: "asc" } });
     await ok(`won ${deals[0]!.id} 55k`, "UDANA");
     await ok(`lost ${deals[1]!.id} chose another advisor`, "UDANA");
+    // The pipeline's writes: a deal opened with a forecast category, then its call and stage changed.
+    await ok('deal "Acme Corp" 20k stage:qualified forecast:best_case', "UDANA");
+    const open = await t.database.db.prisma.deal.findFirstOrThrow({ where: { status: "open" }, orderBy: { id: "desc" } });
+    expect(await ok(`deal ${open.id} forecast:commit stage:negotiation`, "UDANA")).toContain("best case → commit");
+    await ok("pipeline", "UDANA");
     await ok('gift "Acme Corp" "Jane Roe" 75 Bottle of wine', "UDANA");
     await ok('entertainment "Acme Corp" "Jane Roe" 180 Dinner after the QBR', "UDANA");
     await ok("team create East", "UMIA");
@@ -110,23 +115,32 @@ describeEachProvider("every write is in the audit trail, across the flows [%s]",
     const values: Record<string, Record<string, unknown>> = {};
     const text = (v: string) => ({ type: "plain_text_input", value: v });
     const selected = (v: string) => ({ type: "static_select", selected_option: { value: v } });
-    for (const [block, v] of Object.entries({ currency: "USD", timezone: "America/New_York", neglectKey: "5", neglectGrowth: "14", neglectStandard: "30", giftLimit: "", dealStall: "30", dealCloseSoon: "7", dealNoTouch: "7", retentionNotes: "24", retentionDeals: "84", retentionDeparted: "6", retentionGifts: "7" })) {
-      values[ADMIN_MODAL[block as keyof typeof ADMIN_MODAL]] = { [ADMIN_MODAL[block as keyof typeof ADMIN_MODAL]]: text(v) };
+    type Field = Exclude<keyof typeof ADMIN_MODAL, "stageProbability">;
+    const texts: Partial<Record<Field, string>> = { currency: "USD", timezone: "America/New_York", neglectKey: "5", neglectGrowth: "14", neglectStandard: "30", giftLimit: "", dealStall: "30", dealCloseSoon: "7", dealNoTouch: "7", retentionNotes: "24", retentionDeals: "84", retentionDeparted: "6", retentionGifts: "7" };
+    for (const [block, v] of Object.entries(texts)) {
+      const id = ADMIN_MODAL[block as Field];
+      values[id] = { [id]: text(v) };
+    }
+    // The pipeline's stage probabilities are workspace settings too (one event with the rest).
+    for (const [stage, v] of Object.entries({ prospect: "5", qualified: "20", proposal: "50", negotiation: "80" })) {
+      const id = ADMIN_MODAL.stageProbability[stage as keyof typeof ADMIN_MODAL.stageProbability];
+      values[id] = { [id]: text(v) };
     }
     for (const [block, v] of Object.entries({ fiscalStart: "1", pace: "business", giftYear: "calendar" })) {
-      values[ADMIN_MODAL[block as keyof typeof ADMIN_MODAL]] = { [ADMIN_MODAL[block as keyof typeof ADMIN_MODAL]]: selected(v) };
+      const id = ADMIN_MODAL[block as Field];
+      values[id] = { [id]: selected(v) };
     }
     const submitted = await t.post(interactionBody(viewSubmissionPayload({ callbackId: VIEWS.admin, userId: "UADA", values })));
     expect(submitted.status).toBe(200);
     await expect.poll(async () => (await t.database.db.prisma.workspace.findFirstOrThrow()).retentionGiftYears).toBe(7);
-    const gone = await t.post(jsonBody(eventCallback({ type: "user_change", user: { id: "ULEE", team_id: t.fake.teamId, deleted: true } })));
+    const gone = await t.post(jsonBody(eventCallback(userChangeEvent({ id: "ULEE", teamId: t.fake.teamId, real_name: "Lee Lang", locale: "de-DE", email: "lee@example.com", deleted: true }))));
     expect(gone.status).toBe(200);
     await expect.poll(async () => (await t.database.db.prisma.user.findFirstOrThrow({ where: { slackUserId: "ULEE" } })).inactive).toBe(true);
     await t.deliveries.settled();
 
     // The CLI, in this process: settings, holidays, comp plans, gift settings and corrections,
     // an import, a handover, a privacy erasure, the exports, the retention run.
-    await cli(["workspace", "set", "--neglect", "key:7", "--retention-notes", "36"]);
+    await cli(["workspace", "set", "--neglect", "key:7", "--retention-notes", "36", "--probabilities", "proposal:55"]);
     await cli(["holidays", "add", "2026-12-24", "Christmas Eve"]);
     await cli(["holidays", "remove", "2026-12-24"]);
     await cli(["comp", "set", "--user", "UDANA", "--rate", "0.1", "--base", "90k", "--from", "2026-10-01"]);

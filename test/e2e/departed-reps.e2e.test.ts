@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { describeEachProvider } from "../support/providers.js";
 import { startSeededApp, textOf, type SeededApp } from "../support/e2e-harness.js";
-import { eventCallback, jsonBody } from "../support/slack-requests.js";
+import { eventCallback, jsonBody, userChangeEvent } from "../support/slack-requests.js";
 import { reminderRig, seedAccount, type ReminderRig } from "../support/reminder-fixtures.js";
 
 const MONDAY = "2026-12-07";
@@ -38,7 +38,7 @@ describeEachProvider("departed reps, through Bolt and the scheduler [%s]", (prov
   });
   afterAll(async () => t?.close());
 
-  const userChange = (deleted: boolean) => t.post(jsonBody(eventCallback({ type: "user_change", user: { id: "UGUS", team_id: t.fake.teamId, deleted } })));
+  const userChange = (deleted: boolean) => t.post(jsonBody(eventCallback(userChangeEvent({ id: "UGUS", teamId: t.fake.teamId, real_name: "Gus Gone", deleted }))));
 
   it("a deactivated rep gets no reminder; their manager's digest lists their book as needing a new owner", async () => {
     t.clock.now = at(`${MONDAY}T13:30:00Z`);

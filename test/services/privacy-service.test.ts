@@ -186,6 +186,7 @@ describeEachProvider("privacy operations: export, erasure, restriction and reten
     expect(await asAdmin(() => services.privacy.erase(ws, { user: "UDANA" }))).toMatchObject({ refused: "user_active" });
     expect(await p.quota.count()).toBe(1);
     await services.repos.reminders.markInactive("UDANA", days(-1));
+    await services.repos.reminders.rememberDmChannel("UDANA", "DDANA");
     const result = await asAdmin(() => services.privacy.erase(ws, { user: "UDANA" }));
     if ("refused" in result) throw new Error("refused");
     expect(result.plan.user).toMatchObject({ quotas: 1, compPlans: 1, teams: 1, giftsInRetention: 2, keepIdentityUntil: "2032-12-08", accountsOwned: 2 });
@@ -193,8 +194,12 @@ describeEachProvider("privacy operations: export, erasure, restriction and reten
     expect(await p.compPlan.count()).toBe(0);
     expect(await p.teamMember.count()).toBe(0);
     const after = await p.user.findUniqueOrThrow({ where: { id: dana.id } });
-    expect(after).toMatchObject({ name: "Dana Diaz", slackUserId: "UDANA", email: null, inactive: true });
+    expect(after).toMatchObject({ name: "Dana Diaz", slackUserId: "UDANA", email: null, dmChannelId: null, inactive: true });
     expect(after.erasedAt).not.toBeNull();
+    // Slack reporting her profile again (user_change, reactivated) collects nothing again.
+    const profile = { slackUserId: "UDANA", name: "Dana Diaz", email: "dana@example.com", timezone: "Europe/Berlin", locale: "de-DE", isSlackAdmin: false, inactive: false };
+    expect(await services.actors.refreshFromSlack(ws.slackTeamId, profile)).toBe("unknown");
+    expect(await p.user.findUniqueOrThrow({ where: { id: dana.id } })).toEqual(after);
     // Her comp plan's history in the trail is unreadable now (the person's key is gone).
     expect((await services.repos.audit.forEntities("comp_plan", [String((await p.auditEvent.findFirstOrThrow({ where: { entity: "comp_plan" } })).entityId)])).map((e) => e.values)).toEqual(["erased", "omitted"]);
   });
@@ -205,8 +210,8 @@ describeEachProvider("privacy operations: export, erasure, restriction and reten
     await p.touch.create({ data: { accountId: ids.acme, userId: dana.id, kind: "call", occurredAt: new Date("2023-12-09T15:00:00Z"), note: "kept: 36 months not yet over" } });
     const oldDeal = await p.deal.create({ data: { accountId: ids.acme, ownerId: dana.id, amountCents: 5_000_00n, status: "won", stage: "won", wonAt: new Date("2019-11-01T15:00:00Z") } });
     await p.deal.create({ data: { accountId: ids.acme, ownerId: dana.id, amountCents: 5_000_00n, status: "lost", stage: "lost", lostAt: new Date("2020-01-01T15:00:00Z") } });
-    await p.outbox.create({ data: { recipientType: "user", recipient: "UDANA", localDate: "2026-08-01", kind: "digest", payload: "{}", status: "sent", createdAt: new Date("2026-08-01T13:00:00Z") } });
-    await p.outbox.create({ data: { recipientType: "user", recipient: "UDANA", localDate: "2026-11-01", kind: "digest", payload: "{}", status: "sent", createdAt: new Date("2026-11-01T13:00:00Z") } });
+    await p.outbox.create({ data: { recipientType: "user", recipient: "UDANA", localDate: "2026-08-01", kind: "digest", status: "sent", createdAt: new Date("2026-08-01T13:00:00Z"), body: { create: { payload: "{}" } } } });
+    await p.outbox.create({ data: { recipientType: "user", recipient: "UDANA", localDate: "2026-11-01", kind: "digest", status: "sent", createdAt: new Date("2026-11-01T13:00:00Z"), body: { create: { payload: "{}" } } } });
     const gus = await seedUser(tdb.db, ws, "UGUS", { name: "Gus Gone" });
     await services.repos.reminders.markInactive("UGUS", new Date("2025-11-01T15:00:00Z"));
     const plan = await services.privacy.retentionPlan(ws);
@@ -220,6 +225,8 @@ describeEachProvider("privacy operations: export, erasure, restriction and reten
     expect(await p.deal.count({ where: { status: "lost" } })).toBe(1);
     expect(await p.user.findUniqueOrThrow({ where: { id: gus.id } })).toMatchObject({ name: null, slackUserId: `erased-${gus.id}` });
     expect((await p.outbox.findMany()).map((o) => o.localDate)).toEqual(["2026-11-01"]); // older than 90 days: gone
+    // …with its message (OutboxBody goes with its row: ON DELETE CASCADE, foreign keys on in SQLite too).
+    expect((await p.outboxBody.findMany({ include: { outbox: true } })).map((b) => b.outbox.localDate)).toEqual(["2026-11-01"]);
     expect((await p.workspace.findUniqueOrThrow({ where: { id: ws.id } })).retentionRanOn).toBe("2026-12-08");
     expect(await services.privacy.workspacesDueForRetention(clock.now)).toEqual([]);
     expect((await services.privacy.workspacesDueForRetention(new Date("2026-12-09T07:00:00Z"))).map((w) => w.id)).toEqual([ws.id]); // 02:00 in New York

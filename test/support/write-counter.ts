@@ -13,11 +13,14 @@ export class WriteCounter {
   readonly rows = new Map<string, number>();
   /** The statements that wrote audited rows, for the message when counts differ. */
   readonly statements: string[] = [];
+  /** Write statements per table (any table, audited or not), for tests that count statements. */
+  readonly statementsTo = new Map<string, number>();
 
   private count(sql: string, rows: number): void {
-    if (rows <= 0) return;
     const target = writeTarget(sql);
     if (!target) return;
+    this.statementsTo.set(target.table, (this.statementsTo.get(target.table) ?? 0) + 1);
+    if (rows <= 0) return;
     const model = auditedModel(target.table);
     if (!model) return;
     if (target.setColumns && onlyBookkeeping(model, target.setColumns)) return;

@@ -1,6 +1,7 @@
 import { parseArgs } from "node:util";
 import { centsToDecimal } from "../../domain/csv.js";
-import { parseNeglectSpec, type WorkspaceSettingError, type WorkspaceSettings, type WorkspaceSettingsInput } from "../../domain/workspace-settings.js";
+import { OPEN_STAGES } from "../../domain/deal-stages.js";
+import { parseNeglectSpec, parseProbabilitySpec, type WorkspaceSettingError, type WorkspaceSettings, type WorkspaceSettingsInput } from "../../domain/workspace-settings.js";
 import { settingsOf } from "../../services/workspace-settings-service.js";
 import type { CliCommand, CliIo } from "../cli-command.js";
 import { CliUsageError, runWithUsage, withSettings } from "./cli-workspace.js";
@@ -11,6 +12,7 @@ const USAGE = [
   "                           [--neglect key:7,growth:14,standard:30] [--gift-limit <amount>|none] [--gift-year calendar|rolling]",
   "                           [--stall-days 30] [--close-soon-days 7] [--no-touch-days 7]",
   "                           [--retention-notes <months>] [--retention-deals <months>] [--retention-departed <months>] [--retention-gifts <years, at least 6>]",
+  "                           [--probabilities prospect:10,qualified:25,proposal:50,negotiation:75]",
   "                           [--confirm-currency-change] [--team <slack team id>]",
 ].join("\n  ");
 
@@ -34,6 +36,10 @@ const FLAG: Record<WorkspaceSettingError["field"], string> = {
   retentionClosedDealsMonths: "--retention-deals",
   retentionDepartedMonths: "--retention-departed",
   retentionGiftYears: "--retention-gifts",
+  stageProbabilityProspect: "--probabilities prospect:",
+  stageProbabilityQualified: "--probabilities qualified:",
+  stageProbabilityProposal: "--probabilities proposal:",
+  stageProbabilityNegotiation: "--probabilities negotiation:",
 };
 
 const PROBLEM: Record<WorkspaceSettingError["problem"], string> = {
@@ -49,6 +55,7 @@ const PROBLEM: Record<WorkspaceSettingError["problem"], string> = {
   retention_months_invalid: "must be a whole number of months from 1 to 240",
   retention_gift_years_invalid: "must be a whole number of years from 6 to 50",
   retention_gift_years_below_floor: "is below the legal floor: gift records are kept at least 6 years (FINRA Rule 3220(c) with Rule 4511)",
+  probability_invalid: "must be a whole percent from 0 to 100",
 };
 
 export function describeSettings(s: WorkspaceSettings, holidayCount: number): string[] {
@@ -62,6 +69,7 @@ export function describeSettings(s: WorkspaceSettings, holidayCount: number): st
     `gift year:           ${s.giftYearMode === "calendar" ? "calendar year" : "rolling 12 months"}`,
     `deals need attention: stalled over ${s.dealAttention.stallDays} days in a stage; closing within ${s.dealAttention.closeSoonDays} days with no touch for ${s.dealAttention.noTouchDays} days; or past their close date`,
     `kept:                touch notes ${s.retention.touchNotesMonths} months, closed deals ${s.retention.closedDealsMonths} months, departed reps' data ${s.retention.departedMonths} months, gift records ${s.retention.giftYears} years`,
+    `stage probabilities: ${OPEN_STAGES.map((stage) => `${stage} ${s.stageProbabilities[stage]}%`).join(", ")} (weighted pipeline)`,
     `holidays:            ${holidayCount} on file (ae-assistant holidays list)`,
   ];
 }
@@ -96,6 +104,7 @@ async function set(argv: string[], io: CliIo): Promise<number> {
       "retention-deals": { type: "string" },
       "retention-departed": { type: "string" },
       "retention-gifts": { type: "string" },
+      probabilities: { type: "string" },
       "confirm-currency-change": { type: "boolean" },
       team: { type: "string" },
     },
@@ -118,6 +127,13 @@ async function set(argv: string[], io: CliIo): Promise<number> {
   if (values.neglect !== undefined) {
     const spec = parseNeglectSpec(values.neglect);
     if (!spec.ok) throw new CliUsageError(`--neglect "${spec.detail}" is not tier:days; for example --neglect key:7,growth:14,standard:30. Nothing was changed.`);
+    Object.assign(input, spec.input);
+  }
+  if (values.probabilities !== undefined) {
+    const spec = parseProbabilitySpec(values.probabilities);
+    if (!spec.ok) {
+      throw new CliUsageError(`--probabilities "${spec.detail}" is not stage:percent; for example --probabilities prospect:10,qualified:25,proposal:50,negotiation:75. Nothing was changed.`);
+    }
     Object.assign(input, spec.input);
   }
   if (Object.keys(input).length === 0) throw new CliUsageError("Nothing to set: give at least one option.");
@@ -144,7 +160,7 @@ async function set(argv: string[], io: CliIo): Promise<number> {
 
 export const workspaceCommand: CliCommand = {
   name: "workspace",
-  summary: "show or change the workspace settings (currency, fiscal year, zone, pace, thresholds, gift limit, retention)",
+  summary: "show or change the workspace settings (currency, fiscal year, zone, pace, thresholds, gift limit, retention, stage probabilities)",
   usage: "workspace show|set [options]",
   run: (argv, io) =>
     runWithUsage(io, USAGE, async () => {

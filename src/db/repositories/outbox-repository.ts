@@ -1,11 +1,19 @@
 import type { Db } from "../client.js";
 import { join, sql } from "../sql.js";
+import type { Outbox } from "../../generated/sqlite/client.js";
 
 /** Rows per INSERT: 10 parameters each, well inside every driver's limit. */
 const ENQUEUE_CHUNK = 200;
-import type { Outbox } from "../../generated/sqlite/client.js";
 
-export type { Outbox as OutboxRow };
+/** An outbox row with its message (kept in `OutboxBody`, apart from the delivery state). */
+export type OutboxRow = Outbox & { payload: string };
+
+const WITH_BODY = { body: { select: { payload: true } } } as const;
+
+function withPayload(row: Outbox & { body: { payload: string } | null }): OutboxRow {
+  const { body, ...rest } = row;
+  return { ...rest, payload: body?.payload ?? "" };
+}
 
 export type OutboxStatus = "pending" | "sending" | "sent" | "failed" | "skipped";
 
@@ -18,6 +26,8 @@ export interface OutboxMessage {
   /** What to send: { text, blocks } as JSON; ignored for skipped rows. */
   payload: string;
   status?: "pending" | "skipped";
+  /** The DM channel, when it is known already (the user's remembered one): no conversations.open needed. */
+  channelId?: string | null;
 }
 
 /**
@@ -39,21 +49,31 @@ export class OutboxRepository {
   /**
    * Inserts the messages that have no row yet; returns how many were new. One multi-row INSERT per
    * chunk that skips rows whose (recipient, localDate, kind) already exists (another replica or an
-   * earlier run inserted them): `ON CONFLICT DO NOTHING`, which SQLite and PostgreSQL both accept.
+   * earlier run inserted them): `ON CONFLICT DO NOTHING … RETURNING`, which SQLite and PostgreSQL
+   * both accept, names the new rows, and their messages go into `OutboxBody` in the same
+   * transaction, so no row is ever seen without its message.
    */
   async enqueue(messages: OutboxMessage[], now: Date): Promise<number> {
     if (messages.length === 0) return 0;
     const createdAt = new Date();
     let inserted = 0;
     for (let i = 0; i < messages.length; i += ENQUEUE_CHUNK) {
-      const values = messages.slice(i, i + ENQUEUE_CHUNK).map(
-        (m) =>
-          sql`(${m.recipientType}, ${m.recipient}, ${m.localDate}, ${m.kind}, ${m.payload}, ${m.status ?? "pending"}, ${0}, ${now}, ${createdAt}, ${createdAt})`,
+      const chunk = messages.slice(i, i + ENQUEUE_CHUNK);
+      const values = chunk.map(
+        (m) => sql`(${m.recipientType}, ${m.recipient}, ${m.localDate}, ${m.kind}, ${m.status ?? "pending"}, ${0}, ${now}, ${m.channelId ?? null}, ${createdAt}, ${createdAt})`,
       );
-      inserted += await this.db.$executeRaw(
-        sql`INSERT INTO "Outbox" ("recipientType", "recipient", "localDate", "kind", "payload", "status", "attempts", "nextAttemptAt", "createdAt", "updatedAt")
-          VALUES ${join(values)} ON CONFLICT DO NOTHING`,
-      );
+      const payloads = new Map(chunk.map((m) => [`${m.recipient}|${m.localDate}|${m.kind}`, m.payload]));
+      inserted += await this.db.$transaction(async (tx) => {
+        const rows = await tx.$queryRaw<{ id: number; recipient: string; localDate: string; kind: string }[]>(
+          sql`INSERT INTO "Outbox" ("recipientType", "recipient", "localDate", "kind", "status", "attempts", "nextAttemptAt", "channelId", "createdAt", "updatedAt")
+            VALUES ${join(values)} ON CONFLICT DO NOTHING RETURNING "id", "recipient", "localDate", "kind"`,
+        );
+        if (rows.length === 0) return 0;
+        await tx.$executeRaw(
+          sql`INSERT INTO "OutboxBody" ("outboxId", "payload") VALUES ${join(rows.map((r) => sql`(${r.id}, ${payloads.get(`${r.recipient}|${r.localDate}|${r.kind}`) ?? ""})`))}`,
+        );
+        return rows.length;
+      });
     }
     return inserted;
   }
@@ -62,8 +82,12 @@ export class OutboxRepository {
    * Claims up to `limit` due rows for one sender: pending rows whose time has come, and rows left
    * "sending" by a sender whose lease ran out (it crashed mid-send). One conditional UPDATE per
    * row set, so two replicas never claim the same row.
+   *
+   * The same UPDATE counts the attempt (`attempts + 1`): a claimed row is about to be tried, and
+   * counting it here rather than per row saves a write per message while keeping a crash mid-send
+   * visible as an attempt. A row that comes back with `attempts > 1` may already be in Slack.
    */
-  async claim(claimToken: string, now: Date, leaseMs: number, limit: number, kinds?: string[]): Promise<Outbox[]> {
+  async claim(claimToken: string, now: Date, leaseMs: number, limit: number, kinds?: string[]): Promise<OutboxRow[]> {
     const due = await this.db.outbox.findMany({
       where: {
         ...(kinds ? { kind: { in: kinds } } : {}),
@@ -86,24 +110,17 @@ export class OutboxRepository {
           { status: "sending", lockedUntil: { lte: now } },
         ],
       },
-      data: { status: "sending", lockedBy: claimToken, lockedUntil: new Date(now.getTime() + leaseMs) },
+      data: { status: "sending", lockedBy: claimToken, lockedUntil: new Date(now.getTime() + leaseMs), attempts: { increment: 1 } },
     });
-    return this.db.outbox.findMany({ where: { id: { in: ids }, lockedBy: claimToken, status: "sending" }, orderBy: { id: "asc" } });
+    const rows = await this.db.outbox.findMany({ where: { id: { in: ids }, lockedBy: claimToken, status: "sending" }, orderBy: { id: "asc" }, include: WITH_BODY });
+    return rows.map(withPayload);
   }
 
-  // The per-row state changes below run several times for every message sent, so they are
-  // hand-written UPDATEs (see db/sql.ts), each still guarded by the claim token. `updatedAt` is
-  // set as Prisma's @updatedAt would set it.
-
-  /** Remembers the DM channel before sending, so a resumed send can check what Slack already has. */
-  async setChannel(id: number, claimToken: string, channelId: string): Promise<void> {
-    await this.db.$executeRaw(sql`UPDATE "Outbox" SET "channelId" = ${channelId}, "updatedAt" = ${new Date()} WHERE "id" = ${id} AND "lockedBy" = ${claimToken}`);
-  }
-
-  /** Counts an attempt before it is made, so a crash mid-send is still visible as an attempt. */
-  async recordAttempt(id: number, claimToken: string): Promise<void> {
-    await this.db.$executeRaw(sql`UPDATE "Outbox" SET "attempts" = "attempts" + 1, "updatedAt" = ${new Date()} WHERE "id" = ${id} AND "lockedBy" = ${claimToken}`);
-  }
+  // The per-row state changes below run for every message sent, so they are hand-written UPDATEs
+  // (see db/sql.ts), each still guarded by the claim token. `updatedAt` is set as Prisma's
+  // @updatedAt would set it. A delivered row costs one of them (markSent): the attempt is counted
+  // by the claim, and the DM channel needs no write before sending, because a resumed send opens
+  // it again (conversations.open is idempotent) to look for the message.
 
   async markSent(id: number, claimToken: string, channelId: string, ts: string, now: Date): Promise<void> {
     await this.db.$executeRaw(
@@ -113,9 +130,10 @@ export class OutboxRepository {
     );
   }
 
-  async markRetry(id: number, claimToken: string, nextAttemptAt: Date, error: string): Promise<void> {
+  /** `channelId`: the DM channel if the attempt got as far as opening it (kept for the next attempt). */
+  async markRetry(id: number, claimToken: string, nextAttemptAt: Date, error: string, channelId: string | null = null): Promise<void> {
     await this.db.$executeRaw(
-      sql`UPDATE "Outbox" SET "status" = ${"pending"}, "nextAttemptAt" = ${nextAttemptAt}, "lastError" = ${error},
+      sql`UPDATE "Outbox" SET "status" = ${"pending"}, "nextAttemptAt" = ${nextAttemptAt}, "lastError" = ${error}, "channelId" = COALESCE(${channelId}, "channelId"),
         "lockedBy" = NULL, "lockedUntil" = NULL, "updatedAt" = ${new Date()}
         WHERE "id" = ${id} AND "lockedBy" = ${claimToken}`,
     );
@@ -139,11 +157,12 @@ export class OutboxRepository {
     return row.status === "sending" && row.lockedUntil ? row.lockedUntil : row.nextAttemptAt;
   }
 
-  find(recipient: string, localDate: string, kind: string): Promise<Outbox | null> {
-    return this.db.outbox.findUnique({ where: { recipient_localDate_kind: { recipient, localDate, kind } } });
+  async find(recipient: string, localDate: string, kind: string): Promise<OutboxRow | null> {
+    const row = await this.db.outbox.findUnique({ where: { recipient_localDate_kind: { recipient, localDate, kind } }, include: WITH_BODY });
+    return row && withPayload(row);
   }
 
-  list(where: { kind?: string; status?: OutboxStatus } = {}): Promise<Outbox[]> {
-    return this.db.outbox.findMany({ where, orderBy: { id: "asc" } });
+  async list(where: { kind?: string; status?: OutboxStatus } = {}): Promise<OutboxRow[]> {
+    return (await this.db.outbox.findMany({ where, orderBy: { id: "asc" }, include: WITH_BODY })).map(withPayload);
   }
 }

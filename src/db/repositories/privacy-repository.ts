@@ -289,6 +289,8 @@ export class PrivacyRepository {
       data: {
         ...(keepIdentity ? {} : { name: null, slackUserId: `erased-${user.id}` }),
         email: null,
+        // The bot's DM channel with them (a Slack id that points at the person).
+        dmChannelId: null,
         timezoneOverride: null,
         language: null,
         hiredOn: null,

@@ -300,4 +300,14 @@ export class ReminderRepository {
   async markActive(slackUserId: string): Promise<void> {
     await this.db.user.updateMany({ where: { slackUserId, inactive: true, erasedAt: null }, data: { inactive: false, inactiveSince: null } });
   }
+
+  /** Remembers the DM channel conversations.open gave for a user (once per user, not per message). */
+  async rememberDmChannel(slackUserId: string, channelId: string): Promise<void> {
+    await this.db.user.updateMany({ where: { slackUserId, OR: [{ dmChannelId: null }, { dmChannelId: { not: channelId } }] }, data: { dmChannelId: channelId } });
+  }
+
+  /** Forgets a remembered DM channel Slack no longer knows (the app was reinstalled): the next DM opens it again. */
+  async forgetDmChannel(slackUserId: string, channelId: string): Promise<void> {
+    await this.db.user.updateMany({ where: { slackUserId, dmChannelId: channelId }, data: { dmChannelId: null } });
+  }
 }

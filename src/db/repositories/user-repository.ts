@@ -80,16 +80,28 @@ export class UserRepository {
   }
 
   /**
-   * Slack says the user left (`since`: when) or is back (null). A user whose data was erased stays
-   * as erased. Does nothing for someone the bot has never seen.
+   * Refreshes the Slack-owned fields of a user the app already knows (a user_change event); a user
+   * it has never seen is not created, and an erased user is left as erased (their name and e-mail
+   * address are not collected again). Deactivated (`p.inactive`), the departure is dated `at` the
+   * first time it is reported; active again, it is forgotten. Returns whether there was such a user,
+   * and whether they were active before.
    */
-  async setDeparted(workspaceId: number, slackUserId: string, since: Date | null): Promise<void> {
-    if (since) {
-      await this.db.user.updateMany({ where: { workspaceId, slackUserId, inactiveSince: null }, data: { inactive: true, inactiveSince: since } });
-      await this.db.user.updateMany({ where: { workspaceId, slackUserId, inactive: false }, data: { inactive: true } });
-    } else {
-      await this.db.user.updateMany({ where: { workspaceId, slackUserId, erasedAt: null, inactive: true }, data: { inactive: false, inactiveSince: null } });
-    }
+  async refreshFromSlack(workspaceId: number, p: SlackProfile, at: Date): Promise<{ known: boolean; wasActive: boolean }> {
+    const before = await this.findBySlackId(workspaceId, p.slackUserId);
+    if (!before || before.erasedAt) return { known: false, wasActive: false };
+    await this.db.user.update({
+      where: { id: before.id },
+      data: {
+        name: p.name,
+        email: p.email,
+        timezone: p.timezone,
+        locale: p.locale,
+        isSlackAdmin: p.isSlackAdmin,
+        inactive: p.inactive,
+        inactiveSince: p.inactive ? (before.inactiveSince ?? at) : null,
+      },
+    });
+    return { known: true, wasActive: !before.inactive };
   }
 
   update(id: number, data: Partial<Omit<User, "id" | "workspaceId" | "slackUserId" | "createdAt" | "updatedAt">>): Promise<User> {

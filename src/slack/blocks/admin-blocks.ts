@@ -1,11 +1,13 @@
 import type { KnownBlock, PlainTextOption, View } from "@slack/types";
 import { formatMoney } from "../../domain/amounts.js";
+import { OPEN_STAGES } from "../../domain/deal-stages.js";
 import type { WorkspaceSettingError, WorkspaceSettings, WorkspaceSettingsChanges } from "../../domain/workspace-settings.js";
 import type { MessageKey, Translator } from "../../i18n/translate.js";
 import { ACTIONS, ADMIN_MODAL, VIEWS } from "../ids.js";
 import { clip, escapeMrkdwn } from "./mrkdwn.js";
 import { formModal } from "./modal-shell.js";
-import { formatLocalDate } from "./deal-format.js";
+import { formatLocalDate, formatPercent } from "./deal-format.js";
+import { stageLabel } from "./deal-blocks.js";
 
 function plain(text: string) {
   return { type: "plain_text" as const, text, emoji: true };
@@ -74,6 +76,13 @@ export function adminModal(s: WorkspaceSettings, t: Translator, locale: string):
     textInput(ADMIN_MODAL.dealStall, t("admin.dealStall.label"), String(s.dealAttention.stallDays), { maxLength: 6 }),
     textInput(ADMIN_MODAL.dealCloseSoon, t("admin.dealCloseSoon.label"), String(s.dealAttention.closeSoonDays), { maxLength: 6 }),
     textInput(ADMIN_MODAL.dealNoTouch, t("admin.dealNoTouch.label"), String(s.dealAttention.noTouchDays), { maxLength: 6, hint: t("admin.dealNoTouch.hint") }),
+    ...OPEN_STAGES.map((stage, i) =>
+      textInput(ADMIN_MODAL.stageProbability[stage], t("admin.stageProbability.label", { stage: stageLabel(t, stage) }), String(s.stageProbabilities[stage]), {
+        maxLength: 5,
+        // One hint under the last of the four: what the numbers are for.
+        ...(i === OPEN_STAGES.length - 1 ? { hint: t("admin.stageProbability.hint") } : {}),
+      }),
+    ),
     { type: "header", text: plain(t("admin.retention.header")) },
     textInput(ADMIN_MODAL.retentionNotes, t("admin.retentionNotes.label"), String(s.retention.touchNotesMonths), { maxLength: 6, hint: t("admin.retentionNotes.hint") }),
     textInput(ADMIN_MODAL.retentionDeals, t("admin.retentionDeals.label"), String(s.retention.closedDealsMonths), { maxLength: 6 }),
@@ -96,6 +105,10 @@ const FIELD_BLOCK: Record<WorkspaceSettingError["field"], string> = {
   dealStallDays: ADMIN_MODAL.dealStall,
   dealCloseSoonDays: ADMIN_MODAL.dealCloseSoon,
   dealNoTouchDays: ADMIN_MODAL.dealNoTouch,
+  stageProbabilityProspect: ADMIN_MODAL.stageProbability.prospect,
+  stageProbabilityQualified: ADMIN_MODAL.stageProbability.qualified,
+  stageProbabilityProposal: ADMIN_MODAL.stageProbability.proposal,
+  stageProbabilityNegotiation: ADMIN_MODAL.stageProbability.negotiation,
   retentionTouchNotesMonths: ADMIN_MODAL.retentionNotes,
   retentionClosedDealsMonths: ADMIN_MODAL.retentionDeals,
   retentionDepartedMonths: ADMIN_MODAL.retentionDeparted,
@@ -142,6 +155,7 @@ export function adminHomeBlocks(view: AdminHomeView, t: Translator, locale: stri
     stall: s.dealAttention.stallDays,
     closeSoon: s.dealAttention.closeSoonDays,
     noTouch: s.dealAttention.noTouchDays,
+    probabilities: OPEN_STAGES.map((stage) => `${stageLabel(t, stage)} ${formatPercent(s.stageProbabilities[stage] / 100, locale)}`).join(", "),
     notes: s.retention.touchNotesMonths,
     deals: s.retention.closedDealsMonths,
     departed: s.retention.departedMonths,
