@@ -237,6 +237,21 @@ describe("manager digest", () => {
     }
   });
 
+  it("with slipping deals and a departed rep's book both, shows both sections and counts both in the summary", () => {
+    const view: ManagerDigestView = {
+      weekOf: "2026-11-02",
+      repsBehind: [],
+      keyAccounts: { rows: [], restCount: 0 },
+      slippingDeals: { rows: [{ ...dealRow(7, { accountName: "Acme" }), ownerSlackUserId: "UNY", ownerName: "Nora" }], restCount: 0 },
+      departed: [{ slackUserId: "UGONE", name: "Gus", since: "2026-10-28", accounts: 3 }],
+    };
+    const m = managerDigestMessage(view, fmt());
+    checkLimits(m.blocks ?? [], MAX_MESSAGE_BLOCKS);
+    expect(m.text).toBe("Your team this week — Mon, Nov 2: no rep behind pace, no key account without a touch, 1 slipping deal · 1 departed rep's book to hand over");
+    const text = blocksAsText(m);
+    expect(text.indexOf("Slipping deals in your team")).toBeLessThan(text.indexOf("Accounts that need a new owner"));
+  });
+
   it("adds the team's slipping deals with their owners, the reminder's wording, the rest counted — in English and German, within Slack's limits", () => {
     const slipping = (id: number, owner: string, o: Partial<DealAttentionRow> = {}) => ({ ...dealRow(id, o), ownerSlackUserId: owner, ownerName: owner });
     const view: ManagerDigestView = {
