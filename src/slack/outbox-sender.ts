@@ -4,6 +4,7 @@ import type { KnownBlock } from "@slack/types";
 import type { LineLogger } from "../logger.js";
 import { OutboxPayloadError, parseOutboxPayload, type OutboxPayload } from "../services/outbox-kinds.js";
 import { DeliveryError, type Notifier, type OutgoingMessage } from "./notifier.js";
+import { retryBackoffMs } from "../domain/delivery-retry.js";
 
 export interface DeliveryReport {
   sent: number;
@@ -23,11 +24,6 @@ export interface OutboxSenderOptions {
   maxAttempts?: number;
   /** Called when Slack says a user can no longer receive DMs. */
   onInactiveRecipient?: (slackUserId: string, reason: string) => Promise<void>;
-}
-
-/** Exponential backoff for transient failures: 5 s, 10 s, 20 s … capped at 10 minutes. */
-export function backoffMs(attempt: number): number {
-  return Math.min(600_000, 5_000 * 2 ** Math.max(0, attempt - 1));
 }
 
 /**
@@ -142,7 +138,7 @@ export class OutboxSender {
       }
       return;
     }
-    const delay = failure.kind === "rate_limited" ? failure.retryAfterSec * 1000 : backoffMs(attempts);
+    const delay = failure.kind === "rate_limited" ? failure.retryAfterSec * 1000 : retryBackoffMs(attempts);
     await this.outbox.markRetry(row.id, token, new Date(now.getTime() + delay), failure.code);
     report.retried++;
     this.logger.info(`outbox row ${row.id} will be retried in ${Math.round(delay / 1000)} s (${failure.code})`);

@@ -1,9 +1,10 @@
 import type { Db } from "../client.js";
+import { claimDue, closeRows, recordAttempt, retryLater } from "../lease-queue.js";
 import { join, sql } from "../sql.js";
+import type { Outbox } from "../../generated/sqlite/client.js";
 
 /** Rows per INSERT: 10 parameters each, well inside every driver's limit. */
 const ENQUEUE_CHUNK = 200;
-import type { Outbox } from "../../generated/sqlite/client.js";
 
 export type { Outbox as OutboxRow };
 
@@ -37,57 +38,21 @@ export class OutboxRepository {
   }
 
   /**
-   * Inserts the messages that have no row yet; returns how many were new. One multi-row INSERT per
-   * chunk that skips rows whose (recipient, localDate, kind) already exists (another replica or an
-   * earlier run inserted them): `ON CONFLICT DO NOTHING`, which SQLite and PostgreSQL both accept.
+   * Inserts the messages that have no row yet; returns how many were new (see `enqueueMessages`).
    */
-  async enqueue(messages: OutboxMessage[], now: Date): Promise<number> {
-    if (messages.length === 0) return 0;
-    const createdAt = new Date();
-    let inserted = 0;
-    for (let i = 0; i < messages.length; i += ENQUEUE_CHUNK) {
-      const values = messages.slice(i, i + ENQUEUE_CHUNK).map(
-        (m) =>
-          sql`(${m.recipientType}, ${m.recipient}, ${m.localDate}, ${m.kind}, ${m.payload}, ${m.status ?? "pending"}, ${0}, ${now}, ${createdAt}, ${createdAt})`,
-      );
-      inserted += await this.db.$executeRaw(
-        sql`INSERT INTO "Outbox" ("recipientType", "recipient", "localDate", "kind", "payload", "status", "attempts", "nextAttemptAt", "createdAt", "updatedAt")
-          VALUES ${join(values)} ON CONFLICT DO NOTHING`,
-      );
-    }
-    return inserted;
+  enqueue(messages: OutboxMessage[], now: Date): Promise<number> {
+    return enqueueMessages(this.db, messages, now);
   }
 
   /**
-   * Claims up to `limit` due rows for one sender: pending rows whose time has come, and rows left
-   * "sending" by a sender whose lease ran out (it crashed mid-send). One conditional UPDATE per
-   * row set, so two replicas never claim the same row.
+   * Claims up to `limit` due rows for one sender (the shared claim of db/lease-queue.ts): pending
+   * rows whose time has come, and rows left "sending" by a sender whose lease ran out (it crashed
+   * mid-send). Two replicas never claim the same row.
    */
   async claim(claimToken: string, now: Date, leaseMs: number, limit: number, kinds?: string[]): Promise<Outbox[]> {
-    const due = await this.db.outbox.findMany({
-      where: {
-        ...(kinds ? { kind: { in: kinds } } : {}),
-        OR: [
-          { status: "pending", nextAttemptAt: { lte: now } },
-          { status: "sending", lockedUntil: { lte: now } },
-        ],
-      },
-      orderBy: { id: "asc" },
-      take: limit,
-      select: { id: true },
-    });
-    if (due.length === 0) return [];
-    const ids = due.map((d) => d.id);
-    await this.db.outbox.updateMany({
-      where: {
-        id: { in: ids },
-        OR: [
-          { status: "pending", nextAttemptAt: { lte: now } },
-          { status: "sending", lockedUntil: { lte: now } },
-        ],
-      },
-      data: { status: "sending", lockedBy: claimToken, lockedUntil: new Date(now.getTime() + leaseMs) },
-    });
+    const filter = kinds ? (kinds.length > 0 ? sql`AND q."kind" IN (${join(kinds)})` : sql`AND 1 = 0`) : undefined;
+    const ids = await claimDue(this.db, "Outbox", { token: claimToken, now, leaseMs, limit, filter });
+    if (ids.length === 0) return [];
     return this.db.outbox.findMany({ where: { id: { in: ids }, lockedBy: claimToken, status: "sending" }, orderBy: { id: "asc" } });
   }
 
@@ -101,8 +66,8 @@ export class OutboxRepository {
   }
 
   /** Counts an attempt before it is made, so a crash mid-send is still visible as an attempt. */
-  async recordAttempt(id: number, claimToken: string): Promise<void> {
-    await this.db.$executeRaw(sql`UPDATE "Outbox" SET "attempts" = "attempts" + 1, "updatedAt" = ${new Date()} WHERE "id" = ${id} AND "lockedBy" = ${claimToken}`);
+  recordAttempt(id: number, claimToken: string): Promise<void> {
+    return recordAttempt(this.db, "Outbox", [id], claimToken);
   }
 
   async markSent(id: number, claimToken: string, channelId: string, ts: string, now: Date): Promise<void> {
@@ -113,19 +78,12 @@ export class OutboxRepository {
     );
   }
 
-  async markRetry(id: number, claimToken: string, nextAttemptAt: Date, error: string): Promise<void> {
-    await this.db.$executeRaw(
-      sql`UPDATE "Outbox" SET "status" = ${"pending"}, "nextAttemptAt" = ${nextAttemptAt}, "lastError" = ${error},
-        "lockedBy" = NULL, "lockedUntil" = NULL, "updatedAt" = ${new Date()}
-        WHERE "id" = ${id} AND "lockedBy" = ${claimToken}`,
-    );
+  markRetry(id: number, claimToken: string, nextAttemptAt: Date, error: string): Promise<void> {
+    return retryLater(this.db, "Outbox", [id], claimToken, nextAttemptAt, error);
   }
 
-  async markFailed(id: number, claimToken: string, error: string): Promise<void> {
-    await this.db.$executeRaw(
-      sql`UPDATE "Outbox" SET "status" = ${"failed"}, "lastError" = ${error}, "lockedBy" = NULL, "lockedUntil" = NULL, "updatedAt" = ${new Date()}
-        WHERE "id" = ${id} AND "lockedBy" = ${claimToken}`,
-    );
+  markFailed(id: number, claimToken: string, error: string): Promise<void> {
+    return closeRows(this.db, "Outbox", [id], claimToken, "failed", error);
   }
 
   /** The earliest time a pending row becomes due, if any (lets a one-shot run wait for retries). */
@@ -146,4 +104,27 @@ export class OutboxRepository {
   list(where: { kind?: string; status?: OutboxStatus } = {}): Promise<Outbox[]> {
     return this.db.outbox.findMany({ where, orderBy: { id: "asc" } });
   }
+}
+
+/**
+ * Inserts the messages that have no row yet; returns how many were new. One multi-row INSERT per
+ * chunk that skips rows whose (recipient, localDate, kind) already exists (another replica or an
+ * earlier run inserted them): `ON CONFLICT DO NOTHING`, which SQLite and PostgreSQL both accept.
+ * Takes a transaction client too, so a message can be enqueued with the change it tells of.
+ */
+export async function enqueueMessages(db: Pick<Db, "$executeRaw">, messages: OutboxMessage[], now: Date): Promise<number> {
+  if (messages.length === 0) return 0;
+  const createdAt = new Date();
+  let inserted = 0;
+  for (let i = 0; i < messages.length; i += ENQUEUE_CHUNK) {
+    const values = messages.slice(i, i + ENQUEUE_CHUNK).map(
+      (m) =>
+        sql`(${m.recipientType}, ${m.recipient}, ${m.localDate}, ${m.kind}, ${m.payload}, ${m.status ?? "pending"}, ${0}, ${now}, ${createdAt}, ${createdAt})`,
+    );
+    inserted += await db.$executeRaw(
+      sql`INSERT INTO "Outbox" ("recipientType", "recipient", "localDate", "kind", "payload", "status", "attempts", "nextAttemptAt", "createdAt", "updatedAt")
+        VALUES ${join(values)} ON CONFLICT DO NOTHING`,
+    );
+  }
+  return inserted;
 }
