@@ -94,3 +94,11 @@ export class CrmAuthError extends CrmError {
 export class CrmRateLimitError extends CrmError {
   override name = "CrmRateLimitError";
 }
+
+/**
+ * The CRM lacks something the push needs and a person must add it (the external id field, Create or
+ * Edit access on an object): the push holds, the pull goes on.
+ */
+export class CrmSetupError extends CrmError {
+  override name = "CrmSetupError";
+}
