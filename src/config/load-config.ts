@@ -182,6 +182,8 @@ export interface SalesforceConfig {
   stageMap: StageMap;
   /** The Slack team whose workspace the CRM fills, when the database holds several. */
   slackTeamId?: string;
+  /** Whether touches, follow-ups and deals are pushed to the CRM (CRM_PUSH; absent = on). */
+  push?: boolean;
 }
 
 const CRM_HINTS: Record<string, string> = {
@@ -191,6 +193,7 @@ const CRM_HINTS: Record<string, string> = {
   CRM_SYNC_MINUTES: "minutes between pulls, a whole number from 1 to 1440 (default 5)",
   CRM_STAGE_MAP: `Salesforce StageName=our stage pairs separated by ";", e.g. "${STAGE_MAP_EXAMPLE}"`,
   CRM_SLACK_TEAM_ID: "the Slack team id (T…) of the workspace the CRM belongs to; only needed when the database holds several",
+  CRM_PUSH: 'whether touches, follow-ups and deals are written to the CRM: "on" (default) or "off" (pull only)',
 };
 
 /**
@@ -222,8 +225,11 @@ export function loadCrmConfig(env: Env = process.env): SalesforceConfig | null {
     if (parsed.ok) stageMap = parsed.map;
     else problem("CRM_STAGE_MAP", parsed.problems.join("; "));
   }
+  const pushText = (get("CRM_PUSH") ?? "on").toLowerCase();
+  if (!["on", "off"].includes(pushText)) problem("CRM_PUSH", `must be "on" or "off", not "${pushText}"`);
   if (problems.length > 0) throw new ConfigError(problems);
   return {
+    push: pushText === "on",
     provider: "salesforce",
     loginUrl: loginUrl.replace(/\/+$/, ""),
     clientId: clientId as string,

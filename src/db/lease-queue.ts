@@ -79,11 +79,11 @@ export async function release(db: Exec, name: QueueTable, ids: number[], token: 
   );
 }
 
-/** A final state other than delivered (failed, rejected …), with the reason. */
-export async function closeRows(db: Exec, name: QueueTable, ids: number[], token: string, status: string, error: string): Promise<void> {
+/** A final state other than delivered (failed, rejected …), with the reason; `extra`: more `, "col" = …` assignments. */
+export async function closeRows(db: Exec, name: QueueTable, ids: number[], token: string, status: string, error: string, extra?: Sql): Promise<void> {
   if (ids.length === 0) return;
   await db.$executeRaw(
-    sql`UPDATE ${table(name)} SET "status" = ${status}, "lastError" = ${error}, "lockedBy" = NULL, "lockedUntil" = NULL, "updatedAt" = ${new Date()}
+    sql`UPDATE ${table(name)} SET "status" = ${status}, "lastError" = ${error}, "lockedBy" = NULL, "lockedUntil" = NULL, "updatedAt" = ${new Date()} ${extra ?? empty}
       WHERE "id" IN (${join(ids)}) AND "lockedBy" = ${token}`,
   );
 }

@@ -326,6 +326,11 @@ export class FakeSalesforce {
     (this.rules[type] ??= []).push(rule);
   }
 
+  /** The admin relaxes the org: every custom validation rule is removed. */
+  clearValidationRules(): void {
+    for (const type of Object.keys(this.rules) as SObjectType[]) delete this.rules[type];
+  }
+
   /** Removes a field from an object's describe (an org where the admin has not created it). */
   dropField(type: SObjectType, field: string): void {
     this.schema[type] = this.schema[type].filter((f) => f.name !== field);

@@ -227,30 +227,31 @@ export function changedInCrm(baseline: Date | null, current: Date): boolean {
   return baseline !== null && current.getTime() > baseline.getTime();
 }
 
-/** One queued deal change: the fields the rep changed (our values) and the stamp they were made against. */
+/**
+ * One queued change of a deal's CRM-owned fields, in our terms: the stage, the amount, the close
+ * instant (won/lost: when it closed; else the expected close). Only the fields that changed.
+ */
 export interface DealChange {
   stage?: string;
   amountCents?: number;
-  closeDate?: LocalDate;
-  /** ISO instant of the deal's crmModifiedAt when the change was made; null when it had none. */
-  baseline: string | null;
+  /** ISO instant; written as the day in the owner's zone. */
+  closeAt?: string;
 }
 
-/**
- * Several queued changes of one deal, pushed together: every field changed (the latest value of
- * each), against the earliest stamp (a CRM change after the first of them is a conflict).
- */
-export function mergeDealChanges(changes: DealChange[]): { stage?: string; amountCents?: number; closeDate?: LocalDate; baseline: Date | null } {
-  const out: { stage?: string; amountCents?: number; closeDate?: LocalDate; baseline: Date | null } = { baseline: null };
-  let baselineSeen = false;
+/** Several queued changes of one deal, pushed together: every field changed, the latest value of each. */
+export function mergeDealChanges(changes: DealChange[]): DealChange {
+  const out: DealChange = {};
   for (const c of changes) {
     if (c.stage !== undefined) out.stage = c.stage;
     if (c.amountCents !== undefined) out.amountCents = c.amountCents;
-    if (c.closeDate !== undefined) out.closeDate = c.closeDate;
-    if (!baselineSeen && c.baseline !== null) {
-      out.baseline = new Date(c.baseline);
-      baselineSeen = true;
-    }
+    if (c.closeAt !== undefined) out.closeAt = c.closeAt;
   }
+  return out;
+}
+
+/** The earliest stamp among queued changes: a CRM change after the first of them is a conflict. */
+export function earliestBaseline(baselines: (Date | null)[]): Date | null {
+  let out: Date | null = null;
+  for (const b of baselines) if (b !== null && (out === null || b < out)) out = b;
   return out;
 }

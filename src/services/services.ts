@@ -37,6 +37,9 @@ import type { LineLogger } from "../logger.js";
 import { ManagerViewService } from "./manager-view-service.js";
 import { HandoverService } from "./handover-service.js";
 import { HandoverRepository } from "../db/repositories/handover-repository.js";
+import { CrmOutboxRepository, type CrmQueue } from "../db/repositories/crm-outbox-repository.js";
+import { ID_PREFIX } from "../domain/crm-import.js";
+import type { CrmProvider } from "./crm/crm-connector.js";
 
 export interface Repositories {
   workspaces: WorkspaceRepository;
@@ -61,6 +64,8 @@ export interface Repositories {
   processedRequests: ProcessedRequestRepository;
   /** The rows a handover moves, and the move in one transaction. */
   handovers: HandoverRepository;
+  /** The CRM push queue (filled by the touch, follow-up, deal and handover repositories). */
+  crmOutbox: CrmOutboxRepository;
 }
 
 export interface Services {
@@ -106,8 +111,23 @@ export interface Services {
   workspaceSettings: WorkspaceSettingsService;
 }
 
+export interface ServicesOptions {
+  defaultTimezone: string;
+  now: () => Date;
+  logger: LineLogger;
+  /**
+   * The configured CRM, when its push is on: changes to touches, follow-ups and deals on accounts
+   * it has are queued for it in their own transactions ("crm.queued" is emitted after each).
+   */
+  crm?: { provider: CrmProvider };
+}
+
 /** Builds the repositories and use cases over one database. */
-export function createServices(db: Database, opts: { defaultTimezone: string; now: () => Date; logger: LineLogger }): Services {
+export function createServices(db: Database, opts: ServicesOptions): Services {
+  const events = new EventBus(opts.logger);
+  const crmQueue: CrmQueue | undefined = opts.crm
+    ? { provider: opts.crm.provider, idPrefix: ID_PREFIX[opts.crm.provider], now: opts.now, queued: () => void events.emit("crm.queued", {}) }
+    : undefined;
   const repos: Repositories = {
     workspaces: new WorkspaceRepository(db.prisma, () => opts.now().getTime()),
     users: new UserRepository(db.prisma),
@@ -115,20 +135,20 @@ export function createServices(db: Database, opts: { defaultTimezone: string; no
     teams: new TeamRepository(db.prisma),
     outbox: new OutboxRepository(db.prisma),
     leases: new JobLeaseRepository(db.prisma),
-    touches: new TouchRepository(db.prisma),
-    followUps: new FollowUpRepository(db.prisma),
+    touches: new TouchRepository(db.prisma, crmQueue),
+    followUps: new FollowUpRepository(db.prisma, crmQueue),
     accountDetails: new AccountDetailRepository(db.prisma),
-    deals: new DealRepository(db.prisma),
+    deals: new DealRepository(db.prisma, crmQueue),
     quotas: new QuotaRepository(db.prisma),
     compPlans: new CompPlanRepository(db.prisma),
     gifts: new GiftRepository(db.prisma),
     leaderboard: new LeaderboardRepository(db.prisma),
     reminders: new ReminderRepository(db.prisma),
     processedRequests: new ProcessedRequestRepository(db.prisma),
-    handovers: new HandoverRepository(db.prisma),
+    handovers: new HandoverRepository(db.prisma, crmQueue),
+    crmOutbox: new CrmOutboxRepository(db.prisma),
   };
   const accountResolver = new AccountResolver(repos.accounts);
-  const events = new EventBus(opts.logger);
   const accounts = new AccountService(repos.accounts, repos.accountDetails, repos.touches, repos.followUps, opts.now);
   const quota = new QuotaService(repos.quotas, repos.compPlans, repos.workspaces, opts.now);
   const touches = new TouchService(repos.touches, repos.users, accounts, opts.now);

@@ -1,6 +1,7 @@
 import type { Db } from "../client.js";
 import type { CrmConnection, CrmSyncState } from "../../generated/sqlite/client.js";
 import type { AccountDealRow } from "./account-detail-repository.js";
+import { join, sql } from "../sql.js";
 
 export type { CrmConnection, CrmSyncState };
 
@@ -135,7 +136,7 @@ export class CrmSyncRepository {
   async saveConnection(
     workspaceId: number,
     provider: string,
-    data: Partial<Pick<CrmConnection, "status" | "statusReason" | "statusSince" | "backoffUntil" | "backoffCount" | "lastRunAt" | "lastSuccessAt">>,
+    data: Partial<Omit<CrmConnection, "id" | "workspaceId" | "provider" | "updatedAt">>,
   ): Promise<CrmConnection> {
     return this.db.crmConnection.upsert({
       where: { workspaceId_provider: { workspaceId, provider } },
@@ -184,6 +185,22 @@ export class CrmSyncRepository {
     if (externalIds.length === 0) return new Map();
     const rows = await inSlices(externalIds, (ids) => this.db.deal.findMany({ where: { externalId: { in: ids }, account: { workspaceId } }, select: DEAL_SELECT }));
     return keyed(rows.map((r) => ({ ...r, amountCents: Number(r.amountCents) })));
+  }
+
+  /**
+   * Of these deals, those with a change waiting to be pushed to the CRM, with the CRM stamp the
+   * deal has now: the pull leaves such a deal alone while the CRM's record still has that stamp
+   * (the CRM has not changed; our change is on its way).
+   */
+  async dealsWaitingForPush(dealIds: number[]): Promise<Map<number, Date | null>> {
+    if (dealIds.length === 0) return new Map();
+    const rows = await inSlices(dealIds.map(String), (ids) =>
+      this.db.$queryRaw<{ id: number; crmModifiedAt: Date | null }[]>(
+        sql`SELECT d."id", d."crmModifiedAt" FROM "Deal" d WHERE d."id" IN (${join(ids.map(Number))})
+          AND EXISTS (SELECT 1 FROM "CrmOutbox" q WHERE q."entity" = ${"deal"} AND q."entityId" = d."id" AND q."status" IN (${"pending"}, ${"sending"}))`,
+      ),
+    );
+    return new Map(rows.map((r) => [Number(r.id), r.crmModifiedAt === null ? null : new Date(r.crmModifiedAt)]));
   }
 
   async contactsByExternalIds(workspaceId: number, externalIds: string[]): Promise<Map<string, SyncedContact>> {

@@ -1,10 +1,14 @@
 import type { Database } from "../../db/client.js";
 import type { SalesforceConfig } from "../../config/load-config.js";
+import { CrmOutboxRepository } from "../../db/repositories/crm-outbox-repository.js";
 import { CrmSyncRepository } from "../../db/repositories/crm-sync-repository.js";
+import { DealRepository } from "../../db/repositories/deal-repository.js";
 import { JobLeaseRepository } from "../../db/repositories/job-lease-repository.js";
 import type { LineLogger } from "../../logger.js";
+import { CrmPushService, type CrmPushOptions } from "./crm-push-service.js";
 import { CrmSyncService } from "./crm-sync-service.js";
 import { SalesforceConnector, type SalesforceConnectorOptions } from "./salesforce-connector.js";
+import { SalesforceWriter } from "./salesforce-writer.js";
 
 export interface CrmSyncDeps {
   now: () => Date;
@@ -15,10 +19,21 @@ export interface CrmSyncDeps {
   /** Test and bench knobs for the connector (timeouts, page size). */
   connector?: Partial<Pick<SalesforceConnectorOptions, "requestTimeoutMs" | "batchSize">>;
   overlapMs?: number;
+  /** Test and bench knobs for the push (batch size, lease, attempts). */
+  push?: Partial<Pick<CrmPushOptions, "batchSize" | "leaseMs" | "maxAttempts">>;
 }
 
-/** The CRM pull for the configured CRM (Salesforce today; HubSpot slots in as another connector). */
-export function createCrmSync(db: Database, config: SalesforceConfig, deps: CrmSyncDeps): CrmSyncService {
+/** The configured CRM: its pull, and its push unless CRM_PUSH=off. */
+export interface Crm {
+  sync: CrmSyncService;
+  push: CrmPushService | null;
+}
+
+/**
+ * The CRM for the configured provider (Salesforce today; HubSpot slots in as another connector
+ * and writer): the only place that picks them. Pull and push share one connector, so one session.
+ */
+export function createCrm(db: Database, config: SalesforceConfig, deps: CrmSyncDeps): Crm {
   deps.onSecret?.(config.clientSecret);
   const connector = new SalesforceConnector({
     loginUrl: config.loginUrl,
@@ -27,7 +42,8 @@ export function createCrmSync(db: Database, config: SalesforceConfig, deps: CrmS
     onSecret: deps.onSecret,
     ...deps.connector,
   });
-  return new CrmSyncService(new CrmSyncRepository(db.prisma), new JobLeaseRepository(db.prisma), connector, {
+  const syncRepo = new CrmSyncRepository(db.prisma);
+  const sync = new CrmSyncService(syncRepo, new JobLeaseRepository(db.prisma), connector, {
     stageMap: config.stageMap,
     syncMinutes: config.syncMinutes,
     now: deps.now,
@@ -35,4 +51,21 @@ export function createCrmSync(db: Database, config: SalesforceConfig, deps: CrmS
     workerId: deps.workerId,
     overlapMs: deps.overlapMs,
   });
+  const push =
+    config.push === false
+      ? null
+      : new CrmPushService(new CrmOutboxRepository(db.prisma), syncRepo, new DealRepository(db.prisma), new SalesforceWriter(connector, { now: deps.now }), {
+          stageMap: config.stageMap,
+          syncMinutes: config.syncMinutes,
+          now: deps.now,
+          logger: deps.logger,
+          workerId: deps.workerId,
+          ...deps.push,
+        });
+  return { sync, push };
+}
+
+/** The CRM pull alone (see createCrm). */
+export function createCrmSync(db: Database, config: SalesforceConfig, deps: CrmSyncDeps): CrmSyncService {
+  return createCrm(db, config, deps).sync;
 }

@@ -80,6 +80,8 @@ export class CrmError extends Error {
   constructor(
     message: string,
     readonly code: string,
+    /** The CRM's own words, without our prefix (shown to the person whose record it refused). */
+    readonly crmMessage: string = message,
   ) {
     super(message);
   }

@@ -13,9 +13,8 @@ import type {
   SyncedAccount,
   SyncOwner,
 } from "../../db/repositories/crm-sync-repository.js";
-import { backoffMs, DEFAULT_OVERLAP_MS, mapStage, pullDue, pullStart, type StageMap } from "../../domain/crm-sync.js";
+import { backoffMs, dealFromCrm, DEFAULT_OVERLAP_MS, pullDue, pullStart, type StageMap } from "../../domain/crm-sync.js";
 import { normalizeName } from "../../domain/names.js";
-import { startOfLocalDate } from "../../domain/time.js";
 import {
   CRM_OBJECTS,
   CrmAuthError,
@@ -280,24 +279,26 @@ export class CrmSyncService {
       this.repo.dealsByExternalIds(workspaceId, records.map((r) => r.externalId)),
       this.accountsOf(workspaceId, records),
     ]);
+    const waiting = await this.repo.dealsWaitingForPush([...existing.values()].map((d) => d.id));
     return planPage("deals", records, existing, (r, current, problems): Decision<DealWrite> => {
+      // A change made in Slack is on its way to the CRM and the CRM's record is the one it was made
+      // against (re-read within the overlap): keep ours. Had the CRM changed, the CRM would win here
+      // and the push would find the conflict.
+      const stamp = current ? waiting.get(current.id) : undefined;
+      if (stamp && stamp.getTime() === r.modifiedAt.getTime()) return { kind: "update", fields: {} };
       const account: SyncedAccount | undefined = r.accountExternalId ? accounts.get(r.accountExternalId) : undefined;
       const label = `opportunity "${r.title ?? r.externalId}" (${r.externalId})`;
       if (!account) return { kind: "skip", problem: `${label}: its account ${r.accountExternalId ?? "(none)"} is not here` };
       const owner = r.ownerEmail ? owners.get(r.ownerEmail) : undefined;
-      const closeAt = r.closeDate ? startOfLocalDate(r.closeDate, owner?.timezone ?? "UTC") : null;
-      const base = { accountId: account.id, ownerId: owner?.id ?? current?.ownerId ?? account.ownerId, title: r.title, amountCents: r.amountCents ?? 0, expectedCloseAt: closeAt };
-      const stage = mapStage(this.opts.stageMap, r.stage);
-      if (stage.kind === "unmapped") {
-        const problem = `${label}: stage "${stage.crmStage}" is not in CRM_STAGE_MAP, so it was not written`;
+      const { unmapped, ...crm } = dealFromCrm(r, this.opts.stageMap, owner?.timezone ?? "UTC", current);
+      const base = { accountId: account.id, ownerId: owner?.id ?? current?.ownerId ?? account.ownerId, title: r.title, amountCents: crm.amountCents, expectedCloseAt: crm.expectedCloseAt };
+      if (unmapped !== undefined || crm.stage === undefined || crm.status === undefined) {
+        const problem = `${label}: stage "${unmapped ?? "(none)"}" is not in CRM_STAGE_MAP, so it was not written`;
         if (!current) return { kind: "skip", problem };
         problems.push(problem);
         return { kind: "update", fields: base };
       }
-      // Won/lost on the close date; kept when it was already won/lost (a later edit does not move it).
-      const closedAt = (status: "won" | "lost", was: Date | null | undefined) =>
-        stage.status !== status ? null : current?.status === status && was ? was : (closeAt ?? r.modifiedAt);
-      const fields = { ...base, stage: stage.stage, status: stage.status, wonAt: closedAt("won", current?.wonAt), lostAt: closedAt("lost", current?.lostAt) };
+      const fields = { ...base, stage: crm.stage, status: crm.status, wonAt: crm.wonAt ?? null, lostAt: crm.lostAt ?? null };
       return current ? { kind: "update", fields } : { kind: "create", row: { ...fields, archived: false } };
     });
   }

@@ -180,12 +180,28 @@ export class SalesforceConnector implements CrmConnector {
     return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
   }
 
-  /** One GET through jsforce (session header, 401 → refresh, GET retries), with our timeout. */
-  private async get(url: string): Promise<QueryResult> {
+  /** One GET of a query page. */
+  private get(url: string): Promise<QueryResult> {
+    return this.call<QueryResult>({ method: "GET", url, headers: { "Sforce-Query-Options": `batchSize=${this.opts.batchSize ?? 2000}` } });
+  }
+
+  /** `/services/data/vNN.N/<rest>`. */
+  apiPath(rest: string): string {
+    return `/services/data/v${this.version}/${rest}`;
+  }
+
+  /**
+   * One REST call through jsforce (session header, 401 → refresh once, retries of GETs on 429 and
+   * 5xx), with our timeout; a JSON body is sent as such. Failures come back translated (CrmError).
+   * The writer (salesforce-writer.ts) makes its calls through here, so pull and push share one
+   * session and one login.
+   */
+  async call<T>(req: { method: "GET" | "POST" | "PATCH" | "DELETE"; url: string; body?: unknown; headers?: Record<string, string> }): Promise<T> {
     await this.login();
     try {
-      const headers = { "Sforce-Query-Options": `batchSize=${this.opts.batchSize ?? 2000}` };
-      const result = await this.withTimeout(Promise.resolve(this.conn.request<QueryResult>({ method: "GET", url, headers })));
+      const body = req.body === undefined ? undefined : JSON.stringify(req.body);
+      const headers = { ...(body === undefined ? {} : { "Content-Type": "application/json" }), ...req.headers };
+      const result = await this.withTimeout(Promise.resolve(this.conn.request<T>({ method: req.method, url: req.url, headers, ...(body === undefined ? {} : { body }) })));
       this.refreshesWithoutSuccess = 0;
       return result;
     } catch (error) {
@@ -203,15 +219,23 @@ export class SalesforceConnector implements CrmConnector {
       this.refreshesWithoutSuccess = 0;
       return failure;
     }
-    const e = (typeof error === "object" && error !== null ? error : {}) as { name?: unknown; errorCode?: unknown; message?: unknown };
-    const code = typeof e.errorCode === "string" ? e.errorCode : typeof e.name === "string" ? e.name : "ERROR";
-    const message = typeof e.message === "string" && e.message !== "" ? e.message : String(error);
+    const e = (typeof error === "object" && error !== null ? error : {}) as { name?: unknown; errorCode?: unknown; message?: unknown; data?: unknown };
+    let code = typeof e.errorCode === "string" ? e.errorCode : typeof e.name === "string" ? e.name : "ERROR";
+    let message = typeof e.message === "string" && e.message !== "" ? e.message : String(error);
+    // Several errors in one answer (a record breaking two rules): jsforce keeps them in `data`.
+    if (code === "MULTIPLE_API_ERRORS" && Array.isArray(e.data)) {
+      const all = (e.data as { errorCode?: unknown; message?: unknown }[]).filter((d) => typeof d.errorCode === "string");
+      if (all.length > 0) {
+        code = String(all[0]!.errorCode);
+        message = all.map((d) => String(d.message)).join("; ");
+      }
+    }
     if (AUTH_ERRORS.has(code)) {
       this.loggedIn = false;
       return new CrmAuthError(`Salesforce refused the login: ${message} (${code})`, code);
     }
-    if (code === "REQUEST_LIMIT_EXCEEDED" || code === "ERROR_HTTP_429") return new CrmRateLimitError(`Salesforce: ${message} (${code})`, code);
-    return new CrmError(`Salesforce: ${message} (${code})`, code);
+    if (code === "REQUEST_LIMIT_EXCEEDED" || code === "ERROR_HTTP_429") return new CrmRateLimitError(`Salesforce: ${message} (${code})`, code, message);
+    return new CrmError(`Salesforce: ${message} (${code})`, code, message);
   }
 
   async *pull<O extends CrmObject>(object: O, since: Date | null): AsyncIterable<CrmPage<O>> {

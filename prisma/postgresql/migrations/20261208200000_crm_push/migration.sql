@@ -20,6 +20,7 @@ CREATE TABLE "CrmOutbox" (
     "entityId" INTEGER NOT NULL,
     "op" TEXT NOT NULL,
     "payload" TEXT NOT NULL DEFAULT '{}',
+    "baseline" TIMESTAMP(3),
     "userId" INTEGER,
     "status" TEXT NOT NULL DEFAULT 'pending',
     "attempts" INTEGER NOT NULL DEFAULT 0,
