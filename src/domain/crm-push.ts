@@ -13,6 +13,9 @@ import type { TouchKind } from "./touch-args.js";
  * period's label), never the rep's Slack language.
  */
 
+/** Each CRM's name, as people read it in Slack and the CLI. */
+export const CRM_NAME: Record<"salesforce" | "hubspot", string> = { salesforce: "Salesforce", hubspot: "HubSpot" };
+
 export const CRM_ENTITIES = ["touch", "followUp", "deal"] as const;
 export type CrmEntity = (typeof CRM_ENTITIES)[number];
 

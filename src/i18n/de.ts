@@ -9,6 +9,7 @@ import { homeDe } from "./catalogs/home.de.js";
 import { settingsDe } from "./catalogs/settings.de.js";
 import { adminDe } from "./catalogs/admin.de.js";
 import { managerDe } from "./catalogs/manager.de.js";
+import { crmDe } from "./catalogs/crm.de.js";
 
 /** The German catalog, merged from catalogs/*.de.ts. */
 export const de: TranslationOf<typeof en> = {
@@ -21,4 +22,5 @@ export const de: TranslationOf<typeof en> = {
   ...settingsDe,
   ...adminDe,
   ...managerDe,
+  ...crmDe,
 };

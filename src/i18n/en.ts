@@ -7,6 +7,7 @@ import { homeEn } from "./catalogs/home.en.js";
 import { settingsEn } from "./catalogs/settings.en.js";
 import { adminEn } from "./catalogs/admin.en.js";
 import { managerEn } from "./catalogs/manager.en.js";
+import { crmEn } from "./catalogs/crm.en.js";
 
 /**
  * The English catalog: one file per feature under catalogs/, merged here. Each feature's German
@@ -23,6 +24,7 @@ export const en = {
   ...settingsEn,
   ...adminEn,
   ...managerEn,
+  ...crmEn,
 } as const;
 
 export type MessageKey = keyof typeof en;

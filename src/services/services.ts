@@ -40,6 +40,8 @@ import { HandoverRepository } from "../db/repositories/handover-repository.js";
 import { CrmOutboxRepository, type CrmQueue } from "../db/repositories/crm-outbox-repository.js";
 import { ID_PREFIX } from "../domain/crm-import.js";
 import type { CrmProvider } from "./crm/crm-connector.js";
+import { CrmStatusService } from "./crm/crm-status-service.js";
+import { CrmSyncRepository } from "../db/repositories/crm-sync-repository.js";
 
 export interface Repositories {
   workspaces: WorkspaceRepository;
@@ -109,6 +111,8 @@ export interface Services {
   handovers: HandoverService;
   /** Workspace settings (currency, fiscal year, zone, pace, thresholds, gift limit) and holidays. */
   workspaceSettings: WorkspaceSettingsService;
+  /** The CRM sync as Slack shows it (the admins' Home line, notices); absent when no CRM is configured. */
+  crmStatus?: CrmStatusService;
 }
 
 export interface ServicesOptions {
@@ -116,16 +120,16 @@ export interface ServicesOptions {
   now: () => Date;
   logger: LineLogger;
   /**
-   * The configured CRM, when its push is on: changes to touches, follow-ups and deals on accounts
-   * it has are queued for it in their own transactions ("crm.queued" is emitted after each).
+   * The configured CRM. With `push`, changes to touches, follow-ups and deals on accounts it has
+   * are queued for it in their own transactions ("crm.queued" is emitted after each).
    */
-  crm?: { provider: CrmProvider };
+  crm?: { provider: CrmProvider; push: boolean; slackTeamId?: string };
 }
 
 /** Builds the repositories and use cases over one database. */
 export function createServices(db: Database, opts: ServicesOptions): Services {
   const events = new EventBus(opts.logger);
-  const crmQueue: CrmQueue | undefined = opts.crm
+  const crmQueue: CrmQueue | undefined = opts.crm?.push
     ? { provider: opts.crm.provider, idPrefix: ID_PREFIX[opts.crm.provider], now: opts.now, queued: () => void events.emit("crm.queued", {}) }
     : undefined;
   const repos: Repositories = {
@@ -177,5 +181,6 @@ export function createServices(db: Database, opts: ServicesOptions): Services {
     workspaceSettings: new WorkspaceSettingsService(repos.workspaces),
     managerView: new ManagerViewService(repos.users, repos.teams, quota, followUps),
     handovers: new HandoverService(repos.handovers, repos.users, teams, events, opts.now),
+    ...(opts.crm ? { crmStatus: new CrmStatusService(new CrmSyncRepository(db.prisma), repos.crmOutbox, opts.crm.provider, opts.crm.slackTeamId) } : {}),
   };
 }

@@ -41,7 +41,7 @@ describeEachProvider("CRM push to Salesforce [%s]", (provider) => {
     const clock = { sf: new Date("2026-12-01T09:00:00Z"), app: new Date("2026-12-08T14:00:00Z") };
     const sf = await FakeSalesforce.start({ now: () => clock.sf });
     fakes.push(sf);
-    const services: Services = createServices(tdb.db, { defaultTimezone: "America/New_York", now: () => clock.app, logger: silent, crm: { provider: "salesforce" } });
+    const services: Services = createServices(tdb.db, { defaultTimezone: "America/New_York", now: () => clock.app, logger: silent, crm: { provider: "salesforce", push: true } });
     const team = `T${Math.random().toString(36).slice(2, 9).toUpperCase()}`;
     const ws: Workspace = await services.repos.workspaces.ensure(team, { timezone: "Europe/Berlin" });
     const user = await services.repos.users.upsertFromSlack(ws.id, { slackUserId: `UADA${ws.id}`, name: "Ada Lovelace", email: "Ada@Example.com", timezone: "Europe/Berlin", locale: "en-US", isSlackAdmin: false, inactive: false });

@@ -1,6 +1,7 @@
 import { webApi } from "@slack/bolt";
 import { ConfigError, loadConfig, loadCrmConfig, loadDatabaseConfig, type SalesforceConfig } from "../../config/load-config.js";
 import { SalesforceConnector } from "../../services/crm/salesforce-connector.js";
+import { SalesforceWriter } from "../../services/crm/salesforce-writer.js";
 import { openDatabase, redactUrl } from "../../db/client.js";
 import { migrationStatus } from "../../db/migrate.js";
 import { requiredBotScopes } from "../manifest-scopes.js";
@@ -100,10 +101,14 @@ export const doctorCommand: CliCommand = {
     }
     if (crm) {
       const connector = new SalesforceConnector({ loginUrl: crm.loginUrl, clientId: crm.clientId, clientSecret: crm.clientSecret, requestTimeoutMs: 30_000 });
-      for (const check of await connector.check()) {
+      const pull = await connector.check();
+      // The push's needs (Create/Edit, the external id field, the stages) once the login works.
+      const push = crm.push === false || !pull[0]?.ok ? [] : await new SalesforceWriter(connector).checkPush(crm.stageMap);
+      for (const check of [...pull, ...push]) {
         if (check.ok) ok(check.text);
         else bad(check.text);
       }
+      if (crm.push === false) io.out("- Salesforce push: off (CRM_PUSH=off): touches, follow-ups and deals stay in Slack");
     }
     io.out(failures === 0 ? "All checks passed." : `${failures} check(s) failed.`);
     return failures === 0 ? 0 : 1;

@@ -161,6 +161,8 @@ export interface CrmProblem {
   label: string;
   /** When it happened: the touch's time, the follow-up's due time, the deal's creation. */
   when: Date;
+  /** Deals: what the deal shows now (after a conflict: the CRM's values). */
+  deal: { stage: string; amountCents: number; expectedCloseAt: Date | null } | null;
 }
 
 /** A scope of the queue: one workspace's rows for one CRM. */
@@ -350,12 +352,12 @@ export class CrmOutboxRepository {
   private async describeProblems(where: Sql, limit: number): Promise<CrmProblem[]> {
     // One statement: each refused row with its record's account and a word for what it was.
     const rows = await this.db.$queryRaw<
-      { id: number; entity: string; entityId: number; op: string; status: string; errorCode: string | null; lastError: string | null; payload: string; userId: unknown; at: unknown; accountName: string | null; label: string | null; when: unknown }[]
+      { id: number; entity: string; entityId: number; op: string; status: string; errorCode: string | null; lastError: string | null; payload: string; userId: unknown; at: unknown; accountName: string | null; label: string | null; when: unknown; dealAmount: unknown; dealClose: unknown }[]
     >(
       sql`SELECT q."id", q."entity", q."entityId", q."op", q."status", q."errorCode", q."lastError", q."payload", q."userId", q."updatedAt" AS "at",
           COALESCE(ta."name", fa."name", da."name") AS "accountName",
           COALESCE(t."kind", f."title", d."stage") AS "label",
-          COALESCE(t."occurredAt", f."dueAt", d."createdAt") AS "when"
+          COALESCE(t."occurredAt", f."dueAt", d."createdAt") AS "when", d."amountCents" AS "dealAmount", d."expectedCloseAt" AS "dealClose"
         FROM "CrmOutbox" q
         LEFT JOIN "Touch" t ON q."entity" = ${"touch"} AND t."id" = q."entityId" LEFT JOIN "Account" ta ON ta."id" = t."accountId"
         LEFT JOIN "FollowUp" f ON q."entity" = ${"followUp"} AND f."id" = q."entityId" LEFT JOIN "Account" fa ON fa."id" = f."accountId"
@@ -377,6 +379,7 @@ export class CrmOutboxRepository {
       accountName: r.accountName ?? "?",
       label: r.label ?? "",
       when: date(r.when),
+      deal: r.entity === "deal" && r.label !== null ? { stage: r.label, amountCents: toNumber(r.dealAmount), expectedCloseAt: r.dealClose === null || r.dealClose === undefined ? null : date(r.dealClose) } : null,
     }));
   }
 

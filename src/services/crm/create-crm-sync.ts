@@ -69,3 +69,8 @@ export function createCrm(db: Database, config: SalesforceConfig, deps: CrmSyncD
 export function createCrmSync(db: Database, config: SalesforceConfig, deps: CrmSyncDeps): CrmSyncService {
   return createCrm(db, config, deps).sync;
 }
+
+/** What createServices needs to know of the configured CRM (null config: none). */
+export function crmOptions(config: SalesforceConfig | null): { provider: "salesforce"; push: boolean; slackTeamId?: string } | undefined {
+  return config ? { provider: config.provider, push: config.push !== false, slackTeamId: config.slackTeamId } : undefined;
+}
