@@ -3,7 +3,7 @@ import { randomBytes } from "node:crypto";
 import { hostname } from "node:os";
 import { exitOnStartupError, loadStartupConfig, loadStartupCrmConfig, loggerFor, openAndMigrate } from "./bootstrap.js";
 import { createCrm, crmOptions } from "./services/crm/create-crm-sync.js";
-import { CrmSyncJob } from "./jobs/crm-sync-job.js";
+import { CrmSyncJob, pushWhenQueued } from "./jobs/crm-sync-job.js";
 import { CRM_NOTICE_KINDS } from "./jobs/crm-notices.js";
 import { createJobs, senderHooks } from "./jobs/jobs.js";
 import { OutboxSender } from "./slack/outbox-sender.js";
@@ -41,14 +41,7 @@ async function main(): Promise<void> {
     const jobs = createJobs({ services, logger, defaultTimezone: config.defaultTimezone, db, crm });
     // A change queued for the CRM goes out at once (the tick retries what fails), and so do the DMs it causes.
     const crmJob = jobs.find((j) => j instanceof CrmSyncJob);
-    if (crmJob && crm?.push) {
-      services.events.on("crm.queued", () => {
-        void crmJob
-          .kick(now)
-          .then((queued) => (queued > 0 ? sender.deliverDue(now(), CRM_NOTICE_KINDS) : undefined))
-          .catch((error: unknown) => appLogger.warn("crm push failed", error));
-      });
-    }
+    if (crmJob && crm?.push) pushWhenQueued(services.events, crmJob, now, () => sender.deliverDue(now(), CRM_NOTICE_KINDS), logger);
     const scheduler = new Scheduler(jobs, services.repos.leases, sender, logger, { workerId });
     scheduler.start(now);
     logger.info(`scheduler started (${jobs.map((j) => j.name).join(", ")}) as ${workerId}`);

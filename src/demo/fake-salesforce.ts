@@ -308,6 +308,13 @@ export class FakeSalesforce {
     this.faults.push({ ...fault, left: fault.times ?? 1 });
   }
 
+  /** Every injected fault is withdrawn (the org works again). */
+  clearFaults(): void {
+    this.faults.splice(0);
+    this.hangs = [];
+    this.hangsAfterWrite = 0;
+  }
+
   /** The next `times` matching requests get no answer at all (until `stop`). */
   hang(on?: RequestKind, times = 1): void {
     this.hangs.push({ on, left: times });

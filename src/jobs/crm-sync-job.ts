@@ -136,3 +136,17 @@ export class CrmSyncJob implements ScheduledJob {
     return n ? planCrmNotices(n.services, workspaceId, now, n.defaultTimezone) : Promise.resolve(0);
   }
 }
+
+/**
+ * Pushes at once whenever a change queued a CRM write ("crm.queued"), rather than at the next
+ * tick: the job's `kick` (runs fold into one), then `deliver` sends the DMs it planned. Failures
+ * are logged; the tick retries whatever did not go out.
+ */
+export function pushWhenQueued(events: Services["events"], job: CrmSyncJob, now: () => Date, deliver: () => Promise<unknown>, logger: LineLogger): void {
+  events.on("crm.queued", () => {
+    void job
+      .kick(now)
+      .then((queued) => (queued > 0 ? deliver() : undefined))
+      .catch((error: unknown) => logger.warn("crm push failed", error));
+  });
+}

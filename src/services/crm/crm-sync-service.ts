@@ -239,7 +239,10 @@ export class CrmSyncService {
     if (dryRun) return { kind: "failed", object, error: message, broken: error instanceof CrmAuthError, objects };
     await this.repo.recordError(key, message, now);
     if (error instanceof CrmAuthError) {
-      await this.repo.saveConnection(key.workspaceId, key.provider, { status: "broken", statusReason: message, statusSince: now });
+      // Broken since the first refusal: later passes that are refused again do not move it (the
+      // admins are told once per breakage).
+      const c = await this.repo.connection(key.workspaceId, key.provider);
+      await this.repo.saveConnection(key.workspaceId, key.provider, { status: "broken", statusReason: message, ...(c?.status === "broken" && c.statusSince ? {} : { statusSince: now }) });
       return { kind: "failed", object, error: message, broken: true, objects };
     }
     if (error instanceof CrmRateLimitError) {

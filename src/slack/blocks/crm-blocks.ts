@@ -4,7 +4,8 @@ import type { DealChange } from "../../domain/crm-push.js";
 import type { MessageKey } from "../../i18n/translate.js";
 import type { AdminNotice, CrmSummary } from "../../services/crm/crm-status-service.js";
 import { clip, escapeMrkdwn } from "./mrkdwn.js";
-import { dayAndTime, instantDay, money, touchKindText, type ReminderFormat } from "./reminder-format.js";
+import { TOUCH_KINDS } from "../../domain/touch-args.js";
+import { dayAndTime, instantDay, money, type ReminderFormat } from "./reminder-format.js";
 
 /**
  * The CRM sync's Slack messages: the DM to a rep whose changes the CRM refused or overruled, the
@@ -35,13 +36,21 @@ function stageText(f: ReminderFormat, stage: string): string {
   return key ? f.t(key) : stage;
 }
 
+const TOUCH_KEY: Record<string, MessageKey> = Object.fromEntries(TOUCH_KINDS.map((k) => [k, `touches.kind.${k}` as const]));
+
+/** "Call", "Meeting" … (capitalized: it starts the line). */
+function touchKind(f: ReminderFormat, kind: string): string {
+  const key = TOUCH_KEY[kind];
+  return key ? f.t(key) : kind;
+}
+
 function section(text: string): KnownBlock {
   return { type: "section", text: { type: "mrkdwn", text: clip(text) } };
 }
 
 function whatText(f: ReminderFormat, p: CrmProblemView): string {
   const account = escapeMrkdwn(p.accountName);
-  if (p.entity === "touch") return f.t("crm.notice.touch", { kind: touchKindText(f.t, p.label), account, date: instantDay(f, p.when) });
+  if (p.entity === "touch") return f.t("crm.notice.touch", { kind: touchKind(f, p.label), account, date: instantDay(f, p.when) });
   if (p.entity === "followUp") return f.t("crm.notice.followUp", { title: escapeMrkdwn(p.label), account });
   return f.t("crm.notice.deal", { account });
 }
