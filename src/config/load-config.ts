@@ -184,6 +184,8 @@ export interface SalesforceConfig {
   slackTeamId?: string;
   /** Whether touches, follow-ups and deals are pushed to the CRM (CRM_PUSH; absent = on). */
   push?: boolean;
+  /** Records per push request (CRM_PUSH_BATCH, 1–200; absent = 200). */
+  pushBatch?: number;
 }
 
 const CRM_HINTS: Record<string, string> = {
@@ -194,6 +196,7 @@ const CRM_HINTS: Record<string, string> = {
   CRM_STAGE_MAP: `Salesforce StageName=our stage pairs separated by ";", e.g. "${STAGE_MAP_EXAMPLE}"`,
   CRM_SLACK_TEAM_ID: "the Slack team id (T…) of the workspace the CRM belongs to; only needed when the database holds several",
   CRM_PUSH: 'whether touches, follow-ups and deals are written to the CRM: "on" (default) or "off" (pull only)',
+  CRM_PUSH_BATCH: "records per push request, a whole number from 1 to 200 (default 200; lower it when the org's triggers or flows on Task time out)",
 };
 
 /**
@@ -227,9 +230,13 @@ export function loadCrmConfig(env: Env = process.env): SalesforceConfig | null {
   }
   const pushText = (get("CRM_PUSH") ?? "on").toLowerCase();
   if (!["on", "off"].includes(pushText)) problem("CRM_PUSH", `must be "on" or "off", not "${pushText}"`);
+  const batchText = get("CRM_PUSH_BATCH") ?? "200";
+  const pushBatch = Number(batchText);
+  if (!Number.isInteger(pushBatch) || pushBatch < 1 || pushBatch > 200) problem("CRM_PUSH_BATCH", `must be a whole number from 1 to 200, not "${batchText}"`);
   if (problems.length > 0) throw new ConfigError(problems);
   return {
     push: pushText === "on",
+    pushBatch,
     provider: "salesforce",
     loginUrl: loginUrl.replace(/\/+$/, ""),
     clientId: clientId as string,

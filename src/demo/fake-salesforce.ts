@@ -196,6 +196,7 @@ export class FakeSalesforce {
   private readonly schema: Record<SObjectType, FieldDef[]>;
   private readonly rules: Partial<Record<SObjectType, ValidationRule[]>> = {};
   private hangsAfterWrite = 0;
+  private writeDelayMs = 0;
   private readonly tokens = new Set<string>();
   private readonly pending = new Map<string, PendingQuery>();
   private readonly faults: (Fault & { left: number })[] = [];
@@ -308,6 +309,11 @@ export class FakeSalesforce {
     this.faults.push({ ...fault, left: fault.times ?? 1 });
   }
 
+  /** Every write is answered `ms` later (a busy org), so writers running at once overlap. */
+  slowWrites(ms: number): void {
+    this.writeDelayMs = ms;
+  }
+
   /** Every injected fault is withdrawn (the org works again). */
   clearFaults(): void {
     this.faults.splice(0);
@@ -370,6 +376,7 @@ export class FakeSalesforce {
       req.on("end", () => resolve(text));
     });
     const kind = this.kindOf(method, url.pathname);
+    if (kind === "write" && this.writeDelayMs > 0) await new Promise((r) => setTimeout(r, this.writeDelayMs));
     const send = (status: number, payload: unknown, headers: Record<string, string> = {}) => {
       this.requests.push({ method, path: url.pathname, status });
       if (kind !== "token") this.apiUsage++;

@@ -50,6 +50,20 @@ describe("loadCrmConfig", () => {
     expect(loadCrmConfig({})).toBeNull();
     expect(loadCrmConfig(good)).toMatchObject({ provider: "salesforce", loginUrl: "https://login.salesforce.com", syncMinutes: 5 });
   });
+  it("pushes by default, in batches of 200; CRM_PUSH=off keeps it to the pull; bad values are named", () => {
+    expect(loadCrmConfig(good)).toMatchObject({ push: true, pushBatch: 200 });
+    expect(loadCrmConfig({ ...good, CRM_PUSH: "OFF", CRM_PUSH_BATCH: "25" })).toMatchObject({ push: false, pushBatch: 25 });
+    let error: unknown;
+    try {
+      loadCrmConfig({ ...good, CRM_PUSH: "maybe", CRM_PUSH_BATCH: "500" });
+    } catch (e) {
+      error = e;
+    }
+    expect((error as ConfigError).problems.map((p) => [p.variable, p.message])).toEqual([
+      ["CRM_PUSH", 'must be "on" or "off", not "maybe"'],
+      ["CRM_PUSH_BATCH", 'must be a whole number from 1 to 200, not "500"'],
+    ]);
+  });
   it("names every problem of a half configuration at once, never echoing the secret", () => {
     let error: unknown;
     try {

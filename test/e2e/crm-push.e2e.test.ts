@@ -69,7 +69,7 @@ describeEachProvider("Salesforce push, end to end [%s]", (provider) => {
     expect(textOf(won.reply)).toContain("won: *Acme Rockets*, $13,000");
     const dm = await t.fake.waitFor("chat.postMessage", (c) => c.body.channel === "DUADA" && String(c.body.text).includes("did not take"));
     expect(String(dm.body.text)).toContain("changed in Salesforce since the last sync, so nothing was overwritten there");
-    expect(String(dm.body.text)).toContain("It shows Salesforce's values now: Negotiation, $15,000, closes Fri, Dec 18. Your change (stage Won, amount $13,000, close date Tue, Dec 8) was not written.");
+    expect(String(dm.body.text)).toContain("It shows Salesforce's values now (Negotiation, $15,000, closes Fri, Dec 18). Your change (stage Won, amount $13,000, close date Tue, Dec 8) was not written.");
     expect(sf.get("Opportunity", opp)).toMatchObject({ StageName: "Negotiation/Review", Amount: 15000 });
     const page = textOf((await t.command("account Acme Rockets", "UADA")).reply);
     expect(page).toContain("15,000");

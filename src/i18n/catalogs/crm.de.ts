@@ -10,7 +10,7 @@ export const crmDe: TranslationOf<typeof crmEn> = {
   "crm.notice.followUp": "Follow-up „{title}“ bei *{account}*",
   "crm.notice.deal": "Der Deal bei *{account}*",
   "crm.notice.rejected": "{what}: {crm} hat abgelehnt: „{message}“ ({code}).",
-  "crm.notice.conflict": "{what}: wurde seit dem letzten Abgleich in {crm} geändert, daher wurde dort nichts überschrieben. Er zeigt jetzt die Werte aus {crm}: {values}. Deine Änderung ({change}) wurde nicht geschrieben.",
+  "crm.notice.conflict": "{what}: wurde seit dem letzten Abgleich in {crm} geändert, daher wurde dort nichts überschrieben. Er zeigt jetzt die Werte aus {crm} ({values}). Deine Änderung ({change}) wurde nicht geschrieben.",
   "crm.notice.failed": "{what}: {crm} war nach mehreren Versuchen nicht erreichbar ({message}).",
   "crm.notice.more": {
     one: "…und eine weitere (`ae-assistant crm status` listet sie).",

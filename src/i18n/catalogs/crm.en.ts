@@ -8,7 +8,7 @@ export const crmEn = {
   "crm.notice.followUp": "Follow-up “{title}” on *{account}*",
   "crm.notice.deal": "The deal on *{account}*",
   "crm.notice.rejected": "{what}: {crm} refused it: “{message}” ({code}).",
-  "crm.notice.conflict": "{what}: it was changed in {crm} since the last sync, so nothing was overwritten there. It shows {crm}'s values now: {values}. Your change ({change}) was not written.",
+  "crm.notice.conflict": "{what}: it was changed in {crm} since the last sync, so nothing was overwritten there. It shows {crm}'s values now ({values}). Your change ({change}) was not written.",
   "crm.notice.failed": "{what}: {crm} could not be reached in several tries ({message}).",
   "crm.notice.more": {
     one: "…and one more (`ae-assistant crm status` lists them).",

@@ -60,6 +60,7 @@ export function createCrm(db: Database, config: SalesforceConfig, deps: CrmSyncD
           now: deps.now,
           logger: deps.logger,
           workerId: deps.workerId,
+          batchSize: config.pushBatch,
           ...deps.push,
         });
   return { sync, push };
