@@ -6,8 +6,8 @@
  * the fake Slack (wall time, digest building, SQL statements, peak RSS), the same run against the
  * fake Slack in rate-limit mode (time, 429s, retries, send rate vs the limit), the leaderboard of a
  * 1,000-rep team, the raw-SQL floor and the ratio to it, scaling of the reminder run, cold start,
- * EXPLAIN of every hot-path statement, and the CRM pull against the fake Salesforce (a first pull,
- * then incremental pulls of 1,000 changed records). Prints a table and writes bench/results.json.
+ * EXPLAIN of every hot-path statement, and the CRM sync against the fake Salesforce (a first pull,
+ * incremental pulls of 1,000 changed records, and pushes of 1,000 touches). Prints a table and writes bench/results.json.
  */
 import "../src/runtime/require-supported-node.js"; // first: refuses an old Node before a native module loads
 import type { Server } from "node:http";
@@ -31,6 +31,7 @@ import { rateLimitedRun, type RateLimitedRun } from "./lib/rate-limited.js";
 import { printReport, TARGETS } from "./lib/report.js";
 import type { SeedReport } from "../src/bench/seed-data.js";
 import { benchCrmPull, type CrmPullBench } from "./lib/crm-pull.js";
+import { benchCrmPush, type CrmPushBench } from "./lib/crm-push.js";
 
 const SECTIONS = ["commands", "reminders", "ratelimit", "floor", "scaling", "cold", "explain", "crm"] as const;
 type Section = (typeof SECTIONS)[number];
@@ -127,6 +128,7 @@ export interface ProviderResult {
   coldStart?: ColdStart;
   explain?: { checked: number; fail: number; note: number; checks: PlanCheck[] };
   crm?: CrmPullBench;
+  crmPush?: CrmPushBench;
 }
 
 function withoutStatements<T extends { statements: unknown }>(x: T): Omit<T, "statements"> {
@@ -299,6 +301,8 @@ async function measure(provider: Provider, main: BenchDatabase, seeded: SeedRepo
     const book = quick ? { accounts: 2_000, opportunities: 600, contacts: 4_000 } : { accounts: 10_000, opportunities: 3_000, contacts: 20_000 };
     log(`-- CRM pull (fake Salesforce): ${book.accounts} accounts, ${book.opportunities} opportunities, ${book.contacts} contacts, then 1,000 changed (${repeat}×)`);
     result.crm = await benchCrmPull(provider, { ...book, changed: 1_000, runs: repeat, log });
+    log(`-- CRM push (fake Salesforce, answering at once): 1,000 touches (${repeat}×)`);
+    result.crmPush = await benchCrmPush(provider, { touches: 1_000, runs: repeat, log });
   }
   await fake.close();
   return result;

@@ -227,20 +227,24 @@ export class CrmOutboxRepository {
   }
 
   /**
-   * The CRM has the record: its id goes onto our row (touch, follow-up or deal: `externalId`,
-   * unless it has one) and the rows are done, in one transaction.
+   * The CRM has these records: each one's id goes onto our row (touch, follow-up or deal:
+   * `externalId`, unless it has one) and their queue rows are done, all in one transaction.
    */
-  async written(ids: number[], token: string, w: { entity: CrmEntity; entityId: number; externalId: string; crmId: string; now: Date }): Promise<void> {
-    await this.db.$transaction(async (tx) => {
-      await tx.$executeRaw(
-        sql`UPDATE ${raw(ENTITY_TABLE[w.entity])} SET "externalId" = ${w.externalId} WHERE "id" = ${w.entityId} AND "externalId" IS NULL`,
-      );
-      await tx.$executeRaw(
-        sql`UPDATE "CrmOutbox" SET "status" = ${"sent"}, "crmId" = ${w.crmId}, "sentAt" = ${w.now}, "lastError" = NULL, "errorCode" = NULL,
-          "lockedBy" = NULL, "lockedUntil" = NULL, "updatedAt" = ${new Date()}
-          WHERE "id" IN (${join(ids)}) AND "lockedBy" = ${token}`,
-      );
-    });
+  async written(token: string, now: Date, records: { rowIds: number[]; entity: CrmEntity; entityId: number; externalId: string; crmId: string }[]): Promise<void> {
+    if (records.length === 0) return;
+    await this.db.$transaction(
+      async (tx) => {
+        for (const w of records) {
+          await tx.$executeRaw(sql`UPDATE ${raw(ENTITY_TABLE[w.entity])} SET "externalId" = ${w.externalId} WHERE "id" = ${w.entityId} AND "externalId" IS NULL`);
+          await tx.$executeRaw(
+            sql`UPDATE "CrmOutbox" SET "status" = ${"sent"}, "crmId" = ${w.crmId}, "sentAt" = ${now}, "lastError" = NULL, "errorCode" = NULL,
+              "lockedBy" = NULL, "lockedUntil" = NULL, "updatedAt" = ${new Date()}
+              WHERE "id" IN (${join(w.rowIds)}) AND "lockedBy" = ${token}`,
+          );
+        }
+      },
+      { timeout: 60_000, maxWait: 30_000 },
+    );
   }
 
   // ── what the push writes: the records of claimed rows, as they are now ─────────────────────────

@@ -266,10 +266,10 @@ export class CrmPushService {
       const results = await this.writer.write(batch.map((b) => b.write));
       batch.forEach((b, i) => outcomes.set(b.group, results[i]!));
     }
-    for (const [group, outcome] of outcomes) await this.finish(group, outcome, token, open, report);
+    await this.finish([...outcomes], token, open, report);
     for (const group of groups.filter((g) => g.entity === "deal")) {
       const outcome = await this.pushDeal(group, deals.get(group.entityId), pushKey(ws.slackTeamId, "deal", group.entityId), ws.fiscalYearStartMonth, prefix);
-      await this.finish(group, outcome, token, open, report);
+      await this.finish([[group, outcome]], token, open, report);
     }
   }
 
@@ -340,35 +340,39 @@ export class CrmPushService {
     await this.deals.applyCrm(deal.id, { ...values, crmModifiedAt: state.modifiedAt, externalId: externalIdOf(this.writer.provider, crmId) }, this.opts.now());
   }
 
-  /** Records what became of a record's rows. */
-  private async finish(group: Group, outcome: Outcome, token: string, open: Set<number>, report: PushReport): Promise<void> {
-    const ids = group.rows.map((r) => r.id);
-    switch (outcome.kind) {
-      case "written":
-        await this.queue.written(ids, token, { entity: group.entity, entityId: group.entityId, externalId: externalIdOf(this.writer.provider, outcome.crmId), crmId: outcome.crmId, now: this.opts.now() });
-        report.written++;
-        break;
-      case "rejected":
-        await this.queue.refuse(ids, token, "rejected", outcome.code, outcome.message);
-        report.rejected++;
-        this.opts.logger.info(`crm ${this.writer.provider} push: ${group.entity} ${group.entityId} refused: ${outcome.message} (${outcome.code})`);
-        break;
-      case "conflict":
-        await this.queue.refuse(ids, token, "conflict", "CONFLICT", outcome.message);
-        report.conflicts++;
-        break;
-      case "skipped":
-        await this.queue.skip(ids, token, outcome.reason);
-        report.skipped++;
-        break;
-      case "retry": {
-        const r = await this.retryOrGiveUp(group.rows, token, outcome.code, outcome.message);
-        report.retried += r.retried > 0 ? 1 : 0;
-        report.failed += r.failed > 0 ? 1 : 0;
-        break;
+  /** Records what became of each record's rows (what the CRM took, in one transaction). */
+  private async finish(results: [Group, Outcome][], token: string, open: Set<number>, report: PushReport): Promise<void> {
+    const provider = this.writer.provider;
+    const written = results.flatMap(([g, o]) => (o.kind === "written" ? [{ rowIds: g.rows.map((r) => r.id), entity: g.entity, entityId: g.entityId, externalId: externalIdOf(provider, o.crmId), crmId: o.crmId }] : []));
+    await this.queue.written(token, this.opts.now(), written);
+    report.written += written.length;
+    for (const [group, outcome] of results) {
+      const ids = group.rows.map((r) => r.id);
+      switch (outcome.kind) {
+        case "written":
+          break;
+        case "rejected":
+          await this.queue.refuse(ids, token, "rejected", outcome.code, outcome.message);
+          report.rejected++;
+          this.opts.logger.info(`crm ${provider} push: ${group.entity} ${group.entityId} refused: ${outcome.message} (${outcome.code})`);
+          break;
+        case "conflict":
+          await this.queue.refuse(ids, token, "conflict", "CONFLICT", outcome.message);
+          report.conflicts++;
+          break;
+        case "skipped":
+          await this.queue.skip(ids, token, outcome.reason);
+          report.skipped++;
+          break;
+        case "retry": {
+          const r = await this.retryOrGiveUp(group.rows, token, outcome.code, outcome.message);
+          report.retried += r.retried > 0 ? 1 : 0;
+          report.failed += r.failed > 0 ? 1 : 0;
+          break;
+        }
       }
+      for (const id of ids) open.delete(id);
     }
-    for (const id of ids) open.delete(id);
   }
 
   /** Rows waiting in the queue. */
