@@ -8,6 +8,7 @@ import { createServices, type Services } from "../../src/services/services.js";
 import { toActor, type Actor } from "../../src/services/actor-service.js";
 import type { Workspace } from "../../src/db/repositories/workspace-repository.js";
 import { describeEachProvider } from "../support/providers.js";
+import { MaintenanceJob } from "../../src/jobs/maintenance-job.js";
 import { createTestDatabase, type TestDatabase } from "../support/test-database.js";
 
 const STAGES = (parseStageMap(STAGE_MAP_EXAMPLE) as { ok: true; map: StageMap }).map;
@@ -99,6 +100,10 @@ describeEachProvider("CRM push to Salesforce [%s]", (provider) => {
     expect(s.sf.requests.filter((r) => r.path.endsWith("/composite/sobjects"))).toHaveLength(1);
     expect(done(await s.push())).toMatchObject({ written: 0 });
     expect(s.only("Task")).toHaveLength(1);
+    // Housekeeping forgets pushes the CRM took a month ago; the touch keeps its CRM id.
+    await new MaintenanceJob(tdb.db).plan(new Date(s.clock.app.getTime() + 31 * 86_400_000));
+    expect(await s.rows()).toEqual([]);
+    expect((await tdb.db.prisma.touch.findUniqueOrThrow({ where: { id: call.touch.id } })).externalId).toMatch(/^sf:00T/);
   });
 
   it("nothing is queued for an account the CRM does not have", async () => {

@@ -199,6 +199,10 @@ describe("npm run fake-salesforce prompt", () => {
       expect(runFakeCommand(sf, "delete account Globex")).toMatch(/^deleted Account/);
       expect(runFakeCommand(sf, "list")).not.toMatch(/Account \w+ {2}Globex/);
       expect(runFakeCommand(sf, "update account Nobody Name=x")).toBe('No Account "Nobody". Try: list');
+      // What the bot pushed shows in the list, with its account.
+      const acme = sf.find("Account", "Acme Rockets")!;
+      sf.create("Task", { Subject: "Call: renewal agreed", Status: "Completed", ActivityDate: "2026-11-30", WhatId: String(acme.Id).slice(0, 15) });
+      expect(runFakeCommand(sf, "list")).toMatch(/Task 00T\w+ {2}Call: renewal agreed {2}Completed {2}2026-11-30 {2}on Acme Rockets/);
     } finally {
       await sf.stop();
     }
