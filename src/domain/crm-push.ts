@@ -31,6 +31,13 @@ export function pushKey(slackTeamId: string, entity: CrmEntity, id: number): str
   return `${slackTeamId}-${entity}-${id}`;
 }
 
+/** The record of ours a key names, when it is this workspace's (a record the push made in the CRM). */
+export function parsePushKey(key: string | null | undefined, slackTeamId: string): { entity: CrmEntity; id: number } | null {
+  if (!key || !key.startsWith(`${slackTeamId}-`)) return null;
+  const m = /^(touch|followUp|deal)-(\d{1,12})$/.exec(key.slice(slackTeamId.length + 1));
+  return m ? { entity: m[1] as CrmEntity, id: Number(m[2]) } : null;
+}
+
 /** A CRM id as stored on our rows (`sf:00T…`) without its prefix; null when it has another CRM's prefix. */
 export function crmIdOf(externalId: string | null, prefix: string): string | null {
   return externalId !== null && externalId.startsWith(`${prefix}:`) ? externalId.slice(prefix.length + 1) : null;

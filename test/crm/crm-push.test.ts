@@ -168,6 +168,22 @@ describeEachProvider("CRM push to Salesforce [%s]", (provider) => {
     expect(await tdb.db.prisma.deal.count({ where: { accountId: s.acme.id } })).toBe(2);
   });
 
+  it("an opportunity the push made but could not record (a timeout) is linked by the next pull, never pulled in as a second deal", async () => {
+    const s = await setup({ timeoutMs: 500 });
+    const created = await s.services.deals.create(s.ada, s.principal, s.acme, { amountCents: 700_000, stage: "proposal", expectedCloseAt: null });
+    if (created.kind !== "created") throw new Error("not created");
+    s.sf.hangAfterWrite();
+    expect(await s.push()).toMatchObject({ kind: "stopped", reason: "failing" });
+    expect(s.only("Opportunity")).toHaveLength(2);
+    s.later(5 * 60_000);
+    expect(await s.crm.sync.sync(s.ws.id)).toMatchObject({ kind: "done" });
+    expect(await tdb.db.prisma.deal.count({ where: { accountId: s.acme.id } })).toBe(2);
+    done(await s.push());
+    const made = s.only("Opportunity").find((o) => o.Name !== "Acme renewal")!;
+    expect(await tdb.db.prisma.deal.findUniqueOrThrow({ where: { id: created.deal.id } })).toMatchObject({ externalId: `sf:${String(made.Id).slice(0, 15)}` });
+    expect(s.only("Opportunity")).toHaveLength(2);
+  });
+
   it("a stage no CRM stage maps to is reported, not written; a stage several CRM stages map to keeps the opportunity's or takes the first listed", async () => {
     const partial = (parseStageMap("Prospecting=prospect;Needs Analysis=qualified;Qualification=qualified;Proposal/Price Quote=proposal;Closed Won=won;Closed Lost=lost") as { ok: true; map: StageMap }).map;
     const s = await setup({ stageMap: partial });

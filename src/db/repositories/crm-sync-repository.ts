@@ -121,6 +121,11 @@ export class CrmSyncRepository {
     return this.db.workspace.findMany({ select: { id: true, slackTeamId: true }, orderBy: { id: "asc" }, take: 20 });
   }
 
+  /** The Slack team of a workspace (part of every key the push writes). */
+  async slackTeamIdOf(workspaceId: number): Promise<string | null> {
+    return (await this.db.workspace.findUnique({ where: { id: workspaceId }, select: { slackTeamId: true } }))?.slackTeamId ?? null;
+  }
+
   states(workspaceId: number, provider: string): Promise<CrmSyncState[]> {
     return this.db.crmSyncState.findMany({ where: { workspaceId, provider }, orderBy: { id: "asc" } });
   }
@@ -185,6 +190,13 @@ export class CrmSyncRepository {
     if (externalIds.length === 0) return new Map();
     const rows = await inSlices(externalIds, (ids) => this.db.deal.findMany({ where: { externalId: { in: ids }, account: { workspaceId } }, select: DEAL_SELECT }));
     return keyed(rows.map((r) => ({ ...r, amountCents: Number(r.amountCents) })));
+  }
+
+  /** Deals of the workspace by our id that have no CRM id yet (made by our push, id not yet recorded). */
+  async unlinkedDeals(workspaceId: number, ids: number[]): Promise<Map<number, SyncedDeal>> {
+    if (ids.length === 0) return new Map();
+    const rows = await this.db.deal.findMany({ where: { id: { in: ids }, externalId: null, account: { workspaceId } }, select: DEAL_SELECT });
+    return new Map(rows.map((r) => [r.id, { ...r, externalId: "", amountCents: Number(r.amountCents) }]));
   }
 
   /**

@@ -35,6 +35,12 @@ export interface CrmDeal extends CrmRecordBase {
   /** The CRM's stage, as the CRM spells it (mapped by configuration). */
   stage: string | null;
   ownerEmail: string | null;
+  /**
+   * The key our push gave the record in the CRM's external id field, when our push made it: the
+   * pull links it to our deal instead of creating a second one (a push may have made it and not
+   * yet recorded its id). Absent when the CRM has no such field.
+   */
+  pushKey?: string | null;
 }
 
 export interface CrmContact extends CrmRecordBase {

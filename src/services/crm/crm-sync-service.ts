@@ -15,6 +15,7 @@ import type {
 } from "../../db/repositories/crm-sync-repository.js";
 import { backoffMs, dealFromCrm, DEFAULT_OVERLAP_MS, pullDue, pullStart, type StageMap } from "../../domain/crm-sync.js";
 import { normalizeName } from "../../domain/names.js";
+import { parsePushKey } from "../../domain/crm-push.js";
 import {
   CRM_OBJECTS,
   CrmAuthError,
@@ -192,6 +193,7 @@ export class CrmSyncService {
       if (!opts.force && before?.backoffUntil && start < before.backoffUntil) return { kind: "backing-off", until: before.backoffUntil };
       if (!opts.dryRun) await this.repo.saveConnection(workspaceId, provider, { lastRunAt: start });
       const owners = await this.repo.ownersByEmail(workspaceId);
+      const slackTeamId = (await this.repo.slackTeamIdOf(workspaceId)) ?? "";
       for (const object of CRM_OBJECTS) {
         const key: StateKey = { workspaceId, provider, object };
         const report: ObjectReport = { ...emptyCounts(), unchanged: 0, problems: [] };
@@ -203,7 +205,7 @@ export class CrmSyncService {
           for await (const page of this.connector.pull(object, since)) {
             const last = page.records.at(-1);
             if (last) {
-              const plan = await this.plan(workspaceId, object, page.records, owners);
+              const plan = await this.plan(workspaceId, object, page.records, owners, slackTeamId);
               if (!opts.dryRun) await this.repo.applyPage(key, plan.writes, { at: last.modifiedAt, id: last.externalId }, plan.counts);
               for (const k of Object.keys(plan.counts) as (keyof PageCounts)[]) report[k] += plan.counts[k];
               report.unchanged += plan.unchanged;
@@ -254,12 +256,12 @@ export class CrmSyncService {
     return { kind: "failed", object, error: message, broken: false, objects };
   }
 
-  private plan<O extends CrmObject>(workspaceId: number, object: O, records: CrmRecords[O][], owners: Map<string, SyncOwner>): Promise<Plan> {
+  private plan<O extends CrmObject>(workspaceId: number, object: O, records: CrmRecords[O][], owners: Map<string, SyncOwner>, slackTeamId: string): Promise<Plan> {
     switch (object) {
       case "accounts":
         return this.planAccounts(workspaceId, records as CrmAccount[], owners);
       case "deals":
-        return this.planDeals(workspaceId, records as CrmDeal[], owners);
+        return this.planDeals(workspaceId, records as CrmDeal[], owners, slackTeamId);
       default:
         return this.planContacts(workspaceId, records as CrmContact[]);
     }
@@ -277,11 +279,19 @@ export class CrmSyncService {
     });
   }
 
-  private async planDeals(workspaceId: number, records: CrmDeal[], owners: Map<string, SyncOwner>): Promise<Plan> {
+  private async planDeals(workspaceId: number, records: CrmDeal[], owners: Map<string, SyncOwner>, slackTeamId: string): Promise<Plan> {
     const [existing, accounts] = await Promise.all([
       this.repo.dealsByExternalIds(workspaceId, records.map((r) => r.externalId)),
       this.accountsOf(workspaceId, records),
     ]);
+    // An opportunity our push made, whose id the push has not recorded yet (it crashed or timed
+    // out after the CRM made it): it is our deal, never a second one. The push records the id.
+    const ours = new Map<number, string>();
+    for (const r of records) {
+      const key = existing.has(r.externalId) ? null : parsePushKey(r.pushKey, slackTeamId);
+      if (key?.entity === "deal") ours.set(key.id, r.externalId);
+    }
+    for (const [id, deal] of await this.repo.unlinkedDeals(workspaceId, [...ours.keys()])) existing.set(ours.get(id)!, { ...deal, externalId: ours.get(id)! });
     const waiting = await this.repo.dealsWaitingForPush([...existing.values()].map((d) => d.id));
     return planPage("deals", records, existing, (r, current, problems): Decision<DealWrite> => {
       // A change made in Slack is on its way to the CRM and the CRM's record is the one it was made

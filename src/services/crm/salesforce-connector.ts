@@ -38,6 +38,9 @@ export interface SalesforceConnectorOptions {
   onSecret?: (secret: string) => void;
 }
 
+/** The external id field the push writes its keys to (README → Connect Salesforce). */
+export const SALESFORCE_EXTERNAL_ID_FIELD = "AE_Assistant_Id__c";
+
 const SOQL: Record<CrmObject, { type: string; fields: string }> = {
   accounts: { type: "Account", fields: "Id, Name, Industry, AnnualRevenue, OwnerId, Owner.Email, IsDeleted, SystemModstamp" },
   deals: { type: "Opportunity", fields: "Id, Name, AccountId, Amount, CloseDate, StageName, OwnerId, Owner.Email, IsDeleted, SystemModstamp" },
@@ -107,6 +110,7 @@ const MAPPERS: { [O in CrmObject]: (r: SfRecord) => CrmRecords[O] } = {
   }),
   deals: (r): CrmDeal => ({
     ...base(r),
+    pushKey: text(r[SALESFORCE_EXTERNAL_ID_FIELD]),
     title: text(r.Name),
     accountExternalId: sfId(r.AccountId),
     amountCents: cents(r.Amount),
@@ -239,7 +243,8 @@ export class SalesforceConnector implements CrmConnector {
   }
 
   async *pull<O extends CrmObject>(object: O, since: Date | null): AsyncIterable<CrmPage<O>> {
-    const { type, fields } = SOQL[object];
+    const { type } = SOQL[object];
+    const fields = object === "deals" ? await this.dealFields() : SOQL[object].fields;
     const where = since === null ? "" : ` WHERE SystemModstamp >= ${soqlDateTime(since)}`;
     const soql = `SELECT ${fields} FROM ${type}${where} ORDER BY SystemModstamp, Id`;
     let page = await this.get(`/services/data/v${this.version}/queryAll?q=${encodeURIComponent(soql)}`);
@@ -249,6 +254,23 @@ export class SalesforceConnector implements CrmConnector {
       if (page.done || !page.nextRecordsUrl) return;
       page = await this.get(page.nextRecordsUrl);
     }
+  }
+
+  private opportunityFields: Promise<string> | undefined;
+
+  /**
+   * The opportunity fields to read: with the push's external id field when the org has it (looked
+   * up once: an org without it must still be pulled, and SOQL refuses an unknown field).
+   */
+  private dealFields(): Promise<string> {
+    this.opportunityFields ??= this.call<{ fields?: { name?: unknown }[] }>({ method: "GET", url: this.apiPath("sobjects/Opportunity/describe") }).then(
+      (d) => (d.fields?.some((f) => f.name === SALESFORCE_EXTERNAL_ID_FIELD) ? `${SOQL.deals.fields}, ${SALESFORCE_EXTERNAL_ID_FIELD}` : SOQL.deals.fields),
+      (error: unknown) => {
+        this.opportunityFields = undefined;
+        throw error;
+      },
+    );
+    return this.opportunityFields;
   }
 
   async check(): Promise<CrmCheck[]> {

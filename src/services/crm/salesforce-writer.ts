@@ -2,7 +2,7 @@ import type { ActivityRecord, CrmOpportunityState, OpportunityChanges, Opportuni
 import type { StageMap } from "../../domain/crm-sync.js";
 import { CrmError, CrmSetupError, type CrmCheck } from "./crm-connector.js";
 import type { CrmWrite, CrmWriter, CrmWriteResult } from "./crm-writer.js";
-import type { SalesforceConnector } from "./salesforce-connector.js";
+import { SALESFORCE_EXTERNAL_ID_FIELD, type SalesforceConnector } from "./salesforce-connector.js";
 
 /**
  * The push to Salesforce (REST, through the connector's jsforce session):
@@ -26,7 +26,7 @@ import type { SalesforceConnector } from "./salesforce-connector.js";
  * a rep with no Salesforce user leaves the record to the run-as user.
  */
 
-export const SALESFORCE_EXTERNAL_ID_FIELD = "AE_Assistant_Id__c";
+export { SALESFORCE_EXTERNAL_ID_FIELD };
 
 const BATCH = 200;
 const OWNER_CACHE_MS = 60 * 60_000;
