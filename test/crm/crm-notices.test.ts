@@ -1,17 +1,11 @@
-import { afterAll, afterEach, beforeAll, expect, it } from "vitest";
-import { FakeSalesforce } from "../../src/demo/fake-salesforce.js";
-import { parseStageMap, STAGE_MAP_EXAMPLE, type StageMap } from "../../src/domain/crm-sync.js";
+import { expect, it } from "vitest";
 import { CrmSyncJob } from "../../src/jobs/crm-sync-job.js";
-import { createLogger } from "../../src/logger.js";
 import { createCrm } from "../../src/services/crm/create-crm-sync.js";
 import { createServices, type Services } from "../../src/services/services.js";
 import { toActor } from "../../src/services/actor-service.js";
 import { OUTBOX_KIND } from "../../src/services/outbox-kinds.js";
 import { describeEachProvider } from "../support/providers.js";
-import { createTestDatabase, type TestDatabase } from "../support/test-database.js";
-
-const STAGES = (parseStageMap(STAGE_MAP_EXAMPLE) as { ok: true; map: StageMap }).map;
-const silent = createLogger("error", () => undefined, []);
+import { crmTestbed, silentLogger as silent, TEST_STAGES as STAGES } from "../support/crm.js";
 
 /**
  * The DMs of the CRM sync, planned by the crm-sync job into the Slack outbox: the rep whose change
@@ -20,20 +14,12 @@ const silent = createLogger("error", () => undefined, []);
  * admins' Home line.
  */
 describeEachProvider("CRM sync notices [%s]", (provider) => {
-  let tdb: TestDatabase;
-  const fakes: FakeSalesforce[] = [];
-  beforeAll(async () => {
-    tdb = await createTestDatabase(provider);
-  });
-  afterEach(async () => {
-    for (const f of fakes.splice(0)) await f.stop();
-  });
-  afterAll(async () => tdb?.drop());
+  const bed = crmTestbed(provider);
 
   async function setup() {
+    const tdb = bed.db();
     const clock = { now: new Date("2026-12-08T14:00:00Z") };
-    const sf = await FakeSalesforce.start({ now: () => clock.now });
-    fakes.push(sf);
+    const sf = await bed.startFake({ now: () => clock.now });
     const services: Services = createServices(tdb.db, { defaultTimezone: "UTC", now: () => clock.now, logger: silent, crm: { provider: "salesforce", push: true } });
     const ws = await services.repos.workspaces.ensure(`T${Math.random().toString(36).slice(2, 9).toUpperCase()}`, { timezone: "Europe/Berlin" });
     const mk = (id: string, name: string, email: string, extra: { language?: string; role?: "admin" } = {}) =>

@@ -1,7 +1,6 @@
-import { afterAll, afterEach, beforeAll, expect, it, vi } from "vitest";
-import { FakeSalesforce, type SObjectType } from "../../src/demo/fake-salesforce.js";
-import { parseStageMap, STAGE_MAP_EXAMPLE, type StageMap } from "../../src/domain/crm-sync.js";
-import { createLogger } from "../../src/logger.js";
+import { expect, it, vi } from "vitest";
+import type { SObjectType } from "../../src/demo/fake-salesforce.js";
+import type { StageMap } from "../../src/domain/crm-sync.js";
 import { createCrm, type Crm } from "../../src/services/crm/create-crm-sync.js";
 import type { PushResult } from "../../src/services/crm/crm-push-service.js";
 import { createServices, type Services } from "../../src/services/services.js";
@@ -9,10 +8,7 @@ import { toActor, type Actor } from "../../src/services/actor-service.js";
 import type { Workspace } from "../../src/db/repositories/workspace-repository.js";
 import { describeEachProvider } from "../support/providers.js";
 import { MaintenanceJob } from "../../src/jobs/maintenance-job.js";
-import { createTestDatabase, type TestDatabase } from "../support/test-database.js";
-
-const STAGES = (parseStageMap(STAGE_MAP_EXAMPLE) as { ok: true; map: StageMap }).map;
-const silent = createLogger("error", () => undefined, []);
+import { crmTestbed, silentLogger as silent, stageMap, TEST_STAGES as STAGES } from "../support/crm.js";
 
 function done(result: PushResult) {
   if (result.kind !== "done") throw new Error(`expected a finished push, got ${JSON.stringify(result)}`);
@@ -24,24 +20,16 @@ function done(result: PushResult) {
  * becomes there, exactly once, and every fault the brief names (issue 13).
  */
 describeEachProvider("CRM push to Salesforce [%s]", (provider) => {
-  let tdb: TestDatabase;
-  const fakes: FakeSalesforce[] = [];
-  beforeAll(async () => {
-    tdb = await createTestDatabase(provider);
-  });
-  afterEach(async () => {
-    for (const f of fakes.splice(0)) await f.stop();
-  });
-  afterAll(async () => tdb?.drop());
+  const bed = crmTestbed(provider);
 
   /**
    * A workspace with Ada (Berlin, known by email in Salesforce), a fake Salesforce with Acme and an
    * opportunity, pulled once so the account and the deal are linked; services that queue CRM writes.
    */
   async function setup(opts: { stageMap?: StageMap; timeoutMs?: number; maxAttempts?: number } = {}) {
+    const tdb = bed.db();
     const clock = { sf: new Date("2026-12-01T09:00:00Z"), app: new Date("2026-12-08T14:00:00Z") };
-    const sf = await FakeSalesforce.start({ now: () => clock.sf });
-    fakes.push(sf);
+    const sf = await bed.startFake({ now: () => clock.sf });
     const services: Services = createServices(tdb.db, { defaultTimezone: "America/New_York", now: () => clock.app, logger: silent, crm: { provider: "salesforce", push: true } });
     const team = `T${Math.random().toString(36).slice(2, 9).toUpperCase()}`;
     const ws: Workspace = await services.repos.workspaces.ensure(team, { timezone: "Europe/Berlin" });
@@ -67,7 +55,7 @@ describeEachProvider("CRM push to Salesforce [%s]", (provider) => {
     const only = (type: SObjectType) => sf.list(type);
     /** The app's clock moves on (a retry's backoff, a rate limit's wait). */
     const later = (ms: number) => (clock.app = new Date(clock.app.getTime() + ms));
-    return { ws, ada, principal, services, sf, crm, make, clock, adaSf, acmeSf, oppSf, acme, renewal, push, rows, only, later };
+    return { tdb, ws, ada, principal, services, sf, crm, make, clock, adaSf, acmeSf, oppSf, acme, renewal, push, rows, only, later };
   }
 
   it("a call becomes a completed Task and a demo an Event on the account, owned by the rep; the CRM id is stored on the touch", async () => {
@@ -93,7 +81,7 @@ describeEachProvider("CRM push to Salesforce [%s]", (provider) => {
     const [event] = s.only("Event");
     // A demo lasts an hour on the calendar and ends when it was logged.
     expect(event).toMatchObject({ Subject: "Demo (logged in Slack)", StartDateTime: "2026-12-08T13:00:00.000Z", DurationInMinutes: 60, WhatId: s.acmeSf.slice(0, 15) });
-    const touch = await tdb.db.prisma.touch.findUniqueOrThrow({ where: { id: call.touch.id } });
+    const touch = await s.tdb.db.prisma.touch.findUniqueOrThrow({ where: { id: call.touch.id } });
     expect(touch.externalId).toBe(`sf:${String(task!.Id).slice(0, 15)}`);
     expect((await s.rows()).map((r) => r.status)).toEqual(["sent", "sent"]);
     // One request for both (an sObject Collection), and pushing again writes nothing.
@@ -101,9 +89,9 @@ describeEachProvider("CRM push to Salesforce [%s]", (provider) => {
     expect(done(await s.push())).toMatchObject({ written: 0 });
     expect(s.only("Task")).toHaveLength(1);
     // Housekeeping forgets pushes the CRM took a month ago; the touch keeps its CRM id.
-    await new MaintenanceJob(tdb.db).plan(new Date(s.clock.app.getTime() + 31 * 86_400_000));
+    await new MaintenanceJob(s.tdb.db).plan(new Date(s.clock.app.getTime() + 31 * 86_400_000));
     expect(await s.rows()).toEqual([]);
-    expect((await tdb.db.prisma.touch.findUniqueOrThrow({ where: { id: call.touch.id } })).externalId).toMatch(/^sf:00T/);
+    expect((await s.tdb.db.prisma.touch.findUniqueOrThrow({ where: { id: call.touch.id } })).externalId).toMatch(/^sf:00T/);
   });
 
   it("nothing is queued for an account the CRM does not have", async () => {
@@ -127,7 +115,7 @@ describeEachProvider("CRM push to Salesforce [%s]", (provider) => {
     done(await s.push());
     expect(s.sf.get("Task", taskId)).toMatchObject({ Status: "Completed", IsClosed: true });
     expect(s.only("Task")).toHaveLength(1);
-    expect((await tdb.db.prisma.followUp.findUniqueOrThrow({ where: { id: f.followUp.id } })).externalId).toBe(`sf:${taskId.slice(0, 15)}`);
+    expect((await s.tdb.db.prisma.followUp.findUniqueOrThrow({ where: { id: f.followUp.id } })).externalId).toBe(`sf:${taskId.slice(0, 15)}`);
 
     const quick = await s.services.followUps.create(s.ada, s.principal, { accountId: s.acme.id, title: "Quick one", dueDate: "2026-12-09" });
     if (quick.kind !== "created") throw new Error("not created");
@@ -160,12 +148,12 @@ describeEachProvider("CRM push to Salesforce [%s]", (provider) => {
     const opp = s.only("Opportunity").find((o) => o.Name !== "Acme renewal")!;
     expect(opp).toMatchObject({ AccountId: s.acmeSf.slice(0, 15), Amount: 25000, StageName: "Qualification", CloseDate: "2027-01-15", OwnerId: s.adaSf, AE_Assistant_Id__c: `${s.ws.slackTeamId}-deal-${created.deal.id}` });
     expect(opp.Name).toBe("Acme – 2026-12-08");
-    const deal = await tdb.db.prisma.deal.findUniqueOrThrow({ where: { id: created.deal.id } });
+    const deal = await s.tdb.db.prisma.deal.findUniqueOrThrow({ where: { id: created.deal.id } });
     expect(deal).toMatchObject({ externalId: `sf:${String(opp.Id).slice(0, 15)}`, crmModifiedAt: new Date("2026-12-01T09:00:00Z") });
     // The next pull finds it as ours: no second deal.
     const pulled = await s.crm.sync.sync(s.ws.id, { full: true });
     expect(pulled).toMatchObject({ kind: "done" });
-    expect(await tdb.db.prisma.deal.count({ where: { accountId: s.acme.id } })).toBe(2);
+    expect(await s.tdb.db.prisma.deal.count({ where: { accountId: s.acme.id } })).toBe(2);
   });
 
   it("an opportunity the push made but could not record (a timeout) is linked by the next pull, never pulled in as a second deal", async () => {
@@ -177,15 +165,15 @@ describeEachProvider("CRM push to Salesforce [%s]", (provider) => {
     expect(s.only("Opportunity")).toHaveLength(2);
     s.later(5 * 60_000);
     expect(await s.crm.sync.sync(s.ws.id)).toMatchObject({ kind: "done" });
-    expect(await tdb.db.prisma.deal.count({ where: { accountId: s.acme.id } })).toBe(2);
+    expect(await s.tdb.db.prisma.deal.count({ where: { accountId: s.acme.id } })).toBe(2);
     done(await s.push());
     const made = s.only("Opportunity").find((o) => o.Name !== "Acme renewal")!;
-    expect(await tdb.db.prisma.deal.findUniqueOrThrow({ where: { id: created.deal.id } })).toMatchObject({ externalId: `sf:${String(made.Id).slice(0, 15)}` });
+    expect(await s.tdb.db.prisma.deal.findUniqueOrThrow({ where: { id: created.deal.id } })).toMatchObject({ externalId: `sf:${String(made.Id).slice(0, 15)}` });
     expect(s.only("Opportunity")).toHaveLength(2);
   });
 
   it("a stage no CRM stage maps to is reported, not written; a stage several CRM stages map to keeps the opportunity's or takes the first listed", async () => {
-    const partial = (parseStageMap("Prospecting=prospect;Needs Analysis=qualified;Qualification=qualified;Proposal/Price Quote=proposal;Closed Won=won;Closed Lost=lost") as { ok: true; map: StageMap }).map;
+    const partial = stageMap("Prospecting=prospect;Needs Analysis=qualified;Qualification=qualified;Proposal/Price Quote=proposal;Closed Won=won;Closed Lost=lost");
     const s = await setup({ stageMap: partial });
     const created = await s.services.deals.create(s.ada, s.principal, s.acme, { amountCents: 100_000, stage: "negotiation", expectedCloseAt: null });
     if (created.kind !== "created") throw new Error("not created");
@@ -208,7 +196,7 @@ describeEachProvider("CRM push to Salesforce [%s]", (provider) => {
     await s.services.deals.win(s.ada, found.deal, 4_250_000);
     done(await s.push());
     expect(s.sf.get("Opportunity", s.oppSf)).toMatchObject({ StageName: "Closed Won", Amount: 42500, CloseDate: "2026-12-08", SystemModstamp: "2026-12-08T14:00:05.000+0000" });
-    expect(await tdb.db.prisma.deal.findUniqueOrThrow({ where: { id: s.renewal.id } })).toMatchObject({ status: "won", stage: "won", amountCents: 4_250_000n, crmModifiedAt: new Date("2026-12-08T14:00:05Z") });
+    expect(await s.tdb.db.prisma.deal.findUniqueOrThrow({ where: { id: s.renewal.id } })).toMatchObject({ status: "won", stage: "won", amountCents: 4_250_000n, crmModifiedAt: new Date("2026-12-08T14:00:05Z") });
 
     const other = await s.services.deals.create(s.ada, s.principal, s.acme, { amountCents: 900_000, stage: "prospect", expectedCloseAt: null });
     if (other.kind !== "created") throw new Error("not created");
@@ -230,7 +218,7 @@ describeEachProvider("CRM push to Salesforce [%s]", (provider) => {
     expect(done(await s.push())).toMatchObject({ conflicts: 1, written: 0 });
     expect(s.sf.get("Opportunity", s.oppSf)).toMatchObject({ StageName: "Negotiation/Review", Amount: 45000, SystemModstamp: "2026-12-08T13:00:00.000+0000" });
     expect(s.sf.requests.filter((r) => r.method === "PATCH")).toEqual([]);
-    expect(await tdb.db.prisma.deal.findUniqueOrThrow({ where: { id: s.renewal.id } })).toMatchObject({ status: "open", stage: "negotiation", amountCents: 4_500_000n, wonAt: null });
+    expect(await s.tdb.db.prisma.deal.findUniqueOrThrow({ where: { id: s.renewal.id } })).toMatchObject({ status: "open", stage: "negotiation", amountCents: 4_500_000n, wonAt: null });
     const [row] = await s.rows();
     expect(row).toMatchObject({ status: "conflict", errorCode: "CONFLICT", userId: s.ada.user.id, notifiedAt: null });
     const status = await s.crm.push!.status(s.ws.id);
@@ -244,7 +232,7 @@ describeEachProvider("CRM push to Salesforce [%s]", (provider) => {
     await s.services.deals.setStage(s.ada, found.deal, "negotiation");
     // The pull (full: it reads the opportunity again, unchanged in Salesforce) leaves our change alone.
     await s.crm.sync.sync(s.ws.id, { full: true });
-    expect((await tdb.db.prisma.deal.findUniqueOrThrow({ where: { id: s.renewal.id } })).stage).toBe("negotiation");
+    expect((await s.tdb.db.prisma.deal.findUniqueOrThrow({ where: { id: s.renewal.id } })).stage).toBe("negotiation");
     done(await s.push());
     expect(s.sf.get("Opportunity", s.oppSf).StageName).toBe("Negotiation/Review");
   });
@@ -322,7 +310,7 @@ describeEachProvider("CRM push to Salesforce [%s]", (provider) => {
     expect(done(await s.push())).toMatchObject({ written: 1 });
     const tasks = s.only("Task");
     expect(tasks).toHaveLength(1);
-    expect((await tdb.db.prisma.touch.findUniqueOrThrow({ where: { id: logged.touch.id } })).externalId).toBe(`sf:${String(tasks[0]!.Id).slice(0, 15)}`);
+    expect((await s.tdb.db.prisma.touch.findUniqueOrThrow({ where: { id: logged.touch.id } })).externalId).toBe(`sf:${String(tasks[0]!.Id).slice(0, 15)}`);
     expect(s.sf.requests.some((r) => r.path.includes("/sobjects/Task/AE_Assistant_Id__c/"))).toBe(true);
   });
 

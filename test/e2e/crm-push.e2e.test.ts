@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, expect, it, vi } from "vitest";
 import { FakeSalesforce } from "../../src/demo/fake-salesforce.js";
-import { parseStageMap, STAGE_MAP_EXAMPLE, type StageMap } from "../../src/domain/crm-sync.js";
 import { CRM_NOTICE_KINDS } from "../../src/jobs/crm-notices.js";
 import { CrmSyncJob, pushWhenQueued } from "../../src/jobs/crm-sync-job.js";
 import { createCrm } from "../../src/services/crm/create-crm-sync.js";
@@ -8,9 +7,9 @@ import { Notifier } from "../../src/slack/notifier.js";
 import { OutboxSender } from "../../src/slack/outbox-sender.js";
 import { startSeededApp, TEST_BOT_TOKEN, textOf, type SeededApp } from "../support/e2e-harness.js";
 import { describeEachProvider } from "../support/providers.js";
+import { TEST_STAGES as STAGES } from "../support/crm.js";
 import { appHomeOpenedEvent, eventCallback, jsonBody } from "../support/slack-requests.js";
 
-const STAGES = (parseStageMap(STAGE_MAP_EXAMPLE) as { ok: true; map: StageMap }).map;
 
 /**
  * Issue 13, "done when" (push half), through the real Bolt app wired as main.ts wires it: a touch

@@ -1,12 +1,11 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { FakeSalesforce } from "../../src/demo/fake-salesforce.js";
-import { parseStageMap, STAGE_MAP_EXAMPLE, type StageMap } from "../../src/domain/crm-sync.js";
 import { CrmSyncJob } from "../../src/jobs/crm-sync-job.js";
 import { createCrmSync } from "../../src/services/crm/create-crm-sync.js";
 import { startSeededApp, textOf, type SeededApp } from "../support/e2e-harness.js";
 import { describeEachProvider } from "../support/providers.js";
+import { TEST_STAGES as STAGES } from "../support/crm.js";
 
-const STAGES = (parseStageMap(STAGE_MAP_EXAMPLE) as { ok: true; map: StageMap }).map;
 
 /**
  * Issue 13, "done when" (pull half): with the fake Salesforce running, the scheduled pull brings the

@@ -4,6 +4,8 @@ import { join, raw, sql, toNumber, type Sql } from "../sql.js";
 import type { CrmOutbox } from "../../generated/sqlite/client.js";
 import type { CrmEntity, CrmOp } from "../../domain/crm-push.js";
 import { enqueueMessages, type OutboxMessage } from "./outbox-repository.js";
+import type { AccountDealRow } from "./account-detail-repository.js";
+import { DEAL_SELECT } from "./crm-sync-repository.js";
 
 export type { CrmOutbox as CrmOutboxRow };
 
@@ -112,15 +114,7 @@ export interface FollowUpForPush {
   person: PushPerson;
 }
 
-export interface DealForPush {
-  id: number;
-  title: string | null;
-  amountCents: number;
-  stage: string;
-  status: string;
-  expectedCloseAt: Date | null;
-  wonAt: Date | null;
-  lostAt: Date | null;
+export interface DealForPush extends AccountDealRow {
   createdAt: Date;
   externalId: string | null;
   crmModifiedAt: Date | null;
@@ -282,24 +276,13 @@ export class CrmOutboxRepository {
   async dealsForPush(ids: number[]): Promise<Map<number, DealForPush>> {
     const rows = await this.db.deal.findMany({
       where: { id: { in: ids } },
-      select: {
-        id: true,
-        title: true,
-        amountCents: true,
-        stage: true,
-        status: true,
-        expectedCloseAt: true,
-        wonAt: true,
-        lostAt: true,
-        createdAt: true,
-        externalId: true,
-        crmModifiedAt: true,
-        account: { select: { externalId: true, name: true } },
-        owner: { select: PERSON },
-      },
+      select: { ...DEAL_SELECT, createdAt: true, crmModifiedAt: true, account: { select: { externalId: true, name: true } }, owner: { select: PERSON } },
     });
     return new Map(
-      rows.map(({ account, owner, amountCents, ...d }) => [d.id, { ...d, amountCents: Number(amountCents), accountExternalId: account.externalId, accountName: account.name, person: personOf(owner) }]),
+      rows.map(({ account, owner, amountCents, accountId: _a, ownerId: _o, archived: _x, ...d }) => [
+        d.id,
+        { ...d, amountCents: Number(amountCents), accountExternalId: account.externalId, accountName: account.name, person: personOf(owner) },
+      ]),
     );
   }
 

@@ -72,7 +72,8 @@ export interface PageCounts {
 }
 
 const ACCOUNT_SELECT = { id: true, externalId: true, name: true, industry: true, annualValueCents: true, ownerId: true, archived: true } as const;
-const DEAL_SELECT = {
+/** A deal's fields as the CRM sync reads them (the pull compares them; the push writes from them). */
+export const DEAL_SELECT = {
   id: true,
   externalId: true,
   accountId: true,

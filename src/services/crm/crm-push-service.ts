@@ -169,16 +169,17 @@ export class CrmPushService {
         return { kind: "stopped", report, ...stop, waiting: await this.queue.backlog(scope) };
       }
     }
-    if (report.written > 0) await this.healthy(workspaceId, before);
+    // The CRM answered for records (took or refused them): the connection works, a hold is over.
+    if (report.written + report.rejected + report.conflicts > 0) await this.healthy(workspaceId, before, report.written > 0);
     return { kind: "done", report, waiting: await this.queue.backlog(scope), dryRun: false };
   }
 
-  /** A push went out: the connection works (a rate limit or a hold is over). */
-  private async healthy(workspaceId: number, before: CrmConnection | null): Promise<void> {
+  /** The CRM answered a push: the connection works (a rate limit or a hold is over). */
+  private async healthy(workspaceId: number, before: CrmConnection | null, wrote: boolean): Promise<void> {
     const now = this.opts.now();
     const was = before?.status ?? "ok";
     await this.sync.saveConnection(workspaceId, this.writer.provider, {
-      lastPushAt: now,
+      ...(wrote ? { lastPushAt: now } : {}),
       ...(before?.pushBlocked ? { pushBlocked: null, pushBlockedSince: null, pushRetryAt: null } : {}),
       ...(was !== "ok" || (before?.backoffCount ?? 0) > 0 ? { status: "ok", statusReason: null, statusSince: now, backoffUntil: null, backoffCount: 0 } : {}),
     });
