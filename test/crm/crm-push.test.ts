@@ -207,6 +207,19 @@ describeEachProvider("CRM push to Salesforce [%s]", (provider) => {
     expect(lost).toMatchObject({ StageName: "Closed Lost", CloseDate: "2026-12-08" });
   });
 
+  it("a close date pushed from the reminder's button and a stage moved reach the opportunity (only what changed)", async () => {
+    const s = await setup();
+    const found = await s.services.deals.find(s.ada, s.principal, { kind: "number", id: s.renewal.id });
+    if (found.kind !== "found") throw new Error("not found");
+    const pushed = await s.services.deals.pushCloseDate(s.ada, found.deal, "2027-01-08");
+    if (pushed.kind !== "pushed") throw new Error(JSON.stringify(pushed));
+    await s.services.deals.setStage(s.ada, pushed.deal, "negotiation");
+    done(await s.push());
+    expect(s.sf.get("Opportunity", s.oppSf)).toMatchObject({ CloseDate: "2027-01-08", StageName: "Negotiation/Review", Amount: 40000 });
+    // One PATCH with both changes (the two queued rows went together).
+    expect(s.sf.requests.filter((r) => r.method === "PATCH" && r.path.includes("/sobjects/Opportunity/"))).toHaveLength(1);
+  });
+
   it("a conflict: the opportunity changed in Salesforce since the last pull, so nothing is overwritten there and our deal takes Salesforce's values", async () => {
     const s = await setup();
     s.clock.sf = new Date("2026-12-08T13:00:00Z");
