@@ -1,4 +1,4 @@
-import { ConfigError, loadConfig, loadCrmConfig, loadDotEnv, secretsOf, type Config, type SalesforceConfig } from "./config/load-config.js";
+import { ConfigError, loadConfig, loadCrmConfig, loadDotEnv, secretsOf, type Config, type CrmConfig } from "./config/load-config.js";
 import { DatabaseOpenError, openDatabase, redactUrl, type Database } from "./db/client.js";
 import { migrate } from "./db/migrate.js";
 import { createLogger, type AppLogger } from "./logger.js";
@@ -20,7 +20,7 @@ export function loadStartupConfig(env: NodeJS.ProcessEnv = process.env): Config 
 }
 
 /** The CRM variables (null when no CRM is configured); a half-done configuration stops the start. */
-export function loadStartupCrmConfig(env: NodeJS.ProcessEnv = process.env): SalesforceConfig | null {
+export function loadStartupCrmConfig(env: NodeJS.ProcessEnv = process.env): CrmConfig | null {
   try {
     return loadCrmConfig(env);
   } catch (error) {

@@ -5,6 +5,8 @@ const ORDER: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 
 const TOKEN_PATTERN = /\bx(?:ox[abposr]|app)-[A-Za-z0-9-]{6,}/g;
 /** Salesforce session ids / OAuth access tokens (`00D…!AQ…`): redacted even before we learn them. */
 const SALESFORCE_TOKEN_PATTERN = /\b00D[A-Za-z0-9]{12,15}![A-Za-z0-9._-]{8,}/g;
+/** HubSpot private-app access tokens (`pat-na1-…`): redacted even when an error echoes one. */
+const HUBSPOT_TOKEN_PATTERN = /\bpat-[a-z0-9]+-[A-Za-z0-9-]{8,}/g;
 
 /**
  * What services, jobs and the outbox sender log through: the four levels, nothing of Bolt.
@@ -50,7 +52,7 @@ export function createLogger(
   let name = "ae-assistant";
   const known = new Set(secrets.filter((s) => s.length >= 6));
   const redact = (text: string): string => {
-    let out = text.replace(TOKEN_PATTERN, "[redacted]").replace(SALESFORCE_TOKEN_PATTERN, "[redacted]");
+    let out = text.replace(TOKEN_PATTERN, "[redacted]").replace(SALESFORCE_TOKEN_PATTERN, "[redacted]").replace(HUBSPOT_TOKEN_PATTERN, "[redacted]");
     for (const s of known) out = out.split(s).join("[redacted]");
     return out;
   };

@@ -10,7 +10,7 @@ import type { CapturedStatement } from "./query-counter.js";
 import { openRaw } from "./raw.js";
 
 /** Tables that grow with the business; a full scan of one of them is a failure. */
-const BIG_SQLITE = new Set(["Account", "Touch", "Deal", "FollowUp", "User", "Outbox", "Quota", "TeamMember", "Gift", "Contact", "TouchParticipant", "CompPlan", "ProcessedRequest"]);
+const BIG_SQLITE = new Set(["Account", "Touch", "Deal", "FollowUp", "User", "Outbox", "OutboxBody", "Quota", "TeamMember", "Gift", "Contact", "TouchParticipant", "CompPlan", "ProcessedRequest"]);
 const BIG_PG = new Set(["Account", "Touch", "Deal", "FollowUp"]);
 
 export type Verdict = "ok" | "note" | "FAIL";

@@ -71,11 +71,16 @@ export async function reminderRun(bench: BenchDatabase, fake: FakeSlack, collect
   }
 }
 
-/** Forgets the digests a run planned and sent, so the next run does the same work again. */
-export async function resetReminders(bench: BenchDatabase): Promise<void> {
+/**
+ * Forgets the digests a run planned and sent, so the next run does the same work again. The DM
+ * channels remembered by a run stay, as from one day to the next in production, unless
+ * `forgetDmChannels`: then the next run is everyone's first day (a conversations.open per user).
+ */
+export async function resetReminders(bench: BenchDatabase, opts: { forgetDmChannels?: boolean } = {}): Promise<void> {
   const db = await openDatabase(bench.url);
   try {
     await db.prisma.outbox.deleteMany({ where: { kind: "digest" } });
+    if (opts.forgetDmChannels) await db.prisma.user.updateMany({ where: { dmChannelId: { not: null } }, data: { dmChannelId: null } });
     await db.prisma.jobLease.deleteMany({});
     if (bench.provider === "sqlite") await db.prisma.$queryRawUnsafe("PRAGMA wal_checkpoint(TRUNCATE)");
     else await db.prisma.$executeRawUnsafe(`VACUUM ANALYZE "Outbox"`);

@@ -2,7 +2,7 @@ import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import { z } from "zod";
 import { isValidTimeZone } from "../domain/time.js";
-import { parseStageMap, STAGE_MAP_EXAMPLE, type StageMap } from "../domain/crm-sync.js";
+import { HUBSPOT_STAGE_MAP_EXAMPLE, parseStageMap, STAGE_MAP_EXAMPLE, type StageMap } from "../domain/crm-sync.js";
 
 /**
  * How long a slash command may work before it is acknowledged empty and answered through
@@ -171,12 +171,8 @@ export function secretsOf(config: Pick<Config, "botToken" | "transport">): strin
   return out.filter((s) => s.length >= 6);
 }
 
-/** The CRM connection (one per installation). Absent when SALESFORCE_CLIENT_ID is unset. */
-export interface SalesforceConfig {
-  provider: "salesforce";
-  loginUrl: string;
-  clientId: string;
-  clientSecret: string;
+/** What every CRM connection shares: the pull's schedule, the stage map and the push settings. */
+interface CrmConfigBase {
   /** Minutes between pulls (CRM_SYNC_MINUTES). */
   syncMinutes: number;
   stageMap: StageMap;
@@ -188,61 +184,121 @@ export interface SalesforceConfig {
   pushBatch?: number;
 }
 
+/** Salesforce: a Connected App's client credentials (SALESFORCE_*). */
+export interface SalesforceConfig extends CrmConfigBase {
+  provider: "salesforce";
+  loginUrl: string;
+  clientId: string;
+  clientSecret: string;
+}
+
+/** HubSpot: a private app's access token (HUBSPOT_*). */
+export interface HubSpotConfig extends CrmConfigBase {
+  provider: "hubspot";
+  apiUrl: string;
+  accessToken: string;
+}
+
+/** The CRM connection: one per installation. */
+export type CrmConfig = SalesforceConfig | HubSpotConfig;
+
+export const DEFAULT_HUBSPOT_API_URL = "https://api.hubapi.com";
+
 const CRM_HINTS: Record<string, string> = {
   SALESFORCE_LOGIN_URL: "the login host, e.g. https://login.salesforce.com (default), https://test.salesforce.com for a sandbox, or http://127.0.0.1:7357 for the fake",
   SALESFORCE_CLIENT_ID: "the Consumer Key of the Connected App (Setup → App Manager → your app → View → Manage Consumer Details)",
   SALESFORCE_CLIENT_SECRET: "the Consumer Secret of the same Connected App",
+  HUBSPOT_ACCESS_TOKEN: "the private app's access token (pat-…): HubSpot → Settings → Integrations → Private Apps → your app → Auth → Show token",
+  HUBSPOT_API_URL: `the HubSpot API base URL: ${DEFAULT_HUBSPOT_API_URL} (default), or http://127.0.0.1:7358 for the fake`,
   CRM_SYNC_MINUTES: "minutes between pulls, a whole number from 1 to 1440 (default 5)",
-  CRM_STAGE_MAP: `Salesforce StageName=our stage pairs separated by ";", e.g. "${STAGE_MAP_EXAMPLE}"`,
   CRM_SLACK_TEAM_ID: "the Slack team id (T…) of the workspace the CRM belongs to; only needed when the database holds several",
   CRM_PUSH: 'whether touches, follow-ups and deals are written to the CRM: "on" (default) or "off" (pull only)',
   CRM_PUSH_BATCH: "records per push request, a whole number from 1 to 200 (default 200; lower it when the org's triggers or flows on Task time out)",
 };
 
+function stageMapHint(provider: CrmConfig["provider"]): string {
+  return provider === "hubspot"
+    ? `HubSpot deal stage id=our stage pairs separated by ";" (stage ids, not labels: HubSpot → Settings → Objects → Deals → Pipelines; pipelineId:stageId for one pipeline only), e.g. "${HUBSPOT_STAGE_MAP_EXAMPLE}"`
+    : `Salesforce StageName=our stage pairs separated by ";", e.g. "${STAGE_MAP_EXAMPLE}"`;
+}
+
 /**
- * Reads the Salesforce variables; null when Salesforce is not configured (no client id and no
- * secret). Half a configuration is an error naming every problem.
+ * Reads the CRM variables; null when no CRM is configured. Salesforce is configured by its client
+ * id or secret, HubSpot by its token (or API URL). Half a configuration, or both CRMs at once, is
+ * one error naming every problem; a secret is never echoed.
  */
-export function loadCrmConfig(env: Env = process.env): SalesforceConfig | null {
+export function loadCrmConfig(env: Env = process.env): CrmConfig | null {
   const get = (k: string) => {
     const v = env[k]?.trim();
     return v === undefined || v === "" ? undefined : v;
   };
   const clientId = get("SALESFORCE_CLIENT_ID");
   const clientSecret = get("SALESFORCE_CLIENT_SECRET");
-  if (clientId === undefined && clientSecret === undefined) return null;
+  const accessToken = get("HUBSPOT_ACCESS_TOKEN");
+  const hubSpotUrl = get("HUBSPOT_API_URL");
+  const salesforce = clientId !== undefined || clientSecret !== undefined;
+  const hubspot = accessToken !== undefined || hubSpotUrl !== undefined;
+  if (!salesforce && !hubspot) return null;
   const problems: ConfigError["problems"] = [];
-  const problem = (variable: string, message: string) => problems.push({ variable, message, hint: CRM_HINTS[variable] ?? "" });
+  const problem = (variable: string, message: string, hint = CRM_HINTS[variable] ?? "") => problems.push({ variable, message, hint });
+  if (salesforce && hubspot) {
+    problem(
+      "HUBSPOT_ACCESS_TOKEN",
+      "is set together with SALESFORCE_CLIENT_ID/SALESFORCE_CLIENT_SECRET: one CRM per installation",
+      "keep the variables of the CRM this installation syncs with and remove the others",
+    );
+    throw new ConfigError(problems);
+  }
+  const provider: CrmConfig["provider"] = hubspot ? "hubspot" : "salesforce";
+  const minutesText = get("CRM_SYNC_MINUTES") ?? "5";
+  const syncMinutes = Number(minutesText);
+  /** What both CRMs share: the stage map and the push settings. */
+  const checkShared = (): { stageMap: StageMap; push: boolean; pushBatch: number } => {
+    if (!Number.isInteger(syncMinutes) || syncMinutes < 1 || syncMinutes > 1440) problem("CRM_SYNC_MINUTES", `must be a whole number from 1 to 1440, not "${minutesText}"`);
+    const pushText = (get("CRM_PUSH") ?? "on").toLowerCase();
+    if (!["on", "off"].includes(pushText)) problem("CRM_PUSH", `must be "on" or "off", not "${pushText}"`);
+    const batchText = get("CRM_PUSH_BATCH") ?? "200";
+    const pushBatch = Number(batchText);
+    if (!Number.isInteger(pushBatch) || pushBatch < 1 || pushBatch > 200) problem("CRM_PUSH_BATCH", `must be a whole number from 1 to 200, not "${batchText}"`);
+    const push = { push: pushText === "on", pushBatch };
+    const stageText = get("CRM_STAGE_MAP");
+    if (stageText === undefined) {
+      problem("CRM_STAGE_MAP", "is missing: stages are mapped by configuration, never guessed", stageMapHint(provider));
+      return { stageMap: new Map(), ...push };
+    }
+    const parsed = parseStageMap(stageText);
+    if (parsed.ok) return { stageMap: parsed.map, ...push };
+    problem("CRM_STAGE_MAP", parsed.problems.join("; "), stageMapHint(provider));
+    return { stageMap: new Map(), ...push };
+  };
+  if (provider === "hubspot") {
+    if (accessToken === undefined) problem("HUBSPOT_ACCESS_TOKEN", "is missing (HUBSPOT_API_URL is set)");
+    // Private-app tokens are "pat-<region>-<uuid>"; anything else is a pasted client secret, an API key or an OAuth token.
+    else if (!/^pat-[a-z0-9]+-[A-Za-z0-9-]{8,}$/.test(accessToken)) problem("HUBSPOT_ACCESS_TOKEN", "is not a private app access token (they start with pat-, e.g. pat-na1-…)");
+    const apiUrl = hubSpotUrl ?? DEFAULT_HUBSPOT_API_URL;
+    if (!z.url().safeParse(apiUrl).success) problem("HUBSPOT_API_URL", "must be a URL");
+    const shared = checkShared();
+    if (problems.length > 0) throw new ConfigError(problems);
+    return { provider, apiUrl: apiUrl.replace(/\/+$/, ""), accessToken: accessToken as string, syncMinutes, ...shared, slackTeamId: get("CRM_SLACK_TEAM_ID") };
+  }
   if (clientId === undefined) problem("SALESFORCE_CLIENT_ID", "is missing (SALESFORCE_CLIENT_SECRET is set)");
   if (clientSecret === undefined) problem("SALESFORCE_CLIENT_SECRET", "is missing (SALESFORCE_CLIENT_ID is set)");
   const loginUrl = get("SALESFORCE_LOGIN_URL") ?? "https://login.salesforce.com";
   if (!z.url().safeParse(loginUrl).success) problem("SALESFORCE_LOGIN_URL", "must be a URL");
-  const minutesText = get("CRM_SYNC_MINUTES") ?? "5";
-  const syncMinutes = Number(minutesText);
-  if (!Number.isInteger(syncMinutes) || syncMinutes < 1 || syncMinutes > 1440) problem("CRM_SYNC_MINUTES", `must be a whole number from 1 to 1440, not "${minutesText}"`);
-  const stageText = get("CRM_STAGE_MAP");
-  let stageMap: StageMap = new Map();
-  if (stageText === undefined) problem("CRM_STAGE_MAP", "is missing: stages are mapped by configuration, never guessed");
-  else {
-    const parsed = parseStageMap(stageText);
-    if (parsed.ok) stageMap = parsed.map;
-    else problem("CRM_STAGE_MAP", parsed.problems.join("; "));
-  }
-  const pushText = (get("CRM_PUSH") ?? "on").toLowerCase();
-  if (!["on", "off"].includes(pushText)) problem("CRM_PUSH", `must be "on" or "off", not "${pushText}"`);
-  const batchText = get("CRM_PUSH_BATCH") ?? "200";
-  const pushBatch = Number(batchText);
-  if (!Number.isInteger(pushBatch) || pushBatch < 1 || pushBatch > 200) problem("CRM_PUSH_BATCH", `must be a whole number from 1 to 200, not "${batchText}"`);
+  const shared = checkShared();
   if (problems.length > 0) throw new ConfigError(problems);
   return {
-    push: pushText === "on",
-    pushBatch,
-    provider: "salesforce",
+    provider,
     loginUrl: loginUrl.replace(/\/+$/, ""),
     clientId: clientId as string,
     clientSecret: clientSecret as string,
     syncMinutes,
-    stageMap,
+    ...shared,
     slackTeamId: get("CRM_SLACK_TEAM_ID"),
   };
+}
+
+/** The CRM's secret, for the logger's redaction list. */
+export function crmSecretOf(config: CrmConfig): string {
+  return config.provider === "hubspot" ? config.accessToken : config.clientSecret;
 }

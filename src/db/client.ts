@@ -8,6 +8,9 @@ import type { PrismaClient as SqlitePrismaClient } from "../generated/sqlite/cli
  */
 export type Db = SqlitePrismaClient;
 
+/** A transaction client (the model API without $transaction): what a write inside someone else's transaction takes. */
+export type Tx = Parameters<Parameters<Db["$transaction"]>[0]>[0];
+
 export type Provider = "sqlite" | "postgresql";
 
 export interface Database {

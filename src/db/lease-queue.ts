@@ -10,6 +10,9 @@ import { empty, join, raw, sql, type Sql } from "./sql.js";
  * - A sender claims due rows with a token: pending rows whose time has come, and rows left
  *   "sending" by a sender whose lease ran out (it crashed mid-send). The claim is one conditional
  *   UPDATE that repeats the due condition, so two replicas never claim the same row.
+ * - The same UPDATE counts the attempt (`countAttempt`, which both queues use): a claimed row is
+ *   about to be tried, and counting it in the claim rather than per row saves a write per row while
+ *   keeping a crash mid-send visible. A claimed row with `attempts > 1` may already have arrived.
  * - Every later change is guarded by the token: a sender whose lease was taken over changes nothing.
  * - Hand-written SQL (see db/sql.ts): these run several times for every row delivered.
  * - How long a failed row waits is `retryBackoffMs` (domain/delivery-retry.ts), for both queues.
@@ -32,10 +35,15 @@ export function dueCondition(now: Date, alias?: string): Sql {
 
 /**
  * Claims up to `limit` due rows (oldest first) for `token` until now + leaseMs; `filter` narrows
- * the candidates (`AND …` on columns of `q`, the table's alias). Returns the ids claimed: a row
- * another sender claimed in between is not among them.
+ * the candidates (`AND …` on columns of `q`, the table's alias); `countAttempt` adds one to each
+ * claimed row's `attempts` in the same UPDATE. Returns the ids claimed: a row another sender
+ * claimed in between is not among them.
  */
-export async function claimDue(db: Exec, name: QueueTable, o: { token: string; now: Date; leaseMs: number; limit: number; filter?: Sql }): Promise<number[]> {
+export async function claimDue(
+  db: Exec,
+  name: QueueTable,
+  o: { token: string; now: Date; leaseMs: number; limit: number; filter?: Sql; countAttempt?: boolean },
+): Promise<number[]> {
   const candidates = await db.$queryRaw<{ id: number }[]>(
     sql`SELECT q."id" FROM ${table(name)} q WHERE ${dueCondition(o.now, "q")} ${o.filter ?? empty} ORDER BY q."id" ASC LIMIT ${o.limit}`,
   );
@@ -44,6 +52,7 @@ export async function claimDue(db: Exec, name: QueueTable, o: { token: string; n
   const lockedUntil = new Date(o.now.getTime() + o.leaseMs);
   await db.$executeRaw(
     sql`UPDATE ${table(name)} SET "status" = ${"sending"}, "lockedBy" = ${o.token}, "lockedUntil" = ${lockedUntil}, "updatedAt" = ${new Date()}
+      ${o.countAttempt ? raw(`, "attempts" = "attempts" + 1`) : empty}
       WHERE "id" IN (${join(ids)}) AND ${dueCondition(o.now)}`,
   );
   const claimed = await db.$queryRaw<{ id: number }[]>(
@@ -52,18 +61,16 @@ export async function claimDue(db: Exec, name: QueueTable, o: { token: string; n
   return claimed.map((c) => Number(c.id));
 }
 
-/** Counts an attempt before it is made, so a crash mid-send is still visible as an attempt. */
-export async function recordAttempt(db: Exec, name: QueueTable, ids: number[], token: string): Promise<void> {
-  if (ids.length === 0) return;
-  await db.$executeRaw(sql`UPDATE ${table(name)} SET "attempts" = "attempts" + 1, "updatedAt" = ${new Date()} WHERE "id" IN (${join(ids)}) AND "lockedBy" = ${token}`);
-}
-
-/** Back to pending, due at `nextAttemptAt`, with the reason (a transient failure, or waiting for a pause to end). */
-export async function retryLater(db: Exec, name: QueueTable, ids: number[], token: string, nextAttemptAt: Date, error: string | null): Promise<void> {
+/**
+ * Back to pending, due at `nextAttemptAt`, with the reason (a transient failure, or waiting for a
+ * pause to end); the attempt stays counted. `extra`: more `, "col" = …` assignments (the Slack
+ * outbox keeps the DM channel an attempt opened).
+ */
+export async function retryLater(db: Exec, name: QueueTable, ids: number[], token: string, nextAttemptAt: Date, error: string | null, extra?: Sql): Promise<void> {
   if (ids.length === 0) return;
   await db.$executeRaw(
     sql`UPDATE ${table(name)} SET "status" = ${"pending"}, "nextAttemptAt" = ${nextAttemptAt}, "lastError" = ${error},
-      "lockedBy" = NULL, "lockedUntil" = NULL, "updatedAt" = ${new Date()}
+      "lockedBy" = NULL, "lockedUntil" = NULL, "updatedAt" = ${new Date()} ${extra ?? empty}
       WHERE "id" IN (${join(ids)}) AND "lockedBy" = ${token}`,
   );
 }

@@ -109,6 +109,12 @@ const PG_LOCK_KEY = 7_230_115_001; // any constant: serializes migrations across
  * transactionally), so a failure leaves the database at the previous migration. Returns the names
  * applied. On PostgreSQL an advisory lock keeps replicas starting together from racing.
  * `dir` overrides the migrations folder (tests).
+ *
+ * On SQLite, foreign keys are switched off around each migration (and checked before it commits).
+ * Prisma's SQLite migrations change a table by creating a new one, copying the rows, and dropping
+ * the old one, with `PRAGMA foreign_keys=OFF` in the script, but that pragma does nothing inside a
+ * transaction: with the keys on, `DROP TABLE "Workspace"` runs an implicit DELETE whose ON DELETE
+ * CASCADE empties every table that points at it (users, accounts, touches …).
  */
 export async function migrate(db: Database, dir?: string): Promise<string[]> {
   const run = async (): Promise<string[]> => {
@@ -119,24 +125,17 @@ export async function migrate(db: Database, dir?: string): Promise<string[]> {
     const applied: string[] = [];
     for (const file of readMigrations(db.provider, dir)) {
       if (!status.pending.includes(file.name)) continue;
-      const statements = splitStatements(file.sql);
-      const id = randomUUID();
-      await db.prisma.$transaction(async (tx) => {
-        const startedAt = new Date().toISOString();
-        for (const statement of statements) await tx.$executeRawUnsafe(statement);
-        const [p1, p2, p3, p4, p5, p6] = params(db.provider, 6);
-        const stamp = (d: Date) => (db.provider === "postgresql" ? d : isoWithOffset(d));
-        await tx.$executeRawUnsafe(
-          `INSERT INTO "_prisma_migrations" (id, checksum, finished_at, migration_name, started_at, applied_steps_count)
-           VALUES (${p1}, ${p2}, ${p3}, ${p4}, ${p5}, ${p6})`,
-          id,
-          file.checksum,
-          stamp(new Date()),
-          file.name,
-          stamp(new Date(startedAt)),
-          1,
-        );
-      }, { timeout: 120_000, maxWait: 30_000 });
+      if (db.provider === "sqlite") {
+        // Outside the transaction, where the pragma takes effect (one connection: the adapter's).
+        await db.prisma.$executeRawUnsafe("PRAGMA foreign_keys = OFF");
+        try {
+          await applyMigration(db, file);
+        } finally {
+          await db.prisma.$executeRawUnsafe("PRAGMA foreign_keys = ON");
+        }
+      } else {
+        await applyMigration(db, file);
+      }
       applied.push(file.name);
     }
     return applied;
@@ -147,6 +146,46 @@ export async function migrate(db: Database, dir?: string): Promise<string[]> {
     await tx.$executeRawUnsafe(`SELECT pg_advisory_xact_lock(${PG_LOCK_KEY})`);
     return run();
   }, { timeout: 300_000, maxWait: 300_000 });
+}
+
+/** One migration and its `_prisma_migrations` row, in one transaction. */
+async function applyMigration(db: Database, file: MigrationFile): Promise<void> {
+  const statements = splitStatements(file.sql);
+  const id = randomUUID();
+  await db.prisma.$transaction(async (tx) => {
+    const startedAt = new Date().toISOString();
+    // With the keys off, nothing else would notice a migration that leaves dangling references. Only
+    // new ones refuse it: rows a hand edit left dangling before must not block every later upgrade.
+    const danglingBefore = db.provider === "sqlite" ? await danglingReferences(tx) : new Map<string, number>();
+    for (const statement of statements) await tx.$executeRawUnsafe(statement);
+    if (db.provider === "sqlite") {
+      const added = [...(await danglingReferences(tx))].filter(([where, n]) => n > (danglingBefore.get(where) ?? 0));
+      if (added.length > 0) {
+        const count = added.reduce((sum, [where, n]) => sum + n - (danglingBefore.get(where) ?? 0), 0);
+        throw new Error(`migration ${file.name} leaves ${count} row(s) pointing at nothing (${added.map(([where]) => where).join(", ")})`);
+      }
+    }
+    const [p1, p2, p3, p4, p5, p6] = params(db.provider, 6);
+    const stamp = (d: Date) => (db.provider === "postgresql" ? d : isoWithOffset(d));
+    await tx.$executeRawUnsafe(
+      `INSERT INTO "_prisma_migrations" (id, checksum, finished_at, migration_name, started_at, applied_steps_count)
+       VALUES (${p1}, ${p2}, ${p3}, ${p4}, ${p5}, ${p6})`,
+      id,
+      file.checksum,
+      stamp(new Date()),
+      file.name,
+      stamp(new Date(startedAt)),
+      1,
+    );
+  }, { timeout: 120_000, maxWait: 30_000 });
+}
+
+/** SQLite rows whose foreign key points at nothing, counted per "table → parent". */
+async function danglingReferences(tx: Pick<Database["prisma"], "$queryRawUnsafe">): Promise<Map<string, number>> {
+  const rows = await tx.$queryRawUnsafe<{ table: string; parent: string }[]>("PRAGMA foreign_key_check");
+  const counts = new Map<string, number>();
+  for (const r of rows) counts.set(`${r.table} → ${r.parent}`, (counts.get(`${r.table} → ${r.parent}`) ?? 0) + 1);
+  return counts;
 }
 
 /** Prisma's SQLite format for these columns: 2026-11-27T00:00:35.051+00:00 */

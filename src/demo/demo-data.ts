@@ -16,6 +16,7 @@
 import { DateTime } from "luxon";
 import type { Database } from "../db/client.js";
 import { finraLimitCents } from "../domain/gifts.js";
+import type { ForecastCategory } from "../domain/forecast.js";
 import { normalizeName } from "../domain/names.js";
 import { elapsedShare, periodContaining } from "../domain/periods.js";
 import { addLocalDays, isoWeekday, localDateOf, startOfLocalDate, type LocalDate } from "../domain/time.js";
@@ -224,15 +225,17 @@ interface OpenSpec {
   stage: "prospect" | "qualified" | "proposal" | "negotiation";
   /** Local days from the demo day to the expected close. */
   close: number;
+  /** The rep's forecast call; absent = implied by the stage. */
+  forecast?: ForecastCategory;
 }
 
 const OPEN: OpenSpec[] = [
-  { owner: "alice", account: "Brightwater Capital", title: "Wealth platform renewal", amount: 240_000, stage: "negotiation", close: 18 },
+  { owner: "alice", account: "Brightwater Capital", title: "Wealth platform renewal", amount: 240_000, stage: "negotiation", close: 18, forecast: "commit" },
   // Slipping: its close date passed nine days ago, so Alice's reminder lists it under "Deals that need attention".
   { owner: "alice", account: "Copperfield Creative", title: "Brand refresh retainer", amount: 45_000, stage: "proposal", close: -9 },
   { owner: "carlos", account: "Lakeshore Mutual", title: "Advisor analytics", amount: 90_000, stage: "negotiation", close: 4 },
   { owner: "dana", account: "Kingsway Therapeutics", title: "Global rollout", amount: 310_000, stage: "proposal", close: 30 },
-  { owner: "bernd", account: "Löwenherz Biotech", title: "Studienportal", amount: 60_000, stage: "qualified", close: 25 },
+  { owner: "bernd", account: "Löwenherz Biotech", title: "Studienportal", amount: 60_000, stage: "qualified", close: 25, forecast: "best_case" },
   { owner: "evelyn", account: "Marina Bay Securities", title: "Trading desk insights", amount: 150_000, stage: "proposal", close: 21 },
 ];
 
@@ -392,6 +395,7 @@ export async function seedDemoData(db: Database, now: Date): Promise<SeededDemo>
         stage: d.stage,
         status: "open",
         expectedCloseAt: startOfLocalDate(addLocalDays(localDateOf(now, PEOPLE[d.owner].zone), d.close), PEOPLE[d.owner].zone),
+        forecastCategory: d.forecast ?? null,
         createdAt: at(d.owner, -30, 14),
       })),
     ],

@@ -8,11 +8,11 @@
  * or let the scheduler pull every CRM_SYNC_MINUTES.
  */
 import "../runtime/require-supported-node.js";
-import { createInterface } from "node:readline";
 import { parseArgs } from "node:util";
 import { pathToFileURL } from "node:url";
 import { STAGE_MAP_EXAMPLE } from "../domain/crm-sync.js";
 import { FakeSalesforce, type SObjectType, type SRecord } from "./fake-salesforce.js";
+import { promptFields, promptWords, runPrompt, unquote } from "./fake-prompt.js";
 
 const TYPES: Record<string, SObjectType> = { account: "Account", opportunity: "Opportunity", opp: "Opportunity", contact: "Contact", user: "User" };
 
@@ -41,14 +41,6 @@ export function seedFakeSalesforce(sf: FakeSalesforce, ownerEmail: string): void
   }
 }
 
-function tokens(line: string): string[] {
-  return [...line.matchAll(/(?:[^\s"=]+=)?"[^"]*"|\S+/g)].map((m) => m[0]);
-}
-
-function unquote(v: string): string {
-  return v.replace(/^"(.*)"$/, "$1");
-}
-
 function value(v: string): string | number | boolean | null {
   const text = unquote(v);
   if (v.startsWith('"')) return text;
@@ -58,17 +50,12 @@ function value(v: string): string | number | boolean | null {
 }
 
 function fields(args: string[]): SRecord {
-  const out: SRecord = {};
-  for (const a of args) {
-    const eq = a.indexOf("=");
-    if (eq > 0) out[a.slice(0, eq)] = value(a.slice(eq + 1));
-  }
-  return out;
+  return promptFields(args, value);
 }
 
 /** Runs one prompt line against the fake; returns what to print. */
 export function runFakeCommand(sf: FakeSalesforce, line: string): string {
-  const [verb, typeWord, ...rest] = tokens(line.trim());
+  const [verb, typeWord, ...rest] = promptWords(line.trim());
   if (!verb || verb === "help") return FAKE_SALESFORCE_HELP;
   if (verb === "list") {
     const on = (r: SRecord) => {
@@ -110,7 +97,7 @@ async function main(): Promise<void> {
   const ownerEmail = values["owner-email"] ?? "you@example.com";
   const sf = await FakeSalesforce.start({ port: Number(values.port ?? 7357) });
   seedFakeSalesforce(sf, ownerEmail);
-  process.stdout.write(
+  runPrompt(
     [
       `Fake Salesforce at ${sf.url}; its accounts belong to ${ownerEmail} (your Slack profile's email).`,
       "Put these in .env next to package.json, then run: npx ae-assistant doctor && npx ae-assistant crm sync",
@@ -122,17 +109,10 @@ async function main(): Promise<void> {
       FAKE_SALESFORCE_HELP,
       "",
     ].join("\n"),
+    "salesforce> ",
+    (line) => runFakeCommand(sf, line),
+    () => sf.stop(),
   );
-  const rl = createInterface({ input: process.stdin, output: process.stdout, prompt: "salesforce> " });
-  rl.prompt();
-  rl.on("line", (line) => {
-    if (line.trim() === "quit") rl.close();
-    else {
-      process.stdout.write(runFakeCommand(sf, line) + "\n");
-      rl.prompt();
-    }
-  });
-  rl.on("close", () => void sf.stop().then(() => process.exit(0)));
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) void main();

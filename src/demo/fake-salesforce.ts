@@ -280,6 +280,11 @@ export class FakeSalesforce {
     return this.data[type].get(id) ?? (id.length === 15 ? this.data[type].get(`${id}AAA`) : undefined);
   }
 
+  /** Deletes a record for good (emptied from the Recycle Bin, or older than its 15 days): not even `queryAll` has it. */
+  purge(type: SObjectType, id: string): void {
+    this.data[type].delete(String(this.get(type, id).Id));
+  }
+
   /** A record by id, or by Name or Subject (case-insensitive; the first one). */
   find(type: SObjectType, idOrName: string): SRecord | undefined {
     const byId = this.byId(type, idOrName);
@@ -676,9 +681,12 @@ export class FakeSalesforce {
         return op === ">" ? t > at.getTime() : t >= at.getTime();
       });
     }
-    if (q.ordered) rows.sort((a, b) => String(a.SystemModstamp).localeCompare(String(b.SystemModstamp)) || String(a.Id).localeCompare(String(b.Id)));
+    // Same-format stamps and ids sort as plain strings (no locale rules: Salesforce orders by value).
+    const cmp = (a: unknown, b: unknown) => (String(a) < String(b) ? -1 : String(a) > String(b) ? 1 : 0);
+    if (q.ordered) rows.sort((a, b) => cmp(a.SystemModstamp, b.SystemModstamp) || cmp(a.Id, b.Id));
     if (q.limit !== null) rows = rows.slice(0, q.limit);
     const attributes = (type: SObjectType, id: unknown) => ({ type, url: `/services/data/v${version}/sobjects/${type}/${String(id)}` });
+    // Shaped now, not per page: the answer is a snapshot taken when the query ran, as Salesforce's.
     return rows.map((r) => {
       const out: Record<string, unknown> = { attributes: attributes(q.type, r.Id) };
       for (const f of q.fields) {

@@ -2,7 +2,7 @@
  * `npm run demo`: the real bot against the built-in Slack emulator, with a fresh demo database,
  * playing a scripted Monday morning and printing what each person would see. No tokens, no network.
  *
- *   AE_DEMO_DATA_DIR   where demo.db and demo-leaderboard.png go (default ./data)
+ *   AE_DEMO_DATA_DIR   where demo.db, demo-leaderboard.png and demo-pipeline.png go (default ./data)
  *   LOG_LEVEL          show the bot's own log lines on stderr (default: only warnings, after the run)
  */
 import "../runtime/require-supported-node.js"; // first: refuses an old Node before a native module loads
@@ -32,6 +32,8 @@ export interface DemoResult {
   seconds: number;
   databasePath: string;
   chartPath?: string;
+  /** The manager's pipeline chart, when one was uploaded. */
+  pipelineChartPath?: string;
   /** Warnings and errors the bot logged during the run. */
   problems: string[];
   error?: string;
@@ -50,6 +52,7 @@ export async function runDemo(opts: DemoOptions = {}): Promise<DemoResult> {
   const dataDir = resolve(opts.dataDir ?? process.env.AE_DEMO_DATA_DIR ?? "data");
   const databasePath = resolve(dataDir, "demo.db");
   const chartFile = resolve(dataDir, "demo-leaderboard.png");
+  const pipelineChartFile = resolve(dataDir, "demo-pipeline.png");
   const problems: string[] = [];
   const envLevel = LEVELS.find((l) => l === process.env.LOG_LEVEL);
   const logger = createLogger(
@@ -70,6 +73,7 @@ export async function runDemo(opts: DemoOptions = {}): Promise<DemoResult> {
     await mkdir(dataDir, { recursive: true });
     for (const suffix of ["", "-wal", "-shm", "-journal"]) rmSync(`${databasePath}${suffix}`, { force: true });
     rmSync(chartFile, { force: true });
+    rmSync(pipelineChartFile, { force: true });
     db = await openAndMigrate(`file:${databasePath}`, logger);
     const clock = { now: demoInstant(opts.today ?? new Date()) };
     const seed = await seedDemoData(db, clock.now);
@@ -93,6 +97,11 @@ export async function runDemo(opts: DemoOptions = {}): Promise<DemoResult> {
       writeFileSync(chartFile, report.chart.bytes);
       chartPath = chartFile;
     }
+    let pipelineChartPath: string | undefined;
+    if (report.pipelineChart) {
+      writeFileSync(pipelineChartFile, report.pipelineChart.bytes);
+      pipelineChartPath = pipelineChartFile;
+    }
     const seconds = (Date.now() - started) / 1000;
     out.write(
       [
@@ -101,11 +110,12 @@ export async function runDemo(opts: DemoOptions = {}): Promise<DemoResult> {
         `Demo finished in ${seconds.toFixed(1)} s: ${report.commands} commands (${report.germanCommands} in German), ${report.clicks} button clicks, ` +
           `${report.directMessages} DMs, ${report.channelPosts} channel posts.`,
         chartPath ? `Leaderboard chart: ${shown(chartPath)} · database: ${shown(databasePath)} (recreated on every run).` : `No leaderboard chart was uploaded · database: ${shown(databasePath)}.`,
+        ...(pipelineChartPath ? [`Pipeline chart: ${shown(pipelineChartPath)}.`] : []),
         "Try it in your own workspace: see “Onboarding a real workspace” in README.md, then `npm start`.",
         "",
       ].join("\n"),
     );
-    return result(true, chartPath ? { chartPath } : {});
+    return result(true, { ...(chartPath ? { chartPath } : {}), ...(pipelineChartPath ? { pipelineChartPath } : {}) });
   } catch (error) {
     return result(false, { error: error instanceof Error ? error.message : String(error) });
   } finally {

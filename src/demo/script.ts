@@ -4,6 +4,7 @@
  *      manager's weekly digest and the team's weekly leaderboard post with its chart;
  *   2. from 09:05 New York time: `/ae` commands by different people (two in German), a deal won
  *      (and its celebration in the team channel), a gift over the FINRA limit, two button clicks;
+ *      and the manager's `/ae pipeline team chart` (the team's forecast, its chart sent to his DM);
  *   3. 10:00 New York = 09:00 Chicago: Carlos's digest, which already reflects his morning.
  * Everything goes through the real app and the Slack emulator; what each person would see is
  * printed with Block Kit rendered as text.
@@ -30,6 +31,8 @@ export interface ScriptReport {
   channelPosts: number;
   /** The first leaderboard chart uploaded (PNG bytes) and its Slack file name. */
   chart?: { filename: string; bytes: Buffer };
+  /** The pipeline chart the manager asked for (uploaded to their DM). */
+  pipelineChart?: { filename: string; bytes: Buffer };
 }
 
 const RULE = "─".repeat(78);
@@ -193,6 +196,17 @@ export async function playScript(session: DemoSession, out: DemoOutput): Promise
   report.clicks++;
 
   await command("evelyn", "leaderboard quarter");
+
+  // The manager's forecast call: the team's pipeline of the quarter, and its chart in his DM.
+  const beforePipeline = session.callMark();
+  await command("morgan", "pipeline team chart");
+  const morganDm = `D${PEOPLE.morgan.slackUserId}`;
+  await session.waitForUpload(morganDm, beforePipeline);
+  const pipelineChart = session.uploadedFiles().find((f) => f.channel === morganDm);
+  if (pipelineChart) {
+    report.pipelineChart = { filename: pipelineChart.filename, bytes: pipelineChart.bytes };
+    printer.note(`📎 ${pipelineChart.title ?? pipelineChart.filename} — ${pipelineChart.filename}, ${Math.round(pipelineChart.bytes.length / 1024)} KB PNG sent to ${PEOPLE.morgan.name}'s DM`);
+  }
 
   // 3. The rest of the morning: the clocks that reach 09:00 later (Chicago).
   const later = instants.filter((i) => i > start.getTime());

@@ -206,7 +206,16 @@ export class DemoSession {
     );
   }
 
-  /** The files uploaded so far (leaderboard charts), oldest first. */
+  /** Waits until a file is shared into `channel` after `mark` (a chart uploaded after a command's answer). */
+  async waitForUpload(channel: string, mark: number): Promise<void> {
+    await this.fake.waitFor(
+      "files.completeUploadExternal",
+      (c) => this.fake.calls.indexOf(c) >= mark && c.body.channel_id === channel && c.response?.ok === true,
+      REPLY_TIMEOUT_MS,
+    );
+  }
+
+  /** The files uploaded so far (leaderboard and pipeline charts), oldest first. */
   uploadedFiles(): UploadedFile[] {
     const out: UploadedFile[] = [];
     for (const file of this.fake.files.values()) {

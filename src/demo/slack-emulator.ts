@@ -258,6 +258,9 @@ export class FakeSlack {
   /** 429s served because a rate limit's budget was spent, per method (injected faults not counted). */
   readonly rateLimited = new Map<string, number>();
 
+  /** DM channel ids retired by `retireDm`, and the id each of their users' DM got instead. */
+  private readonly retiredDms = new Set<string>();
+  private readonly reissuedDms = new Map<string, string>();
   private readonly server: Server;
   private readonly options: FakeSlackOptions;
   private readonly exchangedTriggers = new Set<string>();
@@ -407,6 +410,29 @@ export class FakeSlack {
   /** The stored (non-ephemeral unless asked) message with this channel and ts. */
   messageAt(channel: string, ts: string): FakeMessage | undefined {
     return this.messages.find((m) => m.channel === channel && m.ts === ts);
+  }
+
+  /**
+   * Slack no longer knows this DM channel id (as after the app was reinstalled): posting to it
+   * answers `channel_not_found`, and conversations.open with its user gives a new id.
+   */
+  retireDm(channelId: string): void {
+    const userId = this.userOfDm(channelId);
+    if (userId === undefined) return;
+    this.retiredDms.add(channelId);
+    this.reissuedDms.set(userId, `${channelId}R${this.retiredDms.size}`);
+  }
+
+  /** The DM channel with a user: "D" + the user id, unless that one was retired. */
+  private dmOf(userId: string): string {
+    return this.reissuedDms.get(userId) ?? `D${userId}`;
+  }
+
+  /** The user of a DM channel id, or undefined for a retired one. */
+  private userOfDm(channelId: string): string | undefined {
+    if (this.retiredDms.has(channelId)) return undefined;
+    for (const [userId, id] of this.reissuedDms) if (id === channelId) return userId;
+    return channelId.slice(1);
   }
 
   /** Forget recorded traffic, pending faults, stored messages/views/files and non-persistent handlers. */
@@ -793,9 +819,10 @@ export class FakeSlack {
     if (typeof target !== "string" || target === "") return { error: "channel_not_found" };
     const deletedError = this.options.deletedUserDmError === undefined ? "user_disabled" : this.options.deletedUserDmError;
     if (/^[UW]/.test(target) || /^D/.test(target)) {
-      const userId = target.startsWith("D") ? target.slice(1) : target;
+      const userId = target.startsWith("D") ? this.userOfDm(target) : target;
+      if (userId === undefined) return { error: "channel_not_found" };
       if (this.users.get(userId)?.deleted && deletedError !== null) return { error: deletedError };
-      return { id: target.startsWith("D") ? target : `D${target}` };
+      return { id: target.startsWith("D") ? target : this.dmOf(userId) };
     }
     const byName = target.startsWith("#") ? target.slice(1) : target;
     const channel = this.channels.get(target) ?? [...this.channels.values()].find((c) => c.name === byName);
@@ -1120,8 +1147,7 @@ export class FakeSlack {
       if (this.users.get(id)?.deleted) return { ok: false, error: "user_disabled" };
     }
     if (ids.length === 1) {
-      const id = `D${ids[0]}`;
-      return { ok: true, no_op: false, already_open: false, channel: { id } };
+      return { ok: true, no_op: false, already_open: false, channel: { id: this.dmOf(ids[0]!) } };
     }
     return { ok: true, no_op: false, already_open: false, channel: { id: `G${[...ids].sort().join("").slice(0, 10)}` } };
   }
@@ -1285,7 +1311,11 @@ export class FakeSlack {
 /** Start a fake Slack on 127.0.0.1 with an ephemeral port. Remember `await fake.close()`. */
 export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<FakeSlack> {
   const server = createServer();
-  server.keepAliveTimeout = 1000;
+  // Keep connections open between calls, as Slack's API servers do. Under about 2 s, undici (the
+  // fetch behind @slack/web-api) drops the connection after every response (it keeps a 2 s margin
+  // below the server's advertised `Keep-Alive: timeout=`), so each call paid a new TCP connection
+  // the real Slack does not cost. Node's default is 5 s; close() ends open connections itself.
+  server.keepAliveTimeout = 5000;
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(0, "127.0.0.1", () => {

@@ -473,6 +473,30 @@ export function eventCallback(event: Json, o: EventCallbackOptions = {}): Json {
   };
 }
 
+/** A user_change event: Slack sends the whole user object; `deleted: true` when they were deactivated. */
+export function userChangeEvent(user: { id: string; deleted?: boolean; tz?: string; real_name?: string; email?: string; teamId?: string }): Json {
+  return {
+    type: "user_change",
+    user: {
+      id: user.id,
+      team_id: user.teamId ?? DEFAULT_TEAM_ID,
+      name: user.id.toLowerCase(),
+      deleted: user.deleted ?? false,
+      real_name: user.real_name ?? user.id,
+      tz: user.tz ?? "America/New_York",
+      tz_offset: -18000,
+      is_admin: false,
+      is_owner: false,
+      is_bot: false,
+      updated: nowSeconds(),
+      locale: "en-US",
+      profile: { real_name: user.real_name ?? user.id, display_name: user.id, ...(user.email ? { email: user.email } : {}) },
+    },
+    cache_ts: nowSeconds(),
+    event_ts: newActionTs(),
+  };
+}
+
 export interface AppHomeOpenedOptions {
   userId: string;
   /** Default "home". */

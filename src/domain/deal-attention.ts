@@ -140,7 +140,20 @@ export function dealsNeedingAttention(
       },
     ];
   });
-  rows.sort((a, b) => b.score - a.score || b.lateDays - a.lateDays || PRIORITY.indexOf(a.reason) - PRIORITY.indexOf(b.reason) || a.dealId - b.dealId);
+  return rankAttention(rows, top);
+}
+
+/** The ranking of deals that need attention: score, then lateness, then reason, then oldest deal. */
+function compareAttention(a: DealAttentionRow, b: DealAttentionRow): number {
+  return b.score - a.score || b.lateDays - a.lateDays || PRIORITY.indexOf(a.reason) - PRIORITY.indexOf(b.reason) || a.dealId - b.dealId;
+}
+
+/**
+ * Ranks rows that need attention (one rep's, or several reps' together, each judged in its own
+ * owner's zone and workspace rules) in the one order above; the top `top` shown, the rest counted.
+ */
+export function rankAttention<R extends DealAttentionRow>(rows: R[], top: number): { rows: R[]; restCount: number } {
+  rows.sort(compareAttention);
   const { top: shown, restCount } = topWithRest(rows, top);
   return { rows: shown, restCount };
 }

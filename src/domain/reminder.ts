@@ -186,15 +186,25 @@ export interface TeamNeglected extends NeglectedRow {
   ownerName: string;
 }
 
+/** A slipping deal in a manager's team: as its owner's reminder judges it, with the owner. */
+export interface TeamSlippingDeal extends DealAttentionRow {
+  ownerSlackUserId: string;
+  ownerName: string;
+}
+
 export interface ManagerDigestView {
   /** The Monday the digest belongs to. */
   weekOf: LocalDate;
   repsBehind: RepBehind[];
   keyAccounts: { rows: TeamNeglected[]; restCount: number };
+  /** The team's deals that need attention (the reminder's rules, per rep), ranked across the team. */
+  slippingDeals: { rows: TeamSlippingDeal[]; restCount: number };
 }
 
 export const MANAGER_KEY_ACCOUNTS_TOP = 10;
+/** Slipping deals shown in the manager's digest; the rest are counted. */
+export const MANAGER_SLIPPING_DEALS_TOP = 10;
 
 export function isManagerDigestEmpty(view: ManagerDigestView): boolean {
-  return view.repsBehind.length === 0 && view.keyAccounts.rows.length === 0;
+  return view.repsBehind.length === 0 && view.keyAccounts.rows.length === 0 && view.slippingDeals.rows.length === 0;
 }

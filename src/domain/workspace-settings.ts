@@ -10,6 +10,8 @@ import type { PaceMode } from "./periods.js";
 import { canonicalZone, isValidTimeZone } from "./time.js";
 import type { Tier } from "./account-tiers.js";
 import type { DealAttentionThresholds } from "./deal-attention.js";
+import { OPEN_STAGES, type OpenStage } from "./deal-stages.js";
+import { DEFAULT_STAGE_PROBABILITIES, type StageProbabilities } from "./forecast.js";
 
 export type GiftYearMode = "calendar" | "rolling";
 
@@ -25,6 +27,8 @@ export interface WorkspaceSettings {
   giftYearMode: GiftYearMode;
   /** When an open deal needs attention in the daily reminder. */
   dealAttention: DealAttentionThresholds;
+  /** Whole percent per open stage, for the weighted pipeline. */
+  stageProbabilities: StageProbabilities;
 }
 
 export type WorkspaceSettingField =
@@ -39,7 +43,18 @@ export type WorkspaceSettingField =
   | "giftYearMode"
   | "dealStallDays"
   | "dealCloseSoonDays"
-  | "dealNoTouchDays";
+  | "dealNoTouchDays"
+  | StageProbabilityField;
+
+/** The field holding each open stage's probability. */
+export type StageProbabilityField = "stageProbabilityProspect" | "stageProbabilityQualified" | "stageProbabilityProposal" | "stageProbabilityNegotiation";
+
+export const STAGE_PROBABILITY_FIELD: Readonly<Record<OpenStage, StageProbabilityField>> = {
+  prospect: "stageProbabilityProspect",
+  qualified: "stageProbabilityQualified",
+  proposal: "stageProbabilityProposal",
+  negotiation: "stageProbabilityNegotiation",
+};
 
 export const WORKSPACE_SETTING_FIELDS: readonly WorkspaceSettingField[] = [
   "currency",
@@ -54,6 +69,7 @@ export const WORKSPACE_SETTING_FIELDS: readonly WorkspaceSettingField[] = [
   "dealStallDays",
   "dealCloseSoonDays",
   "dealNoTouchDays",
+  ...OPEN_STAGES.map((stage) => STAGE_PROBABILITY_FIELD[stage]),
 ];
 
 /** Raw text per field, as typed in the modal or given on the command line. */
@@ -72,7 +88,8 @@ export type WorkspaceSettingsChanges = Partial<{
   dealStallDays: number;
   dealCloseSoonDays: number;
   dealNoTouchDays: number;
-}>;
+}> &
+  Partial<Record<StageProbabilityField, number>>;
 
 export type WorkspaceSettingProblem =
   | "currency_unknown"
@@ -83,7 +100,8 @@ export type WorkspaceSettingProblem =
   | "gift_limit_invalid"
   | "gift_year_unknown"
   | "deal_days_invalid"
-  | "close_soon_invalid";
+  | "close_soon_invalid"
+  | "probability_invalid";
 
 export interface WorkspaceSettingError {
   field: WorkspaceSettingField;
@@ -118,6 +136,10 @@ const EXAMPLES: Record<WorkspaceSettingField, string> = {
   dealStallDays: "30",
   dealCloseSoonDays: "7",
   dealNoTouchDays: "7",
+  stageProbabilityProspect: String(DEFAULT_STAGE_PROBABILITIES.prospect),
+  stageProbabilityQualified: String(DEFAULT_STAGE_PROBABILITIES.qualified),
+  stageProbabilityProposal: String(DEFAULT_STAGE_PROBABILITIES.proposal),
+  stageProbabilityNegotiation: String(DEFAULT_STAGE_PROBABILITIES.negotiation),
 };
 
 function wholeNumber(text: string): number | null {
@@ -195,16 +217,42 @@ export function validateWorkspaceSettings(input: WorkspaceSettingsInput, locale:
         else fail(field, "close_soon_invalid", raw);
         break;
       }
+      case "stageProbabilityProspect":
+      case "stageProbabilityQualified":
+      case "stageProbabilityProposal":
+      case "stageProbabilityNegotiation": {
+        // "25" or "25 %": a whole percent from 0 to 100.
+        const percent = wholeNumber(raw.replace(/\s*%$/u, ""));
+        if (percent !== null && percent <= 100) changes[field] = percent;
+        else fail(field, "probability_invalid", raw);
+        break;
+      }
     }
   }
   return errors.length > 0 ? { ok: false, errors } : { ok: true, changes };
 }
 
-export type NeglectSpecResult =
-  | { ok: true; input: Pick<WorkspaceSettingsInput, "neglectKeyDays" | "neglectGrowthDays" | "neglectStandardDays"> }
-  | { ok: false; detail: string };
+export type SpecResult<F extends WorkspaceSettingField> = { ok: true; input: Partial<Record<F, string>> } | { ok: false; detail: string };
 
-const TIER_FIELD: Record<Tier, "neglectKeyDays" | "neglectGrowthDays" | "neglectStandardDays"> = {
+/**
+ * Reads a command line's `name:value,name:value` list (any subset, any order) into field input,
+ * with `fields` naming the field of each accepted name; the values are validated later, as typed.
+ */
+function parseSpec<F extends WorkspaceSettingField>(text: string, fields: Readonly<Record<string, F>>): SpecResult<F> {
+  const input: Partial<Record<F, string>> = {};
+  for (const part of text.split(",").map((p) => p.trim()).filter(Boolean)) {
+    const m = /^([a-z]+)\s*[:=]\s*(.*)$/i.exec(part);
+    const name = m?.[1]?.toLowerCase();
+    if (!m || name === undefined || !Object.hasOwn(fields, name)) return { ok: false, detail: part.slice(0, 60) };
+    input[fields[name]!] = m[2]!;
+  }
+  return Object.keys(input).length > 0 ? { ok: true, input } : { ok: false, detail: text.slice(0, 60) };
+}
+
+type NeglectField = "neglectKeyDays" | "neglectGrowthDays" | "neglectStandardDays";
+export type NeglectSpecResult = SpecResult<NeglectField>;
+
+const TIER_FIELD: Record<Tier, NeglectField> = {
   key: "neglectKeyDays",
   growth: "neglectGrowthDays",
   standard: "neglectStandardDays",
@@ -212,13 +260,12 @@ const TIER_FIELD: Record<Tier, "neglectKeyDays" | "neglectGrowthDays" | "neglect
 
 /** Reads the command line's `key:7,growth:14,standard:30` (any subset, any order) into field input. */
 export function parseNeglectSpec(text: string): NeglectSpecResult {
-  const input: Record<string, string> = {};
-  for (const part of text.split(",").map((p) => p.trim()).filter(Boolean)) {
-    const m = /^(key|growth|standard)\s*[:=]\s*(.*)$/i.exec(part);
-    if (!m) return { ok: false, detail: part.slice(0, 60) };
-    input[TIER_FIELD[m[1]!.toLowerCase() as Tier]] = m[2]!;
-  }
-  return Object.keys(input).length > 0 ? { ok: true, input } : { ok: false, detail: text.slice(0, 60) };
+  return parseSpec(text, TIER_FIELD);
+}
+
+/** Reads the command line's `prospect:10,qualified:25,proposal:50,negotiation:75` (any subset) into field input. */
+export function parseProbabilitySpec(text: string): SpecResult<StageProbabilityField> {
+  return parseSpec(text, STAGE_PROBABILITY_FIELD);
 }
 
 /** Fields whose value differs between `changes` and the current settings. */
@@ -236,6 +283,10 @@ export function changedFields(current: WorkspaceSettings, changes: WorkspaceSett
     dealStallDays: current.dealAttention.stallDays,
     dealCloseSoonDays: current.dealAttention.closeSoonDays,
     dealNoTouchDays: current.dealAttention.noTouchDays,
+    stageProbabilityProspect: current.stageProbabilities.prospect,
+    stageProbabilityQualified: current.stageProbabilities.qualified,
+    stageProbabilityProposal: current.stageProbabilities.proposal,
+    stageProbabilityNegotiation: current.stageProbabilities.negotiation,
   };
   return (Object.keys(changes) as (keyof WorkspaceSettingsChanges)[]).filter((k) => changes[k] !== now[k]);
 }

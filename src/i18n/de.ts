@@ -10,6 +10,7 @@ import { settingsDe } from "./catalogs/settings.de.js";
 import { adminDe } from "./catalogs/admin.de.js";
 import { managerDe } from "./catalogs/manager.de.js";
 import { crmDe } from "./catalogs/crm.de.js";
+import { pipelineDe } from "./catalogs/pipeline.de.js";
 
 /** The German catalog, merged from catalogs/*.de.ts. */
 export const de: TranslationOf<typeof en> = {
@@ -23,4 +24,5 @@ export const de: TranslationOf<typeof en> = {
   ...adminDe,
   ...managerDe,
   ...crmDe,
+  ...pipelineDe,
 };

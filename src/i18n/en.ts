@@ -8,6 +8,7 @@ import { settingsEn } from "./catalogs/settings.en.js";
 import { adminEn } from "./catalogs/admin.en.js";
 import { managerEn } from "./catalogs/manager.en.js";
 import { crmEn } from "./catalogs/crm.en.js";
+import { pipelineEn } from "./catalogs/pipeline.en.js";
 
 /**
  * The English catalog: one file per feature under catalogs/, merged here. Each feature's German
@@ -25,6 +26,7 @@ export const en = {
   ...adminEn,
   ...managerEn,
   ...crmEn,
+  ...pipelineEn,
 } as const;
 
 export type MessageKey = keyof typeof en;

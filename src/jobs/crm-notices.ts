@@ -42,7 +42,8 @@ export async function planCrmNotices(services: Services, workspaceId: number, no
     const f = formatFor(actor, translator(actor.language));
     const oldestFirst = [...problems].sort((a, b) => a.id - b.id);
     const message = crmProblemsNotice(f, crm, oldestFirst.map((p) => ({ ...p, change: p.entity === "deal" ? parseDealChange(p.payload) : null })));
-    await status.told(ids, [{ recipientType: "user", recipient: user.slackUserId, localDate: `crm-${Math.min(...ids)}`, kind: OUTBOX_KIND.crmRep, payload: outboxPayload(OUTBOX_KIND.crmRep, message) }], now);
+    // The DM goes to the user's remembered channel when there is one (no conversations.open).
+    await status.told(ids, [{ recipientType: "user", recipient: user.slackUserId, localDate: `crm-${Math.min(...ids)}`, kind: OUTBOX_KIND.crmRep, payload: outboxPayload(OUTBOX_KIND.crmRep, message), channelId: user.dmChannelId }], now);
     queued++;
   }
 
@@ -51,7 +52,7 @@ export async function planCrmNotices(services: Services, workspaceId: number, no
     const rows = (await services.repos.users.admins(workspaceId)).map((admin) => {
       const actor = toActor(admin, workspace, defaultTimezone);
       const message = crmAdminNotice(formatFor(actor, translator(actor.language)), crm, notice);
-      return { recipientType: "user" as const, recipient: admin.slackUserId, localDate: notice.key, kind: OUTBOX_KIND.crmAdmin, payload: outboxPayload(OUTBOX_KIND.crmAdmin, message) };
+      return { recipientType: "user" as const, recipient: admin.slackUserId, localDate: notice.key, kind: OUTBOX_KIND.crmAdmin, payload: outboxPayload(OUTBOX_KIND.crmAdmin, message), channelId: admin.dmChannelId };
     });
     queued += await services.repos.outbox.enqueue(rows, now);
     await status.adminsTold(workspaceId, notice.kind === "restored" ? null : now);

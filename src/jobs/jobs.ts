@@ -1,5 +1,6 @@
 import type { LineLogger } from "../logger.js";
 import type { Services } from "../services/services.js";
+import type { OutboxSenderOptions } from "../slack/outbox-sender.js";
 import { LeaderboardJob } from "./leaderboard-job.js";
 import { ReminderJob } from "./reminder-job.js";
 import { ManagerDigestJob } from "./manager-digest-job.js";
@@ -34,10 +35,15 @@ export function createJobs(deps: JobDeps): ScheduledJob[] {
 
 /**
  * What every outbox sender needs besides its worker id: when Slack says a user can no longer get
- * DMs (deactivated), the user is marked inactive so no further reminders or digests are planned for them.
+ * DMs (deactivated), the user is marked inactive so no further reminders or digests are planned for
+ * them; and the DM channel of each user is remembered after the first conversations.open.
  */
-export function senderHooks(services: Services): { onInactiveRecipient: (slackUserId: string, reason: string) => Promise<void> } {
-  return { onInactiveRecipient: (slackUserId) => services.repos.reminders.markInactive(slackUserId) };
+export function senderHooks(services: Services): Pick<OutboxSenderOptions, "onInactiveRecipient" | "dmChannels"> {
+  const reminders = services.repos.reminders;
+  return {
+    onInactiveRecipient: (slackUserId) => reminders.markInactive(slackUserId),
+    dmChannels: { remember: (slackUserId, channelId) => reminders.rememberDmChannel(slackUserId, channelId), forget: (slackUserId, channelId) => reminders.forgetDmChannel(slackUserId, channelId) },
+  };
 }
 
 /** The CRM sync job (main.ts finds it in createJobs' list to kick it when a change queued a CRM write). */

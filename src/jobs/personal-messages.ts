@@ -72,7 +72,7 @@ async function planBatch<V>(deps: PersonalJobDeps, spec: PersonalMessageSpec<V>,
       if (content === undefined) continue;
       const empty = spec.isEmpty(content);
       const payload = empty ? SKIPPED_PAYLOAD : outboxPayload(spec.kind, spec.render(content, target));
-      messages.push({ recipientType: "user", recipient: target.user.slackUserId, localDate, kind: spec.kind, payload, status: empty ? "skipped" : "pending" });
+      messages.push({ recipientType: "user", recipient: target.user.slackUserId, localDate, kind: spec.kind, payload, status: empty ? "skipped" : "pending", channelId: target.user.dmChannelId });
     } catch (error) {
       logger.error(`${spec.what}: the message of user ${target.user.id} could not be built`, error);
     }

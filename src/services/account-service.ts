@@ -3,7 +3,7 @@ import { rankAccounts } from "../domain/account-ranking.js";
 import { normalizeName } from "../domain/names.js";
 import type { NeglectThresholds } from "../domain/neglect.js";
 import { localDateOf, startOfLocalDate } from "../domain/time.js";
-import type { AccountDealRow, AccountDetailRepository, AccountGiftRow } from "../db/repositories/account-detail-repository.js";
+import type { AccountDetailRepository, AccountGiftRow, AccountPageDeal } from "../db/repositories/account-detail-repository.js";
 import type { Account, AccountKind, AccountRepository, AccountWithOwner } from "../db/repositories/account-repository.js";
 import { isTier, type Tier } from "../domain/account-tiers.js";
 import type { FollowUpRepository } from "../db/repositories/followup-repository.js";
@@ -79,7 +79,7 @@ export interface AccountDetail {
   touches: TouchLine[];
   touchCount: number;
   followUps: { id: number; title: string; dueAt: Date; overdue: boolean }[];
-  deals: AccountDealRow[];
+  deals: AccountPageDeal[];
   dealCount: number;
   gifts: AccountGiftRow[];
   giftCount: number;

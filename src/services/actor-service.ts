@@ -53,6 +53,21 @@ export class ActorService {
     return toActor(user, workspace, this.defaults.timezone);
   }
 
+  /**
+   * Slack told us a user changed (the user_change event): their profile is refreshed, and a user
+   * deactivated in Slack is marked inactive (no more reminders or digests; reactivated, they get
+   * them again). Users the app has never seen, and unknown workspaces, are ignored.
+   */
+  async refreshFromSlack(slackTeamId: string, profile: SlackProfile): Promise<"unknown" | "deactivated" | "reactivated" | "updated"> {
+    const workspace = await this.workspaces.findBySlackTeamId(slackTeamId);
+    if (!workspace) return "unknown";
+    const { known, wasActive } = await this.users.refreshFromSlack(workspace.id, profile);
+    if (!known) return "unknown";
+    if (profile.inactive && wasActive) return "deactivated";
+    if (!profile.inactive && !wasActive) return "reactivated";
+    return "updated";
+  }
+
   /** A known user by id (null when there is none). */
   userById(userId: number): Promise<User | null> {
     return this.users.findById(userId);

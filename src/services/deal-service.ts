@@ -4,6 +4,7 @@ import type { Deal, DealRepository, StageChangeBy } from "../db/repositories/dea
 import { localDateOf, startOfLocalDate, type LocalDate } from "../domain/time.js";
 import { pushedCloseDate } from "../domain/deal-attention.js";
 import type { OpenStage } from "../domain/deal-stages.js";
+import type { ForecastCategory } from "../domain/forecast.js";
 import type { UserRepository } from "../db/repositories/user-repository.js";
 import type { AccountResolution, AccountResolver } from "./account-resolver.js";
 import type { Actor } from "./actor-service.js";
@@ -40,11 +41,14 @@ export type WinResult = { kind: "won"; deal: Deal; impact: WinImpact } | { kind:
 export type SetStageResult = { kind: "moved"; deal: Deal; from: string } | { kind: "unchanged"; deal: Deal } | { kind: "closed"; deal: Deal };
 export type PushCloseResult = { kind: "pushed"; deal: Deal; date: LocalDate } | { kind: "past"; date: LocalDate } | { kind: "closed"; deal: Deal };
 export type LoseResult = { kind: "lost"; deal: Deal } | { kind: "closed"; deal: Deal };
+export type SetForecastResult = { kind: "set"; deal: Deal; from: string | null } | { kind: "unchanged"; deal: Deal } | { kind: "closed"; deal: Deal };
 
 export interface NewDealInput {
   amountCents: number;
   stage: OpenStage;
   expectedCloseAt: Date | null;
+  /** The rep's forecast call; null or absent = implied by the stage. */
+  forecastCategory?: ForecastCategory | null;
 }
 
 /** A change made in Slack is recorded as the acting user's. */
@@ -135,6 +139,18 @@ export class DealService {
     if (!moved) return { kind: "closed", deal: (await this.deals.findById(deal.id)) ?? deal };
     await this.ownerChanged(actor, moved.ownerId);
     return { kind: "moved", deal: moved, from: deal.stage };
+  }
+
+  /**
+   * Sets an open deal's forecast category; null clears it, so the stage implies it again. Not a
+   * stage change: the stage history is untouched.
+   */
+  async setForecastCategory(actor: Actor, deal: Deal, category: ForecastCategory | null): Promise<SetForecastResult> {
+    if (deal.forecastCategory === category) return { kind: "unchanged", deal };
+    const changed = await this.deals.setForecastCategory(deal.id, category);
+    if (!changed) return { kind: "closed", deal: (await this.deals.findById(deal.id)) ?? deal };
+    await this.ownerChanged(actor, changed.ownerId);
+    return { kind: "set", deal: changed, from: deal.forecastCategory };
   }
 
   /** Where "push a week" moves the deal: a week after the later of its close date and today. */

@@ -20,11 +20,13 @@ export interface MemberFollowUps {
   items: FollowUpItem[];
 }
 
-export type TeamFollowUpsResult =
-  | { kind: "ok"; members: MemberFollowUps[]; totalMembers: number; offset: number }
+/** Why a whole team cannot be shown. */
+export type TeamFailure =
   | { kind: "denied"; reason: Denial }
   /** The actor manages no team (an admin without one, or a manager whose teams are empty). */
   | { kind: "no_team" };
+
+export type TeamFollowUpsResult = { kind: "ok"; members: MemberFollowUps[]; totalMembers: number; offset: number } | TeamFailure;
 
 /**
  * What managers see of their teams and admins of anyone: a rep's quota view and open follow-ups,
@@ -38,6 +40,18 @@ export class ManagerViewService {
     private readonly quota: QuotaService,
     private readonly followUps: FollowUpService,
   ) {}
+
+  /**
+   * Everyone in the teams the actor manages (themselves left out), by name: what `team` means in
+   * `/ae followups team` and `/ae pipeline team`. Reps are refused before any lookup.
+   */
+  async teamMembers(actor: Actor, principal: Principal): Promise<{ kind: "ok"; members: User[] } | TeamFailure> {
+    const decision = canViewTeam(principal);
+    if (!decision.allowed) return { kind: "denied", reason: decision.reason };
+    const ids = (await this.teams.managedUserIds(actor.user.id)).filter((id) => id !== actor.user.id);
+    if (ids.length === 0) return { kind: "no_team" };
+    return { kind: "ok", members: await this.users.findManyByIds(actor.workspace.id, ids) };
+  }
 
   /** The user a mention names, if the actor may look at them. A rep is refused before any lookup. */
   async rep(actor: Actor, principal: Principal, slackUserId: string): Promise<RepLookup> {
@@ -69,11 +83,9 @@ export class ManagerViewService {
    * (by name), each with their count, overdue count and first `perMember` items.
    */
   async teamFollowUps(actor: Actor, principal: Principal, opts: { offset: number; limit: number; perMember: number }): Promise<TeamFollowUpsResult> {
-    const decision = canViewTeam(principal);
-    if (!decision.allowed) return { kind: "denied", reason: decision.reason };
-    const ids = (await this.teams.managedUserIds(actor.user.id)).filter((id) => id !== actor.user.id);
-    if (ids.length === 0) return { kind: "no_team" };
-    const everyone = await this.users.findManyByIds(actor.workspace.id, ids);
+    const team = await this.teamMembers(actor, principal);
+    if (team.kind !== "ok") return team;
+    const everyone = team.members;
     const offset = Math.max(0, opts.offset);
     const members: MemberFollowUps[] = [];
     for (const user of everyone.slice(offset, offset + opts.limit)) {

@@ -3,6 +3,7 @@ import { thresholdsOf, type ReminderRepository } from "../db/repositories/remind
 import {
   buildReminder,
   MANAGER_KEY_ACCOUNTS_TOP,
+  MANAGER_SLIPPING_DEALS_TOP,
   neglectedRow,
   quotaGapOf,
   type ReminderAccount,
@@ -10,7 +11,9 @@ import {
   type ManagerDigestView,
   type RepBehind,
   type TeamNeglected,
+  type TeamSlippingDeal,
 } from "../domain/reminder.js";
+import { dealsNeedingAttention, rankAttention } from "../domain/deal-attention.js";
 import { neglectedAccounts, topWithRest, type NeglectThresholds } from "../domain/neglect.js";
 import { periodContaining, type PaceMode, type Period, type PeriodType } from "../domain/periods.js";
 import { quotaProgress, type QuotaProgress } from "../domain/quota.js";
@@ -164,8 +167,10 @@ export class ReminderService {
   }
 
   /**
-   * Each manager's weekly digest: reps (members of the teams they manage) behind linear pace, and
-   * the team's neglected key accounts, most urgent first.
+   * Each manager's weekly digest: reps (members of the teams they manage) behind linear pace, the
+   * team's neglected key accounts, and the team's slipping deals — each rep's deals judged as their
+   * own reminder judges them (their zone, their workspace's thresholds), ranked across the team —
+   * most urgent first.
    */
   async managerDigests(managers: readonly ReminderTarget[], now: Date): Promise<Map<number, ManagerDigestView>> {
     const out = new Map<number, ManagerDigestView>();
@@ -176,7 +181,8 @@ export class ReminderService {
     const members = await this.targetsFor(memberUsers, known);
     const byId = new Map(members.map((m) => [m.user.id, m]));
     const thresholds = this.thresholdsByWorkspace(members);
-    const [quotas, keyAccounts] = await Promise.all([
+    const dealThresholds = new Map(members.map((m) => [m.workspace.id, dealAttentionOf(m.workspace)]));
+    const [quotas, keyAccounts, dealCandidates] = await Promise.all([
       this.quotaSnapshots(members, now),
       this.repo.neglectCandidates(
         members.map((m) => ({ userId: m.user.id, workspaceId: m.workspace.id })),
@@ -184,7 +190,15 @@ export class ReminderService {
         now,
         ["key"],
       ),
+      this.repo.dealAttentionCandidates(members.map((m) => m.user.id), [...dealThresholds.values()], now),
     ]);
+    // Each rep's slipping deals once, whichever of their managers' digests they land in.
+    const slippingByRep = new Map(
+      members.map((m) => {
+        const { rows } = dealsNeedingAttention(dealCandidates.get(m.user.id) ?? [], dealAttentionOf(m.workspace), now, m.zone, Infinity);
+        return [m.user.id, rows.map((r): TeamSlippingDeal => ({ ...r, ownerSlackUserId: m.user.slackUserId, ownerName: m.user.name ?? m.user.slackUserId }))];
+      }),
+    );
     for (const manager of managers) {
       const team = [...new Set(rows.filter((r) => r.member.managerId === manager.user.id).map((r) => r.user.id))]
         .map((id) => byId.get(id))
@@ -204,7 +218,8 @@ export class ReminderService {
         ownerSlackUserId: item.account.owner.user.slackUserId,
         ownerName: item.account.owner.user.name ?? item.account.owner.user.slackUserId,
       }));
-      out.set(manager.user.id, { weekOf: mondayOf(localDateOf(now, manager.zone)), repsBehind, keyAccounts: { rows: keyRows, restCount } });
+      const slippingDeals = rankAttention(team.flatMap((m) => slippingByRep.get(m.user.id) ?? []), MANAGER_SLIPPING_DEALS_TOP);
+      out.set(manager.user.id, { weekOf: mondayOf(localDateOf(now, manager.zone)), repsBehind, keyAccounts: { rows: keyRows, restCount }, slippingDeals });
     }
     return out;
   }

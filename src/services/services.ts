@@ -42,6 +42,8 @@ import { ID_PREFIX } from "../domain/crm-import.js";
 import type { CrmProvider } from "./crm/crm-connector.js";
 import { CrmStatusService } from "./crm/crm-status-service.js";
 import { CrmSyncRepository } from "../db/repositories/crm-sync-repository.js";
+import { PipelineRepository } from "../db/repositories/pipeline-repository.js";
+import { PipelineService } from "./pipeline-service.js";
 
 export interface Repositories {
   workspaces: WorkspaceRepository;
@@ -68,6 +70,8 @@ export interface Repositories {
   handovers: HandoverRepository;
   /** The CRM push queue (filled by the touch, follow-up, deal and handover repositories). */
   crmOutbox: CrmOutboxRepository;
+  /** Open deals of a rep or a team for `/ae pipeline` (one query). */
+  pipeline: PipelineRepository;
 }
 
 export interface Services {
@@ -107,6 +111,8 @@ export interface Services {
   reminderActions: ReminderActionsService;
   /** Managers' and admins' view of a rep or a team (quota, follow-ups). */
   managerView: ManagerViewService;
+  /** The open pipeline and forecast of a quarter, for a rep or a manager's team. */
+  pipeline: PipelineService;
   /** Handing a book (accounts, open follow-ups, open deals) from one person to another. */
   handovers: HandoverService;
   /** Workspace settings (currency, fiscal year, zone, pace, thresholds, gift limit) and holidays. */
@@ -151,6 +157,7 @@ export function createServices(db: Database, opts: ServicesOptions): Services {
     processedRequests: new ProcessedRequestRepository(db.prisma),
     handovers: new HandoverRepository(db.prisma, crmQueue),
     crmOutbox: new CrmOutboxRepository(db.prisma),
+    pipeline: new PipelineRepository(db.prisma),
   };
   const accountResolver = new AccountResolver(repos.accounts);
   const accounts = new AccountService(repos.accounts, repos.accountDetails, repos.touches, repos.followUps, opts.now);
@@ -158,6 +165,7 @@ export function createServices(db: Database, opts: ServicesOptions): Services {
   const touches = new TouchService(repos.touches, repos.users, accounts, opts.now);
   const followUps = new FollowUpService(repos.followUps, accounts, opts.now);
   const teams = new TeamService(repos.teams, repos.users);
+  const managerView = new ManagerViewService(repos.users, repos.teams, quota, followUps);
   return {
     repos,
     actors: new ActorService(repos.workspaces, repos.users, { timezone: opts.defaultTimezone }, opts.now),
@@ -179,7 +187,8 @@ export function createServices(db: Database, opts: ServicesOptions): Services {
     ),
     reminderActions: new ReminderActionsService(repos.reminders, repos.users, touches, followUps, opts.now),
     workspaceSettings: new WorkspaceSettingsService(repos.workspaces),
-    managerView: new ManagerViewService(repos.users, repos.teams, quota, followUps),
+    managerView,
+    pipeline: new PipelineService(repos.pipeline, repos.reminders, managerView, { timezone: opts.defaultTimezone }, opts.now),
     handovers: new HandoverService(repos.handovers, repos.users, teams, events, opts.now),
     ...(opts.crm ? { crmStatus: new CrmStatusService(new CrmSyncRepository(db.prisma), repos.crmOutbox, opts.crm.provider, opts.crm.slackTeamId) } : {}),
   };

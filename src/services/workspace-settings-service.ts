@@ -8,6 +8,7 @@
  * workspace holds amounts, `update` answers `confirm_currency` until the caller confirms.
  */
 import type { DealAttentionThresholds } from "../domain/deal-attention.js";
+import type { StageProbabilities } from "../domain/forecast.js";
 import { holidaysFor, type HolidayKind, type PublicHoliday } from "../domain/public-holidays.js";
 import { isLocalDate, type LocalDate } from "../domain/time.js";
 import {
@@ -40,6 +41,19 @@ export function settingsOf(ws: Workspace): WorkspaceSettings {
     giftLimitCents: ws.giftLimitCents === null ? null : Number(ws.giftLimitCents),
     giftYearMode: ws.giftYearMode === "rolling" ? "rolling" : "calendar",
     dealAttention: dealAttentionOf(ws),
+    stageProbabilities: stageProbabilitiesOf(ws),
+  };
+}
+
+/** The workspace's stage probabilities (whole percent per open stage). */
+export function stageProbabilitiesOf(
+  ws: Pick<Workspace, "stageProbabilityProspect" | "stageProbabilityQualified" | "stageProbabilityProposal" | "stageProbabilityNegotiation">,
+): StageProbabilities {
+  return {
+    prospect: ws.stageProbabilityProspect,
+    qualified: ws.stageProbabilityQualified,
+    proposal: ws.stageProbabilityProposal,
+    negotiation: ws.stageProbabilityNegotiation,
   };
 }
 

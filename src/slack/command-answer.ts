@@ -1,5 +1,7 @@
 import type { AckFn, RespondArguments, RespondFn } from "@slack/bolt";
 import type { KnownBlock } from "@slack/types";
+import type { AppDeps } from "./deps.js";
+import type { Reply } from "./subcommands/subcommand.js";
 
 /** An ephemeral answer: what the acknowledgement body or the `response_url` POST carries. */
 export interface EphemeralAnswer {
@@ -68,4 +70,14 @@ export function answerCommand({ ack, respond, budgetMs, onAckError }: {
       await ackEmpty();
     },
   };
+}
+
+/** Runs a reply's `afterAnswer` work once the reply has gone out; a failure is logged, never thrown. */
+export async function runAfterAnswer(reply: Reply | void, deps: Pick<AppDeps, "logger">): Promise<void> {
+  if (!reply?.afterAnswer) return;
+  try {
+    await reply.afterAnswer();
+  } catch (error) {
+    deps.logger.error("the work after a command's answer failed", error);
+  }
 }

@@ -6,6 +6,7 @@ export const COMMAND = "/ae";
 
 export const EVENTS = {
   appHomeOpened: "app_home_opened",
+  userChange: "user_change",
 } as const;
 
 export const SHORTCUTS = {
@@ -75,6 +76,8 @@ export const DEAL_MODAL = {
   stageInput: "deal_stage_input",
   closeBlock: "deal_close",
   closeInput: "deal_close_input",
+  forecastBlock: "deal_forecast",
+  forecastInput: "deal_forecast_input",
 } as const;
 
 /** Block and action ids inside the gift override modal (VIEWS.giftOverride). */
@@ -133,6 +136,12 @@ export const ADMIN_MODAL = {
   dealStall: "admin_deal_stall",
   dealCloseSoon: "admin_deal_close_soon",
   dealNoTouch: "admin_deal_no_touch",
+  stageProbability: {
+    prospect: "admin_prob_prospect",
+    qualified: "admin_prob_qualified",
+    proposal: "admin_prob_proposal",
+    negotiation: "admin_prob_negotiation",
+  },
 } as const;
 
 /** Block ids (= action ids) inside the reminder's lost-reason modal (VIEWS.reminderDealLost). */

@@ -24,6 +24,14 @@ export interface OutboxSenderOptions {
   maxAttempts?: number;
   /** Called when Slack says a user can no longer receive DMs. */
   onInactiveRecipient?: (slackUserId: string, reason: string) => Promise<void>;
+  /**
+   * Where each user's DM channel is remembered: `remember` after conversations.open gave it (once
+   * per user), `forget` when Slack no longer knows a remembered one (the app was reinstalled).
+   */
+  dmChannels?: {
+    remember(slackUserId: string, channelId: string): Promise<void>;
+    forget(slackUserId: string, channelId: string): Promise<void>;
+  };
 }
 
 /**
@@ -74,11 +82,16 @@ export class OutboxSender {
   }
 
   private async deliverOne(row: OutboxRow, token: string, now: Date, report: DeliveryReport): Promise<void> {
+    // A DM row may know its channel already: the user's remembered one (set when it was planned), or
+    // the one an earlier attempt opened (kept by markRetry). Otherwise it is opened here, once per user.
+    let channel = row.recipientType === "user" ? row.channelId : row.recipient;
     try {
-      await this.outbox.recordAttempt(row.id, token);
-      let channel = row.channelId;
+      // The claim counted this attempt. Opening a DM is idempotent (the same channel every time), and
+      // for a deactivated user it fails with user_disabled, which is how we learn that they left.
+      const opened = channel === null;
+      channel ??= await this.notifier.openDm(row.recipient);
       // A row that was attempted before may have reached Slack just before a crash: look first.
-      if (row.attempts > 0 && channel) {
+      if (row.attempts > 1) {
         const ts = await this.notifier.findDelivered(channel, row.id, Math.floor(row.createdAt.getTime() / 1000));
         if (ts) {
           await this.outbox.markSent(row.id, token, channel, ts, now);
@@ -86,22 +99,35 @@ export class OutboxSender {
           return;
         }
       }
-      if (!channel) {
-        channel = row.recipientType === "user" ? await this.notifier.openDm(row.recipient) : row.recipient;
-        await this.outbox.setChannel(row.id, token, channel);
-      }
       const payload = this.payloadOf(row);
       // The blocks were built by our Block Kit builders and checked for shape on both sides of the outbox.
       const message: OutgoingMessage = { text: payload.text, ...(payload.blocks ? { blocks: payload.blocks as KnownBlock[] } : {}) };
-      const sent = await this.notifier.post(channel, message, row.id);
+      let sent: { channel: string; ts: string };
+      try {
+        sent = await this.notifier.post(channel, message, row.id);
+      } catch (error) {
+        // A remembered DM channel Slack does not know (the app was reinstalled): forget it, open the
+        // DM afresh and post there, within this attempt. Nothing was posted, so this cannot duplicate.
+        if (opened || row.recipientType !== "user" || !(error instanceof DeliveryError) || error.failure.code !== "channel_not_found") throw error;
+        await this.opts.dmChannels?.forget(row.recipient, channel);
+        channel = await this.notifier.openDm(row.recipient);
+        sent = await this.notifier.post(channel, message, row.id);
+        await this.rememberDm(row.recipient, sent.channel);
+      }
       await this.outbox.markSent(row.id, token, sent.channel, sent.ts, now);
+      if (opened) await this.rememberDm(row.recipient, sent.channel);
       report.sent++;
       if ("chart" in payload && payload.chart !== undefined) await this.attachChart(row, sent.channel, payload.chart);
     } catch (error) {
-      await this.handleFailure(row, token, now, error, report).catch((e: unknown) =>
+      await this.handleFailure(row, token, now, error, report, channel).catch((e: unknown) =>
         this.logger.error(`outbox row ${row.id}: could not record the failure`, e),
       );
     }
+  }
+
+  /** Remembering a DM channel only saves calls: a failure is logged, never fails the delivered row. */
+  private async rememberDm(slackUserId: string, channelId: string): Promise<void> {
+    await this.opts.dmChannels?.remember(slackUserId, channelId).catch((error: unknown) => this.logger.warn(`could not remember the DM channel of ${slackUserId}`, error));
   }
 
   /** A row whose payload cannot be read will never send: it fails at once (no retries) with the reason. */
@@ -126,9 +152,9 @@ export class OutboxSender {
     }
   }
 
-  private async handleFailure(row: OutboxRow, token: string, now: Date, error: unknown, report: DeliveryReport): Promise<void> {
+  private async handleFailure(row: OutboxRow, token: string, now: Date, error: unknown, report: DeliveryReport, channel: string | null): Promise<void> {
     const failure = error instanceof DeliveryError ? error.failure : { kind: "transient" as const, code: error instanceof Error ? error.message : String(error) };
-    const attempts = row.attempts + 1;
+    const attempts = row.attempts; // this one included: the claim counted it
     if (failure.kind === "permanent" || attempts >= this.maxAttempts) {
       await this.outbox.markFailed(row.id, token, failure.code);
       report.failed++;
@@ -139,7 +165,7 @@ export class OutboxSender {
       return;
     }
     const delay = failure.kind === "rate_limited" ? failure.retryAfterSec * 1000 : retryBackoffMs(attempts);
-    await this.outbox.markRetry(row.id, token, new Date(now.getTime() + delay), failure.code);
+    await this.outbox.markRetry(row.id, token, new Date(now.getTime() + delay), failure.code, channel);
     report.retried++;
     this.logger.info(`outbox row ${row.id} will be retried in ${Math.round(delay / 1000)} s (${failure.code})`);
   }

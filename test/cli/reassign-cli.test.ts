@@ -2,6 +2,7 @@ import { afterAll, beforeAll, expect, it } from "vitest";
 import { runCli } from "../../src/cli/main.js";
 import type { CliIo } from "../../src/cli/cli-command.js";
 import type { User } from "../../src/db/repositories/user-repository.js";
+import { OutboxRepository } from "../../src/db/repositories/outbox-repository.js";
 import { describeEachProvider } from "../support/providers.js";
 import { createTestDatabase, type TestDatabase } from "../support/test-database.js";
 import { seedAccount, seedDeal, seedUser, seedWorkspace } from "../support/deals-fixtures.js";
@@ -68,7 +69,7 @@ describeEachProvider("ae-assistant reassign [%s]", (provider) => {
     ]);
     expect(await ownersOf()).toEqual([["Acme", lee.id], ["Beta", lee.id], ["Gamma", lee.id]]);
     expect((await tdb.db.prisma.deal.findMany({ where: { status: "won" }, select: { ownerId: true }, orderBy: { id: "asc" } })).map((d) => d.ownerId)).toEqual([dana.id, dana.id, erik.id]);
-    const rows = await tdb.db.prisma.outbox.findMany({ where: { kind: "handover" }, orderBy: { id: "asc" } });
+    const rows = await new OutboxRepository(tdb.db.prisma).list({ kind: "handover" });
     expect(rows.map((r) => [r.recipient, r.status])).toEqual([["UDANA", "pending"], ["ULEE", "pending"], ["UERIK", "pending"], ["ULEE", "pending"]]);
     expect(JSON.parse(rows[0]!.payload).text).toContain("An admin handed your book to <@ULEE>: 2 accounts");
     expect(JSON.parse(rows[1]!.payload).text).toContain("Ein Admin hat dir die Kunden von <@UDANA> übergeben");

@@ -50,14 +50,16 @@ describeEachProvider("ae-assistant workspace, holidays and a German import [%s]"
       "workspace", "set", "--currency", "eur", "--fiscal-start", "4", "--timezone", "europe/berlin", "--pace", "calendar",
       "--neglect", "key:5,growth:10,standard:20", "--gift-limit", "250", "--gift-year", "rolling",
       "--stall-days", "45", "--close-soon-days", "10", "--no-touch-days", "5",
+      "--probabilities", "prospect:5,qualified:20,proposal:40,negotiation:80",
     );
     expect(r.err).toEqual([]);
     expect(r.code).toBe(0);
-    expect(r.out[0]).toBe("Saved (currency, fiscalYearStartMonth, timezone, paceMode, neglectKeyDays, neglectGrowthDays, neglectStandardDays, giftLimitCents, giftYearMode, dealStallDays, dealCloseSoonDays, dealNoTouchDays) for Northwind:");
+    expect(r.out[0]).toBe("Saved (currency, fiscalYearStartMonth, timezone, paceMode, neglectKeyDays, neglectGrowthDays, neglectStandardDays, giftLimitCents, giftYearMode, dealStallDays, dealCloseSoonDays, dealNoTouchDays, stageProbabilityProspect, stageProbabilityQualified, stageProbabilityProposal, stageProbabilityNegotiation) for Northwind:");
     expect(await workspace()).toMatchObject({
       currency: "EUR", fiscalYearStartMonth: 4, timezone: "Europe/Berlin", paceMode: "calendar",
       neglectKeyDays: 5, neglectGrowthDays: 10, neglectStandardDays: 20, giftLimitCents: 25_000n, giftYearMode: "rolling",
       dealStallDays: 45, dealCloseSoonDays: 10, dealNoTouchDays: 5,
+      stageProbabilityProspect: 5, stageProbabilityQualified: 20, stageProbabilityProposal: 40, stageProbabilityNegotiation: 80,
     });
     const shown = await cli("workspace", "show");
     expect(shown.code).toBe(0);
@@ -66,6 +68,7 @@ describeEachProvider("ae-assistant workspace, holidays and a German import [%s]"
     expect(shown.text).toContain("neglected after:     key 5 days, growth 10 days, standard 20 days");
     expect(shown.text).toContain("deals need attention: stalled over 45 days in a stage; closing within 10 days with no touch for 5 days; or past their close date");
     expect(shown.text).toContain("gift limit:          250.00 EUR per recipient per year");
+    expect(shown.text).toContain("stage probabilities: prospect 5%, qualified 20%, proposal 40%, negotiation 80% (weighted pipeline)");
     const none = await cli("workspace", "set", "--gift-limit", "none");
     expect(none.code).toBe(0);
     expect((await workspace()).giftLimitCents).toBeNull();
@@ -80,6 +83,8 @@ describeEachProvider("ae-assistant workspace, holidays and a German import [%s]"
     [["--stall-days", "0"], '--stall-days "0" must be a whole number of days from 1 to 365; for example --stall-days 30.'],
     [["--close-soon-days", "120"], '--close-soon-days "120" must be a whole number of days from 1 to 90; for example --close-soon-days 7.'],
     [["--pace", "fast"], '--pace "fast" must be business or calendar; for example --pace business.'],
+    [["--probabilities", "proposal:150"], '--probabilities proposal: "150" must be a whole percent from 0 to 100; for example --probabilities proposal:50.'],
+    [["--probabilities", "won:100"], '--probabilities "won:100" is not stage:percent; for example --probabilities prospect:10,qualified:25,proposal:50,negotiation:75.'],
   ])("refuses %j with the reason and an example, and changes nothing", async (args, message) => {
     const before = await workspace();
     const r = await cli("workspace", "set", "--currency", "GBP", ...args);

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runCli } from "../../src/cli/main.js";
 import { FakeSalesforce } from "../../src/demo/fake-salesforce.js";
-import { STAGE_MAP_EXAMPLE } from "../../src/domain/crm-sync.js";
+import { FakeHubSpot } from "../../src/demo/fake-hubspot.js";
+import { HUBSPOT_STAGE_MAP_EXAMPLE, STAGE_MAP_EXAMPLE } from "../../src/domain/crm-sync.js";
 import { createTestDatabase, type TestDatabase } from "../support/test-database.js";
 import { seedWorkspace } from "../support/deals-fixtures.js";
 import { createServices } from "../../src/services/services.js";
@@ -123,5 +124,67 @@ describe("ae-assistant crm and doctor with Salesforce", () => {
     expect(hidden.text).toContain("✗ Salesforce: the run-as user cannot read Opportunity (deals)");
     expect(hidden.text).toContain('"Read" on Opportunity');
     expect(hidden.text).toContain("✓ Salesforce: the run-as user can read Account (accounts)");
+  });
+});
+
+/** The same commands with HubSpot configured, against the fake HubSpot. */
+describe("ae-assistant crm and doctor with HubSpot", () => {
+  let t: TestDatabase;
+  let hs: FakeHubSpot;
+  let env: Record<string, string>;
+
+  beforeAll(async () => {
+    t = await createTestDatabase("sqlite");
+    hs = await FakeHubSpot.start();
+    const ws = await seedWorkspace(t.db);
+    await t.db.prisma.user.create({ data: { workspaceId: ws.id, slackUserId: "UADA", name: "Ada", email: "ada@example.com", timezone: "UTC" } });
+    const ada = hs.addOwner({ email: "ada@example.com" });
+    for (const name of ["Acme", "Globex", "Initech"]) hs.create("companies", { name, hubspot_owner_id: ada });
+    env = { DATABASE_URL: t.url, HUBSPOT_API_URL: hs.url, HUBSPOT_ACCESS_TOKEN: hs.accessToken, CRM_STAGE_MAP: HUBSPOT_STAGE_MAP_EXAMPLE };
+  });
+  afterAll(async () => {
+    await hs?.stop();
+    await t?.drop();
+  });
+
+  async function cli(args: string[], extra: Record<string, string> = {}): Promise<{ code: number; text: string }> {
+    const out: string[] = [];
+    const code = await runCli(args, { out: (l) => out.push(l), err: (l) => out.push(l), env: { ...env, ...extra } });
+    return { code, text: out.join("\n") };
+  }
+
+  it("a sync prints its progress and counts; status shows the cursor and the reconcile; --archive-missing needs --full", async () => {
+    const run = await cli(["crm", "sync"]);
+    expect(run.code).toBe(0);
+    expect(run.text).toContain("Pulling from hubspot");
+    expect(run.text).toContain("  accounts: 3 of 3");
+    expect(run.text).toContain("accounts: 3 read, 3 new, 0 changed, 0 archived, 0 skipped");
+    const status = await cli(["crm", "status"]);
+    expect(status.text).toContain("CRM: hubspot");
+    expect(status.text).toMatch(/accounts: last pull \S+ \(incremental\); cursor \S+ hs:\d+; last reconcile \d{4}-/);
+    expect(status.text).not.toContain(hs.accessToken);
+    const bad = await cli(["crm", "sync", "--archive-missing"]);
+    expect(bad.code).toBe(2);
+    expect(bad.text).toContain("--archive-missing goes with --full");
+  });
+
+  it("doctor checks the token, names each missing scope and every pipeline stage CRM_STAGE_MAP leaves out", async () => {
+    const base = { SLACK_BOT_TOKEN: "xoxb-unused", SLACK_SIGNING_SECRET: "x", SLACK_API_URL: "http://127.0.0.1:9/api/" };
+    const good = await cli(["doctor"], base);
+    expect(good.text).toContain("✓ HubSpot accepts the private app's token");
+    expect(good.text).toContain("✓ HubSpot: the private app can read deals (crm.objects.deals.read)");
+    expect(good.text).toContain("✓ HubSpot: CRM_STAGE_MAP maps all 7 stages of 1 deal pipeline(s)");
+
+    hs.revokeScope("crm.objects.contacts.read");
+    hs.addPipeline({ id: "renewals", label: "Renewals", stages: [{ id: "12345", label: "Renewal due" }] });
+    const missing = await cli(["doctor"], base);
+    expect(missing.code).toBe(1);
+    expect(missing.text).toContain("✗ HubSpot: the private app lacks the scope crm.objects.contacts.read (needed for contacts)");
+    expect(missing.text).toContain('✗ HubSpot: CRM_STAGE_MAP does not map 1 of 8 deal stages, so deals in them are not written: 12345 ("Renewal due", pipeline renewals "Renewals")');
+    hs.grantScope("crm.objects.contacts.read");
+
+    const wrong = await cli(["doctor"], { ...base, HUBSPOT_ACCESS_TOKEN: "pat-na1-00000000-dead-beef-0000-000000000000" });
+    expect(wrong.text).toMatch(/✗ HubSpot at .* refused HUBSPOT_ACCESS_TOKEN: .*INVALID_AUTHENTICATION.*Show token/);
+    expect(wrong.text).not.toContain("pat-na1-00000000-dead");
   });
 });

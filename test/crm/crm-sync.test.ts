@@ -141,6 +141,34 @@ describeEachProvider("CRM pull from Salesforce [%s]", (provider) => {
     expect(done(await s.sync.sync(s.ws.id)).accounts).toMatchObject({ archived: 0 });
   });
 
+  it("a stage changed in Salesforce is in the deal's history (source sync); records gone past the Recycle Bin are archived by the daily reconcile", async () => {
+    const s = await setup();
+    const acme = s.create("Account", { Name: "Acme", OwnerId: s.adaSf });
+    const gone = s.create("Account", { Name: "Gone", OwnerId: s.adaSf });
+    const opp = s.create("Opportunity", { Name: "Acme renewal", AccountId: acme, Amount: 1000, CloseDate: "2026-12-15", StageName: "Prospecting", OwnerId: s.adaSf });
+    done(await s.sync.sync(s.ws.id));
+    s.later(() => s.sf.update("Opportunity", opp, { StageName: "Negotiation/Review" }));
+    s.clock.app = new Date(s.clock.app.getTime() + 5 * 60_000);
+    done(await s.sync.sync(s.ws.id));
+    const deal = await s.tdb.db.prisma.deal.findFirstOrThrow({ where: { externalId: `sf:${opp.slice(0, 15)}`, account: { workspaceId: s.ws.id } } });
+    expect(await s.tdb.db.prisma.dealStageChange.findMany({ where: { dealId: deal.id }, orderBy: { id: "asc" }, select: { fromStage: true, toStage: true, source: true, at: true } })).toEqual([
+      { fromStage: null, toStage: "prospect", source: "sync", at: new Date("2026-11-01T09:03:00Z") },
+      { fromStage: "prospect", toStage: "negotiation", source: "sync", at: new Date("2026-11-01T09:04:00Z") },
+    ]);
+    expect(deal.stageChangedAt).toEqual(new Date("2026-11-01T09:04:00Z"));
+
+    s.sf.purge("Account", gone);
+    s.clock.app = new Date(s.clock.app.getTime() + 5 * 60_000);
+    expect(done(await s.sync.sync(s.ws.id)).accounts.archived).toBe(0);
+    s.clock.app = new Date(s.clock.app.getTime() + 24 * 3600_000);
+    const daily = done(await s.sync.sync(s.ws.id));
+    expect(daily.accounts.archived).toBe(1);
+    expect(await s.tdb.db.prisma.account.findFirstOrThrow({ where: { externalId: `sf:${gone.slice(0, 15)}`, workspaceId: s.ws.id } })).toMatchObject({ archived: true });
+    expect(await s.tdb.db.prisma.account.findFirstOrThrow({ where: { externalId: `sf:${acme.slice(0, 15)}`, workspaceId: s.ws.id } })).toMatchObject({ archived: false });
+    // The reconcile read ids only, with query (the Recycle Bin left out).
+    expect(s.sf.requests.some((r) => /\/v62\.0\/query$/.test(r.path))).toBe(true);
+  });
+
   it("resumes after a crash in the middle of the first pull from the last page applied", async () => {
     const s = await setup({ overlapMs: 0 });
     for (const name of ["A1", "A2", "A3", "A4", "A5"]) s.create("Account", { Name: name, OwnerId: s.adaSf });

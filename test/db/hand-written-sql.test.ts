@@ -11,6 +11,9 @@ import { TouchRepository } from "../../src/db/repositories/touch-repository.js";
 import { UserRepository } from "../../src/db/repositories/user-repository.js";
 import { WorkspaceRepository } from "../../src/db/repositories/workspace-repository.js";
 import { ReminderRepository } from "../../src/db/repositories/reminder-repository.js";
+import { PipelineRepository } from "../../src/db/repositories/pipeline-repository.js";
+import { CrmSyncRepository } from "../../src/db/repositories/crm-sync-repository.js";
+import { insertRows } from "../../src/db/sql.js";
 import { attentionCutoffs } from "../../src/domain/deal-attention.js";
 import { describeEachProvider } from "../support/providers.js";
 import { createTestDatabase, type TestDatabase } from "../support/test-database.js";
@@ -264,5 +267,60 @@ describeEachProvider("hand-written SQL equals the model queries [%s]", (provider
     expect(got.get(ids.rep)?.[0]).toMatchObject({ title: "Late", amountCents: 4_200_000, accountTouchedAt: new Date("2026-10-01T10:00:00Z") });
     expect(got.get(ids.rep)?.[3]?.stageSince).toEqual(day("2026-09-15")); // no history: since it was created
     expect(got.get(ids.mgr)).toEqual([]);
+  });
+
+  it("the pipeline's open deals: the same rows as the model query, for the current quarter (overdue too) and the next", async () => {
+    if (!live()) return;
+    const start = new Date("2027-01-01T05:00:00Z");
+    const end = new Date("2027-04-01T04:00:00Z");
+    const deal = (accountId: number, ownerId: number, extra: Record<string, unknown>) =>
+      p.deal.create({ data: { accountId, ownerId, amountCents: 1_234_567n, stage: "qualified", ...extra }, select: { id: true } });
+    await deal(ids.globex, ids.rep, { expectedCloseAt: new Date("2027-02-01T05:00:00Z"), forecastCategory: "commit" });
+    await deal(ids.globex, ids.rep, { expectedCloseAt: new Date("2026-06-01T04:00:00Z") }); // long overdue
+    await deal(ids.globex, ids.rep, { expectedCloseAt: new Date("2027-04-01T22:00:00Z") }); // within the day of slack
+    await deal(ids.globex, ids.rep, { expectedCloseAt: new Date("2027-06-01T04:00:00Z") }); // a later quarter
+    await deal(ids.globex, ids.mgr, { expectedCloseAt: new Date("2027-02-01T05:00:00Z") });
+    await deal(ids.archived, ids.rep, { expectedCloseAt: new Date("2027-02-01T05:00:00Z") }); // archived account
+    await deal(ids.globex, ids.rep, { expectedCloseAt: new Date("2027-02-01T05:00:00Z"), archived: true }); // deleted in the CRM
+    const repo = new PipelineRepository(p);
+    const DAY = 86_400_000;
+    for (const overdue of [true, false]) {
+      const got = await repo.openDeals([ids.rep, ids.mgr], { start, end, overdue });
+      const dated = overdue
+        ? { expectedCloseAt: { lt: new Date(end.getTime() + DAY) } }
+        : { expectedCloseAt: { gte: new Date(start.getTime() - DAY), lt: new Date(end.getTime() + DAY) } };
+      const model = await p.deal.findMany({
+        where: { ownerId: { in: [ids.rep, ids.mgr] }, status: "open", archived: false, account: { archived: false }, OR: [{ expectedCloseAt: null }, dated] },
+        orderBy: { id: "asc" },
+        select: { id: true, ownerId: true, amountCents: true, stage: true, forecastCategory: true, expectedCloseAt: true },
+      });
+      for (const owner of [ids.rep, ids.mgr]) {
+        expect(got.get(owner), `overdue: ${overdue}`).toEqual(model.filter((d) => d.ownerId === owner).map((d) => ({ ...d, amountCents: Number(d.amountCents) })));
+      }
+      expect((got.get(ids.rep) ?? []).filter((d) => d.amountCents === 1_234_567).length).toBe(overdue ? 3 : 2);
+    }
+  });
+
+  it("the CRM pull's page reads, and rows written by insertRows read back as a model insert's do", async () => {
+    if (!live()) return;
+    const crm = new CrmSyncRepository(p);
+    const [acme] = (await crm.accountsByExternalIds(ids.ws, ["sf:1", "sf:404"])).values();
+    const model = await p.account.findUniqueOrThrow({ where: { id: ids.acme }, select: { id: true, externalId: true, name: true, industry: true, annualValueCents: true, ownerId: true, archived: true } });
+    expect(acme).toEqual({ ...model, annualValueCents: Number(model.annualValueCents) });
+
+    const at = new Date("2026-11-30T09:00:00.123Z");
+    const row = { workspaceId: ids.ws, ownerId: ids.rep, name: "Raw", nameKey: "raw", annualValueCents: 7n, industry: null, archived: false, externalId: "hs:77", crmModifiedAt: at, createdAt: at, updatedAt: at };
+    for (const statement of insertRows("Account", [row])) await p.$executeRaw(statement);
+    const viaModel = await p.account.create({ data: { ...row, externalId: "hs:78", name: "Model", nameKey: "model" } });
+    const viaSql = await p.account.findFirstOrThrow({ where: { workspaceId: ids.ws, externalId: "hs:77" } });
+    expect({ ...viaSql, id: 0, name: "", nameKey: "", externalId: "" }).toEqual({ ...viaModel, id: 0, name: "", nameKey: "", externalId: "" });
+
+    const deal = await p.deal.create({ data: { accountId: viaSql.id, ownerId: ids.rep, amountCents: 5n, externalId: "hs:900", expectedCloseAt: at, crmModifiedAt: at } });
+    const [synced] = (await crm.dealsByExternalIds(ids.ws, ["hs:900"])).values();
+    expect(synced).toEqual({ id: deal.id, externalId: "hs:900", accountId: viaSql.id, ownerId: ids.rep, title: null, amountCents: 5, stage: "prospect", status: "open", expectedCloseAt: at, wonAt: null, lostAt: null, archived: false });
+    const contact = await p.contact.create({ data: { accountId: viaSql.id, name: "Wile", nameKey: "wile", externalId: "hs:901", archived: true } });
+    expect([...(await crm.contactsByExternalIds(ids.ws, ["hs:901"])).values()]).toEqual([{ id: contact.id, externalId: "hs:901", accountId: viaSql.id, name: "Wile", email: null, title: null, phone: null, archived: true }]);
+    expect((await crm.liveRowsOf(ids.ws, "accounts", "hs:")).map((r) => r.externalId).sort()).toEqual(["hs:77", "hs:78"]);
+    expect(await crm.liveRowsOf(ids.ws, "contacts", "hs:")).toEqual([]);
   });
 });

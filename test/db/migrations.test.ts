@@ -60,9 +60,9 @@ describeEachProvider("migrations [%s]", (provider) => {
       data: { workspaceId: ws.id, ownerId: user.id, name: "Acme", nameKey: "acme", annualValueCents: 5_000_000_000n },
     });
     expect(account.annualValueCents).toBe(5_000_000_000n);
-    await t.db.prisma.outbox.create({ data: { recipientType: "user", recipient: "U1", localDate: "2026-11-27", kind: "digest", payload: "{}" } });
+    await t.db.prisma.outbox.create({ data: { recipientType: "user", recipient: "U1", localDate: "2026-11-27", kind: "digest", body: { create: { payload: "{}" } } } });
     await expect(
-      t.db.prisma.outbox.create({ data: { recipientType: "user", recipient: "U1", localDate: "2026-11-27", kind: "digest", payload: "{}" } }),
+      t.db.prisma.outbox.create({ data: { recipientType: "user", recipient: "U1", localDate: "2026-11-27", kind: "digest", body: { create: { payload: "{}" } } } }),
     ).rejects.toThrow();
   });
 });

@@ -47,7 +47,7 @@ describe("npm run demo (node --import tsx src/demo/main.ts)", () => {
   it("exits 0 with nothing on stderr", () => {
     expect(stderr).toBe("");
     expect(exitCode).toBe(0);
-    expect(stdout).toMatch(/Demo finished in \d+\.\d s: 12 commands \(2 in German\), 3 button clicks, 6 DMs, \d+ channel posts\./);
+    expect(stdout).toMatch(/Demo finished in \d+\.\d s: 13 commands \(2 in German\), 3 button clicks, 6 DMs, \d+ channel posts\./);
   });
 
   it("shows each scripted command with who typed it and the rendered reply", () => {
@@ -90,8 +90,29 @@ describe("npm run demo (node --import tsx src/demo/main.ts)", () => {
     expect(alice).toContain("🚨 *Deals that need attention*");
     expect(alice).toMatch(/\*Copperfield Creative\* — Brand refresh retainer · \$45,000 · proposal\n\s*Close date .+ passed 9 days ago/);
     expect(alice).toContain("[ Push 1 week ] [ Push to… ▾ ] [ Won ] [ Lost ] [ Update stage ▾ ]");
-    expect(section("DM to Morgan Reed (New York)")).toContain("Reps behind pace");
+    const morgan = section("DM to Morgan Reed (New York)");
+    expect(morgan).toContain("Reps behind pace");
+    // The team's slipping deals: Alice's, by the same rules as her own reminder, with her name.
+    expect(morgan).toContain("🚨 *Slipping deals in your team*");
+    expect(morgan).toMatch(/• \*Copperfield Creative\* — Brand refresh retainer · \$45,000 · proposal · @Alice Adams — Close date .+ passed 9 days ago/);
     expect(section("DM to Carlos Castillo (Chicago)")).toContain("behind pace");
+  });
+
+  it("shows the manager's /ae pipeline team roll-up, a line per rep, and sends its chart to his DM", () => {
+    const pipeline = section("/ae pipeline team chart  ·  Morgan Reed (New York)");
+    expect(pipeline).toMatch(/\*Your team's pipeline · Q\d FY\d{4}\* · .+ · 5 reps/);
+    expect(pipeline).toContain("*By stage*");
+    expect(pipeline).toContain("*By forecast category*");
+    expect(pipeline).toMatch(/Won \+ commit: \*\$[\d,]+\* — \*\d+%\* of quota/);
+    expect(pipeline).toMatch(/Won \+ commit \+ best case: \*\$[\d,]+\* — \*\d+%\* of quota/);
+    expect(pipeline).toMatch(/Coverage: \*\d+\.\d×\*|Quota reached/);
+    expect(pipeline).toContain("*By rep* — 1–5 of 5, by name:");
+    for (const rep of ["Alice Adams", "Bernd Bauer", "Carlos Castillo", "Dana Doyle", "Evelyn Tan"]) expect(pipeline).toContain(`*@${rep}* — won `);
+    expect(pipeline).toContain("1 rep has no quota for"); // Evelyn, hired this quarter
+    expect(pipeline).toMatch(/📎 .*pipeline-FY\d{4}-Q\d\.png, \d+ KB PNG sent to Morgan Reed's DM/);
+    const png = join(dataDir, "demo-pipeline.png");
+    expect(readFileSync(png).subarray(0, 8).equals(PNG_SIGNATURE)).toBe(true);
+    expect(stdout).toContain(`Pipeline chart: ${png}.`);
   });
 
   it("prints the weekly leaderboard post and the celebration, and writes the chart PNG", () => {

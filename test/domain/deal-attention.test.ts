@@ -5,6 +5,7 @@ import {
   pushedCloseDate,
   DEFAULT_DEAL_ATTENTION,
   dealsNeedingAttention,
+  rankAttention,
   type DealAttentionInput,
   type DealAttentionThresholds,
 } from "../../src/domain/deal-attention.js";
@@ -124,5 +125,39 @@ describe("pushedCloseDate: a week after the later of the close date and today", 
     [null, "2026-11-09"], // no close date yet
   ])("%s → %s", (close, expected) => {
     expect(pushedCloseDate(close, "2026-11-02")).toBe(expected);
+  });
+});
+
+describe("rankAttention: several reps' rows in one ranking (the manager's digest)", () => {
+  it("orders by amount × days late, then lateness, then reason, then the older deal, whoever owns them; the rest counted", () => {
+    const nyRows = dealsNeedingAttention(
+      [
+        deal(1, { amountCents: 50_000_00, expectedCloseAt: on("2026-10-21") }), // 12 days × $50,000 = 600,000
+        deal(2, { amountCents: 1_000_00, expectedCloseAt: on("2026-10-30") }), // 3 × $1,000 = 3,000
+      ],
+      DEFAULT_DEAL_ATTENTION,
+      NOW,
+      ZONE,
+      Infinity,
+    ).rows.map((r) => ({ ...r, owner: "UNY" }));
+    // A rep in Singapore: judged in their own day (2026-11-02 23:00 there), as their reminder is.
+    const sgRows = dealsNeedingAttention(
+      [
+        deal(3, { amountCents: 200_000_00, expectedCloseAt: startOfLocalDate("2026-10-30", "Asia/Singapore") }), // 3 × $200,000 = 600,000: ties with #1
+        deal(4, { amountCents: 3_000_00, expectedCloseAt: startOfLocalDate("2026-11-01", "Asia/Singapore") }), // 1 × $3,000 = 3,000: ties with #2
+      ],
+      DEFAULT_DEAL_ATTENTION,
+      NOW,
+      "Asia/Singapore",
+      Infinity,
+    ).rows.map((r) => ({ ...r, owner: "USG" }));
+    const { rows, restCount } = rankAttention([...sgRows, ...nyRows], 3);
+    // #1 before #3 (same score, 12 days late beats 3); #2 before #4 (same score, later by 3 days vs 1).
+    expect(rows.map((r) => [r.dealId, r.owner, r.lateDays])).toEqual([
+      [1, "UNY", 12],
+      [3, "USG", 3],
+      [2, "UNY", 3],
+    ]);
+    expect(restCount).toBe(1);
   });
 });

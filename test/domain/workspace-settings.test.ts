@@ -4,6 +4,7 @@ import {
   changedFields,
   MAX_NEGLECT_DAYS,
   parseNeglectSpec,
+  parseProbabilitySpec,
   validateWorkspaceSettings,
   type WorkspaceSettingError,
   type WorkspaceSettings,
@@ -39,6 +40,8 @@ describe("validateWorkspaceSettings: accepted values", () => {
     [{ giftYearMode: "Calendar" }, "en-US", { giftYearMode: "calendar" }],
     [{ dealStallDays: "30", dealCloseSoonDays: "7", dealNoTouchDays: "7" }, "en-US", { dealStallDays: 30, dealCloseSoonDays: 7, dealNoTouchDays: 7 }],
     [{ dealStallDays: "365", dealNoTouchDays: "1" }, "en-US", { dealStallDays: 365, dealNoTouchDays: 1 }],
+    [{ stageProbabilityProspect: "5", stageProbabilityNegotiation: "90 %" }, "en-US", { stageProbabilityProspect: 5, stageProbabilityNegotiation: 90 }],
+    [{ stageProbabilityQualified: "0", stageProbabilityProposal: "100%" }, "de-DE", { stageProbabilityQualified: 0, stageProbabilityProposal: 100 }],
     [{ dealCloseSoonDays: "90" }, "en-US", { dealCloseSoonDays: 90 }], // MAX_CLOSE_SOON_DAYS itself
   ])("%j (%s) → %j", (input, locale, changes) => {
     expect(validateWorkspaceSettings(input, locale)).toEqual({ ok: true, changes });
@@ -114,6 +117,11 @@ describe("validateWorkspaceSettings: refused values", () => {
     [{ dealStallDays: "0" }, { field: "dealStallDays", problem: "deal_days_invalid", detail: "0", example: "30" }],
     [{ dealStallDays: "366" }, { field: "dealStallDays", problem: "deal_days_invalid", detail: "366", example: "30" }],
     [{ dealNoTouchDays: "a week" }, { field: "dealNoTouchDays", problem: "deal_days_invalid", detail: "a week", example: "7" }],
+    [{ stageProbabilityProspect: "101" }, { field: "stageProbabilityProspect", problem: "probability_invalid", detail: "101", example: "10" }],
+    [{ stageProbabilityQualified: "-5" }, { field: "stageProbabilityQualified", problem: "probability_invalid", detail: "-5", example: "25" }],
+    [{ stageProbabilityProposal: "0.5" }, { field: "stageProbabilityProposal", problem: "probability_invalid", detail: "0.5", example: "50" }],
+    [{ stageProbabilityNegotiation: "" }, { field: "stageProbabilityNegotiation", problem: "probability_invalid", detail: "", example: "75" }],
+    [{ stageProbabilityNegotiation: "high" }, { field: "stageProbabilityNegotiation", problem: "probability_invalid", detail: "high", example: "75" }],
     [{ dealCloseSoonDays: "91" }, { field: "dealCloseSoonDays", problem: "close_soon_invalid", detail: "91", example: "7" }],
     [{ dealCloseSoonDays: "" }, { field: "dealCloseSoonDays", problem: "close_soon_invalid", detail: "", example: "7" }],
     [{ giftLimit: "0" }, { field: "giftLimit", problem: "gift_limit_invalid", detail: "0", example: "100" }],
@@ -186,6 +194,22 @@ describe("parseNeglectSpec", () => {
   });
 });
 
+describe("parseProbabilitySpec (the CLI's --probabilities)", () => {
+  it("reads any subset in any order, case-insensitively; the numbers are validated later", () => {
+    expect(parseProbabilitySpec("negotiation:80, Prospect=5")).toEqual({ ok: true, input: { stageProbabilityNegotiation: "80", stageProbabilityProspect: "5" } });
+    expect(parseProbabilitySpec("qualified:lots")).toEqual({ ok: true, input: { stageProbabilityQualified: "lots" } });
+  });
+
+  it.each([
+    ["won:100", "won:100"], // won and lost are not open stages
+    ["proposal 50", "proposal 50"],
+    ["key:7", "key:7"], // a neglect tier is not a stage
+    ["", ""],
+  ])("%j → not ok, detail %j", (text, detail) => {
+    expect(parseProbabilitySpec(text)).toEqual({ ok: false, detail });
+  });
+});
+
 describe("changedFields", () => {
   const current: WorkspaceSettings = {
     currency: "USD",
@@ -196,10 +220,12 @@ describe("changedFields", () => {
     giftLimitCents: null,
     giftYearMode: "calendar",
     dealAttention: { stallDays: 30, closeSoonDays: 7, noTouchDays: 7 },
+    stageProbabilities: { prospect: 10, qualified: 25, proposal: 50, negotiation: 75 },
   };
 
   it.each<[WorkspaceSettingsChanges, string[]]>([
     [{ dealStallDays: 30, dealCloseSoonDays: 5, dealNoTouchDays: 7 }, ["dealCloseSoonDays"]],
+    [{ stageProbabilityProspect: 10, stageProbabilityProposal: 40 }, ["stageProbabilityProposal"]],
     [{}, []],
     [{ currency: "USD" }, []],
     [{ currency: "EUR" }, ["currency"]],

@@ -180,6 +180,62 @@ describeEachProvider("reminder: deals that need attention [%s]", (provider) => {
     expect(dmsTo(a, "UNY")).toBe(1);
   });
 
+  it("the manager's weekly digest lists the team's slipping deals by the same rules, ranked across reps, top 10 and the rest counted", async () => {
+    const { a, nora } = await noraWithDeals(provider);
+    const p = a.database.db.prisma;
+    const mia = await seedUser(a, { slackUserId: "UMGR", tz: "America/New_York", role: "manager" });
+    const otto = await seedUser(a, { slackUserId: "UOTHER", tz: "America/New_York" });
+    const dan = await seedUser(a, { slackUserId: "UDAN", tz: "America/New_York" });
+    const team = await p.team.create({ data: { workspaceId: mia.workspaceId, name: "East", nameKey: "east", managerId: mia.id } });
+    await p.teamMember.createMany({ data: [{ teamId: team.id, userId: nora.id }, { teamId: team.id, userId: otto.id }] });
+    const ottoAccount = await seedAccount(a, otto, { name: "Oscorp", lastTouchAt: ago(1) });
+    // closed Oct 29: 4 days × $100,000 = 400,000, between Nora's late (600,000) and stalled (320,000) deals.
+    await seedDeal(a, otto, ottoAccount.id, { cents: 100_000_00, close: "2026-10-29" });
+    // Four $10 deals closed yesterday (score 10 each): the last of the twelve.
+    for (let i = 0; i < 4; i++) await seedDeal(a, otto, ottoAccount.id, { cents: 10_00, stage: "prospect", close: "2026-11-01" });
+    // Dan is in no team of Mia's: his slipping deal is not hers to see.
+    await seedDeal(a, dan, (await seedAccount(a, dan, { name: "Dancorp", lastTouchAt: ago(1) })).id, { cents: 900_000_00, close: "2026-10-01" });
+
+    const rig = reminderRig(a);
+    await rig.tick(MONDAY_9AM, ["manager-digest"]);
+    expect(dmsTo(a, "UMGR")).toBe(1);
+    const digest = a.fake.messages.find((m) => m.channel === "DUMGR")!.message;
+    expect(digest.text).toBe("Your team this week — Mon, Nov 2: no rep behind pace, no key account without a touch, 12 slipping deals");
+    const text = textOf(digest).replace(/\u00a0/g, " ");
+    expect(text).toContain(":rotating_light: *Slipping deals in your team*");
+    const lines = text.split("\n").filter((l) => l.startsWith("• "));
+    expect(lines).toHaveLength(10);
+    expect(lines.slice(0, 4)).toEqual([
+      "• *Acme* · $50,000 · proposal · <@UNY> — Close date Wed, Oct 21 passed 12 days ago",
+      "• *Oscorp* · $100,000 · proposal · <@UOTHER> — Close date Thu, Oct 29 passed 4 days ago",
+      "• *Initech* · $10,000 · qualified · <@UNY> — In qualified for 62 days without a stage change",
+      "• *Globex* · $20,000 · negotiation · <@UNY> — Closes Thu, Nov 5 — no touch on the account for 10 days",
+    ]);
+    // Then Umbrella 5,000, Vandelay and Hooli 3,000 each (Vandelay is later), Wonka 400, two of Otto's $10 deals.
+    expect(lines.slice(4, 8).map((l) => /\*(\w+)\*/.exec(l)?.[1])).toEqual(["Umbrella", "Vandelay", "Hooli", "Wonka"]);
+    expect(lines.slice(8).every((l) => l.includes("*Oscorp* · $10 · prospect · <@UOTHER>"))).toBe(true);
+    expect(text).toContain("…and 2 more slipping deals.");
+    expect(text).not.toContain("Dancorp");
+    // Still once a week.
+    await rig.tick(new Date(MONDAY_9AM.getTime() + 60 * 60_000), ["manager-digest"]);
+    expect(dmsTo(a, "UMGR")).toBe(1);
+  });
+
+  it("a manager's digest with nothing but an on-track team is not sent", async () => {
+    const a = await startTestApp({ provider, users: FAKE_USERS, now: MONDAY_9AM });
+    t = a;
+    const mia = await seedUser(a, { slackUserId: "UMGR", tz: "America/New_York", role: "manager" });
+    const nora = await seedUser(a, { slackUserId: "UNY", tz: "America/New_York" });
+    const p = a.database.db.prisma;
+    const team = await p.team.create({ data: { workspaceId: mia.workspaceId, name: "East", nameKey: "east", managerId: mia.id } });
+    await p.teamMember.create({ data: { teamId: team.id, userId: nora.id } });
+    await seedDeal(a, nora, (await seedAccount(a, nora, { name: "Acme", lastTouchAt: ago(1) })).id, { cents: 50_000_00, close: "2026-12-15" });
+    const rig = reminderRig(a);
+    await rig.tick(MONDAY_9AM, ["manager-digest"]);
+    await a.deliveries.settled();
+    expect(dmsTo(a, "UMGR")).toBe(0);
+  });
+
   it("refuses another rep's click and a deal closed meanwhile, and changes nothing", async () => {
     const { a, deals, posted } = await noraWithDeals(provider);
     const p = a.database.db.prisma;

@@ -1,10 +1,11 @@
 import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { runCli } from "../../src/cli/main.js";
 import { OUTBOX_KIND } from "../../src/services/outbox-kinds.js";
 import type { OutgoingMessage } from "../../src/slack/notifier.js";
 import { startTestApp, textOf, TEST_BOT_TOKEN, TEST_SIGNING_SECRET, type TestApp } from "../support/e2e-harness.js";
+import { eventCallback, jsonBody, userChangeEvent } from "../support/slack-requests.js";
 import type { FakeUser } from "../support/fake-slack.js";
 import { DAY_MS, dmsTo, reminderRig, seedAccount, seedFollowUp, seedUser, type SeedUser } from "../support/reminder-fixtures.js";
 import { providerAvailable } from "../support/providers.js";
@@ -160,6 +161,62 @@ describe("daily reminder delivery through the fake Slack [sqlite]", () => {
     expect(dmsTo(a, "UNY")).toBe(2);
   });
 
+  it("opens a user's DM once: the channel is remembered, later days post to it, and a channel Slack no longer knows is opened afresh", async () => {
+    const a = await app();
+    const nora = await userWithNeglect(a, "UNY", "America/New_York");
+    const rig = reminderRig(a);
+    const opens = () => a.fake.callsTo("conversations.open").length;
+
+    await rig.tick(at(`${MONDAY}T14:00:00Z`)); // first day: conversations.open, then the post
+    expect([opens(), dmsTo(a, "UNY")]).toEqual([1, 1]);
+    expect((await a.services.repos.users.findById(nora.id))?.dmChannelId).toBe("DUNY");
+
+    await rig.tick(at("2026-11-03T14:00:00Z")); // the next day posts straight to the remembered channel
+    expect([opens(), dmsTo(a, "UNY")]).toEqual([1, 2]);
+    const tuesday = await a.services.repos.outbox.find("UNY", "2026-11-03", OUTBOX_KIND.reminder);
+    expect(tuesday).toMatchObject({ status: "sent", channelId: "DUNY", attempts: 1 });
+
+    // Slack forgets the channel (the app was reinstalled): the post is refused with channel_not_found,
+    // the DM is opened again within the same attempt, and the new channel is remembered. One message.
+    a.fake.retireDm("DUNY");
+    await rig.tick(at("2026-11-04T14:00:00Z"));
+    const wednesday = await a.services.repos.outbox.find("UNY", "2026-11-04", OUTBOX_KIND.reminder);
+    const fresh = (await a.services.repos.users.findById(nora.id))?.dmChannelId;
+    expect(fresh).toMatch(/^DUNYR/);
+    expect(wednesday).toMatchObject({ status: "sent", channelId: fresh, attempts: 1 });
+    expect(opens()).toBe(2);
+    const posts = a.fake.callsTo("chat.postMessage").filter((c) => c.body.channel === "DUNY" || c.body.channel === fresh);
+    expect(posts.map((c) => [c.body.channel, c.response?.ok === true ? "ok" : c.response?.error])).toEqual([
+      ["DUNY", "ok"],
+      ["DUNY", "ok"],
+      ["DUNY", "channel_not_found"],
+      [fresh, "ok"],
+    ]);
+  });
+
+  it("a user deactivated in Slack (user_change) gets no more reminders, and gets them again when reactivated; unknown users are not created", async () => {
+    const a = await app();
+    const nora = await userWithNeglect(a, "UNY", "America/New_York");
+    const rig = reminderRig(a);
+    const usersBefore = await a.database.db.prisma.user.count();
+
+    expect((await a.post(jsonBody(eventCallback(userChangeEvent({ id: "UNY", deleted: true }))))).status).toBe(200);
+    await vi.waitFor(async () => expect((await a.services.repos.users.findById(nora.id))?.inactive).toBe(true));
+    await rig.tick(at(`${MONDAY}T14:00:00Z`));
+    expect(dmsTo(a, "UNY")).toBe(0);
+    expect(await a.services.repos.outbox.find("UNY", MONDAY, OUTBOX_KIND.reminder)).toBeNull();
+
+    // Someone the app has never seen changes their profile: nothing is created for them.
+    await a.post(jsonBody(eventCallback(userChangeEvent({ id: "USTRANGER", real_name: "Stranger" }))));
+    await a.post(jsonBody(eventCallback(userChangeEvent({ id: "UNY", deleted: false, real_name: "Nora York-Smith", tz: "America/Chicago" }))));
+    await vi.waitFor(async () => expect((await a.services.repos.users.findById(nora.id))?.inactive).toBe(false));
+    expect(await a.services.repos.users.findById(nora.id)).toMatchObject({ name: "Nora York-Smith", timezone: "America/Chicago" });
+    await a.deliveries.settled();
+    expect(await a.database.db.prisma.user.count()).toBe(usersBefore);
+    await rig.tick(at("2026-11-03T15:00:00Z")); // 09:00 in Chicago
+    expect(dmsTo(a, "UNY")).toBe(1);
+  });
+
   it("after a crash mid-send, a row left 'sending' is resumed once its lease expires, and not sent again when Slack already has it", async () => {
     const a = await app();
     await userWithNeglect(a, "UNY", "America/New_York");
@@ -173,10 +230,10 @@ describe("daily reminder delivery through the fake Slack [sqlite]", () => {
     const claimed = await outbox.claim("crashed-worker:1", now, 60_000, 10, [OUTBOX_KIND.reminder]);
     expect(claimed.map((r) => r.recipient).sort()).toEqual(["UBER", "UNY"]);
     let deliveredTs = "";
+    // The claim counted the attempt; the dead sender then posted UNY's only.
+    expect(claimed.map((r) => r.attempts)).toEqual([1, 1]);
     for (const row of claimed) {
-      await outbox.recordAttempt(row.id, "crashed-worker:1");
       const channel = await rig.notifier.openDm(row.recipient);
-      await outbox.setChannel(row.id, "crashed-worker:1", channel);
       if (row.recipient === "UNY") deliveredTs = (await rig.notifier.post(channel, JSON.parse(row.payload) as OutgoingMessage, row.id)).ts;
     }
     expect(dmsTo(a, "UNY")).toBe(1);

@@ -29,6 +29,8 @@ function adminValues(v: {
   stall?: string;
   closeSoon?: string;
   noTouch?: string;
+  /** prospect, qualified, proposal, negotiation; left out = the form had no such fields (opened before they existed). */
+  probabilities?: [string, string, string, string];
 }): Values {
   return {
     [ADMIN_MODAL.currency]: { [ADMIN_MODAL.currency]: stateValue.plainText(v.currency) },
@@ -44,8 +46,19 @@ function adminValues(v: {
     [ADMIN_MODAL.dealStall]: { [ADMIN_MODAL.dealStall]: stateValue.plainText(v.stall ?? "30") },
     [ADMIN_MODAL.dealCloseSoon]: { [ADMIN_MODAL.dealCloseSoon]: stateValue.plainText(v.closeSoon ?? "7") },
     [ADMIN_MODAL.dealNoTouch]: { [ADMIN_MODAL.dealNoTouch]: stateValue.plainText(v.noTouch ?? "7") },
+    ...(v.probabilities
+      ? Object.fromEntries(
+          (["prospect", "qualified", "proposal", "negotiation"] as const).map((stage, i) => [
+            ADMIN_MODAL.stageProbability[stage],
+            { [ADMIN_MODAL.stageProbability[stage]]: stateValue.plainText(v.probabilities![i]!) },
+          ]),
+        )
+      : {}),
   };
 }
+
+/** Every block id of the form, in order (the probabilities are grouped under one key). */
+const FORM_BLOCKS = Object.values(ADMIN_MODAL).flatMap((id) => (typeof id === "string" ? [id] : Object.values(id)));
 
 const DEFAULTS = { currency: "USD", fiscalStart: "1", timezone: "America/New_York", pace: "business", key: "7", growth: "14", standard: "30", giftLimit: "", giftYear: "calendar" };
 
@@ -97,15 +110,17 @@ describeEachProvider("/ae admin: workspace settings through Bolt [%s]", (provide
     const view = await open("UADMIN");
     expect(view.type).toBe("modal");
     const json = JSON.stringify(view);
-    expect(view.blocks.map((b) => b.block_id).filter(Boolean)).toEqual(Object.values(ADMIN_MODAL));
+    expect(view.blocks.map((b) => b.block_id).filter(Boolean)).toEqual(FORM_BLOCKS);
     expect(json).toContain('"initial_value":"USD"');
     expect(json).toContain('"initial_value":"America/New_York"');
     expect(json).toContain('"initial_value":"30"');
+    expect(json).toContain("Probability that a negotiation deal closes (%)");
+    expect(json).toContain('"initial_value":"75"');
   });
 
   it("shows every bad field with an example, keeps the modal open and saves nothing", async () => {
     const before = await workspace();
-    const ack = await submit("UADMIN", adminValues({ ...DEFAULTS, currency: "EURO", timezone: "Berlin", fiscalStart: "13", key: "-1", growth: "abc", giftLimit: "lots", stall: "a month", closeSoon: "0" }));
+    const ack = await submit("UADMIN", adminValues({ ...DEFAULTS, currency: "EURO", timezone: "Berlin", fiscalStart: "13", key: "-1", growth: "abc", giftLimit: "lots", stall: "a month", closeSoon: "0", probabilities: ["10", "110", "half", "75"] }));
     expect(ack?.response_action).toBe("errors");
     expect(ack?.errors).toEqual({
       [ADMIN_MODAL.currency]: "“EURO” is not a currency code I know. Use an ISO 4217 code, e.g. EUR.",
@@ -116,6 +131,8 @@ describeEachProvider("/ae admin: workspace settings through Bolt [%s]", (provide
       [ADMIN_MODAL.giftLimit]: "“lots” is not a positive amount. For example 100, or leave it empty.",
       [ADMIN_MODAL.dealStall]: "“a month” is not a whole number of days from 1 to 365. For example: 30.",
       [ADMIN_MODAL.dealCloseSoon]: "“0” is not a whole number of days from 1 to 90. For example: 7.",
+      [ADMIN_MODAL.stageProbability.qualified]: "“110” is not a whole percent from 0 to 100. For example: 25.",
+      [ADMIN_MODAL.stageProbability.proposal]: "“half” is not a whole percent from 0 to 100. For example: 50.",
     });
     expect(await workspace()).toEqual(before);
   });
@@ -124,17 +141,18 @@ describeEachProvider("/ae admin: workspace settings through Bolt [%s]", (provide
     const publishes = t.fake.callsTo("views.publish").length;
     const ack = await submit(
       "UADMIN",
-      adminValues({ currency: "eur", fiscalStart: "4", timezone: "europe/berlin", pace: "calendar", key: "5", growth: "10", standard: "20", giftLimit: "250", giftYear: "rolling", stall: "45", closeSoon: "10", noTouch: "5" }),
+      adminValues({ currency: "eur", fiscalStart: "4", timezone: "europe/berlin", pace: "calendar", key: "5", growth: "10", standard: "20", giftLimit: "250", giftYear: "rolling", stall: "45", closeSoon: "10", noTouch: "5", probabilities: ["5", "20 %", "40", "80"] }),
     );
     expect(ack).toBeNull(); // closed
     expect(await workspace()).toMatchObject({
       currency: "EUR", fiscalYearStartMonth: 4, timezone: "Europe/Berlin", paceMode: "calendar",
       neglectKeyDays: 5, neglectGrowthDays: 10, neglectStandardDays: 20, giftLimitCents: 25_000n, giftYearMode: "rolling",
       dealStallDays: 45, dealCloseSoonDays: 10, dealNoTouchDays: 5,
+      stageProbabilityProspect: 5, stageProbabilityQualified: 20, stageProbabilityProposal: 40, stageProbabilityNegotiation: 80,
     });
     const dm = await t.fake.waitFor("chat.postMessage", (c) => c.body.channel === "UADMIN" && String(c.body.text).includes("Workspace settings saved"), 10_000);
     expect(dm.body.text).toBe(
-      ":white_check_mark: Workspace settings saved: currency, fiscal year start, time zone, pace, key account threshold, growth account threshold, standard account threshold, gift limit, gift year, deal stall threshold, deal close-soon window, deal no-touch threshold. They apply from the next command, digest and leaderboard.",
+      ":white_check_mark: Workspace settings saved: currency, fiscal year start, time zone, pace, key account threshold, growth account threshold, standard account threshold, gift limit, gift year, deal stall threshold, deal close-soon window, deal no-touch threshold, prospect probability, qualified probability, proposal probability, negotiation probability. They apply from the next command, digest and leaderboard.",
     );
     await expect.poll(() => t!.fake.callsTo("views.publish").length).toBeGreaterThan(publishes);
     const home = JSON.stringify(t.fake.callsTo("views.publish").at(-1)?.body.view);
@@ -142,6 +160,7 @@ describeEachProvider("/ae admin: workspace settings through Bolt [%s]", (provide
     expect(home).toContain("*Currency* EUR · *Fiscal year* starts in April · *Zone* Europe/Berlin · *Pace* Calendar days");
     expect(home).toContain("*Gift limit* €250 (Rolling 12 months)");
     expect(home).toContain("*Deals need attention* when stalled over 45 d, or closing within 10 d with no touch for 5 d");
+    expect(home).toContain("*Stage probabilities* prospect 5%, qualified 20%, proposal 40%, negotiation 80%");
   });
 
   it("asks before relabelling stored amounts when the currency changes, then saves once confirmed", async () => {
@@ -156,6 +175,8 @@ describeEachProvider("/ae admin: workspace settings through Bolt [%s]", (provide
     expect((await workspace()).currency).toBe("GBP");
     expect(await submit("UADMIN", adminValues({ ...current, currency: "EUR", confirm: true, pace: "business" }))).toBeNull();
     expect(await t.database.db.prisma.quota.findFirstOrThrow()).toMatchObject({ amountCents: 7_200_000n });
+    // A form opened before the stage probabilities existed (no such fields) leaves them as they were.
+    expect(await workspace()).toMatchObject({ stageProbabilityProspect: 5, stageProbabilityProposal: 40 });
   });
 
   it("shows EUR the way each person writes numbers: €72,000 in en-US, 72.000 € in de-DE", async () => {

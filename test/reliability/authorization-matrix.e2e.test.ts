@@ -4,7 +4,8 @@
  * on another team's rep, and an admin. The rules (issue 3 → Authorization): reps see and change
  * only their own accounts, deals and follow-ups; managers also their teams'; admins everything;
  * `quota set` and team changes are for managers (their own team) and admins; anyone may look at a
- * leaderboard or a team; `/ae quota` and `/ae followups` show the actor's own. A refusal says why
+ * leaderboard or a team; `/ae quota` and `/ae followups` show the actor's own, `/ae pipeline @rep`
+ * follows the same rule as records (manager over their team, admin over all). A refusal says why
  * and changes nothing — every row of every table is compared.
  */
 import { createHash } from "node:crypto";
@@ -112,6 +113,20 @@ const COMMANDS: Command[] = [
   },
   { name: "done <follow-up>", rule: "owner", text: (f) => `done ${f.followUpId}`, effect: async (t, f) => (await t.database.db.prisma.followUp.findUniqueOrThrow({ where: { id: f.followUpId } })).status !== "open" },
   { name: "deal <account> 10k", rule: "owner", text: (f) => `deal ${q(f.account.name)} 10k`, effect: async (t, f) => (await t.database.db.prisma.deal.count({ where: { accountId: f.account.id } })) === 2 },
+  {
+    name: "deal <deal> forecast:commit",
+    rule: "owner",
+    text: (f) => `deal ${f.dealId} forecast:commit`,
+    effect: async (t, f) => (await t.database.db.prisma.deal.findUniqueOrThrow({ where: { id: f.dealId } })).forecastCategory === "commit",
+  },
+  // Someone else's pipeline follows the manager's view (the same rule as their records): headed with
+  // whose it is, and listing the target's deals without a close date (every fixture deal has none).
+  {
+    name: "pipeline @rep",
+    rule: "owner",
+    text: (_f, c) => `pipeline <@${c.target}>`,
+    shows: (r, _f, c) => r.includes("*Pipeline ·") && r.includes("no close date") && (c.actor === c.target || r.includes(`<@${c.target}> · *Pipeline`)),
+  },
   { name: "won <deal>", rule: "owner", text: (f) => `won #${f.dealId}`, effect: async (t, f) => (await t.database.db.prisma.deal.findUniqueOrThrow({ where: { id: f.dealId } })).status === "won" },
   { name: "lost <deal>", rule: "owner", text: (f) => `lost #${f.dealId} went with a competitor`, effect: async (t, f) => (await t.database.db.prisma.deal.findUniqueOrThrow({ where: { id: f.dealId } })).status === "lost" },
   { name: "quota", rule: "own view", text: () => "quota", shows: (r) => r.length > 0 },

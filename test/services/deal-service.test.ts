@@ -145,4 +145,26 @@ describeEachProvider("deal repository and service [%s]", (provider) => {
     const cliDeal = await services.repos.deals.create({ accountId: acme.id, ownerId: alice.id, amountCents: 1_00, stage: "prospect", expectedCloseAt: null }, { source: "sync" }, NOW);
     expect(await services.repos.deals.stageHistory(cliDeal.id)).toMatchObject([{ fromStage: null, toStage: "prospect", byUserId: null, source: "sync" }]);
   });
+
+  it("sets a forecast category without touching the stage or its history, tells the owner when their manager does it, and clears it back to the stage", async () => {
+    const ws = await seedWorkspace(tdb.db);
+    const alice = await seedUser(tdb.db, ws, "UA");
+    const mgr = await seedUser(tdb.db, ws, "UM", { role: "manager" });
+    await seedTeam(tdb.db, ws, mgr, [alice]);
+    const actor = actorOf(alice, ws);
+    const acme = await seedAccount(tdb.db, ws, alice, "Acme");
+    const created = await services.deals.create(actor, await services.principal(actor), acme, { amountCents: 10_000_00, stage: "proposal", expectedCloseAt: null, forecastCategory: "pipeline" });
+    if (created.kind !== "created") throw new Error("not created");
+    expect(created.deal.forecastCategory).toBe("pipeline");
+    changed.length = 0;
+    const set = await services.deals.setForecastCategory(actorOf(mgr, ws), created.deal, "commit");
+    expect(set).toMatchObject({ kind: "set", from: "pipeline", deal: { forecastCategory: "commit", stage: "proposal" } });
+    expect(changed).toEqual([{ workspaceId: ws.id, userId: alice.id, slackUserId: "UA" }]);
+    if (set.kind !== "set") return;
+    expect(await services.deals.setForecastCategory(actor, set.deal, "commit")).toMatchObject({ kind: "unchanged" });
+    expect(await services.deals.setForecastCategory(actor, set.deal, null)).toMatchObject({ kind: "set", from: "commit", deal: { forecastCategory: null } });
+    expect((await services.repos.deals.stageHistory(created.deal.id)).map((h) => h.toStage)).toEqual(["proposal"]);
+    await services.deals.win(actor, set.deal);
+    expect(await services.deals.setForecastCategory(actor, set.deal, "pipeline")).toMatchObject({ kind: "closed", deal: { status: "won" } });
+  });
 });

@@ -197,6 +197,7 @@ describe("manager digest", () => {
       weekOf: "2026-11-02",
       repsBehind: [{ userId: 1, slackUserId: "UNY", name: "Nora", gap: gap() }],
       keyAccounts: { rows: [{ ...neglected(1), name: "Acme", ownerSlackUserId: "UNY", ownerName: "Nora" }], restCount: 2 },
+      slippingDeals: { rows: [], restCount: 0 },
     };
     const m = managerDigestMessage(view, fmt());
     checkLimits(m.blocks ?? [], MAX_MESSAGE_BLOCKS);
@@ -204,6 +205,39 @@ describe("manager digest", () => {
     expect(text).toContain("<@UNY>");
     expect(text).toContain("*Acme* (<@UNY>)");
     expect(text).toContain("and 2 more key accounts");
+    expect(text).not.toContain("Slipping deals");
+  });
+
+  it("adds the team's slipping deals with their owners, the reminder's wording, the rest counted — in English and German, within Slack's limits", () => {
+    const slipping = (id: number, owner: string, o: Partial<DealAttentionRow> = {}) => ({ ...dealRow(id, o), ownerSlackUserId: owner, ownerName: owner });
+    const view: ManagerDigestView = {
+      weekOf: "2026-11-02",
+      repsBehind: [],
+      keyAccounts: { rows: [], restCount: 0 },
+      slippingDeals: {
+        rows: [
+          slipping(7, "UNY", { accountName: "Acme", title: "Renewal" }),
+          slipping(8, "UBO", { accountName: "Globex", amountCents: 20_000_00, stage: "negotiation", reason: "close_soon", lateDays: 4, closeDate: "2026-11-05", daysSinceTouch: 9 }),
+          slipping(9, "UNY", { accountName: "Initech", amountCents: 1_000_00, stage: "qualified", reason: "stalled", lateDays: 1, closeDate: null, daysInStage: 31 }),
+          ...Array.from({ length: 7 }, (_, i) => slipping(20 + i, "UBO")),
+        ],
+        restCount: 3,
+      },
+    };
+    const en = managerDigestMessage(view, fmt());
+    checkLimits(en.blocks ?? [], MAX_MESSAGE_BLOCKS);
+    expect(en.text).toBe("Your team this week — Mon, Nov 2: no rep behind pace, no key account without a touch, 13 slipping deals");
+    const text = blocksAsText(en);
+    expect(text).toContain(":rotating_light: *Slipping deals in your team*");
+    expect(text).toContain("• *Acme* — Renewal · $50,000 · proposal · <@UNY> — Close date Wed, Oct 21 passed 12 days ago");
+    expect(text).toContain("• *Globex* · $20,000 · negotiation · <@UBO> — Closes Thu, Nov 5 — no touch on the account for 9 days");
+    expect(text).toContain("• *Initech* · $1,000 · qualified · <@UNY> — In qualified for 31 days without a stage change");
+    expect(text).toContain("…and 3 more slipping deals.");
+    expect(text).not.toContain("<Sons>"); // account names are escaped, as in the reminder
+    const de = managerDigestMessage(view, fmt("de"));
+    expect(de.text).toContain("13 rutschende Deals");
+    expect(blocksAsText(de)).toContain("*Rutschende Deals in deinem Team*");
+    expect(blocksAsText(de)).toContain("…und 3 weitere rutschende Deals.");
   });
 });
 
@@ -294,6 +328,7 @@ describe("plurals in the digest, Home and manager digest", () => {
       weekOf: "2026-11-02",
       repsBehind: [{ userId: 1, slackUserId: "UNY", name: "Nora", gap: gap() }],
       keyAccounts: { rows: [], restCount: 0 },
+      slippingDeals: { rows: [], restCount: 0 },
     };
     expect(managerDigestMessage(view, fmt()).text).toBe("Your team this week — Mon, Nov 2: 1 rep behind pace, no key account without a touch");
     expect(managerDigestMessage(view, fmt("de")).text).toBe("Dein Team diese Woche — Mo., 2. Nov.: 1 Rep hinter dem Plan, kein Key-Account ohne Kontakt");

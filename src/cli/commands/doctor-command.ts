@@ -1,7 +1,6 @@
 import { webApi } from "@slack/bolt";
-import { ConfigError, loadConfig, loadCrmConfig, loadDatabaseConfig, type SalesforceConfig } from "../../config/load-config.js";
-import { SalesforceConnector } from "../../services/crm/salesforce-connector.js";
-import { SalesforceWriter } from "../../services/crm/salesforce-writer.js";
+import { ConfigError, loadConfig, loadCrmConfig, loadDatabaseConfig, type CrmConfig } from "../../config/load-config.js";
+import { createCrmClients, pushesTo } from "../../services/crm/create-crm-sync.js";
 import { openDatabase, redactUrl } from "../../db/client.js";
 import { migrationStatus } from "../../db/migrate.js";
 import { requiredBotScopes } from "../manifest-scopes.js";
@@ -92,18 +91,18 @@ export const doctorCommand: CliCommand = {
         }
       }
     }
-    let crm: SalesforceConfig | null = null;
+    let crm: CrmConfig | null = null;
     try {
       crm = loadCrmConfig(io.env);
-      if (crm === null) io.out("- CRM: not configured (optional: README → Connect Salesforce)");
+      if (crm === null) io.out("- CRM: not configured (optional: README → Connect Salesforce or Connect HubSpot)");
     } catch (error) {
       bad(error instanceof ConfigError ? error.message.replace("AE Assistant cannot start: the configuration is incomplete.", "The CRM configuration is incomplete:") : String(error));
     }
     if (crm) {
-      const connector = new SalesforceConnector({ loginUrl: crm.loginUrl, clientId: crm.clientId, clientSecret: crm.clientSecret, requestTimeoutMs: 30_000 });
+      const { connector, writer } = createCrmClients(crm, { knobs: { requestTimeoutMs: 30_000 } });
       const pull = await connector.check();
       // The push's needs (Create/Edit, the external id field, the stages) once the login works.
-      const push = crm.push === false || !pull[0]?.ok ? [] : await new SalesforceWriter(connector).checkPush(crm.stageMap);
+      const push = writer === null || !pushesTo(crm) || !pull[0]?.ok ? [] : await writer.checkPush(crm.stageMap);
       for (const check of [...pull, ...push]) {
         if (check.ok) ok(check.text);
         else bad(check.text);

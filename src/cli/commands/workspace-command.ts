@@ -1,6 +1,7 @@
 import { parseArgs } from "node:util";
 import { centsToDecimal } from "../../domain/csv.js";
-import { parseNeglectSpec, type WorkspaceSettingError, type WorkspaceSettings, type WorkspaceSettingsInput } from "../../domain/workspace-settings.js";
+import { OPEN_STAGES } from "../../domain/deal-stages.js";
+import { parseNeglectSpec, parseProbabilitySpec, type WorkspaceSettingError, type WorkspaceSettings, type WorkspaceSettingsInput } from "../../domain/workspace-settings.js";
 import { settingsOf } from "../../services/workspace-settings-service.js";
 import type { CliCommand, CliIo } from "../cli-command.js";
 import { CliUsageError, runWithUsage, withSettings } from "./cli-workspace.js";
@@ -10,6 +11,7 @@ const USAGE = [
   "ae-assistant workspace set [--currency EUR] [--fiscal-start 4] [--timezone Europe/Berlin] [--pace business|calendar]",
   "                           [--neglect key:7,growth:14,standard:30] [--gift-limit <amount>|none] [--gift-year calendar|rolling]",
   "                           [--stall-days 30] [--close-soon-days 7] [--no-touch-days 7]",
+  "                           [--probabilities prospect:10,qualified:25,proposal:50,negotiation:75]",
   "                           [--confirm-currency-change] [--team <slack team id>]",
 ].join("\n  ");
 
@@ -29,6 +31,10 @@ const FLAG: Record<WorkspaceSettingError["field"], string> = {
   dealStallDays: "--stall-days",
   dealCloseSoonDays: "--close-soon-days",
   dealNoTouchDays: "--no-touch-days",
+  stageProbabilityProspect: "--probabilities prospect:",
+  stageProbabilityQualified: "--probabilities qualified:",
+  stageProbabilityProposal: "--probabilities proposal:",
+  stageProbabilityNegotiation: "--probabilities negotiation:",
 };
 
 const PROBLEM: Record<WorkspaceSettingError["problem"], string> = {
@@ -41,6 +47,7 @@ const PROBLEM: Record<WorkspaceSettingError["problem"], string> = {
   gift_year_unknown: "must be calendar or rolling",
   deal_days_invalid: "must be a whole number of days from 1 to 365",
   close_soon_invalid: "must be a whole number of days from 1 to 90",
+  probability_invalid: "must be a whole percent from 0 to 100",
 };
 
 export function describeSettings(s: WorkspaceSettings, holidayCount: number): string[] {
@@ -53,6 +60,7 @@ export function describeSettings(s: WorkspaceSettings, holidayCount: number): st
     `gift limit:          ${s.giftLimitCents === null ? "none (FINRA limit only)" : `${centsToDecimal(s.giftLimitCents)} ${s.currency} per recipient per year`}`,
     `gift year:           ${s.giftYearMode === "calendar" ? "calendar year" : "rolling 12 months"}`,
     `deals need attention: stalled over ${s.dealAttention.stallDays} days in a stage; closing within ${s.dealAttention.closeSoonDays} days with no touch for ${s.dealAttention.noTouchDays} days; or past their close date`,
+    `stage probabilities: ${OPEN_STAGES.map((stage) => `${stage} ${s.stageProbabilities[stage]}%`).join(", ")} (weighted pipeline)`,
     `holidays:            ${holidayCount} on file (ae-assistant holidays list)`,
   ];
 }
@@ -83,6 +91,7 @@ async function set(argv: string[], io: CliIo): Promise<number> {
       "stall-days": { type: "string" },
       "close-soon-days": { type: "string" },
       "no-touch-days": { type: "string" },
+      probabilities: { type: "string" },
       "confirm-currency-change": { type: "boolean" },
       team: { type: "string" },
     },
@@ -101,6 +110,13 @@ async function set(argv: string[], io: CliIo): Promise<number> {
   if (values.neglect !== undefined) {
     const spec = parseNeglectSpec(values.neglect);
     if (!spec.ok) throw new CliUsageError(`--neglect "${spec.detail}" is not tier:days; for example --neglect key:7,growth:14,standard:30. Nothing was changed.`);
+    Object.assign(input, spec.input);
+  }
+  if (values.probabilities !== undefined) {
+    const spec = parseProbabilitySpec(values.probabilities);
+    if (!spec.ok) {
+      throw new CliUsageError(`--probabilities "${spec.detail}" is not stage:percent; for example --probabilities prospect:10,qualified:25,proposal:50,negotiation:75. Nothing was changed.`);
+    }
     Object.assign(input, spec.input);
   }
   if (Object.keys(input).length === 0) throw new CliUsageError("Nothing to set: give at least one option.");
@@ -127,7 +143,7 @@ async function set(argv: string[], io: CliIo): Promise<number> {
 
 export const workspaceCommand: CliCommand = {
   name: "workspace",
-  summary: "show or change the workspace settings (currency, fiscal year, zone, pace, thresholds, gift limit)",
+  summary: "show or change the workspace settings (currency, fiscal year, zone, pace, thresholds, gift limit, stage probabilities)",
   usage: "workspace show|set [options]",
   run: (argv, io) =>
     runWithUsage(io, USAGE, async () => {

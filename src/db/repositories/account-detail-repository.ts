@@ -14,6 +14,11 @@ export interface AccountDealRow {
   lostAt: Date | null;
 }
 
+/** A deal as the account page lists it: with the rep's forecast call (null = implied by the stage). */
+export interface AccountPageDeal extends AccountDealRow {
+  forecastCategory: string | null;
+}
+
 /** A gift or entertainment given to someone at the account (read straight from the Gift table). */
 export interface AccountGiftRow {
   id: number;
@@ -32,7 +37,7 @@ export class AccountDetailRepository {
   constructor(private readonly db: Db) {}
 
   /** Open deals first (by expected close), then closed ones, newest first; at most `limit`. Deals deleted in the CRM (archived) are left out. */
-  async deals(accountId: number, limit: number): Promise<{ items: AccountDealRow[]; total: number }> {
+  async deals(accountId: number, limit: number): Promise<{ items: AccountPageDeal[]; total: number }> {
     // The account page: hand-written SQL (see db/sql.ts), the same rows and order as the model queries.
     const [open, closed, counted] = await Promise.all([
       this.db.$queryRaw<Deal[]>(sql`SELECT * FROM "Deal" WHERE "accountId" = ${accountId} AND "archived" = ${false} AND "status" = ${"open"} ORDER BY "expectedCloseAt" ASC, "id" ASC LIMIT ${limit}`),
@@ -49,6 +54,7 @@ export class AccountDetailRepository {
       expectedCloseAt: d.expectedCloseAt,
       wonAt: d.wonAt,
       lostAt: d.lostAt,
+      forecastCategory: d.forecastCategory,
     }));
     return { items, total };
   }

@@ -1,5 +1,5 @@
-import type { Db } from "../client.js";
-import { claimDue, closeRows, dueCondition, recordAttempt, release, retryLater } from "../lease-queue.js";
+import type { Db, Tx } from "../client.js";
+import { claimDue, closeRows, dueCondition, release, retryLater } from "../lease-queue.js";
 import { join, raw, sql, toNumber, type Sql } from "../sql.js";
 import type { CrmOutbox } from "../../generated/sqlite/client.js";
 import type { CrmEntity, CrmOp } from "../../domain/crm-push.js";
@@ -58,8 +58,6 @@ export async function enqueueCrmWrite(
   );
 }
 
-/** A transaction client (the model API without $transaction). */
-export type Tx = Parameters<Parameters<Db["$transaction"]>[0]>[0];
 export type EnqueueCrm = (w: Parameters<typeof enqueueCrmWrite>[2]) => Promise<void>;
 
 /**
@@ -182,23 +180,21 @@ export class CrmOutboxRepository {
    * Claims up to `limit` due rows of `scope` (the shared claim), in order per record: a row waits
    * while an earlier row of its record is unfinished and not claimed with it (it is retrying, or
    * another replica is sending it), so a follow-up's "complete" never overtakes its "create".
+   * The claim counts the attempt, as the Slack outbox's does: a claimed row with `attempts > 1`
+   * may already have reached the CRM.
    */
   async claim(token: string, now: Date, leaseMs: number, limit: number, scope: QueueScope): Promise<CrmOutbox[]> {
     const filter = sql`${scopeFilter(scope)} AND NOT EXISTS (${earlierUnfinished("q")} AND NOT ${dueCondition(now, "p")})`;
-    const ids = await claimDue(this.db, "CrmOutbox", { token, now, leaseMs, limit, filter });
+    const ids = await claimDue(this.db, "CrmOutbox", { token, now, leaseMs, limit, filter, countAttempt: true });
     if (ids.length === 0) return [];
     // Another replica may have claimed an earlier row of the same record between our two
-    // statements: give those rows back (their turn comes after it).
+    // statements: give those rows back (their turn comes after it), with their attempt uncounted.
     await this.db.$executeRaw(
-      sql`UPDATE "CrmOutbox" SET "status" = ${"pending"}, "lockedBy" = NULL, "lockedUntil" = NULL, "updatedAt" = ${new Date()}
+      sql`UPDATE "CrmOutbox" SET "status" = ${"pending"}, "attempts" = "attempts" - 1, "lockedBy" = NULL, "lockedUntil" = NULL, "updatedAt" = ${new Date()}
         WHERE "id" IN (${join(ids)}) AND "lockedBy" = ${token}
         AND EXISTS (${earlierUnfinished('"CrmOutbox"')} AND (p."lockedBy" IS NULL OR p."lockedBy" <> ${token}))`,
     );
     return this.db.crmOutbox.findMany({ where: { id: { in: ids }, lockedBy: token, status: "sending" }, orderBy: { id: "asc" } });
-  }
-
-  recordAttempt(ids: number[], token: string): Promise<void> {
-    return recordAttempt(this.db, "CrmOutbox", ids, token);
   }
 
   retryLater(ids: number[], token: string, at: Date, error: string): Promise<void> {

@@ -1,7 +1,8 @@
 import type { Db } from "../client.js";
+import { inChunks, insertRows, join, raw, sql, updateRow, type Sql } from "../sql.js";
 import type { CrmConnection, CrmSyncState } from "../../generated/sqlite/client.js";
 import type { AccountDealRow } from "./account-detail-repository.js";
-import { join, sql } from "../sql.js";
+import { writeSyncedDeals } from "./deal-repository.js";
 
 export type { CrmConnection, CrmSyncState };
 
@@ -71,7 +72,6 @@ export interface PageCounts {
   skipped: number;
 }
 
-const ACCOUNT_SELECT = { id: true, externalId: true, name: true, industry: true, annualValueCents: true, ownerId: true, archived: true } as const;
 /** A deal's fields as the CRM sync reads them (the pull compares them; the push writes from them). */
 export const DEAL_SELECT = {
   id: true,
@@ -87,24 +87,24 @@ export const DEAL_SELECT = {
   lostAt: true,
   archived: true,
 } as const;
-const CONTACT_SELECT = { id: true, externalId: true, accountId: true, name: true, email: true, title: true, phone: true, archived: true } as const;
 
-/** Ids per IN (…) list: SQLite through Prisma's adapter refuses more bound parameters than about 1,000. */
-const IN_LIST_MAX = 500;
+/**
+ * The columns the sync compares, per table: the page's reads are hand-written SQL (db/sql.ts), one
+ * statement per 10,000 ids, because a pull reads and writes thousands of rows a page and Prisma's
+ * model queries cost several microseconds a row more (its query compiler, row mapping).
+ */
+const ACCOUNT_COLUMNS = raw(`"id", "externalId", "name", "industry", "annualValueCents", "ownerId", "archived"`);
+const DEAL_COLUMNS = raw(Object.keys(DEAL_SELECT).map((c) => `d."${c}"`).join(", "));
+const CONTACT_COLUMNS = raw(`c."id", c."externalId", c."accountId", c."name", c."email", c."title", c."phone", c."archived"`);
 
-/** Runs `read` over `ids` in slices of IN_LIST_MAX and concatenates the rows. */
-async function inSlices<T>(ids: string[], read: (slice: string[]) => Promise<T[]>): Promise<T[]> {
+/** Runs `read` over `ids` in chunks and concatenates the rows. */
+async function inSlices<T>(ids: readonly (string | number)[], read: (slice: Sql) => Promise<T[]>): Promise<T[]> {
   const out: T[] = [];
-  for (let i = 0; i < ids.length; i += IN_LIST_MAX) out.push(...(await read(ids.slice(i, i + IN_LIST_MAX))));
+  for (const chunk of inChunks(ids)) out.push(...(await read(join(chunk))));
   return out;
 }
 
-function keyed<T extends { externalId: string | null }>(rows: T[]): Map<string, T & { externalId: string }> {
-  const out = new Map<string, T & { externalId: string }>();
-  for (const r of rows) if (r.externalId !== null) out.set(r.externalId, r as T & { externalId: string });
-  return out;
-}
-
+/** Money columns as the database takes them (BigInt cents). */
 function bigCents<T extends { amountCents?: number; annualValueCents?: number }>(data: T): Omit<T, "amountCents" | "annualValueCents"> & { amountCents?: bigint; annualValueCents?: bigint } {
   const { amountCents, annualValueCents, ...rest } = data;
   return {
@@ -112,6 +112,12 @@ function bigCents<T extends { amountCents?: number; annualValueCents?: number }>
     ...(amountCents !== undefined ? { amountCents: BigInt(amountCents) } : {}),
     ...(annualValueCents !== undefined ? { annualValueCents: BigInt(annualValueCents) } : {}),
   };
+}
+
+function keyed<T extends { externalId: string | null }>(rows: T[]): Map<string, T & { externalId: string }> {
+  const out = new Map<string, T & { externalId: string }>();
+  for (const r of rows) if (r.externalId !== null) out.set(r.externalId, r as T & { externalId: string });
+  return out;
 }
 
 export class CrmSyncRepository {
@@ -160,8 +166,8 @@ export class CrmSyncRepository {
   }
 
   /** The object was read to the end: from now on incremental, and the last error is cleared. */
-  async finishObject(key: StateKey, at: Date, problems: string[]): Promise<void> {
-    const data = { phase: "incremental", lastPullAt: at, lastError: null, lastErrorAt: null, problems: JSON.stringify(problems) };
+  async finishObject(key: StateKey, at: Date, problems: string[], reconciledAt?: Date): Promise<void> {
+    const data = { phase: "incremental", lastPullAt: at, lastError: null, lastErrorAt: null, problems: JSON.stringify(problems), ...(reconciledAt ? { reconciledAt } : {}) };
     await this.db.crmSyncState.upsert({ where: { workspaceId_provider_object: key }, create: { ...key, ...data }, update: data });
   }
 
@@ -183,21 +189,31 @@ export class CrmSyncRepository {
 
   async accountsByExternalIds(workspaceId: number, externalIds: string[]): Promise<Map<string, SyncedAccount>> {
     if (externalIds.length === 0) return new Map();
-    const rows = await inSlices(externalIds, (ids) => this.db.account.findMany({ where: { workspaceId, externalId: { in: ids } }, select: ACCOUNT_SELECT }));
+    const rows = await inSlices(externalIds, (ids) =>
+      this.db.$queryRaw<(Omit<SyncedAccount, "annualValueCents"> & { annualValueCents: bigint | number })[]>(sql`SELECT ${ACCOUNT_COLUMNS} FROM "Account" WHERE "workspaceId" = ${workspaceId} AND "externalId" IN (${ids})`),
+    );
     return keyed(rows.map((r) => ({ ...r, annualValueCents: Number(r.annualValueCents) })));
   }
 
   async dealsByExternalIds(workspaceId: number, externalIds: string[]): Promise<Map<string, SyncedDeal>> {
     if (externalIds.length === 0) return new Map();
-    const rows = await inSlices(externalIds, (ids) => this.db.deal.findMany({ where: { externalId: { in: ids }, account: { workspaceId } }, select: DEAL_SELECT }));
+    const rows = await inSlices(externalIds, (ids) =>
+      this.db.$queryRaw<(Omit<SyncedDeal, "amountCents"> & { amountCents: bigint | number })[]>(
+        sql`SELECT ${DEAL_COLUMNS} FROM "Deal" d JOIN "Account" a ON a."id" = d."accountId" WHERE a."workspaceId" = ${workspaceId} AND d."externalId" IN (${ids})`,
+      ),
+    );
     return keyed(rows.map((r) => ({ ...r, amountCents: Number(r.amountCents) })));
   }
 
   /** Deals of the workspace by our id that have no CRM id yet (made by our push, id not yet recorded). */
   async unlinkedDeals(workspaceId: number, ids: number[]): Promise<Map<number, SyncedDeal>> {
     if (ids.length === 0) return new Map();
-    const rows = await this.db.deal.findMany({ where: { id: { in: ids }, externalId: null, account: { workspaceId } }, select: DEAL_SELECT });
-    return new Map(rows.map((r) => [r.id, { ...r, externalId: "", amountCents: Number(r.amountCents) }]));
+    const rows = await inSlices(ids, (slice) =>
+      this.db.$queryRaw<(Omit<SyncedDeal, "amountCents" | "externalId"> & { amountCents: bigint | number })[]>(
+        sql`SELECT ${DEAL_COLUMNS} FROM "Deal" d JOIN "Account" a ON a."id" = d."accountId" WHERE a."workspaceId" = ${workspaceId} AND d."externalId" IS NULL AND d."id" IN (${slice})`,
+      ),
+    );
+    return new Map(rows.map((r) => [Number(r.id), { ...r, id: Number(r.id), externalId: "", amountCents: Number(r.amountCents) }]));
   }
 
   /**
@@ -207,9 +223,9 @@ export class CrmSyncRepository {
    */
   async dealsWaitingForPush(dealIds: number[]): Promise<Map<number, Date | null>> {
     if (dealIds.length === 0) return new Map();
-    const rows = await inSlices(dealIds.map(String), (ids) =>
-      this.db.$queryRaw<{ id: number; crmModifiedAt: Date | null }[]>(
-        sql`SELECT d."id", d."crmModifiedAt" FROM "Deal" d WHERE d."id" IN (${join(ids.map(Number))})
+    const rows = await inSlices(dealIds, (slice) =>
+      this.db.$queryRaw<{ id: number; crmModifiedAt: Date | string | number | null }[]>(
+        sql`SELECT d."id", d."crmModifiedAt" FROM "Deal" d WHERE d."id" IN (${slice})
           AND EXISTS (SELECT 1 FROM "CrmOutbox" q WHERE q."entity" = ${"deal"} AND q."entityId" = d."id" AND q."status" IN (${"pending"}, ${"sending"}))`,
       ),
     );
@@ -218,26 +234,53 @@ export class CrmSyncRepository {
 
   async contactsByExternalIds(workspaceId: number, externalIds: string[]): Promise<Map<string, SyncedContact>> {
     if (externalIds.length === 0) return new Map();
-    const rows = await inSlices(externalIds, (ids) => this.db.contact.findMany({ where: { externalId: { in: ids }, account: { workspaceId } }, select: CONTACT_SELECT }));
+    const rows = await inSlices(externalIds, (ids) =>
+      this.db.$queryRaw<SyncedContact[]>(sql`SELECT ${CONTACT_COLUMNS} FROM "Contact" c JOIN "Account" a ON a."id" = c."accountId" WHERE a."workspaceId" = ${workspaceId} AND c."externalId" IN (${ids})`),
+    );
     return keyed(rows);
   }
 
-  /** One page: its writes, the cursor after its last record, and the totals, in one transaction. */
-  async applyPage(key: StateKey, writes: PageWrites, cursor: { at: Date; id: string }, counts: PageCounts): Promise<void> {
+  /** The live (not archived) rows of one object whose external id has this CRM's prefix. */
+  async liveRowsOf(workspaceId: number, object: string, prefix: string): Promise<{ id: number; externalId: string }[]> {
+    const like = `${prefix}%`;
+    const rows =
+      object === "accounts"
+        ? await this.db.$queryRaw<{ id: number; externalId: string }[]>(sql`SELECT "id", "externalId" FROM "Account" WHERE "workspaceId" = ${workspaceId} AND "archived" = ${false} AND "externalId" LIKE ${like}`)
+        : await this.db.$queryRaw<{ id: number; externalId: string }[]>(
+            sql`SELECT t."id", t."externalId" FROM ${raw(object === "deals" ? `"Deal"` : `"Contact"`)} t JOIN "Account" a ON a."id" = t."accountId" WHERE a."workspaceId" = ${workspaceId} AND t."archived" = ${false} AND t."externalId" LIKE ${like}`,
+          );
+    return rows;
+  }
+
+  /** Archives rows the CRM no longer has (the reconcile), counted in the object's totals. */
+  async archiveRows(key: StateKey, rows: { id: number }[], at: Date): Promise<void> {
+    const table = raw(key.object === "accounts" ? `"Account"` : key.object === "deals" ? `"Deal"` : `"Contact"`);
+    await this.db.$transaction(async (tx) => {
+      for (const ids of inChunks(rows.map((r) => r.id))) await tx.$executeRaw(sql`UPDATE ${table} SET "archived" = ${true}, "updatedAt" = ${at} WHERE "id" IN (${join(ids)})`);
+      await tx.crmSyncState.upsert({ where: { workspaceId_provider_object: key }, create: { ...key, archived: rows.length }, update: { archived: { increment: rows.length } } });
+    });
+  }
+
+  /**
+   * One page: its writes, the cursor after its last record (null: the cursor stays), and the
+   * totals, in one transaction. Deals go through `writeSyncedDeals`, so a pulled stage change has
+   * its history like any other (`source: "sync"`).
+   */
+  async applyPage(key: StateKey, writes: PageWrites, cursor: { at: Date; id: string } | null, counts: PageCounts, at: Date): Promise<void> {
     await this.db.$transaction(
       async (tx) => {
+        const stamps = { createdAt: at, updatedAt: at };
         switch (writes.object) {
           case "accounts":
-            if (writes.create.length > 0) await tx.account.createMany({ data: writes.create.map((a) => ({ ...a, annualValueCents: BigInt(a.annualValueCents), workspaceId: key.workspaceId })) });
-            for (const u of writes.update) await tx.account.update({ where: { id: u.id }, data: bigCents(u.data) });
+            for (const statement of insertRows("Account", writes.create.map((a) => ({ ...bigCents(a), workspaceId: key.workspaceId, ...stamps })))) await tx.$executeRaw(statement);
+            for (const u of writes.update) await tx.$executeRaw(updateRow("Account", u.id, { ...bigCents(u.data), updatedAt: at }));
             break;
           case "deals":
-            if (writes.create.length > 0) await tx.deal.createMany({ data: writes.create.map((d) => ({ ...d, amountCents: BigInt(d.amountCents) })) });
-            for (const u of writes.update) await tx.deal.update({ where: { id: u.id }, data: bigCents(u.data) });
+            await writeSyncedDeals(tx, writes, { source: "sync" }, at);
             break;
           case "contacts":
-            if (writes.create.length > 0) await tx.contact.createMany({ data: writes.create });
-            for (const u of writes.update) await tx.contact.update({ where: { id: u.id }, data: u.data });
+            for (const statement of insertRows("Contact", writes.create.map((c) => ({ ...c, ...stamps })))) await tx.$executeRaw(statement);
+            for (const u of writes.update) await tx.$executeRaw(updateRow("Contact", u.id, { ...u.data, updatedAt: at }));
             break;
         }
         const totals = {
@@ -247,10 +290,11 @@ export class CrmSyncRepository {
           archived: { increment: counts.archived },
           skipped: { increment: counts.skipped },
         };
+        const moved = cursor ? { cursorAt: cursor.at, cursorId: cursor.id } : {};
         await tx.crmSyncState.upsert({
           where: { workspaceId_provider_object: key },
-          create: { ...key, cursorAt: cursor.at, cursorId: cursor.id, ...counts },
-          update: { cursorAt: cursor.at, cursorId: cursor.id, ...totals },
+          create: { ...key, ...moved, ...counts },
+          update: { ...moved, ...totals },
         });
       },
       { timeout: 120_000, maxWait: 60_000 },

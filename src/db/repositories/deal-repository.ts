@@ -1,8 +1,10 @@
-import type { Db } from "../client.js";
+import type { Db, Tx } from "../client.js";
 import type { Deal as DealRow, Prisma } from "../../generated/sqlite/client.js";
 import type { DealStatus, OpenStage } from "../../domain/deal-stages.js";
 import type { DealChange } from "../../domain/crm-push.js";
-import { changeWithCrm, type CrmQueue, type EnqueueCrm, type Tx } from "./crm-outbox-repository.js";
+import { changeWithCrm, type CrmQueue, type EnqueueCrm } from "./crm-outbox-repository.js";
+import type { ForecastCategory } from "../../domain/forecast.js";
+import { inChunks, insertRows, join, sql, updateRow } from "../sql.js";
 
 
 /** A deal with money as number cents, and its account's name and workspace. */
@@ -22,6 +24,8 @@ export interface Deal {
   lostReason: string | null;
   /** When the stage last changed; null = not since creation (before stage history existed). */
   stageChangedAt: Date | null;
+  /** The rep's own forecast call; null = the one the stage implies (forecastCategoryOf). */
+  forecastCategory: string | null;
   createdAt: Date;
 }
 
@@ -48,6 +52,8 @@ export interface NewDeal {
   stage: OpenStage;
   expectedCloseAt: Date | null;
   title?: string | null;
+  /** null or absent: implied by the stage. */
+  forecastCategory?: ForecastCategory | null;
 }
 
 const WITH_ACCOUNT = { account: { select: { name: true, workspaceId: true } } } as const;
@@ -68,14 +74,39 @@ function toDeal(row: DealRow & { account: { name: string; workspaceId: number } 
     lostAt: row.lostAt,
     lostReason: row.lostReason,
     stageChangedAt: row.stageChangedAt,
+    forecastCategory: row.forecastCategory,
     createdAt: row.createdAt,
   };
 }
 
 /**
- * Deals. Every write that sets a stage (create, setStage, markWon, markLost) goes through
- * `changeStage`, in the same transaction as the write, so no path can change a stage without
- * recording it in DealStageChange and moving Deal.stageChangedAt.
+ * A deal as a CRM pull writes it (CrmSyncRepository.applyPage, inside the page's transaction):
+ * the fields the CRM owns, money as number cents.
+ */
+export interface SyncedDealWrite {
+  accountId: number;
+  ownerId: number;
+  title: string | null;
+  amountCents: number;
+  stage: string;
+  status: string;
+  expectedCloseAt: Date | null;
+  wonAt: Date | null;
+  lostAt: Date | null;
+  archived: boolean;
+}
+
+/** One pulled page of deals: new ones, and the fields that changed on existing ones. */
+export interface SyncedDealPage {
+  create: (SyncedDealWrite & { externalId: string; crmModifiedAt: Date })[];
+  update: { id: number; data: Partial<SyncedDealWrite> & { crmModifiedAt: Date } }[];
+}
+
+/**
+ * Deals. Every write that sets a stage (create, setStage, markWon, markLost, and a CRM pull's
+ * `writeSyncedDeals`) writes the stage columns (`stageColumns`) and the DealStageChange row
+ * (`stageChangeRow`) in the same transaction, so no path can change a stage without recording it
+ * and moving Deal.stageChangedAt.
  */
 export class DealRepository {
   /**
@@ -95,15 +126,15 @@ export class DealRepository {
           accountId: d.accountId,
           ownerId: d.ownerId,
           amountCents: BigInt(d.amountCents),
-          stage: d.stage,
           status: "open",
           expectedCloseAt: d.expectedCloseAt,
           title: d.title ?? null,
-          stageChangedAt: at,
+          forecastCategory: d.forecastCategory ?? null,
+          ...stageColumns(null, d.stage, at),
         },
         select: { id: true },
       });
-      await recordStageChange(tx, { dealId: row.id, fromStage: null, toStage: d.stage, at, by });
+      await tx.dealStageChange.create({ data: stageChangeRow({ dealId: row.id, fromStage: null, toStage: d.stage, at, by }) });
       await enqueueCrm({ entity: "deal", op: "create", ids: [row.id] });
       return row.id;
     }, { transaction: true });
@@ -179,18 +210,24 @@ export class DealRepository {
       const current = await tx.deal.findUnique({ where: { id }, select: { stage: true, externalId: true } });
       if (!current) return;
       const { amountCents, externalId, ...rest } = values;
-      const moves = values.stage !== undefined && values.stage !== current.stage;
+      const { stage } = values;
       await tx.deal.update({
         where: { id },
         data: {
           ...rest,
           ...(amountCents !== undefined ? { amountCents: BigInt(amountCents) } : {}),
           ...(externalId !== undefined && current.externalId === null ? { externalId } : {}),
-          ...(moves ? { stageChangedAt: at } : {}),
+          ...(stage !== undefined ? stageColumns(current.stage, stage, at) : {}),
         },
       });
-      if (moves) await recordStageChange(tx, { dealId: id, fromStage: current.stage, toStage: values.stage!, at, by: { source: "sync" } });
+      if (stage !== undefined && stage !== current.stage) await tx.dealStageChange.create({ data: stageChangeRow({ dealId: id, fromStage: current.stage, toStage: stage, at, by: { source: "sync" } }) });
     });
+  }
+
+  /** Sets an open deal's forecast category (null: implied by its stage again); null when it was not open. */
+  async setForecastCategory(id: number, category: ForecastCategory | null): Promise<Deal | null> {
+    const r = await this.db.deal.updateMany({ where: { id, status: "open" }, data: { forecastCategory: category } });
+    return r.count === 1 ? this.findById(id) : null;
   }
 
   /** The deal's stage changes, oldest first. */
@@ -211,13 +248,12 @@ export class DealRepository {
     const changed = await changeWithCrm(this.db, this.crm, async (tx, enqueueCrm) => {
       const current = await tx.deal.findFirst({ where: { id, status: "open" }, select: { stage: true } });
       if (!current) return false;
-      const moves = current.stage !== stage;
       const r = await tx.deal.updateMany({
         where: { id, status: "open", stage: current.stage },
-        data: { ...data, stage, ...(moves ? { stageChangedAt: at } : {}) },
+        data: { ...data, ...stageColumns(current.stage, stage, at) },
       });
       if (r.count !== 1) return false;
-      if (moves) await recordStageChange(tx, { dealId: id, fromStage: current.stage, toStage: stage, at, by });
+      if (current.stage !== stage) await tx.dealStageChange.create({ data: stageChangeRow({ dealId: id, fromStage: current.stage, toStage: stage, at, by }) });
       await enqueueDealChange(enqueueCrm, id, crmChange);
       return true;
     }, { transaction: true });
@@ -230,15 +266,53 @@ function enqueueDealChange(enqueueCrm: EnqueueCrm, id: number, change: DealChang
   return enqueueCrm({ entity: "deal", op: "update", ids: [id], payload: JSON.stringify(change) });
 }
 
-function recordStageChange(tx: Tx, c: { dealId: number; fromStage: string | null; toStage: string; at: Date; by: StageChangeBy }) {
-  return tx.dealStageChange.create({
-    data: {
-      dealId: c.dealId,
-      fromStage: c.fromStage,
-      toStage: c.toStage,
-      at: c.at,
-      byUserId: "userId" in c.by ? c.by.userId : null,
-      source: "userId" in c.by ? "slack" : c.by.source,
-    },
-  });
+/**
+ * A pulled page of deals, inside the caller's transaction (the page and its cursor commit
+ * together), by the same rule as `changeStage`: a new deal starts its history; an update that
+ * moves the stage (compared with the stage stored now, read in the transaction) moves
+ * stageChangedAt and adds a history row. The CRM owns the stage, so a closed deal may reopen.
+ * `at` of each change is the CRM's own stamp of the record (when it changed there), not the pull's;
+ * `now` stamps the rows' createdAt/updatedAt. Hand-written SQL (db/sql.ts): one insert for the new
+ * deals, one read of the moving deals' stages, one update per changed deal, one insert of history.
+ */
+export async function writeSyncedDeals(tx: Tx, page: SyncedDealPage, by: StageChangeBy, now: Date): Promise<void> {
+  const history: ReturnType<typeof stageChangeRow>[] = [];
+  const rows = page.create.map((d) => ({ ...d, amountCents: BigInt(d.amountCents), ...stageColumns(null, d.stage, d.crmModifiedAt), createdAt: now, updatedAt: now }));
+  const created = new Map(page.create.map((d) => [d.externalId, d]));
+  for (const statement of insertRows("Deal", rows, ["id", "externalId"])) {
+    for (const r of await tx.$queryRaw<{ id: number; externalId: string }[]>(statement)) {
+      const d = created.get(r.externalId);
+      if (d) history.push(stageChangeRow({ dealId: r.id, fromStage: null, toStage: d.stage, at: d.crmModifiedAt, by }));
+    }
+  }
+  const stages = new Map<number, string>();
+  for (const ids of inChunks(page.update.filter((u) => u.data.stage !== undefined).map((u) => u.id))) {
+    for (const r of await tx.$queryRaw<{ id: number; stage: string }[]>(sql`SELECT "id", "stage" FROM "Deal" WHERE "id" IN (${join(ids)})`)) stages.set(r.id, r.stage);
+  }
+  for (const u of page.update) {
+    const { amountCents, ...rest } = u.data;
+    const from = stages.get(u.id);
+    const moves = u.data.stage !== undefined && from !== undefined;
+    const data = { ...rest, ...(amountCents !== undefined ? { amountCents: BigInt(amountCents) } : {}), ...(moves ? stageColumns(from, u.data.stage!, u.data.crmModifiedAt) : {}), updatedAt: now };
+    await tx.$executeRaw(updateRow("Deal", u.id, data));
+    if (moves && from !== u.data.stage) history.push(stageChangeRow({ dealId: u.id, fromStage: from, toStage: u.data.stage!, at: u.data.crmModifiedAt, by }));
+  }
+  for (const statement of insertRows("DealStageChange", history)) await tx.$executeRaw(statement);
+}
+
+/** The stage columns of a write that sets `to` on a deal at `from`: stageChangedAt moves only when the stage does. */
+function stageColumns(from: string | null, to: string, at: Date): { stage: string; stageChangedAt?: Date } {
+  return from !== to ? { stage: to, stageChangedAt: at } : { stage: to };
+}
+
+/** The history row of one stage change (creation: `fromStage` null). */
+function stageChangeRow(c: { dealId: number; fromStage: string | null; toStage: string; at: Date; by: StageChangeBy }) {
+  return {
+    dealId: c.dealId,
+    fromStage: c.fromStage,
+    toStage: c.toStage,
+    at: c.at,
+    byUserId: "userId" in c.by ? c.by.userId : null,
+    source: "userId" in c.by ? "slack" : c.by.source,
+  };
 }

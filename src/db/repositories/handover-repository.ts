@@ -1,9 +1,6 @@
-import type { Db } from "../client.js";
+import type { Db, Tx } from "../client.js";
 import { planFingerprint, type HandoverPlan, type HandoverScope } from "../../domain/handover.js";
 import { changeWithCrm, type CrmQueue } from "./crm-outbox-repository.js";
-
-/** A transaction client: the model API without $transaction and friends. */
-type Tx = Parameters<Parameters<Db["$transaction"]>[0]>[0];
 
 export interface HandoverInput {
   workspaceId: number;

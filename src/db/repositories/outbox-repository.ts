@@ -1,12 +1,20 @@
 import type { Db } from "../client.js";
-import { claimDue, closeRows, recordAttempt, retryLater } from "../lease-queue.js";
+import { claimDue, closeRows, retryLater } from "../lease-queue.js";
 import { join, sql } from "../sql.js";
 import type { Outbox } from "../../generated/sqlite/client.js";
 
 /** Rows per INSERT: 10 parameters each, well inside every driver's limit. */
 const ENQUEUE_CHUNK = 200;
 
-export type { Outbox as OutboxRow };
+/** An outbox row with its message (kept in `OutboxBody`, apart from the delivery state). */
+export type OutboxRow = Outbox & { payload: string };
+
+const WITH_BODY = { body: { select: { payload: true } } } as const;
+
+function withPayload(row: Outbox & { body: { payload: string } | null }): OutboxRow {
+  const { body, ...rest } = row;
+  return { ...rest, payload: body?.payload ?? "" };
+}
 
 export type OutboxStatus = "pending" | "sending" | "sent" | "failed" | "skipped";
 
@@ -19,6 +27,8 @@ export interface OutboxMessage {
   /** What to send: { text, blocks } as JSON; ignored for skipped rows. */
   payload: string;
   status?: "pending" | "skipped";
+  /** The DM channel, when it is known already (the user's remembered one): no conversations.open needed. */
+  channelId?: string | null;
 }
 
 /**
@@ -39,36 +49,39 @@ export class OutboxRepository {
 
   /**
    * Inserts the messages that have no row yet; returns how many were new (see `enqueueMessages`).
+   * Each chunk's rows and their bodies commit together, so no row is ever seen without its message.
    */
-  enqueue(messages: OutboxMessage[], now: Date): Promise<number> {
-    return enqueueMessages(this.db, messages, now);
+  async enqueue(messages: OutboxMessage[], now: Date): Promise<number> {
+    let inserted = 0;
+    for (let i = 0; i < messages.length; i += ENQUEUE_CHUNK) {
+      const chunk = messages.slice(i, i + ENQUEUE_CHUNK);
+      inserted += await this.db.$transaction((tx) => insertChunk(tx, chunk, now, new Date()));
+    }
+    return inserted;
   }
 
   /**
    * Claims up to `limit` due rows for one sender (the shared claim of db/lease-queue.ts): pending
    * rows whose time has come, and rows left "sending" by a sender whose lease ran out (it crashed
    * mid-send). Two replicas never claim the same row.
+   *
+   * The claim counts the attempt (`attempts + 1`): a claimed row is about to be tried, and counting
+   * it there rather than per row saves a write per message while keeping a crash mid-send visible
+   * as an attempt. A row that comes back with `attempts > 1` may already be in Slack.
    */
-  async claim(claimToken: string, now: Date, leaseMs: number, limit: number, kinds?: string[]): Promise<Outbox[]> {
+  async claim(claimToken: string, now: Date, leaseMs: number, limit: number, kinds?: string[]): Promise<OutboxRow[]> {
     const filter = kinds ? (kinds.length > 0 ? sql`AND q."kind" IN (${join(kinds)})` : sql`AND 1 = 0`) : undefined;
-    const ids = await claimDue(this.db, "Outbox", { token: claimToken, now, leaseMs, limit, filter });
+    const ids = await claimDue(this.db, "Outbox", { token: claimToken, now, leaseMs, limit, filter, countAttempt: true });
     if (ids.length === 0) return [];
-    return this.db.outbox.findMany({ where: { id: { in: ids }, lockedBy: claimToken, status: "sending" }, orderBy: { id: "asc" } });
+    const rows = await this.db.outbox.findMany({ where: { id: { in: ids }, lockedBy: claimToken, status: "sending" }, orderBy: { id: "asc" }, include: WITH_BODY });
+    return rows.map(withPayload);
   }
 
-  // The per-row state changes below run several times for every message sent, so they are
-  // hand-written UPDATEs (see db/sql.ts), each still guarded by the claim token. `updatedAt` is
-  // set as Prisma's @updatedAt would set it.
-
-  /** Remembers the DM channel before sending, so a resumed send can check what Slack already has. */
-  async setChannel(id: number, claimToken: string, channelId: string): Promise<void> {
-    await this.db.$executeRaw(sql`UPDATE "Outbox" SET "channelId" = ${channelId}, "updatedAt" = ${new Date()} WHERE "id" = ${id} AND "lockedBy" = ${claimToken}`);
-  }
-
-  /** Counts an attempt before it is made, so a crash mid-send is still visible as an attempt. */
-  recordAttempt(id: number, claimToken: string): Promise<void> {
-    return recordAttempt(this.db, "Outbox", [id], claimToken);
-  }
+  // The per-row state changes below run for every message sent, so they are hand-written UPDATEs
+  // (see db/sql.ts), each still guarded by the claim token. `updatedAt` is set as Prisma's
+  // @updatedAt would set it. A delivered row costs one of them (markSent): the attempt is counted
+  // by the claim, and the DM channel needs no write before sending, because a resumed send opens
+  // it again (conversations.open is idempotent) to look for the message.
 
   async markSent(id: number, claimToken: string, channelId: string, ts: string, now: Date): Promise<void> {
     await this.db.$executeRaw(
@@ -78,8 +91,9 @@ export class OutboxRepository {
     );
   }
 
-  markRetry(id: number, claimToken: string, nextAttemptAt: Date, error: string): Promise<void> {
-    return retryLater(this.db, "Outbox", [id], claimToken, nextAttemptAt, error);
+  /** `channelId`: the DM channel if the attempt got as far as opening it (kept for the next attempt). */
+  markRetry(id: number, claimToken: string, nextAttemptAt: Date, error: string, channelId: string | null = null): Promise<void> {
+    return retryLater(this.db, "Outbox", [id], claimToken, nextAttemptAt, error, sql`, "channelId" = COALESCE(${channelId}, "channelId")`);
   }
 
   markFailed(id: number, claimToken: string, error: string): Promise<void> {
@@ -97,34 +111,49 @@ export class OutboxRepository {
     return row.status === "sending" && row.lockedUntil ? row.lockedUntil : row.nextAttemptAt;
   }
 
-  find(recipient: string, localDate: string, kind: string): Promise<Outbox | null> {
-    return this.db.outbox.findUnique({ where: { recipient_localDate_kind: { recipient, localDate, kind } } });
+  async find(recipient: string, localDate: string, kind: string): Promise<OutboxRow | null> {
+    const row = await this.db.outbox.findUnique({ where: { recipient_localDate_kind: { recipient, localDate, kind } }, include: WITH_BODY });
+    return row && withPayload(row);
   }
 
-  list(where: { kind?: string; status?: OutboxStatus } = {}): Promise<Outbox[]> {
-    return this.db.outbox.findMany({ where, orderBy: { id: "asc" } });
+  async list(where: { kind?: string; status?: OutboxStatus } = {}): Promise<OutboxRow[]> {
+    return (await this.db.outbox.findMany({ where, orderBy: { id: "asc" }, include: WITH_BODY })).map(withPayload);
   }
 }
 
+type Exec = Pick<Db, "$executeRaw" | "$queryRaw">;
+
 /**
- * Inserts the messages that have no row yet; returns how many were new. One multi-row INSERT per
- * chunk that skips rows whose (recipient, localDate, kind) already exists (another replica or an
- * earlier run inserted them): `ON CONFLICT DO NOTHING`, which SQLite and PostgreSQL both accept.
- * Takes a transaction client too, so a message can be enqueued with the change it tells of.
+ * Inserts the messages that have no row yet, with their bodies, on `db` (a transaction client, so
+ * a message can be enqueued with the change it tells of; it opens no transaction of its own);
+ * returns how many were new. Use `OutboxRepository.enqueue` outside a transaction.
  */
-export async function enqueueMessages(db: Pick<Db, "$executeRaw">, messages: OutboxMessage[], now: Date): Promise<number> {
-  if (messages.length === 0) return 0;
+export async function enqueueMessages(db: Exec, messages: OutboxMessage[], now: Date): Promise<number> {
   const createdAt = new Date();
   let inserted = 0;
-  for (let i = 0; i < messages.length; i += ENQUEUE_CHUNK) {
-    const values = messages.slice(i, i + ENQUEUE_CHUNK).map(
-      (m) =>
-        sql`(${m.recipientType}, ${m.recipient}, ${m.localDate}, ${m.kind}, ${m.payload}, ${m.status ?? "pending"}, ${0}, ${now}, ${createdAt}, ${createdAt})`,
-    );
-    inserted += await db.$executeRaw(
-      sql`INSERT INTO "Outbox" ("recipientType", "recipient", "localDate", "kind", "payload", "status", "attempts", "nextAttemptAt", "createdAt", "updatedAt")
-        VALUES ${join(values)} ON CONFLICT DO NOTHING`,
-    );
-  }
+  for (let i = 0; i < messages.length; i += ENQUEUE_CHUNK) inserted += await insertChunk(db, messages.slice(i, i + ENQUEUE_CHUNK), now, createdAt);
   return inserted;
+}
+
+/**
+ * One multi-row INSERT that skips rows whose (recipient, localDate, kind) already exists (another
+ * replica or an earlier run inserted them): `ON CONFLICT DO NOTHING … RETURNING`, which SQLite and
+ * PostgreSQL both accept, names the new rows, and their messages go into `OutboxBody` on the same
+ * client. Run it in a transaction, so no row is ever seen without its message.
+ */
+async function insertChunk(db: Exec, chunk: OutboxMessage[], now: Date, createdAt: Date): Promise<number> {
+  if (chunk.length === 0) return 0;
+  const values = chunk.map(
+    (m) => sql`(${m.recipientType}, ${m.recipient}, ${m.localDate}, ${m.kind}, ${m.status ?? "pending"}, ${0}, ${now}, ${m.channelId ?? null}, ${createdAt}, ${createdAt})`,
+  );
+  const payloads = new Map(chunk.map((m) => [`${m.recipient}|${m.localDate}|${m.kind}`, m.payload]));
+  const rows = await db.$queryRaw<{ id: number; recipient: string; localDate: string; kind: string }[]>(
+    sql`INSERT INTO "Outbox" ("recipientType", "recipient", "localDate", "kind", "status", "attempts", "nextAttemptAt", "channelId", "createdAt", "updatedAt")
+      VALUES ${join(values)} ON CONFLICT DO NOTHING RETURNING "id", "recipient", "localDate", "kind"`,
+  );
+  if (rows.length === 0) return 0;
+  await db.$executeRaw(
+    sql`INSERT INTO "OutboxBody" ("outboxId", "payload") VALUES ${join(rows.map((r) => sql`(${r.id}, ${payloads.get(`${r.recipient}|${r.localDate}|${r.kind}`) ?? ""})`))}`,
+  );
+  return rows.length;
 }

@@ -284,4 +284,14 @@ export class ReminderRepository {
   async markInactive(slackUserId: string): Promise<void> {
     await this.db.user.updateMany({ where: { slackUserId }, data: { inactive: true } });
   }
+
+  /** Remembers the DM channel conversations.open gave for a user (once per user, not per message). */
+  async rememberDmChannel(slackUserId: string, channelId: string): Promise<void> {
+    await this.db.user.updateMany({ where: { slackUserId, OR: [{ dmChannelId: null }, { dmChannelId: { not: channelId } }] }, data: { dmChannelId: channelId } });
+  }
+
+  /** Forgets a remembered DM channel Slack no longer knows (the app was reinstalled): the next DM opens it again. */
+  async forgetDmChannel(slackUserId: string, channelId: string): Promise<void> {
+    await this.db.user.updateMany({ where: { slackUserId, dmChannelId: channelId }, data: { dmChannelId: null } });
+  }
 }

@@ -74,6 +74,20 @@ export class UserRepository {
     });
   }
 
+  /**
+   * Refreshes the Slack-owned fields of a user the app already knows (a user_change event); a user
+   * it has never seen is not created. Returns whether there was one, and whether they were active before.
+   */
+  async refreshFromSlack(workspaceId: number, p: SlackProfile): Promise<{ known: boolean; wasActive: boolean }> {
+    const before = await this.findBySlackId(workspaceId, p.slackUserId);
+    if (!before) return { known: false, wasActive: false };
+    await this.db.user.update({
+      where: { id: before.id },
+      data: { name: p.name, email: p.email, timezone: p.timezone, locale: p.locale, isSlackAdmin: p.isSlackAdmin, inactive: p.inactive },
+    });
+    return { known: true, wasActive: !before.inactive };
+  }
+
   update(id: number, data: Partial<Omit<User, "id" | "workspaceId" | "slackUserId" | "createdAt" | "updatedAt">>): Promise<User> {
     return this.db.user.update({ where: { id }, data });
   }

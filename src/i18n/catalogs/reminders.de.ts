@@ -130,5 +130,10 @@ export const remindersDe: TranslationOf<typeof remindersEn> = {
     other: "*{name}* (<@{owner}>) · {value} pro Jahr · seit {count} Tagen kein Kontakt",
   },
   "managerDigest.keyAccounts.rest": { one: "…und {count} weiterer Key-Account.", other: "…und {count} weitere Key-Accounts." },
+  "managerDigest.summary.deals": { one: "{count} rutschender Deal", other: "{count} rutschende Deals" },
+  "managerDigest.deals.heading": ":rotating_light: *Rutschende Deals in deinem Team*",
+  "managerDigest.deals.row": "{deal} · <@{owner}> — {why}",
+  "managerDigest.deals.rest": { one: "…und {count} weiterer rutschender Deal.", other: "…und {count} weitere rutschende Deals." },
+  "managerDigest.deals.hint": "Dieselben Regeln wie in der täglichen Erinnerung jedes Reps (Abschlussdatum überschritten, bald fällig ohne Kontakt zum Account, in einer Phase festgefahren); sortiert nach Betrag × Tage Verzug.",
   "managerDigest.footer": "Kommt montags zu deiner Erinnerungszeit, an Manager eines Teams.",
 };

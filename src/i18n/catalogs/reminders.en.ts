@@ -128,5 +128,10 @@ export const remindersEn = {
     other: "*{name}* (<@{owner}>) · {value} a year · {count} days without a touch",
   },
   "managerDigest.keyAccounts.rest": { one: "…and {count} more key account.", other: "…and {count} more key accounts." },
+  "managerDigest.summary.deals": { one: "{count} slipping deal", other: "{count} slipping deals" },
+  "managerDigest.deals.heading": ":rotating_light: *Slipping deals in your team*",
+  "managerDigest.deals.row": "{deal} · <@{owner}> — {why}",
+  "managerDigest.deals.rest": { one: "…and {count} more slipping deal.", other: "…and {count} more slipping deals." },
+  "managerDigest.deals.hint": "The same rules as each rep's daily reminder (past the close date, closing soon on an untouched account, stalled in a stage); ranked by amount × days late.",
   "managerDigest.footer": "Sent Mondays at your reminder time to managers of a team.",
 } as const;

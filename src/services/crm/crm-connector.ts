@@ -34,6 +34,8 @@ export interface CrmDeal extends CrmRecordBase {
   closeDate: string | null;
   /** The CRM's stage, as the CRM spells it (mapped by configuration). */
   stage: string | null;
+  /** HubSpot's pipeline id (`pipelineId:stageId` in the stage map wins over the stage id); Salesforce has none. */
+  pipeline?: string | null;
   ownerEmail: string | null;
   /**
    * The key our push gave the record in the CRM's external id field, when our push made it: the
@@ -61,6 +63,11 @@ export interface CrmPage<O extends CrmObject> {
   records: CrmRecords[O][];
   /** Records the whole query will return (for the progress line). */
   total: number;
+  /**
+   * False for a page outside the modified order (HubSpot's archived listing): it is applied, but
+   * the cursor stays where the ordered pages left it. Default true.
+   */
+  moveCursor?: boolean;
 }
 
 /** One line of `doctor`: a check that passed or failed, and what to do about it. */
@@ -78,6 +85,11 @@ export interface CrmConnector {
   pull<O extends CrmObject>(object: O, since: Date | null): AsyncIterable<CrmPage<O>>;
   /** The connection and the permissions the sync needs (doctor). */
   check(): Promise<CrmCheck[]>;
+  /**
+   * The external ids of every live record, in pages (ids only): the reconcile archives what is here
+   * but no longer in the CRM (deleted past the CRM's recycle bin, merged, purged).
+   */
+  liveIds?(object: CrmObject): AsyncIterable<string[]>;
 }
 
 /** A CRM failure, with the CRM's own code and message. */
@@ -101,6 +113,14 @@ export class CrmAuthError extends CrmError {
 /** The CRM said slow down (429) or the API budget is spent (REQUEST_LIMIT_EXCEEDED): back off. */
 export class CrmRateLimitError extends CrmError {
   override name = "CrmRateLimitError";
+  constructor(
+    message: string,
+    code: string,
+    /** How long the CRM asks us to wait, when it says (the schedule backs off at least this long). */
+    readonly retryAfterMs?: number,
+  ) {
+    super(message, code);
+  }
 }
 
 /**

@@ -160,7 +160,6 @@ export class CrmPushService {
       const token = `${this.opts.workerId}:${randomUUID()}`;
       const rows = await this.queue.claim(token, now, this.leaseMs, this.batchSize, scope);
       if (rows.length === 0) break;
-      await this.queue.recordAttempt(rows.map((r) => r.id), token);
       const open = new Set(rows.map((r) => r.id));
       try {
         await this.pushBatch(rows, token, workspace, open, report);
@@ -199,7 +198,8 @@ export class CrmPushService {
     }
     if (error instanceof CrmRateLimitError) {
       const count = (before?.backoffCount ?? 0) + 1;
-      const until = new Date(now.getTime() + backoffMs(count, this.opts.syncMinutes));
+      // At least as long as the CRM asked, as the pull does (HubSpot's daily limit: an hour at a time).
+      const until = new Date(now.getTime() + Math.max(backoffMs(count, this.opts.syncMinutes), error.retryAfterMs ?? 0));
       await this.sync.saveConnection(workspaceId, provider, { status: "limited", statusReason: message, statusSince: now, backoffCount: count, backoffUntil: until });
       await this.queue.release(ids, token, until, message);
       return { reason: "backing-off", error: message };
@@ -218,7 +218,7 @@ export class CrmPushService {
 
   private async retryOrGiveUp(rows: CrmOutboxRow[], token: string, code: string, message: string): Promise<{ retried: number; failed: number }> {
     const now = this.opts.now();
-    const attempts = Math.max(0, ...rows.map((r) => r.attempts + 1));
+    const attempts = Math.max(0, ...rows.map((r) => r.attempts)); // this one included: the claim counted it
     const ids = rows.map((r) => r.id);
     if (attempts >= this.maxAttempts) {
       await this.queue.refuse(ids, token, "failed", code, `gave up after ${attempts} attempts: ${message}`);

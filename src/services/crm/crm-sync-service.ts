@@ -13,7 +13,8 @@ import type {
   SyncedAccount,
   SyncOwner,
 } from "../../db/repositories/crm-sync-repository.js";
-import { backoffMs, dealFromCrm, DEFAULT_OVERLAP_MS, pullDue, pullStart, type StageMap } from "../../domain/crm-sync.js";
+import { backoffMs, dealFromCrm, DEFAULT_OVERLAP_MS, pullDue, pullStart, reconcileDue, reconcilePlan, type StageMap } from "../../domain/crm-sync.js";
+import { ID_PREFIX } from "../../domain/crm-import.js";
 import { normalizeName } from "../../domain/names.js";
 import { parsePushKey } from "../../domain/crm-push.js";
 import {
@@ -42,7 +43,13 @@ import {
  * - Owners are our users with the CRM owner's email. A new account whose owner is not one of our
  *   users is skipped and reported (it arrives with `crm sync --full` once they use the bot); an
  *   existing one keeps its owner. A deal without a known owner belongs to its account's owner.
- * - Deleted records are archived, never dropped with their touches.
+ * - Deleted records are archived, never dropped with their touches; one seen live again (restored
+ *   from the CRM's recycle bin) is live here again.
+ * - Deleted past the CRM's recycle bin (or merged, or purged): a reconcile compares the CRM's ids
+ *   with ours and archives what the CRM no longer has. A full pass (`crm sync --full`, and the
+ *   first) reconciles with the ids it read; otherwise the connector's id listing runs at most
+ *   once a day. A reconcile that would archive more than a tenth of an object is refused and
+ *   reported (a lost permission looks like mass deletion) unless `archiveMissing` says so.
  * - Stages are mapped by configuration: an unmapped stage is reported and not written.
  * - One pass at a time per workspace (a lease renewed every page), whatever the replica.
  */
@@ -64,6 +71,20 @@ export interface SyncProgress {
   object: CrmObject;
   read: number;
   total: number;
+  /** "reconcile" while the CRM's ids are read (total unknown: 0). */
+  phase?: "pull" | "reconcile";
+}
+
+export interface SyncOptions {
+  /** Read everything again (not from the cursor), and reconcile with what was read. */
+  full?: boolean;
+  /** Plan and report the same, write nothing (the cursor stays). */
+  dryRun?: boolean;
+  /** Archive what the reconcile finds missing even when it is more than a tenth of an object. */
+  archiveMissing?: boolean;
+  onProgress?: (p: SyncProgress) => void;
+  /** Run even while backing off (the CLI). */
+  force?: boolean;
 }
 
 export interface ObjectReport extends PageCounts {
@@ -81,7 +102,7 @@ export interface CrmStatus {
   provider: string;
   workspaceId: number;
   connection: CrmConnection | null;
-  objects: (Pick<CrmSyncState, "object" | "phase" | "cursorAt" | "cursorId" | "pulled" | "created" | "updated" | "archived" | "skipped" | "lastPullAt" | "lastError" | "lastErrorAt"> & { problems: string[] })[];
+  objects: (Pick<CrmSyncState, "object" | "phase" | "cursorAt" | "cursorId" | "pulled" | "created" | "updated" | "archived" | "skipped" | "lastPullAt" | "reconciledAt" | "lastError" | "lastErrorAt"> & { problems: string[] })[];
 }
 
 const MAX_PROBLEMS = 20;
@@ -169,6 +190,7 @@ export class CrmSyncService {
         archived: s?.archived ?? 0,
         skipped: s?.skipped ?? 0,
         lastPullAt: s?.lastPullAt ?? null,
+        reconciledAt: s?.reconciledAt ?? null,
         lastError: s?.lastError ?? null,
         lastErrorAt: s?.lastErrorAt ?? null,
         problems,
@@ -177,11 +199,8 @@ export class CrmSyncService {
     return { provider: this.provider, workspaceId, connection, objects };
   }
 
-  /**
-   * One pass over every object. `full` reads everything again (not from the cursor); `dryRun`
-   * plans the same and writes nothing (the cursor stays).
-   */
-  async sync(workspaceId: number, opts: { full?: boolean; dryRun?: boolean; onProgress?: (p: SyncProgress) => void; force?: boolean } = {}): Promise<SyncResult> {
+  /** One pass over every object (see SyncOptions). */
+  async sync(workspaceId: number, opts: SyncOptions = {}): Promise<SyncResult> {
     const provider = this.connector.provider;
     const lease = `crm-sync:${provider}:${workspaceId}`;
     const leaseMs = this.opts.leaseMs ?? 10 * 60_000;
@@ -201,25 +220,43 @@ export class CrmSyncService {
         try {
           const state = await this.repo.state(key);
           const since = opts.full ? null : pullStart(state?.cursorAt ?? null, this.overlapMs);
+          // A pass from the start sees every live record: what it does not see is gone from the CRM.
+          const seen = since === null ? new Set<string>() : null;
           let read = 0;
-          for await (const page of this.connector.pull(object, since)) {
-            const last = page.records.at(-1);
-            if (last) {
-              const plan = await this.plan(workspaceId, object, page.records, owners, slackTeamId);
-              if (!opts.dryRun) await this.repo.applyPage(key, plan.writes, { at: last.modifiedAt, id: last.externalId }, plan.counts);
-              for (const k of Object.keys(plan.counts) as (keyof PageCounts)[]) report[k] += plan.counts[k];
-              report.unchanged += plan.unchanged;
-              for (const p of plan.problems) if (report.problems.length < MAX_PROBLEMS) report.problems.push(p);
-            }
-            read += page.records.length;
-            opts.onProgress?.({ object, read, total: page.total });
+          const renew = async () => {
             // Renew the lease after every page so a long first pass is never taken over; if another
             // replica took it anyway (this one stalled past the lease), stop rather than pull twice.
             if (!(await this.leases.acquire(lease, this.opts.workerId, this.opts.now(), leaseMs))) {
               throw new CrmError("another replica took over the pass (this one stalled past its lease)", "LEASE_LOST");
             }
+          };
+          for await (const page of this.connector.pull(object, since)) {
+            const last = page.records.at(-1);
+            if (seen) for (const r of page.records) if (!r.deleted) seen.add(r.externalId);
+            if (last) {
+              const plan = await this.plan(workspaceId, object, page.records, owners, slackTeamId);
+              const cursor = page.moveCursor === false ? null : { at: last.modifiedAt, id: last.externalId };
+              if (!opts.dryRun) await this.repo.applyPage(key, plan.writes, cursor, plan.counts, this.opts.now());
+              for (const k of Object.keys(plan.counts) as (keyof PageCounts)[]) report[k] += plan.counts[k];
+              report.unchanged += plan.unchanged;
+              for (const p of plan.problems) if (report.problems.length < MAX_PROBLEMS) report.problems.push(p);
+            }
+            read += page.records.length;
+            opts.onProgress?.({ object, read, total: page.total, phase: "pull" });
+            await renew();
           }
-          if (!opts.dryRun) await this.repo.finishObject(key, this.opts.now(), report.problems);
+          let reconciled = false;
+          if (seen) reconciled = await this.reconcile(key, seen, report, opts);
+          else if (this.connector.liveIds && reconcileDue(state?.reconciledAt ?? null, this.opts.now())) {
+            const ids = new Set<string>();
+            for await (const page of this.connector.liveIds(object)) {
+              for (const id of page) ids.add(id);
+              opts.onProgress?.({ object, read: ids.size, total: 0, phase: "reconcile" });
+              await renew();
+            }
+            reconciled = await this.reconcile(key, ids, report, opts);
+          }
+          if (!opts.dryRun) await this.repo.finishObject(key, this.opts.now(), report.problems, reconciled ? this.opts.now() : undefined);
         } catch (error) {
           return await this.fail(key, error, objects, Boolean(opts.dryRun));
         }
@@ -250,10 +287,31 @@ export class CrmSyncService {
     if (error instanceof CrmRateLimitError) {
       const c = await this.repo.connection(key.workspaceId, key.provider);
       const count = (c?.backoffCount ?? 0) + 1;
-      const until = new Date(now.getTime() + backoffMs(count, this.opts.syncMinutes));
+      // At least as long as the CRM asked (HubSpot's daily limit: an hour at a time).
+      const until = new Date(now.getTime() + Math.max(backoffMs(count, this.opts.syncMinutes), error.retryAfterMs ?? 0));
       await this.repo.saveConnection(key.workspaceId, key.provider, { status: "limited", statusReason: message, statusSince: now, backoffCount: count, backoffUntil: until });
     }
     return { kind: "failed", object, error: message, broken: false, objects };
+  }
+
+  /**
+   * Archives the rows of this CRM (by their id prefix) that `live` lacks; refused and reported when
+   * that is more than a tenth of them, unless `archiveMissing`. Returns whether it decided (a
+   * refused reconcile still counts: it is retried tomorrow, not on every pass).
+   */
+  private async reconcile(key: StateKey, live: Set<string>, report: ObjectReport, opts: SyncOptions): Promise<boolean> {
+    const object = key.object as CrmObject;
+    const here = await this.repo.liveRowsOf(key.workspaceId, object, `${ID_PREFIX[this.connector.provider]}:`);
+    const plan = reconcilePlan(here, live, Boolean(opts.archiveMissing));
+    if (plan.kind === "refused") {
+      const problem = `reconcile: ${plan.missing} of ${plan.here} ${object} here are not in ${this.connector.provider} any more; more than a tenth, so none were archived (did the integration user lose access to records?). If they were deleted, run: ae-assistant crm sync --full --archive-missing`;
+      report.problems.unshift(problem);
+      this.opts.logger.warn(`crm ${this.connector.provider}: ${problem}`);
+      return true;
+    }
+    if (plan.archive.length > 0 && !opts.dryRun) await this.repo.archiveRows(key, plan.archive, this.opts.now());
+    report.archived += plan.archive.length;
+    return true;
   }
 
   private plan<O extends CrmObject>(workspaceId: number, object: O, records: CrmRecords[O][], owners: Map<string, SyncOwner>, slackTeamId: string): Promise<Plan> {
@@ -306,7 +364,7 @@ export class CrmSyncService {
       const { unmapped, ...crm } = dealFromCrm(r, this.opts.stageMap, owner?.timezone ?? "UTC", current);
       const base = { accountId: account.id, ownerId: owner?.id ?? current?.ownerId ?? account.ownerId, title: r.title, amountCents: crm.amountCents, expectedCloseAt: crm.expectedCloseAt };
       if (unmapped !== undefined || crm.stage === undefined || crm.status === undefined) {
-        const problem = `${label}: stage "${unmapped ?? "(none)"}" is not in CRM_STAGE_MAP, so it was not written`;
+        const problem = `${label}: stage "${unmapped ?? "(none)"}"${r.pipeline ? ` (pipeline ${r.pipeline})` : ""} is not in CRM_STAGE_MAP, so it was not written`;
         if (!current) return { kind: "skip", problem };
         problems.push(problem);
         return { kind: "update", fields: base };
@@ -372,7 +430,9 @@ function planPage<O extends PageWrites["object"], R extends CrmRecords[CrmObject
       ops.create.push({ ...withKey(decision.row as Record<string, unknown>), externalId: r.externalId, ...stamp });
       out.counts.created++;
     } else if (current) {
-      const diff = changed(current as unknown as Record<string, unknown>, decision.fields as Record<string, unknown>);
+      // Seen live again: restored in the CRM (from its recycle bin), so live here again.
+      const fields = current.archived ? { ...decision.fields, archived: false } : decision.fields;
+      const diff = changed(current as unknown as Record<string, unknown>, fields as Record<string, unknown>);
       if (diff === null) out.unchanged++;
       else {
         ops.update.push({ id: current.id, data: { ...withKey(diff), ...stamp } });

@@ -238,7 +238,7 @@ export class SalesforceConnector implements CrmConnector {
       this.loggedIn = false;
       return new CrmAuthError(`Salesforce refused the login: ${message} (${code})`, code);
     }
-    if (code === "REQUEST_LIMIT_EXCEEDED" || code === "ERROR_HTTP_429") return new CrmRateLimitError(`Salesforce: ${message} (${code})`, code, message);
+    if (code === "REQUEST_LIMIT_EXCEEDED" || code === "ERROR_HTTP_429") return new CrmRateLimitError(`Salesforce: ${message} (${code})`, code);
     return new CrmError(`Salesforce: ${message} (${code})`, code, message);
   }
 
@@ -271,6 +271,16 @@ export class SalesforceConnector implements CrmConnector {
       },
     );
     return this.opportunityFields;
+  }
+
+  /** Every live record's id (`query`, not `queryAll`: the Recycle Bin is left out), 2,000 a page. */
+  async *liveIds(object: CrmObject): AsyncIterable<string[]> {
+    let page = await this.get(`/services/data/v${this.version}/query?q=${encodeURIComponent(`SELECT Id FROM ${SOQL[object].type}`)}`);
+    for (;;) {
+      yield page.records.flatMap((r) => sfId(r.Id) ?? []);
+      if (page.done || !page.nextRecordsUrl) return;
+      page = await this.get(page.nextRecordsUrl);
+    }
   }
 
   async check(): Promise<CrmCheck[]> {

@@ -1,6 +1,7 @@
 import type { KnownBlock } from "@slack/types";
 import { formatMoney } from "../../domain/amounts.js";
 import { localDateOf } from "../../domain/time.js";
+import { forecastCategoryOf } from "../../domain/forecast.js";
 import type { Translator } from "../../i18n/translate.js";
 import type { AccountDetail } from "../../services/account-service.js";
 import type { Actor } from "../../services/actor-service.js";
@@ -8,6 +9,7 @@ import { ACTIONS } from "../ids.js";
 import type { Reply } from "../subcommands/subcommand.js";
 import { clipPlain, formatDay, formatLocalDate, formatLocalDay, kindLabel, mention, stageLabel } from "./account-format.js";
 import { accountLine } from "./account-list-blocks.js";
+import { forecastLabel } from "./deal-blocks.js";
 import { clip, escapeMrkdwn } from "./mrkdwn.js";
 
 /** What the account page's "Log touch" / "Add follow-up" buttons carry. */
@@ -65,7 +67,9 @@ export function accountDetailBlocks(t: Translator, actor: Actor, d: AccountDetai
           : deal.expectedCloseAt
             ? t("accounts.detail.closes", { date: formatDay(deal.expectedCloseAt, actor.zone, actor.locale) })
             : "";
-    const parts = [`#${deal.id}`, money(deal.amountCents), stageLabel(t, deal.status === "open" ? deal.stage : deal.status), when].filter(Boolean);
+    // An open deal shows its forecast category (its own, or the one its stage implies).
+    const forecast = deal.status === "open" ? forecastLabel(t, forecastCategoryOf(deal)) : "";
+    const parts = [`#${deal.id}`, money(deal.amountCents), stageLabel(t, deal.status === "open" ? deal.stage : deal.status), forecast, when].filter(Boolean);
     return `• ${parts.join(" · ")}${deal.title ? ` — ${snippet(deal.title, 100)}` : ""}`;
   });
   blocks.push(section(t("accounts.detail.deals", { shown: d.deals.length, total: d.dealCount }), dealLines, t("accounts.detail.noDeals")));

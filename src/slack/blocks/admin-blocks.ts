@@ -1,11 +1,13 @@
 import type { KnownBlock, PlainTextOption, View } from "@slack/types";
 import { formatMoney } from "../../domain/amounts.js";
+import { OPEN_STAGES } from "../../domain/deal-stages.js";
 import type { WorkspaceSettingError, WorkspaceSettings, WorkspaceSettingsChanges } from "../../domain/workspace-settings.js";
 import type { MessageKey, Translator } from "../../i18n/translate.js";
 import { ACTIONS, ADMIN_MODAL, VIEWS } from "../ids.js";
 import { clip, escapeMrkdwn } from "./mrkdwn.js";
 import { formModal } from "./modal-shell.js";
-import { formatLocalDate } from "./deal-format.js";
+import { formatLocalDate, formatPercent } from "./deal-format.js";
+import { stageLabel } from "./deal-blocks.js";
 import { CRM_NAME } from "../../domain/crm-push.js";
 import type { CrmSummary } from "../../services/crm/crm-status-service.js";
 import { crmHomeLine } from "./crm-blocks.js";
@@ -78,6 +80,13 @@ export function adminModal(s: WorkspaceSettings, t: Translator, locale: string):
     textInput(ADMIN_MODAL.dealStall, t("admin.dealStall.label"), String(s.dealAttention.stallDays), { maxLength: 6 }),
     textInput(ADMIN_MODAL.dealCloseSoon, t("admin.dealCloseSoon.label"), String(s.dealAttention.closeSoonDays), { maxLength: 6 }),
     textInput(ADMIN_MODAL.dealNoTouch, t("admin.dealNoTouch.label"), String(s.dealAttention.noTouchDays), { maxLength: 6, hint: t("admin.dealNoTouch.hint") }),
+    ...OPEN_STAGES.map((stage, i) =>
+      textInput(ADMIN_MODAL.stageProbability[stage], t("admin.stageProbability.label", { stage: stageLabel(t, stage) }), String(s.stageProbabilities[stage]), {
+        maxLength: 5,
+        // One hint under the last of the four: what the numbers are for.
+        ...(i === OPEN_STAGES.length - 1 ? { hint: t("admin.stageProbability.hint") } : {}),
+      }),
+    ),
   ];
   return formModal({ t, callbackId: VIEWS.admin, title: t("admin.title"), blocks });
 }
@@ -95,6 +104,10 @@ const FIELD_BLOCK: Record<WorkspaceSettingError["field"], string> = {
   dealStallDays: ADMIN_MODAL.dealStall,
   dealCloseSoonDays: ADMIN_MODAL.dealCloseSoon,
   dealNoTouchDays: ADMIN_MODAL.dealNoTouch,
+  stageProbabilityProspect: ADMIN_MODAL.stageProbability.prospect,
+  stageProbabilityQualified: ADMIN_MODAL.stageProbability.qualified,
+  stageProbabilityProposal: ADMIN_MODAL.stageProbability.proposal,
+  stageProbabilityNegotiation: ADMIN_MODAL.stageProbability.negotiation,
 };
 
 /** view_submission errors keyed by block id, one message per field. */
@@ -140,6 +153,7 @@ export function adminHomeBlocks(view: AdminHomeView, f: ReminderFormat): KnownBl
     stall: s.dealAttention.stallDays,
     closeSoon: s.dealAttention.closeSoonDays,
     noTouch: s.dealAttention.noTouchDays,
+    probabilities: OPEN_STAGES.map((stage) => `${stageLabel(t, stage)} ${formatPercent(s.stageProbabilities[stage] / 100, locale)}`).join(", "),
   });
   const next = view.nextHoliday
     ? t("admin.home.nextHoliday", { date: formatLocalDate(view.nextHoliday.date, locale), name: escapeMrkdwn(view.nextHoliday.name ?? "") })

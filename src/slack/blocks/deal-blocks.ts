@@ -2,6 +2,7 @@ import type { KnownBlock } from "@slack/types";
 import type { MessageKey, Translator } from "../../i18n/translate.js";
 import type { Deal } from "../../db/repositories/deal-repository.js";
 import { localDateOf } from "../../domain/time.js";
+import { forecastCategoryOf, type ForecastCategory } from "../../domain/forecast.js";
 import type { Actor } from "../../services/actor-service.js";
 import type { WinImpact } from "../../services/quota-service.js";
 import { ACTIONS } from "../ids.js";
@@ -27,14 +28,24 @@ export function stageLabel(t: Translator, stage: string): string {
   return key ? t(key) : escapeMrkdwn(stage);
 }
 
+export function forecastLabel(t: Translator, category: ForecastCategory): string {
+  return t(`deal.forecast.${category}`);
+}
+
+/** A deal's forecast category as a rep reads it: "commit", or "best case (from its stage)" when implied. */
+export function dealForecastText(t: Translator, deal: Pick<Deal, "stage" | "forecastCategory">): string {
+  const label = forecastLabel(t, forecastCategoryOf(deal));
+  return deal.forecastCategory === null ? t("deal.forecast.implied", { category: label }) : label;
+}
+
 /** A button that runs a `/ae` command again (the rerun listener dispatches `text`). */
 export interface RerunValue {
   text: string;
 }
 
-/** "#42 · $50,000 · proposal · closes Dec 12, 2026" */
+/** "#42 · $50,000 · proposal · best case · closes Dec 12, 2026" */
 export function dealSummary(t: Translator, fmt: Fmt, deal: Deal): string {
-  const parts = [`#${deal.id}`, money(fmt, deal.amountCents), stageLabel(t, deal.stage)];
+  const parts = [`#${deal.id}`, money(fmt, deal.amountCents), stageLabel(t, deal.stage), forecastLabel(t, forecastCategoryOf(deal))];
   if (deal.expectedCloseAt) parts.push(t("deal.closes", { date: formatLocalDate(localDateOf(deal.expectedCloseAt, fmt.zone), fmt.locale) }));
   return parts.join(" · ");
 }

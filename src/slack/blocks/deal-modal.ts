@@ -3,15 +3,21 @@ import { z } from "zod";
 import type { Translator } from "../../i18n/translate.js";
 import { OPEN_STAGES } from "../../domain/deal-stages.js";
 import { DEAL_MODAL, VIEWS } from "../ids.js";
-import { stageLabel } from "./deal-blocks.js";
+import { FORECAST_CATEGORIES } from "../../domain/forecast.js";
+import { forecastLabel, stageLabel } from "./deal-blocks.js";
 
 /** What the deal modal carries between opening and submission. */
 export const dealModalMetadata = z.object({ channelId: z.string().max(50).default("") });
 export type DealModalMetadata = z.infer<typeof dealModalMetadata>;
 
-/** The "New deal" modal (VIEWS.deal): account, amount, stage, expected close. */
+/** The "New deal" modal (VIEWS.deal): account, amount, stage, expected close, forecast category. */
 export function dealModal(t: Translator, opts: { account?: string; channelId?: string } = {}): View {
   const stageOptions = OPEN_STAGES.map((s) => ({ text: { type: "plain_text" as const, text: stageLabel(t, s) }, value: s }));
+  // "auto" first and preselected: the stage decides until the rep makes the call.
+  const forecastOptions = [
+    { text: { type: "plain_text" as const, text: t("deal.modal.forecastAuto").slice(0, 75) }, value: "auto" },
+    ...FORECAST_CATEGORIES.map((c) => ({ text: { type: "plain_text" as const, text: forecastLabel(t, c) }, value: c })),
+  ];
   const blocks: KnownBlock[] = [
     {
       type: "input",
@@ -48,6 +54,13 @@ export function dealModal(t: Translator, opts: { account?: string; channelId?: s
       optional: true,
       label: { type: "plain_text", text: t("deal.modal.close") },
       element: { type: "datepicker", action_id: DEAL_MODAL.closeInput },
+    },
+    {
+      type: "input",
+      block_id: DEAL_MODAL.forecastBlock,
+      label: { type: "plain_text", text: t("deal.modal.forecast") },
+      hint: { type: "plain_text", text: t("deal.modal.forecastHint") },
+      element: { type: "static_select", action_id: DEAL_MODAL.forecastInput, options: forecastOptions, initial_option: forecastOptions[0] },
     },
   ];
   const metadata: DealModalMetadata = { channelId: opts.channelId ?? "" };

@@ -3,10 +3,11 @@ import type { ManagerDigestView } from "../../domain/reminder.js";
 import type { OutgoingMessage } from "../notifier.js";
 import { clip, escapeMrkdwn } from "./mrkdwn.js";
 import { dayLabel, money, percent, type ReminderFormat } from "./reminder-format.js";
+import { dealRowText } from "./reminder-blocks.js";
 
 const MAX_REP_LINES = 25;
 
-/** The manager's weekly DM: reps behind pace, then the team's neglected key accounts. */
+/** The manager's weekly DM: reps behind pace, the team's neglected key accounts, then its slipping deals. */
 export function managerDigestMessage(view: ManagerDigestView, f: ReminderFormat): OutgoingMessage {
   const t = f.t;
   const title = t("managerDigest.title", { date: dayLabel(f, view.weekOf) });
@@ -41,10 +42,22 @@ export function managerDigestMessage(view: ManagerDigestView, f: ReminderFormat)
       blocks.push({ type: "context", elements: [{ type: "mrkdwn", text: t("managerDigest.keyAccounts.rest", { count: view.keyAccounts.restCount }) }] });
     }
   }
+  if (view.slippingDeals.rows.length > 0) {
+    // The rep's own reminder line ("*Acme* · $50,000 · proposal" / why), with the owner between.
+    const lines = view.slippingDeals.rows.map((d) => {
+      const [deal, why] = dealRowText(d, f).split("\n");
+      return `• ${t("managerDigest.deals.row", { deal: deal ?? "", owner: d.ownerSlackUserId, why: why ?? "" })}`;
+    });
+    if (blocks.length > 1) blocks.push({ type: "divider" });
+    blocks.push({ type: "section", text: { type: "mrkdwn", text: clip([t("managerDigest.deals.heading"), ...lines].join("\n")) } });
+    const rest = view.slippingDeals.restCount > 0 ? `${t("managerDigest.deals.rest", { count: view.slippingDeals.restCount })} ` : "";
+    blocks.push({ type: "context", elements: [{ type: "mrkdwn", text: `${rest}${t("managerDigest.deals.hint")}` }] });
+  }
   blocks.push({ type: "context", elements: [{ type: "mrkdwn", text: t("managerDigest.footer") }] });
+  const deals = view.slippingDeals.rows.length + view.slippingDeals.restCount;
   const text = `${title}: ${t("managerDigest.summary", {
     reps: t("managerDigest.summary.reps", { count: view.repsBehind.length }),
     accounts: t("managerDigest.summary.keyAccounts", { count: view.keyAccounts.rows.length + view.keyAccounts.restCount }),
-  })}`;
+  })}${deals > 0 ? `, ${t("managerDigest.summary.deals", { count: deals })}` : ""}`;
   return { text, blocks };
 }

@@ -30,7 +30,7 @@ export function periodTypeOf(word: string | undefined): PeriodType | null {
 }
 
 /** `next` sets the quota of the coming period instead of the current one. */
-const NEXT_WORDS = new Set(["next", "nächstes", "naechstes", "nächste", "nächsten"]);
+export const NEXT_WORDS: ReadonlySet<string> = new Set(["next", "nächstes", "naechstes", "nächste", "nächsten"]);
 const ME_WORDS = new Set(["me", "ich", "mich", "mir"]);
 
 const SET_EXAMPLE = "/ae quota set @dana 250k quarter ramp:0.5";

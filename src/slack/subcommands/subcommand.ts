@@ -10,6 +10,12 @@ export interface Reply {
   blocks?: KnownBlock[];
   /** The command changed the user's data: the Home tab and other views are refreshed. */
   changed?: boolean;
+  /**
+   * Slower work that follows the answer (a chart upload): run once the reply has been sent, so
+   * the reply itself still fits in the acknowledgement. It catches and reports its own failures;
+   * whatever it throws is only logged.
+   */
+  afterAnswer?: () => Promise<void>;
 }
 
 export interface SubcommandContext {

@@ -1,61 +1,15 @@
 import { parseAmount } from "../../domain/amounts.js";
 import { parseArgs } from "../../domain/command-args.js";
-import { MAX_LOST_REASON, parseDealRef, type DealLookup, type DealRef } from "../../services/deal-service.js";
-import type { Deal } from "../../db/repositories/deal-repository.js";
-import { dealChoiceBlocks, lostReply, wonReply } from "../blocks/deal-blocks.js";
+import { MAX_LOST_REASON, parseDealRef } from "../../services/deal-service.js";
+import { lostReply, wonReply } from "../blocks/deal-blocks.js";
 import { escapeMrkdwn } from "../blocks/mrkdwn.js";
-import { deniedReply, errorReply } from "../blocks/reply-blocks.js";
-import { accountProblemReply, quoteArg } from "./deal-account-arg.js";
-import type { Reply, Subcommand, SubcommandContext } from "./subcommand.js";
+import { errorReply } from "../blocks/reply-blocks.js";
+import { quoteArg } from "./deal-account-arg.js";
+import { closedDealReply, lookupDeal, refFrom } from "./deal-lookup.js";
+import type { Subcommand } from "./subcommand.js";
 
 const WON_EXAMPLE = "/ae won 42 55k";
 const LOST_EXAMPLE = '/ae lost 42 "went with a competitor"';
-
-/**
- * Finds the one open deal `<deal>` means, or the reply explaining why not (unknown, closed, not
- * theirs, an ambiguous account, or an account with several open deals — offered as buttons that
- * re-run the command with `rerunTail` after the deal number).
- */
-async function lookupDeal(
-  ctx: SubcommandContext,
-  ref: DealRef,
-  command: "won" | "lost",
-  rerunTail: string,
-  example: string,
-): Promise<{ ok: true; deal: Deal } | { ok: false; reply: Reply }> {
-  const { t, actor, deps } = ctx;
-  const principal = await deps.services.principal(actor);
-  const r: DealLookup = await deps.services.deals.find(actor, principal, ref);
-  const tail = rerunTail ? ` ${rerunTail}` : "";
-  switch (r.kind) {
-    case "found":
-      return { ok: true, deal: r.deal };
-    case "not_found":
-      return { ok: false, reply: errorReply(t, t("deal.notFound", { id: r.id }), example) };
-    case "closed":
-      return {
-        ok: false,
-        reply: errorReply(t, t(r.deal.status === "won" ? "deal.alreadyWon" : "deal.alreadyLost", { id: r.deal.id, account: escapeMrkdwn(r.deal.accountName) })),
-      };
-    case "denied":
-      return { ok: false, reply: deniedReply(t, r.reason) };
-    case "account":
-      return {
-        ok: false,
-        reply: accountProblemReply(ctx, ref.kind === "account" ? ref.query : "", r.resolution, (id) => `${command} account:#${id}${tail}`, example),
-      };
-    case "no_open_deals":
-      return { ok: false, reply: errorReply(t, t("deal.noOpenDeals", { account: escapeMrkdwn(r.account.name) }), example) };
-    case "several":
-      return { ok: false, reply: dealChoiceBlocks(t, actor, r.account.name, r.deals, (dealId) => `${command} #${dealId}${tail}`) };
-  }
-}
-
-/** `account:#12` (from an account pick button) or the first word(s). */
-function refFrom(options: Map<string, string>, text: string): DealRef {
-  const account = options.get("account");
-  return account !== undefined ? { kind: "account", query: account } : parseDealRef(text);
-}
 
 /** `/ae won <deal # or account> [final amount]`: closed-won now; counts toward quota. */
 export const won: Subcommand = {
@@ -96,9 +50,7 @@ export const won: Subcommand = {
     const found = await lookupDeal(ctx, ref, "won", amountText ?? "", WON_EXAMPLE);
     if (!found.ok) return found.reply;
     const result = await deps.services.deals.win(actor, found.deal, finalAmount);
-    if (result.kind === "closed") {
-      return errorReply(t, t(result.deal.status === "won" ? "deal.alreadyWon" : "deal.alreadyLost", { id: result.deal.id, account: escapeMrkdwn(result.deal.accountName) }));
-    }
+    if (result.kind === "closed") return closedDealReply(ctx, result.deal);
     const isActor = result.deal.ownerId === actor.user.id;
     const owner = isActor ? actor.user : await deps.services.actors.userById(result.deal.ownerId);
     return wonReply(t, actor, result.deal, result.impact, { isActor, slackUserId: owner?.slackUserId ?? "" });
@@ -125,9 +77,7 @@ export const lost: Subcommand = {
     const found = await lookupDeal(ctx, ref, "lost", reason ? quoteArg(reason) : "", LOST_EXAMPLE);
     if (!found.ok) return found.reply;
     const result = await deps.services.deals.lose(actor, found.deal, reason === "" ? null : reason);
-    if (result.kind === "closed") {
-      return errorReply(t, t(result.deal.status === "won" ? "deal.alreadyWon" : "deal.alreadyLost", { id: result.deal.id, account: escapeMrkdwn(result.deal.accountName) }));
-    }
+    if (result.kind === "closed") return closedDealReply(ctx, result.deal);
     return lostReply(t, result.deal);
   },
 };

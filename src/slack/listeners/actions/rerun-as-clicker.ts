@@ -4,6 +4,7 @@ import type { AppDeps } from "../../deps.js";
 import { dispatch } from "../../subcommands/router.js";
 import { actorContext } from "../../middleware/actor-context.js";
 import { translator } from "../../../i18n/translate.js";
+import { runAfterAnswer } from "../../command-answer.js";
 
 const valueSchema = z.object({ text: z.string().min(1).max(2000) });
 
@@ -32,6 +33,7 @@ export async function rerunAsClicker(
       deps,
     });
     if (reply) await respond({ replace_original: opts.replaceOriginal, response_type: "ephemeral", text: reply.text, blocks: reply.blocks });
+    await runAfterAnswer(reply, deps);
     if (reply?.changed) {
       await deps.services.events.emit("user.changed", { workspaceId: actor.workspace.id, userId: actor.user.id, slackUserId: actor.user.slackUserId });
     }

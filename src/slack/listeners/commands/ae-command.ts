@@ -5,7 +5,7 @@ import type { AppDeps } from "../../deps.js";
 import { dispatch } from "../../subcommands/router.js";
 import { actorContext } from "../../middleware/actor-context.js";
 import { translator, languageFor } from "../../../i18n/translate.js";
-import { answerCommand, type CommandAnswer } from "../../command-answer.js";
+import { answerCommand, runAfterAnswer, type CommandAnswer } from "../../command-answer.js";
 import { DEFAULT_ACK_BUDGET_MS } from "../../../config/load-config.js";
 
 const commandPayload = z.object({
@@ -90,6 +90,7 @@ async function work({ command, client, context }: Pick<Args, "command" | "client
     });
     if (reply) await answer.send(reply);
     await answer.finish();
+    await runAfterAnswer(reply, deps);
     if (reply?.changed) {
       await deps.services.events.emit("user.changed", {
         workspaceId: actor.workspace.id,

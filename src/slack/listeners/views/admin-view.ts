@@ -1,5 +1,7 @@
 import type { App } from "@slack/bolt";
 import { canAdminister } from "../../../domain/authorization.js";
+import { OPEN_STAGES } from "../../../domain/deal-stages.js";
+import { STAGE_PROBABILITY_FIELD } from "../../../domain/workspace-settings.js";
 import { adminErrors, currencyConfirmError, savedText } from "../../blocks/admin-blocks.js";
 import { textReply } from "../../blocks/reply-blocks.js";
 import type { AppDeps } from "../../deps.js";
@@ -36,6 +38,13 @@ export function register(app: App, deps: AppDeps): void {
           dealStallDays: stateText(values, ADMIN_MODAL.dealStall),
           dealCloseSoonDays: stateText(values, ADMIN_MODAL.dealCloseSoon),
           dealNoTouchDays: stateText(values, ADMIN_MODAL.dealNoTouch),
+          // Only the probabilities the form showed: one opened before they existed leaves them as they are.
+          ...Object.fromEntries(
+            OPEN_STAGES.filter((stage) => Object.hasOwn(values, ADMIN_MODAL.stageProbability[stage])).map((stage) => [
+              STAGE_PROBABILITY_FIELD[stage],
+              stateText(values, ADMIN_MODAL.stageProbability[stage]),
+            ]),
+          ),
         },
         { locale: actor.locale, confirmCurrencyChange: stateChecked(values, ADMIN_MODAL.currencyConfirm).includes("confirm") },
       );

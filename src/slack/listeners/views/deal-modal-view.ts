@@ -7,7 +7,7 @@ import { DEAL_MODAL, VIEWS } from "../../ids.js";
 import type { AppDeps } from "../../deps.js";
 import { registerForm } from "../../form-submission.js";
 import { stateDate, stateSelected, stateText } from "../../view-state.js";
-import { checkDealAmount, checkStage } from "../../subcommands/deal.js";
+import { checkDealAmount, checkForecast, checkStage } from "../../subcommands/deal.js";
 
 /**
  * The deal modal's submission: every field is checked and problems are shown inline next to the
@@ -24,12 +24,16 @@ export function register(app: App, deps: AppDeps): void {
       const amountText = stateText(values, DEAL_MODAL.amountBlock, DEAL_MODAL.amountInput);
       const stageValue = stateSelected(values, DEAL_MODAL.stageBlock, DEAL_MODAL.stageInput) ?? "prospect";
       const closeDate = stateDate(values, DEAL_MODAL.closeBlock, DEAL_MODAL.closeInput);
+      // A form opened before the field existed has none: the stage decides, as before.
+      const forecastValue = stateSelected(values, DEAL_MODAL.forecastBlock, DEAL_MODAL.forecastInput) ?? "auto";
 
       const errors: Record<string, string> = {};
       const amount = checkDealAmount(t, amountText, actor.locale);
       if (!amount.ok) errors[DEAL_MODAL.amountBlock] = amount.problem;
       const stage = checkStage(t, stageValue);
       if (!stage.ok) errors[DEAL_MODAL.stageBlock] = stage.problem;
+      const forecast = checkForecast(t, forecastValue);
+      if (!forecast.ok) errors[DEAL_MODAL.forecastBlock] = forecast.problem;
       // A datepicker sends YYYY-MM-DD, but the payload is not trusted: anything else is refused.
       if (closeDate !== null && !isLocalDate(closeDate)) {
         errors[DEAL_MODAL.closeBlock] = t("deal.badClose", { input: String(closeDate).slice(0, 60) });
@@ -45,11 +49,12 @@ export function register(app: App, deps: AppDeps): void {
       } else if (resolution.kind === "denied") {
         errors[DEAL_MODAL.accountBlock] = t(`error.denied.${resolution.reason}`);
       }
-      if (Object.keys(errors).length > 0 || !resolution || resolution.kind !== "found" || !amount.ok || !stage.ok) return { kind: "errors", errors };
+      if (Object.keys(errors).length > 0 || !resolution || resolution.kind !== "found" || !amount.ok || !stage.ok || !forecast.ok) return { kind: "errors", errors };
       const result = await deps.services.deals.create(actor, principal, resolution.account, {
         amountCents: amount.value,
         stage: stage.value,
         expectedCloseAt: closeDate ? startOfLocalDate(closeDate, actor.zone) : null,
+        forecastCategory: forecast.value,
       });
       if (result.kind === "denied") return { kind: "errors", errors: { [DEAL_MODAL.accountBlock]: t(`error.denied.${result.reason}`) } };
       return { kind: "saved", confirm: dealCreatedReply(t, actor, result.deal), channelId: metadataOf(view.private_metadata).channelId };

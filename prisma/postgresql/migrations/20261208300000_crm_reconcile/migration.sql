@@ -1,0 +1,3 @@
+-- AlterTable
+ALTER TABLE "CrmSyncState" ADD COLUMN     "reconciledAt" TIMESTAMP(3);
+

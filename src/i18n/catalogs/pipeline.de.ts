@@ -1,0 +1,70 @@
+import type { pipelineEn } from "./pipeline.en.js";
+import type { TranslationOf } from "../message.js";
+
+export const pipelineDe: TranslationOf<typeof pipelineEn> = {
+  "pipeline.title": "*Pipeline · {period}* · {from} – {to}",
+  "pipeline.titleNext": "*Pipeline · {period}* (nächstes Quartal) · {from} – {to}",
+  "pipeline.titleOf": "{user} · {title}",
+  "pipeline.teamTitle": {
+    one: "*Pipeline deines Teams · {period}* · {from} – {to} · {count} Rep",
+    other: "*Pipeline deines Teams · {period}* · {from} – {to} · {count} Reps",
+  },
+  "pipeline.teamTitleNext": {
+    one: "*Pipeline deines Teams · {period}* (nächstes Quartal) · {from} – {to} · {count} Rep",
+    other: "*Pipeline deines Teams · {period}* (nächstes Quartal) · {from} – {to} · {count} Reps",
+  },
+  "pipeline.empty": "Kein offener Deal schließt in {period}.",
+  "pipeline.stages.heading": "*Nach Phase*",
+  "pipeline.stages.row": {
+    one: "• {stage} ({probability}): {count} Deal · {amount} · gewichtet {weighted}",
+    other: "• {stage} ({probability}): {count} Deals · {amount} · gewichtet {weighted}",
+  },
+  "pipeline.stages.total": {
+    one: "*Offene Pipeline:* {count} Deal · *{amount}* · gewichtet *{weighted}*",
+    other: "*Offene Pipeline:* {count} Deals · *{amount}* · gewichtet *{weighted}*",
+  },
+  "pipeline.categories.heading": "*Nach Prognosekategorie*",
+  "pipeline.categories.row": {
+    one: "• {category}: {count} Deal · {amount}",
+    other: "• {category}: {count} Deals · {amount}",
+  },
+  "pipeline.forecast.heading": "*Prognose* gegen die Quote von {quota}",
+  "pipeline.forecast.won": "Gewonnen: {won} — {attainment} der Quote",
+  "pipeline.forecast.commit": "Gewonnen + Zusage: *{amount}* — *{attainment}* der Quote",
+  "pipeline.forecast.bestCase": "Gewonnen + Zusage + bester Fall: *{amount}* — *{attainment}* der Quote",
+  "pipeline.forecast.noQuota": "*Prognose:* für {period} ist keine Quote gesetzt — keine Zielerreichung und keine Abdeckung. Gewonnen {won}; + Zusage {commit}; + bester Fall {bestCase}.",
+  "pipeline.forecast.zeroQuota": "*Prognose:* die Quote für {period} ist null — Zielerreichung und Abdeckung werden nicht gemessen. Gewonnen {won}; + Zusage {commit}; + bester Fall {bestCase}.",
+  "pipeline.coverage.ratio": "Abdeckung: *{ratio}* — {open} offen für die noch fehlenden {toGo}",
+  "pipeline.coverage.met": ":trophy: Quote erreicht ({over} darüber) — nichts mehr abzudecken.",
+  "pipeline.overdue": {
+    one: ":warning: {count} Deal ({amount}) hat sein Abschlussdatum überschritten und zählt weiter in diesem Quartal: {deals}. Verschieb ihn (`/ae deal {id} close:freitag`) oder schließ ihn (`/ae won {id}`, `/ae lost {id}`).",
+    other: ":warning: {count} Deals ({amount}) haben ihr Abschlussdatum überschritten und zählen weiter in diesem Quartal: {deals}. Verschieb sie (`/ae deal {id} close:freitag`) oder schließ sie (`/ae won {id}`, `/ae lost {id}`).",
+  },
+  "pipeline.undated": {
+    one: ":grey_question: {count} offener Deal ({amount}) hat kein Abschlussdatum und zählt daher in keinem Quartal: {deals}. Gib ihm eins: `/ae deal {id} close:Monatsende`.",
+    other: ":grey_question: {count} offene Deals ({amount}) haben kein Abschlussdatum und zählen daher in keinem Quartal: {deals}. Gib ihnen eins: `/ae deal {id} close:Monatsende`.",
+  },
+  "pipeline.dealsMore": { one: "und {count} weiterer", other: "und {count} weitere" },
+  "pipeline.hint": "Gewichtet = Betrag × Wahrscheinlichkeit der Phase (legt ein Admin in `/ae admin` fest). Abdeckung = offene Pipeline ÷ noch fehlende Quote. Die Kategorie eines Deals änderst du mit `/ae deal 42 forecast:zusage` (oder bester_fall, pipeline, auto).",
+  "pipeline.reps.heading": "*Nach Rep* — {from}–{to} von {total}, nach Name:",
+  "pipeline.rep.row": "*{user}* — gewonnen {won} · Zusage {commit} · bester Fall {bestCase} · Pipeline {pipeline}",
+  "pipeline.rep.quota": "Quote {quota}: *{commitAttainment}* mit Zusage, {bestCaseAttainment} mit bestem Fall · Abdeckung {coverage}",
+  "pipeline.rep.quotaMet": "Quote {quota}: *{commitAttainment}* mit Zusage · Quote erreicht",
+  "pipeline.rep.noQuota": "keine Quote für das Quartal",
+  "pipeline.rep.zeroQuota": "Quote null",
+  "pipeline.team.noQuota": {
+    one: "{count} Rep hat für {period} keine Quote: Deals und Abschlüsse zählen in den Summen, nicht in der Teamquote.",
+    other: "{count} Reps haben für {period} keine Quote: ihre Deals und Abschlüsse zählen in den Summen, nicht in der Teamquote.",
+  },
+  "pipeline.team.noTeam": "Du leitest noch kein Team mit Mitgliedern. Nenn stattdessen eine Person (`/ae pipeline @dana`) oder füge Mitglieder mit `/ae team add` hinzu.",
+  "pipeline.error.args": "„{input}“ habe ich nicht verstanden. `/ae pipeline` nimmt eine Person (Manager, Admins) oder `team`, dann `next` für das kommende Quartal und `chart` für ein Diagramm.",
+  "pipeline.chart.queued": ":bar_chart: Das Diagramm folgt in deiner DM mit mir.",
+  "pipeline.chart.none": "Kein Diagramm: Hier hat niemand eine Quote für {period}, gegen die es sich zeichnen ließe.",
+  "pipeline.chart.failed": "Ich konnte das Pipeline-Diagramm nicht zeichnen oder hochladen. Die Zahlen in meiner Antwort sind vollständig; frag gleich noch einmal mit `/ae pipeline … chart`.",
+  "pipeline.chart.title": "Pipeline {period}",
+  "pipeline.chart.titleTeam": "Pipeline deines Teams {period}",
+  "pipeline.chart.subtitle": "Gewonnen, Zusage und bester Fall als Anteil an der Quote jedes Reps",
+  "pipeline.chart.notDrawn": "Nicht gezeichnet (keine Quote): {names}",
+  "pipeline.chart.line": "100 % der Quote",
+  "pipeline.chart.won": "gewonnen",
+};
