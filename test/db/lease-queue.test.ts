@@ -43,8 +43,15 @@ describeEachProvider("delivery queues on the shared lease machinery [%s]", (prov
       ["UCLAIM2", 2],
     ]);
     // The first sender's lease was taken over: what it records changes nothing.
-    await outbox.markSent(first[0]!.id, "sender-a", "DLATE", "1.0", NOW);
+    await outbox.markSent("sender-a", [{ id: first[0]!.id, channelId: "DLATE", ts: "1.0" }], NOW);
     expect((await outbox.find("UCLAIM1", "2026-12-08", "claim_test"))?.status).toBe("sending");
+    // The sender holding the claim records both at once, each with its own channel and ts.
+    await outbox.markSent("sender-b", resumed.map((r, i) => ({ id: r.id, channelId: `DSENT${i}`, ts: `170000000${i}.000100` })), NOW);
+    const sent = await Promise.all(["UCLAIM1", "UCLAIM2"].map((u) => outbox.find(u, "2026-12-08", "claim_test")));
+    expect(sent.map((r) => [r?.recipient, r?.status, r?.channelId, r?.messageTs, r?.lockedBy, r?.sentAt?.toISOString()])).toEqual([
+      ["UCLAIM1", "sent", "DSENT0", "1700000000.000100", null, NOW.toISOString()],
+      ["UCLAIM2", "sent", "DSENT1", "1700000001.000100", null, NOW.toISOString()],
+    ]);
   });
 
   it("markRetry keeps the DM channel the attempt opened (and the one remembered before) for the next attempt", async () => {

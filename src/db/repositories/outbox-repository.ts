@@ -79,15 +79,18 @@ export class OutboxRepository {
 
   // The per-row state changes below run for every message sent, so they are hand-written UPDATEs
   // (see db/sql.ts), each still guarded by the claim token. `updatedAt` is set as Prisma's
-  // @updatedAt would set it. A delivered row costs one of them (markSent): the attempt is counted
-  // by the claim, and the DM channel needs no write before sending, because a resumed send opens
-  // it again (conversations.open is idempotent) to look for the message.
+  // @updatedAt would set it. Delivered rows are recorded a few dozen at a time (markSent): the
+  // attempt is counted by the claim, and the DM channel needs no write before sending, because a
+  // resumed send opens it again (conversations.open is idempotent) to look for the message.
 
-  async markSent(id: number, claimToken: string, channelId: string, ts: string, now: Date): Promise<void> {
+  /** Records delivered rows (each with the channel and ts Slack gave it) in one UPDATE. */
+  async markSent(claimToken: string, delivered: readonly { id: number; channelId: string; ts: string }[], now: Date): Promise<void> {
+    if (delivered.length === 0) return;
+    const caseOf = (value: (d: (typeof delivered)[number]) => string) => join(delivered.map((d) => sql`WHEN ${d.id} THEN ${value(d)}`), " ");
     await this.db.$executeRaw(
-      sql`UPDATE "Outbox" SET "status" = ${"sent"}, "channelId" = ${channelId}, "messageTs" = ${ts}, "sentAt" = ${now},
-        "lockedBy" = NULL, "lockedUntil" = NULL, "lastError" = NULL, "updatedAt" = ${new Date()}
-        WHERE "id" = ${id} AND "lockedBy" = ${claimToken}`,
+      sql`UPDATE "Outbox" SET "status" = ${"sent"}, "channelId" = CASE "id" ${caseOf((d) => d.channelId)} END, "messageTs" = CASE "id" ${caseOf((d) => d.ts)} END,
+        "sentAt" = ${now}, "lockedBy" = NULL, "lockedUntil" = NULL, "lastError" = NULL, "updatedAt" = ${new Date()}
+        WHERE "id" IN (${join(delivered.map((d) => d.id))}) AND "lockedBy" = ${claimToken}`,
     );
   }
 
