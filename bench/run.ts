@@ -6,9 +6,9 @@
  * the fake Slack (wall time, digest building, SQL statements, peak RSS), the same run against the
  * fake Slack in rate-limit mode (time, 429s, retries, send rate vs the limit), the leaderboard of a
  * 1,000-rep team, the raw-SQL floor and the ratio to it, scaling of the reminder run, cold start,
- * EXPLAIN of every hot-path statement, and the CRM pull against the fake Salesforce (a first pull
- * of 330,000 records, incremental pulls of 1,000 changed records, the daily reconcile) and a first
- * pull from the fake HubSpot. Prints a table and writes bench/results.json.
+ * EXPLAIN of every hot-path statement, and the CRM sync against the fake Salesforce (a first pull
+ * of 330,000 records, incremental pulls of 1,000 changed records, the daily reconcile, and pushes
+ * of 1,000 touches) and a first pull from the fake HubSpot. Prints a table and writes bench/results.json.
  */
 import "../src/runtime/require-supported-node.js"; // first: refuses an old Node before a native module loads
 import type { Server } from "node:http";
@@ -32,6 +32,7 @@ import { rateLimitedRun, type RateLimitedRun } from "./lib/rate-limited.js";
 import { printReport, TARGETS } from "./lib/report.js";
 import type { SeedReport } from "../src/bench/seed-data.js";
 import { benchCrmPull, type CrmPullBench } from "./lib/crm-pull.js";
+import { benchCrmPush, type CrmPushBench } from "./lib/crm-push.js";
 
 const SECTIONS = ["commands", "reminders", "ratelimit", "floor", "scaling", "cold", "explain", "crm"] as const;
 type Section = (typeof SECTIONS)[number];
@@ -129,6 +130,7 @@ export interface ProviderResult {
   coldStart?: ColdStart;
   explain?: { checked: number; fail: number; note: number; checks: PlanCheck[] };
   crm?: CrmPullBench;
+  crmPush?: CrmPushBench;
 }
 
 function withoutStatements<T extends { statements: unknown }>(x: T): Omit<T, "statements"> {
@@ -307,6 +309,8 @@ async function measure(provider: Provider, main: BenchDatabase, seeded: SeedRepo
     log(`-- CRM pull (fake Salesforce): ${book.accounts} accounts, ${book.opportunities} opportunities, ${book.contacts} contacts, then 1,000 changed (${repeat}×)`);
     const hubspot = quick ? { companies: 1_000, deals: 300, contacts: 2_000 } : { companies: 10_000, deals: 3_000, contacts: 20_000 };
     result.crm = await benchCrmPull(provider, { ...book, changed: 1_000, runs: repeat, hubspot, log });
+    log(`-- CRM push (fake Salesforce, answering at once): 1,000 touches (${repeat}×)`);
+    result.crmPush = await benchCrmPush(provider, { touches: 1_000, runs: repeat, log });
   }
   await fake.close();
   return result;

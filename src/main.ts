@@ -2,7 +2,9 @@ import "./runtime/require-supported-node.js"; // first: refuses an old Node befo
 import { randomBytes } from "node:crypto";
 import { hostname } from "node:os";
 import { exitOnStartupError, loadStartupConfig, loadStartupCrmConfig, loggerFor, openAndMigrate } from "./bootstrap.js";
-import { createCrmSync } from "./services/crm/create-crm-sync.js";
+import { createCrm, crmOptions } from "./services/crm/create-crm-sync.js";
+import { CrmSyncJob, pushWhenQueued } from "./jobs/crm-sync-job.js";
+import { CRM_NOTICE_KINDS } from "./jobs/crm-notices.js";
 import { createJobs, senderHooks } from "./jobs/jobs.js";
 import { OutboxSender } from "./slack/outbox-sender.js";
 import { Scheduler } from "./jobs/scheduler.js";
@@ -21,7 +23,7 @@ async function main(): Promise<void> {
     const appLogger = logger;
     const db = await openAndMigrate(config.databaseUrl, logger);
     const now = () => new Date();
-    const services = createServices(db, { defaultTimezone: config.defaultTimezone, now, logger });
+    const services = createServices(db, { defaultTimezone: config.defaultTimezone, now, logger, crm: crmOptions(crmConfig) });
     // One notifier, so one pace per replica: a 429 seen by the celebrations also slows the scheduler's sender.
     const notifier = new Notifier(config.botToken, { slackApiUrl: config.slackApiUrl });
     const slack = createSlackApp(config, { logger, services, now, defaultTimezone: config.defaultTimezone, ackBudgetMs: config.ackBudgetMs }, { notifier });
@@ -34,11 +36,12 @@ async function main(): Promise<void> {
     // Scheduled work: one every-minute tick plans the jobs under a lease and delivers the outbox.
     const workerId = `${hostname()}:${process.pid}:${randomBytes(4).toString("hex")}`;
     const sender = new OutboxSender(services.repos.outbox, notifier, logger, { workerId, ...senderHooks(services, now) });
-    // The CRM pull (only when a CRM is configured); its secret and every access token are redacted from the logs.
-    const crm = crmConfig
-      ? { sync: createCrmSync(db, crmConfig, { now, logger, workerId, onSecret: (s) => appLogger.addSecrets([s]) }), slackTeamId: crmConfig.slackTeamId }
-      : undefined;
+    // The CRM pull and push (only when a CRM is configured); its secret and every access token are redacted from the logs.
+    const crm = crmConfig ? { ...createCrm(db, crmConfig, { now, logger, workerId, onSecret: (s) => appLogger.addSecrets([s]) }), slackTeamId: crmConfig.slackTeamId } : undefined;
     const jobs = createJobs({ services, logger, defaultTimezone: config.defaultTimezone, db, crm });
+    // A change queued for the CRM goes out at once (the tick retries what fails), and so do the DMs it causes.
+    const crmJob = jobs.find((j) => j instanceof CrmSyncJob);
+    if (crmJob && crm?.push) pushWhenQueued(services.events, crmJob, now, () => sender.deliverDue(now(), CRM_NOTICE_KINDS), logger);
     const scheduler = new Scheduler(jobs, services.repos.leases, sender, logger, { workerId });
     scheduler.start(now);
     logger.info(`scheduler started (${jobs.map((j) => j.name).join(", ")}) as ${workerId}`);

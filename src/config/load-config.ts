@@ -171,13 +171,17 @@ export function secretsOf(config: Pick<Config, "botToken" | "transport">): strin
   return out.filter((s) => s.length >= 6);
 }
 
-/** What every CRM connection shares: the pull's schedule and the stage map. */
+/** What every CRM connection shares: the pull's schedule, the stage map and the push settings. */
 interface CrmConfigBase {
   /** Minutes between pulls (CRM_SYNC_MINUTES). */
   syncMinutes: number;
   stageMap: StageMap;
   /** The Slack team whose workspace the CRM fills, when the database holds several. */
   slackTeamId?: string;
+  /** Whether touches, follow-ups and deals are pushed to the CRM (CRM_PUSH; absent = on). */
+  push?: boolean;
+  /** Records per push request (CRM_PUSH_BATCH, 1–200; absent = 200). */
+  pushBatch?: number;
 }
 
 /** Salesforce: a Connected App's client credentials (SALESFORCE_*). */
@@ -208,6 +212,8 @@ const CRM_HINTS: Record<string, string> = {
   HUBSPOT_API_URL: `the HubSpot API base URL: ${DEFAULT_HUBSPOT_API_URL} (default), or http://127.0.0.1:7358 for the fake`,
   CRM_SYNC_MINUTES: "minutes between pulls, a whole number from 1 to 1440 (default 5)",
   CRM_SLACK_TEAM_ID: "the Slack team id (T…) of the workspace the CRM belongs to; only needed when the database holds several",
+  CRM_PUSH: 'whether touches, follow-ups and deals are written to the CRM: "on" (default) or "off" (pull only)',
+  CRM_PUSH_BATCH: "records per push request, a whole number from 1 to 200 (default 200; lower it when the org's triggers or flows on Task time out)",
 };
 
 function stageMapHint(provider: CrmConfig["provider"]): string {
@@ -246,17 +252,24 @@ export function loadCrmConfig(env: Env = process.env): CrmConfig | null {
   const provider: CrmConfig["provider"] = hubspot ? "hubspot" : "salesforce";
   const minutesText = get("CRM_SYNC_MINUTES") ?? "5";
   const syncMinutes = Number(minutesText);
-  const checkShared = (): StageMap => {
+  /** What both CRMs share: the stage map and the push settings. */
+  const checkShared = (): { stageMap: StageMap; push: boolean; pushBatch: number } => {
     if (!Number.isInteger(syncMinutes) || syncMinutes < 1 || syncMinutes > 1440) problem("CRM_SYNC_MINUTES", `must be a whole number from 1 to 1440, not "${minutesText}"`);
+    const pushText = (get("CRM_PUSH") ?? "on").toLowerCase();
+    if (!["on", "off"].includes(pushText)) problem("CRM_PUSH", `must be "on" or "off", not "${pushText}"`);
+    const batchText = get("CRM_PUSH_BATCH") ?? "200";
+    const pushBatch = Number(batchText);
+    if (!Number.isInteger(pushBatch) || pushBatch < 1 || pushBatch > 200) problem("CRM_PUSH_BATCH", `must be a whole number from 1 to 200, not "${batchText}"`);
+    const push = { push: pushText === "on", pushBatch };
     const stageText = get("CRM_STAGE_MAP");
     if (stageText === undefined) {
       problem("CRM_STAGE_MAP", "is missing: stages are mapped by configuration, never guessed", stageMapHint(provider));
-      return new Map();
+      return { stageMap: new Map(), ...push };
     }
     const parsed = parseStageMap(stageText);
-    if (parsed.ok) return parsed.map;
+    if (parsed.ok) return { stageMap: parsed.map, ...push };
     problem("CRM_STAGE_MAP", parsed.problems.join("; "), stageMapHint(provider));
-    return new Map();
+    return { stageMap: new Map(), ...push };
   };
   if (provider === "hubspot") {
     if (accessToken === undefined) problem("HUBSPOT_ACCESS_TOKEN", "is missing (HUBSPOT_API_URL is set)");
@@ -264,15 +277,15 @@ export function loadCrmConfig(env: Env = process.env): CrmConfig | null {
     else if (!/^pat-[a-z0-9]+-[A-Za-z0-9-]{8,}$/.test(accessToken)) problem("HUBSPOT_ACCESS_TOKEN", "is not a private app access token (they start with pat-, e.g. pat-na1-…)");
     const apiUrl = hubSpotUrl ?? DEFAULT_HUBSPOT_API_URL;
     if (!z.url().safeParse(apiUrl).success) problem("HUBSPOT_API_URL", "must be a URL");
-    const stageMap = checkShared();
+    const shared = checkShared();
     if (problems.length > 0) throw new ConfigError(problems);
-    return { provider, apiUrl: apiUrl.replace(/\/+$/, ""), accessToken: accessToken as string, syncMinutes, stageMap, slackTeamId: get("CRM_SLACK_TEAM_ID") };
+    return { provider, apiUrl: apiUrl.replace(/\/+$/, ""), accessToken: accessToken as string, syncMinutes, ...shared, slackTeamId: get("CRM_SLACK_TEAM_ID") };
   }
   if (clientId === undefined) problem("SALESFORCE_CLIENT_ID", "is missing (SALESFORCE_CLIENT_SECRET is set)");
   if (clientSecret === undefined) problem("SALESFORCE_CLIENT_SECRET", "is missing (SALESFORCE_CLIENT_ID is set)");
   const loginUrl = get("SALESFORCE_LOGIN_URL") ?? "https://login.salesforce.com";
   if (!z.url().safeParse(loginUrl).success) problem("SALESFORCE_LOGIN_URL", "must be a URL");
-  const stageMap = checkShared();
+  const shared = checkShared();
   if (problems.length > 0) throw new ConfigError(problems);
   return {
     provider,
@@ -280,7 +293,7 @@ export function loadCrmConfig(env: Env = process.env): CrmConfig | null {
     clientId: clientId as string,
     clientSecret: clientSecret as string,
     syncMinutes,
-    stageMap,
+    ...shared,
     slackTeamId: get("CRM_SLACK_TEAM_ID"),
   };
 }

@@ -11,6 +11,9 @@ import { withAudit, type AuditCounters, type AuditedClient } from "./audit/audit
  */
 export type Db = AuditedClient;
 
+/** A transaction client (the model API without $transaction): what a write inside someone else's transaction takes. */
+export type Tx = Parameters<Parameters<Db["$transaction"]>[0]>[0];
+
 export type Provider = "sqlite" | "postgresql";
 
 export interface Database {

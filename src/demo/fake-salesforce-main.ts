@@ -18,7 +18,7 @@ const TYPES: Record<string, SObjectType> = { account: "Account", opportunity: "O
 
 export const FAKE_SALESFORCE_HELP = [
   "Commands (values with spaces in double quotes):",
-  "  list                                        accounts, opportunities and contacts with their ids",
+  "  list                                        accounts, opportunities, contacts, and the tasks and events the bot wrote",
   '  update opportunity "Rocket skates" Amount=30500 StageName="Negotiation/Review" CloseDate=2026-12-18',
   '  update account "Acme Rockets" Name="Acme Rockets Inc" Industry=Aerospace',
   '  create account Name="Wayne Enterprises"      (owned by the first user)',
@@ -58,11 +58,17 @@ export function runFakeCommand(sf: FakeSalesforce, line: string): string {
   const [verb, typeWord, ...rest] = promptWords(line.trim());
   if (!verb || verb === "help") return FAKE_SALESFORCE_HELP;
   if (verb === "list") {
+    const on = (r: SRecord) => {
+      const account = typeof r.WhatId === "string" ? sf.find("Account", r.WhatId) : undefined;
+      return account ? `  on ${String(account.Name)}` : "";
+    };
     const show = (type: SObjectType, extra: (r: SRecord) => string) => sf.list(type).map((r) => `  ${type} ${String(r.Id)}  ${String(r.Name)}${extra(r)}`);
     return [
       ...show("Account", (r) => (r.Industry ? `  (${String(r.Industry)})` : "")),
       ...show("Opportunity", (r) => `  ${String(r.Amount)}  ${String(r.StageName)}  closes ${String(r.CloseDate)}`),
       ...show("Contact", (r) => (r.Email ? `  <${String(r.Email)}>` : "")),
+      ...sf.list("Task").map((r) => `  Task ${String(r.Id)}  ${String(r.Subject)}  ${String(r.Status)}  ${String(r.ActivityDate)}${on(r)}`),
+      ...sf.list("Event").map((r) => `  Event ${String(r.Id)}  ${String(r.Subject)}  ${String(r.StartDateTime)} (${String(r.DurationInMinutes)} min)${on(r)}`),
     ].join("\n");
   }
   const type = typeWord ? TYPES[typeWord.toLowerCase()] : undefined;

@@ -1,4 +1,5 @@
 import { OPEN_STAGES } from "./deal-stages.js";
+import { startOfLocalDate, type LocalDate } from "./time.js";
 
 /**
  * Pure rules of the CRM pull: the stage mapping (configuration, never guessed) and the window an
@@ -66,6 +67,42 @@ export function mapStage(map: StageMap, crmStage: string | null, pipeline?: stri
   const stage = crmStage === null ? undefined : ((pipeline ? map.get(`${pipeline}:${crmStage}`) : undefined) ?? map.get(crmStage));
   if (stage === undefined) return { kind: "unmapped", crmStage: crmStage ?? "(none)", ...(pipeline ? { pipeline } : {}) };
   return { kind: "mapped", stage, status: stage === "won" || stage === "lost" ? stage : "open" };
+}
+
+/** A deal's CRM-owned fields as the CRM has them (the pull reads them; the push reads them back). */
+export interface CrmDealValues {
+  stage: string | null;
+  amountCents: number | null;
+  closeDate: LocalDate | null;
+  /** The CRM's stamp: won/lost on it when there is no close date. */
+  modifiedAt: Date;
+  /** HubSpot's pipeline of the deal (`pipelineId:stageId` entries of the map win); Salesforce has none. */
+  pipeline?: string | null;
+}
+
+export interface DealFromCrm {
+  amountCents: number;
+  expectedCloseAt: Date | null;
+  /** Absent when the CRM's stage is not mapped (reported in `unmapped`, not written). */
+  stage?: MappedStage;
+  status?: "open" | "won" | "lost";
+  wonAt?: Date | null;
+  lostAt?: Date | null;
+  unmapped?: string;
+}
+
+/**
+ * What our deal becomes from the CRM's values: amount, expected close (the start of the close date
+ * in the owner's zone), and — when the stage is mapped — stage, status and won/lost on the close
+ * date (kept when it was already won/lost: a later edit does not move it).
+ */
+export function dealFromCrm(v: CrmDealValues, map: StageMap, zone: string, current?: { status: string; wonAt: Date | null; lostAt: Date | null }): DealFromCrm {
+  const closeAt = v.closeDate ? startOfLocalDate(v.closeDate, zone) : null;
+  const base = { amountCents: v.amountCents ?? 0, expectedCloseAt: closeAt };
+  const stage = mapStage(map, v.stage, v.pipeline);
+  if (stage.kind === "unmapped") return { ...base, unmapped: stage.crmStage };
+  const closedAt = (status: "won" | "lost", was: Date | null | undefined) => (stage.status !== status ? null : current?.status === status && was ? was : (closeAt ?? v.modifiedAt));
+  return { ...base, stage: stage.stage, status: stage.status, wonAt: closedAt("won", current?.wonAt), lostAt: closedAt("lost", current?.lostAt) };
 }
 
 /** Re-read this far behind the cursor: a record committed late can carry an earlier stamp. */

@@ -10,6 +10,7 @@ import { settingsDe } from "./catalogs/settings.de.js";
 import { adminDe } from "./catalogs/admin.de.js";
 import { managerDe } from "./catalogs/manager.de.js";
 import { privacyDe } from "./catalogs/privacy.de.js";
+import { crmDe } from "./catalogs/crm.de.js";
 import { pipelineDe } from "./catalogs/pipeline.de.js";
 
 /** The German catalog, merged from catalogs/*.de.ts. */
@@ -24,5 +25,6 @@ export const de: TranslationOf<typeof en> = {
   ...adminDe,
   ...managerDe,
   ...privacyDe,
+  ...crmDe,
   ...pipelineDe,
 };

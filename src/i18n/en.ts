@@ -8,6 +8,7 @@ import { settingsEn } from "./catalogs/settings.en.js";
 import { adminEn } from "./catalogs/admin.en.js";
 import { managerEn } from "./catalogs/manager.en.js";
 import { privacyEn } from "./catalogs/privacy.en.js";
+import { crmEn } from "./catalogs/crm.en.js";
 import { pipelineEn } from "./catalogs/pipeline.en.js";
 
 /**
@@ -26,6 +27,7 @@ export const en = {
   ...adminEn,
   ...managerEn,
   ...privacyEn,
+  ...crmEn,
   ...pipelineEn,
 } as const;
 

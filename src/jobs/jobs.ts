@@ -8,6 +8,7 @@ import type { ScheduledJob } from "./scheduler.js";
 import { MaintenanceJob } from "./maintenance-job.js";
 import type { Database } from "../db/client.js";
 import type { CrmSyncService } from "../services/crm/crm-sync-service.js";
+import type { CrmPushService } from "../services/crm/crm-push-service.js";
 import { CrmSyncJob } from "./crm-sync-job.js";
 import { RetentionJob } from "./retention-job.js";
 
@@ -17,8 +18,8 @@ export interface JobDeps {
   defaultTimezone: string;
   /** When given, housekeeping (pruning old Slack delivery keys) runs on the same tick. */
   db?: Database;
-  /** When a CRM is configured: its pull, and the Slack team it belongs to (CRM_SLACK_TEAM_ID). */
-  crm?: { sync: CrmSyncService; slackTeamId?: string };
+  /** When a CRM is configured: its pull, its push (unless CRM_PUSH=off), and the Slack team it belongs to (CRM_SLACK_TEAM_ID). */
+  crm?: { sync: CrmSyncService; push?: CrmPushService | null; slackTeamId?: string };
 }
 
 /** Every scheduled job, by name (`ae-assistant jobs run <name>` picks one). */
@@ -30,7 +31,7 @@ export function createJobs(deps: JobDeps): ScheduledJob[] {
     ...(deps.db ? [new MaintenanceJob(deps.db)] : []),
     new RetentionJob({ services: deps.services, logger: deps.logger }),
     // Last: a first pull can take minutes, and the tick plans jobs one after another.
-    ...(deps.crm ? [new CrmSyncJob(deps.crm.sync, deps.logger, deps.crm.slackTeamId)] : []),
+    ...(deps.crm ? [crmSyncJob(deps, deps.crm)] : []),
   ];
 }
 
@@ -48,4 +49,9 @@ export function senderHooks(services: Services, now: () => Date = () => new Date
     // Bookkeeping (User.dmChannelId is not audited): no scope of its own needed.
     dmChannels: { remember: (slackUserId, channelId) => reminders.rememberDmChannel(slackUserId, channelId), forget: (slackUserId, channelId) => reminders.forgetDmChannel(slackUserId, channelId) },
   };
+}
+
+/** The CRM sync job (main.ts finds it in createJobs' list to kick it when a change queued a CRM write). */
+function crmSyncJob(deps: JobDeps, crm: NonNullable<JobDeps["crm"]>): CrmSyncJob {
+  return new CrmSyncJob(crm.sync, deps.logger, crm.slackTeamId, { push: crm.push, notices: { services: deps.services, defaultTimezone: deps.defaultTimezone } });
 }

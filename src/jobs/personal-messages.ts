@@ -5,8 +5,12 @@ import { SKIPPED_PAYLOAD, outboxPayload } from "../services/outbox-kinds.js";
 import type { ReminderTarget } from "../services/reminder-service.js";
 import type { Services } from "../services/services.js";
 
-/** Users looked at (and messages built) per batch: a few queries per batch, whatever its size. */
-export const REMINDER_BATCH_SIZE = 200;
+/**
+ * Users looked at (and messages built) per batch: a few queries per batch, whatever its size. 100
+ * rather than 200: a batch's rows and rendered messages are what the run's memory peaks on (as
+ * deployed, 1,000 reps: 241–257 MB at 100, 274–289 MB at 200), for about a tenth of a second more.
+ */
+export const REMINDER_BATCH_SIZE = 100;
 
 export interface PersonalJobDeps {
   services: Services;

@@ -30,6 +30,8 @@ export interface DomainEvents {
     /** When it happened (ms): part of the notices' outbox key, so each handover is told once. */
     at: number;
   };
+  /** A change was committed with a write for the CRM in its transaction: the push may start now. */
+  "crm.queued": Record<string, never>;
 }
 
 export type BookHandedOver = DomainEvents["book.handed_over"];

@@ -23,6 +23,10 @@ export const OUTBOX_KIND = {
   celebration: "celebration",
   /** A DM to each of the two people a book was handed between (one per person and handover). */
   handover: "handover",
+  /** A DM to a rep whose changes the CRM refused or overruled (one per batch of refused pushes). */
+  crmRep: "crm_rep",
+  /** A DM to each workspace admin when the CRM connection breaks or works again (one per breakage). */
+  crmAdmin: "crm_admin",
 } as const;
 
 export type OutboxKind = (typeof OUTBOX_KIND)[keyof typeof OUTBOX_KIND];
@@ -52,6 +56,8 @@ const PAYLOADS = {
   leaderboard_quarter: leaderboardPost,
   celebration: message,
   handover: message,
+  crm_rep: message,
+  crm_admin: message,
 } as const satisfies Record<OutboxKind, z.ZodType>;
 
 export type OutboxPayload<K extends OutboxKind = OutboxKind> = z.infer<(typeof PAYLOADS)[K]>;

@@ -41,6 +41,11 @@ import { AuditRepository } from "../db/repositories/audit-repository.js";
 import { AuditService } from "./audit-service.js";
 import { PrivacyRepository } from "../db/repositories/privacy-repository.js";
 import { PrivacyService } from "./privacy-service.js";
+import { CrmOutboxRepository, type CrmQueue } from "../db/repositories/crm-outbox-repository.js";
+import { ID_PREFIX } from "../domain/crm-import.js";
+import type { CrmProvider } from "./crm/crm-connector.js";
+import { CrmStatusService } from "./crm/crm-status-service.js";
+import { CrmSyncRepository } from "../db/repositories/crm-sync-repository.js";
 import { PipelineRepository } from "../db/repositories/pipeline-repository.js";
 import { PipelineService } from "./pipeline-service.js";
 
@@ -71,6 +76,8 @@ export interface Repositories {
   audit: AuditRepository;
   /** Finding, exporting and erasing one person's data; the retention purges. */
   privacy: PrivacyRepository;
+  /** The CRM push queue (filled by the touch, follow-up, deal and handover repositories). */
+  crmOutbox: CrmOutboxRepository;
   /** Open deals of a rep or a team for `/ae pipeline` (one query). */
   pipeline: PipelineRepository;
 }
@@ -122,10 +129,27 @@ export interface Services {
   audit: AuditService;
   /** A person's data: export (Art. 15/20), erasure (Art. 17), and retention. */
   privacy: PrivacyService;
+  /** The CRM sync as Slack shows it (the admins' Home line, notices); absent when no CRM is configured. */
+  crmStatus?: CrmStatusService;
+}
+
+export interface ServicesOptions {
+  defaultTimezone: string;
+  now: () => Date;
+  logger: LineLogger;
+  /**
+   * The configured CRM. With `push`, changes to touches, follow-ups and deals on accounts it has
+   * are queued for it in their own transactions ("crm.queued" is emitted after each).
+   */
+  crm?: { provider: CrmProvider; push: boolean; slackTeamId?: string };
 }
 
 /** Builds the repositories and use cases over one database. */
-export function createServices(db: Database, opts: { defaultTimezone: string; now: () => Date; logger: LineLogger }): Services {
+export function createServices(db: Database, opts: ServicesOptions): Services {
+  const events = new EventBus(opts.logger);
+  const crmQueue: CrmQueue | undefined = opts.crm?.push
+    ? { provider: opts.crm.provider, idPrefix: ID_PREFIX[opts.crm.provider], now: opts.now, queued: () => void events.emit("crm.queued", {}) }
+    : undefined;
   const repos: Repositories = {
     workspaces: new WorkspaceRepository(db.prisma, () => opts.now().getTime()),
     users: new UserRepository(db.prisma),
@@ -133,23 +157,23 @@ export function createServices(db: Database, opts: { defaultTimezone: string; no
     teams: new TeamRepository(db.prisma),
     outbox: new OutboxRepository(db.prisma),
     leases: new JobLeaseRepository(db.prisma),
-    touches: new TouchRepository(db.prisma),
-    followUps: new FollowUpRepository(db.prisma),
+    touches: new TouchRepository(db.prisma, crmQueue),
+    followUps: new FollowUpRepository(db.prisma, crmQueue),
     accountDetails: new AccountDetailRepository(db.prisma),
-    deals: new DealRepository(db.prisma),
+    deals: new DealRepository(db.prisma, crmQueue),
     quotas: new QuotaRepository(db.prisma),
     compPlans: new CompPlanRepository(db.prisma),
     gifts: new GiftRepository(db.prisma),
     leaderboard: new LeaderboardRepository(db.prisma),
     reminders: new ReminderRepository(db.prisma),
     processedRequests: new ProcessedRequestRepository(db.prisma),
-    handovers: new HandoverRepository(db.prisma),
     audit: new AuditRepository(db.prisma),
     privacy: new PrivacyRepository(db.prisma, db.prisma),
+    handovers: new HandoverRepository(db.prisma, crmQueue),
+    crmOutbox: new CrmOutboxRepository(db.prisma),
     pipeline: new PipelineRepository(db.prisma),
   };
   const accountResolver = new AccountResolver(repos.accounts);
-  const events = new EventBus(opts.logger);
   const accounts = new AccountService(repos.accounts, repos.accountDetails, repos.touches, repos.followUps, opts.now);
   const quota = new QuotaService(repos.quotas, repos.compPlans, repos.workspaces, opts.now);
   const touches = new TouchService(repos.touches, repos.users, accounts, opts.now);
@@ -182,5 +206,6 @@ export function createServices(db: Database, opts: { defaultTimezone: string; no
     handovers: new HandoverService(repos.handovers, repos.users, teams, events, opts.now),
     audit: new AuditService(repos.audit, repos.accounts, repos.users, repos.gifts),
     privacy: new PrivacyService(repos.privacy, repos.audit, repos.workspaces, opts.now),
+    ...(opts.crm ? { crmStatus: new CrmStatusService(new CrmSyncRepository(db.prisma), repos.crmOutbox, opts.crm.provider, opts.crm.slackTeamId) } : {}),
   };
 }

@@ -16,13 +16,13 @@ export async function publishHome(client: webApi.WebClient, deps: AppDeps, actor
   await client.views.publish({ user_id: actor.user.slackUserId, view });
 }
 
-/** The Administration section's data, for admins only. */
+/** The Administration section's data, for admins only (with the CRM sync's line when a CRM is configured). */
 async function adminHome(deps: AppDeps, actor: Actor, now: Date): Promise<AdminHomeView | undefined> {
   if (actor.user.role !== "admin") return undefined;
   const today = localDateOf(now, actor.workspace.timezone);
   // One read gives both: the list is ordered by date.
-  const all = await deps.services.workspaceSettings.holidays(actor.workspace.id);
-  return { settings: settingsOf(actor.workspace), holidayCount: all.length, nextHoliday: all.find((h) => h.date >= today) ?? null };
+  const [all, crm] = await Promise.all([deps.services.workspaceSettings.holidays(actor.workspace.id), deps.services.crmStatus?.homeSummary(actor.workspace) ?? null]);
+  return { settings: settingsOf(actor.workspace), holidayCount: all.length, nextHoliday: all.find((h) => h.date >= today) ?? null, crm };
 }
 
 /**

@@ -4,6 +4,7 @@ import type { KnownBlock } from "@slack/types";
 import type { LineLogger } from "../logger.js";
 import { OutboxPayloadError, parseOutboxPayload, type OutboxPayload } from "../services/outbox-kinds.js";
 import { DeliveryError, type Notifier, type OutgoingMessage } from "./notifier.js";
+import { retryBackoffMs } from "../domain/delivery-retry.js";
 
 export interface DeliveryReport {
   sent: number;
@@ -31,11 +32,6 @@ export interface OutboxSenderOptions {
     remember(slackUserId: string, channelId: string): Promise<void>;
     forget(slackUserId: string, channelId: string): Promise<void>;
   };
-}
-
-/** Exponential backoff for transient failures: 5 s, 10 s, 20 s … capped at 10 minutes. */
-export function backoffMs(attempt: number): number {
-  return Math.min(600_000, 5_000 * 2 ** Math.max(0, attempt - 1));
 }
 
 /**
@@ -69,14 +65,16 @@ export class OutboxSender {
       const token = `${this.opts.workerId}:${randomUUID()}`;
       const rows = await this.outbox.claim(token, now, this.leaseMs, this.batchSize, kinds);
       if (rows.length === 0) return report;
+      const delivered = new DeliveredRows((batch) => this.outbox.markSent(token, batch, now), this.logger);
       let next = 0;
       const worker = async () => {
         while (next < rows.length) {
           const row = rows[next++];
-          await this.deliverOne(row, token, now, report);
+          await this.deliverOne(row, token, now, report, delivered);
         }
       };
       await Promise.all(Array.from({ length: Math.min(this.concurrency, rows.length) }, worker));
+      await delivered.flush();
     }
   }
 
@@ -85,7 +83,7 @@ export class OutboxSender {
     return this.outbox.nextDueAt(kinds);
   }
 
-  private async deliverOne(row: OutboxRow, token: string, now: Date, report: DeliveryReport): Promise<void> {
+  private async deliverOne(row: OutboxRow, token: string, now: Date, report: DeliveryReport, delivered: DeliveredRows): Promise<void> {
     // A DM row may know its channel already: the user's remembered one (set when it was planned), or
     // the one an earlier attempt opened (kept by markRetry). Otherwise it is opened here, once per user.
     let channel = row.recipientType === "user" ? row.channelId : row.recipient;
@@ -98,7 +96,7 @@ export class OutboxSender {
       if (row.attempts > 1) {
         const ts = await this.notifier.findDelivered(channel, row.id, Math.floor(row.createdAt.getTime() / 1000));
         if (ts) {
-          await this.outbox.markSent(row.id, token, channel, ts, now);
+          await delivered.add({ id: row.id, channelId: channel, ts });
           report.recovered++;
           return;
         }
@@ -118,7 +116,7 @@ export class OutboxSender {
         sent = await this.notifier.post(channel, message, row.id);
         await this.rememberDm(row.recipient, sent.channel);
       }
-      await this.outbox.markSent(row.id, token, sent.channel, sent.ts, now);
+      await delivered.add({ id: row.id, channelId: sent.channel, ts: sent.ts });
       if (opened) await this.rememberDm(row.recipient, sent.channel);
       report.sent++;
       if ("chart" in payload && payload.chart !== undefined) await this.attachChart(row, sent.channel, payload.chart);
@@ -168,9 +166,40 @@ export class OutboxSender {
       }
       return;
     }
-    const delay = failure.kind === "rate_limited" ? failure.retryAfterSec * 1000 : backoffMs(attempts);
+    const delay = failure.kind === "rate_limited" ? failure.retryAfterSec * 1000 : retryBackoffMs(attempts);
     await this.outbox.markRetry(row.id, token, new Date(now.getTime() + delay), failure.code, channel);
     report.retried++;
     this.logger.info(`outbox row ${row.id} will be retried in ${Math.round(delay / 1000)} s (${failure.code})`);
+  }
+}
+
+/** Delivered rows recorded at once (markSent) once this many have gathered, and at the end of a claim. */
+const RECORD_DELIVERED_EVERY = 32;
+
+/**
+ * Rows Slack accepted, waiting to be recorded as sent. Recording them a few dozen at a time instead
+ * of one UPDATE each cuts the run's statements by nearly a thousand. Nothing can be sent twice by
+ * it: until recorded a row stays "sending" under its claim, and a sender that resumes it after a
+ * crash finds the message in Slack by its metadata (attempts > 1) and records it then.
+ */
+class DeliveredRows {
+  private pending: { id: number; channelId: string; ts: string }[] = [];
+
+  constructor(
+    private readonly record: (rows: { id: number; channelId: string; ts: string }[]) => Promise<void>,
+    private readonly logger: LineLogger,
+  ) {}
+
+  async add(row: { id: number; channelId: string; ts: string }): Promise<void> {
+    this.pending.push(row);
+    if (this.pending.length >= RECORD_DELIVERED_EVERY) await this.flush();
+  }
+
+  async flush(): Promise<void> {
+    const rows = this.pending;
+    this.pending = [];
+    if (rows.length === 0) return;
+    // A failure leaves them "sending": once the claim expires they are resumed and found in Slack.
+    await this.record(rows).catch((error: unknown) => this.logger.error(`outbox rows ${rows.map((r) => r.id).join(", ")} were delivered but could not be recorded as sent; they are resumed once their claim expires`, error));
   }
 }

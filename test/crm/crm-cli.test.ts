@@ -5,6 +5,8 @@ import { FakeHubSpot } from "../../src/demo/fake-hubspot.js";
 import { HUBSPOT_STAGE_MAP_EXAMPLE, STAGE_MAP_EXAMPLE } from "../../src/domain/crm-sync.js";
 import { createTestDatabase, type TestDatabase } from "../support/test-database.js";
 import { seedWorkspace } from "../support/deals-fixtures.js";
+import { createServices } from "../../src/services/services.js";
+import { createLogger } from "../../src/logger.js";
 
 /** `ae-assistant crm sync|status` and the CRM lines of `doctor`, against the fake Salesforce. */
 describe("ae-assistant crm and doctor with Salesforce", () => {
@@ -58,10 +60,53 @@ describe("ae-assistant crm and doctor with Salesforce", () => {
     expect(status.text).toContain("3 read, 3 created, 0 updated, 0 archived, 0 skipped (totals)");
   });
 
+  it("crm sync pushes what waits; crm status shows the push per object, the backlog and refused records; crm retry sends them again", async () => {
+    const services = createServices(t.db, { defaultTimezone: "UTC", now: () => new Date(), logger: createLogger("error", () => undefined, []), crm: { provider: "salesforce", push: true } });
+    const acme = await t.db.prisma.account.findFirstOrThrow({ where: { name: "Acme" } });
+    const touch = (note: string) => services.repos.touches.create({ accountId: acme.id, userId: acme.ownerId, kind: "call", occurredAt: new Date(), note, source: "command", participants: [] });
+    sf.addValidationRule("Task", { message: "No calls without an outcome", field: "Subject", when: (r) => r.Subject === "Call: no outcome" });
+    await touch("renewal agreed");
+    await touch("no outcome");
+    expect((await cli(["crm", "status"])).text).toContain("backlog 2 waiting");
+
+    const run = await cli(["crm", "sync"]);
+    expect(run.code).toBe(0);
+    expect(run.text).toContain("push to salesforce: 1 written, 1 refused, 0 conflicts (the CRM won)");
+    expect(sf.list("Task").map((x) => x.Subject)).toEqual(["Call: renewal agreed"]);
+
+    const status = await cli(["crm", "status"]);
+    expect(status.text).toMatch(/push \(bot → CRM\): last push \d{4}-[\d:T.-]+Z; backlog 0 waiting/);
+    expect(status.text).toMatch(/touches \(Task \/ Event\): last push \d{4}-[\d:T.-]+Z; 1 written, 0 waiting, 1 refused, 0 conflicts \(the CRM won\), 0 given up/);
+    expect(status.text).toMatch(/#\d+ rejected \S+ touch \d+ on "Acme" \(call\): No calls without an outcome \[FIELD_CUSTOM_VALIDATION_EXCEPTION\]/);
+
+    sf.clearValidationRules();
+    const retry = await cli(["crm", "retry", "--all"]);
+    expect(retry.text).toContain("1 refused record(s) queued again");
+    expect((await cli(["crm", "sync"])).text).toContain("push to salesforce: 1 written");
+    expect(sf.list("Task")).toHaveLength(2);
+    expect((await cli(["crm", "retry"])).code).toBe(2);
+  });
+
   it("refuses to run without a stage map, naming the variable", async () => {
     const r = await cli(["crm", "status"], { CRM_STAGE_MAP: "" });
     expect(r.code).toBe(1);
     expect(r.text).toContain("CRM_STAGE_MAP is missing: stages are mapped by configuration, never guessed");
+  });
+
+  it("doctor checks what the push needs: Create and Edit, the unique external id field (named with where to create it), the stages", async () => {
+    const base = { SLACK_BOT_TOKEN: "xoxb-unused", SLACK_SIGNING_SECRET: "x", SLACK_API_URL: "http://127.0.0.1:9/api/" };
+    const good = await cli(["doctor"], base);
+    expect(good.text).toContain("✓ Salesforce push: the run-as user can create and edit Task");
+    expect(good.text).toContain("✓ Salesforce push: Opportunity.AE_Assistant_Id__c is a unique external id");
+    expect(good.text).toContain("✓ Salesforce push: every stage in CRM_STAGE_MAP is an Opportunity stage of the org");
+    const odd = await cli(["doctor"], { ...base, CRM_STAGE_MAP: `${STAGE_MAP_EXAMPLE};Verbal Yes=negotiation` });
+    expect(odd.text).toContain('✗ Salesforce push: CRM_STAGE_MAP names stages the org does not have: "Verbal Yes"');
+    expect((await cli(["doctor"], { ...base, CRM_PUSH: "off" })).text).toContain("- Salesforce push: off (CRM_PUSH=off)");
+
+    sf.dropField("Event", "AE_Assistant_Id__c");
+    const missing = await cli(["doctor"], base);
+    expect(missing.text).toContain("✗ Salesforce push: Event has no field AE_Assistant_Id__c. Create it: Setup → Object Manager → Activity (Task and Event share it) → Fields & Relationships → New → Text, length 64");
+    expect(missing.code).toBe(1);
   });
 
   it("doctor checks the login and that each object the sync reads is readable, and names what is missing", async () => {

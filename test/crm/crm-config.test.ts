@@ -91,6 +91,20 @@ describe("loadCrmConfig", () => {
     expect(loadCrmConfig({})).toBeNull();
     expect(loadCrmConfig(good)).toMatchObject({ provider: "salesforce", loginUrl: "https://login.salesforce.com", syncMinutes: 5 });
   });
+  it("pushes by default, in batches of 200; CRM_PUSH=off keeps it to the pull; bad values are named", () => {
+    expect(loadCrmConfig(good)).toMatchObject({ push: true, pushBatch: 200 });
+    expect(loadCrmConfig({ ...good, CRM_PUSH: "OFF", CRM_PUSH_BATCH: "25" })).toMatchObject({ push: false, pushBatch: 25 });
+    let error: unknown;
+    try {
+      loadCrmConfig({ ...good, CRM_PUSH: "maybe", CRM_PUSH_BATCH: "500" });
+    } catch (e) {
+      error = e;
+    }
+    expect((error as ConfigError).problems.map((p) => [p.variable, p.message])).toEqual([
+      ["CRM_PUSH", 'must be "on" or "off", not "maybe"'],
+      ["CRM_PUSH_BATCH", 'must be a whole number from 1 to 200, not "500"'],
+    ]);
+  });
   it("names every problem of a half configuration at once, never echoing the secret", () => {
     let error: unknown;
     try {
@@ -106,6 +120,10 @@ describe("loadCrmConfig", () => {
     const token = "pat-na1-11111111-2222-3333-4444-555555555555";
     expect(loadCrmConfig({ HUBSPOT_ACCESS_TOKEN: token, CRM_STAGE_MAP: HUBSPOT_STAGE_MAP_EXAMPLE })).toMatchObject({ provider: "hubspot", apiUrl: "https://api.hubapi.com", accessToken: token, syncMinutes: 5 });
     expect(loadCrmConfig({ HUBSPOT_ACCESS_TOKEN: token, HUBSPOT_API_URL: "http://127.0.0.1:7358/", CRM_STAGE_MAP: "closedwon=won" })).toMatchObject({ apiUrl: "http://127.0.0.1:7358" });
+    // The push settings are the same variables for both CRMs.
+    expect(loadCrmConfig({ HUBSPOT_ACCESS_TOKEN: token, CRM_STAGE_MAP: "closedwon=won" })).toMatchObject({ push: true, pushBatch: 200 });
+    expect(loadCrmConfig({ HUBSPOT_ACCESS_TOKEN: token, CRM_STAGE_MAP: "closedwon=won", CRM_PUSH: "off", CRM_PUSH_BATCH: "50" })).toMatchObject({ push: false, pushBatch: 50 });
+    expect(() => loadCrmConfig({ HUBSPOT_ACCESS_TOKEN: token, CRM_STAGE_MAP: "closedwon=won", CRM_PUSH: "sometimes" })).toThrow(ConfigError);
   });
   it.each([
     [{ HUBSPOT_API_URL: "http://127.0.0.1:7358" }, ["HUBSPOT_ACCESS_TOKEN", "CRM_STAGE_MAP"], "is missing (HUBSPOT_API_URL is set)"],

@@ -1,17 +1,12 @@
-import { afterAll, afterEach, beforeAll, expect, it, vi } from "vitest";
-import { FakeSalesforce, type SObjectType } from "../../src/demo/fake-salesforce.js";
-import { parseStageMap, STAGE_MAP_EXAMPLE, type StageMap } from "../../src/domain/crm-sync.js";
-import { createLogger } from "../../src/logger.js";
+import { expect, it, vi } from "vitest";
+import type { SObjectType } from "../../src/demo/fake-salesforce.js";
 import { createCrmSync } from "../../src/services/crm/create-crm-sync.js";
 import type { CrmSyncService, SyncResult } from "../../src/services/crm/crm-sync-service.js";
 import type { Workspace } from "../../src/db/repositories/workspace-repository.js";
 import { describeEachProvider } from "../support/providers.js";
-import { createTestDatabase, type TestDatabase } from "../support/test-database.js";
 import { seedWorkspace } from "../support/deals-fixtures.js";
+import { crmTestbed, silentLogger as silent, TEST_STAGES as STAGES } from "../support/crm.js";
 import { AuditRepository } from "../../src/db/repositories/audit-repository.js";
-
-const STAGES = (parseStageMap(STAGE_MAP_EXAMPLE) as { ok: true; map: StageMap }).map;
-const silent = createLogger("error", () => undefined, []);
 
 function done(result: SyncResult) {
   if (result.kind !== "done") throw new Error(`expected a finished pass, got ${JSON.stringify(result)}`);
@@ -19,23 +14,15 @@ function done(result: SyncResult) {
 }
 
 describeEachProvider("CRM pull from Salesforce [%s]", (provider) => {
-  let tdb: TestDatabase;
-  const fakes: FakeSalesforce[] = [];
-  beforeAll(async () => {
-    tdb = await createTestDatabase(provider);
-  });
-  afterEach(async () => {
-    for (const f of fakes.splice(0)) await f.stop();
-  });
-  afterAll(async () => tdb?.drop());
+  const bed = crmTestbed(provider);
 
   /** A workspace with Ada (known by email), a fake Salesforce whose clock the test moves, and the sync. */
   async function setup(opts: { overlapMs?: number; timeoutMs?: number; workerId?: string } = {}) {
+    const tdb = bed.db();
     const ws: Workspace = await seedWorkspace(tdb.db);
     const ada = await tdb.db.prisma.user.create({ data: { workspaceId: ws.id, slackUserId: `UADA${ws.id}`, name: "Ada", email: "Ada@Example.com", timezone: "Europe/Berlin" } });
     const clock = { sf: new Date("2026-11-01T09:00:00Z"), app: new Date("2026-11-30T09:00:00Z") };
-    const sf = await FakeSalesforce.start({ maxPageSize: 2, now: () => clock.sf });
-    fakes.push(sf);
+    const sf = await bed.startFake({ maxPageSize: 2, now: () => clock.sf });
     const make = (workerId = opts.workerId ?? "w1") =>
       createCrmSync(
         tdb.db,
@@ -51,7 +38,7 @@ describeEachProvider("CRM pull from Salesforce [%s]", (provider) => {
       return fn();
     };
     const create = (type: SObjectType, fields: Record<string, string | number | boolean | null>) => later(() => sf.create(type, fields));
-    return { ws, ada, sf, sync, make, clock, adaSf, bobSf, later, create };
+    return { tdb, ws, ada, sf, sync, make, clock, adaSf, bobSf, later, create };
   }
 
   it("an initial pull pages through everything, matches owners by email, skips and reports what it cannot place, and is idempotent", async () => {
@@ -75,12 +62,12 @@ describeEachProvider("CRM pull from Salesforce [%s]", (provider) => {
     // Pages of two: the accounts took a nextRecordsUrl page.
     expect(progress).toEqual(["accounts 2/3", "accounts 3/3", "deals 2/2", "contacts 2/2"]);
     expect(s.sf.requests.some((r) => /\/queryAll\/01g/.test(r.path))).toBe(true);
-    const account = await tdb.db.prisma.account.findFirstOrThrow({ where: { workspaceId: s.ws.id, name: "Acme" } });
+    const account = await s.tdb.db.prisma.account.findFirstOrThrow({ where: { workspaceId: s.ws.id, name: "Acme" } });
     expect(account).toMatchObject({ externalId: `sf:${acme.slice(0, 15)}`, ownerId: s.ada.id, industry: "Manufacturing", annualValueCents: 125000050n, nameKey: "acme" });
-    const deal = await tdb.db.prisma.deal.findFirstOrThrow({ where: { accountId: account.id } });
+    const deal = await s.tdb.db.prisma.deal.findFirstOrThrow({ where: { accountId: account.id } });
     // The close date is the start of that day in the owner's zone (Berlin).
     expect(deal).toMatchObject({ title: "Acme renewal", amountCents: 4200000n, stage: "proposal", status: "open", ownerId: s.ada.id, expectedCloseAt: new Date("2026-12-14T23:00:00Z") });
-    const contact = await tdb.db.prisma.contact.findFirstOrThrow({ where: { accountId: account.id } });
+    const contact = await s.tdb.db.prisma.contact.findFirstOrThrow({ where: { accountId: account.id } });
     expect(contact).toMatchObject({ name: "Wile Coyote", email: "wile@acme.test", title: "CTO", externalId: expect.stringMatching(/^sf:003/) });
 
     const status = await s.sync.status(s.ws.id);
@@ -90,22 +77,22 @@ describeEachProvider("CRM pull from Salesforce [%s]", (provider) => {
     expect(status.objects[0]!.cursorAt).toEqual(new Date("2026-11-01T09:03:00Z"));
 
     // Each record written is in the audit trail, as the sync's, values encrypted under its own key.
-    const events = await tdb.db.prisma.auditEvent.findMany({ where: { entity: { in: ["account", "deal", "contact"] }, workspaceId: s.ws.id } });
+    const events = await s.tdb.db.prisma.auditEvent.findMany({ where: { entity: { in: ["account", "deal", "contact"] }, workspaceId: s.ws.id } });
     expect(events.map((e) => `${e.entity} ${e.action} ${e.actorKind}:${e.actorDetail}`).sort()).toEqual([
       "account create sync:salesforce",
       "account create sync:salesforce",
       "contact create sync:salesforce",
       "deal create sync:salesforce",
     ]);
-    const history = await new AuditRepository(tdb.db.prisma).forEntities("deal", [String(deal.id)]);
+    const history = await new AuditRepository(s.tdb.db.prisma).forEntities("deal", [String(deal.id)]);
     expect(history.map((e) => e.changes)).toEqual([expect.objectContaining({ title: [null, "Acme renewal"], stage: [null, "proposal"] })]);
 
     // A second pass over the same data (full, from the start) changes nothing.
     const again = done(await s.sync.sync(s.ws.id, { full: true }));
     expect(again.accounts).toMatchObject({ created: 0, updated: 0, unchanged: 2 });
     expect(again.deals).toMatchObject({ created: 0, updated: 0, unchanged: 1 });
-    expect(await tdb.db.prisma.account.count({ where: { workspaceId: s.ws.id } })).toBe(2);
-    expect(await tdb.db.prisma.auditEvent.count({ where: { entity: { in: ["account", "deal", "contact"] }, workspaceId: s.ws.id } })).toBe(4);
+    expect(await s.tdb.db.prisma.account.count({ where: { workspaceId: s.ws.id } })).toBe(2);
+    expect(await s.tdb.db.prisma.auditEvent.count({ where: { entity: { in: ["account", "deal", "contact"] }, workspaceId: s.ws.id } })).toBe(4);
   });
 
   it("a page of 1,200 records is looked up in slices (SQLite refuses an IN list that long)", async () => {
@@ -131,16 +118,16 @@ describeEachProvider("CRM pull from Salesforce [%s]", (provider) => {
     // Acme, and the last filler again (within the overlap behind the cursor): nothing older.
     expect(objects.accounts).toMatchObject({ pulled: 2, updated: 1, unchanged: 1 });
     expect(objects.deals).toMatchObject({ pulled: 1, updated: 1 });
-    const account = await tdb.db.prisma.account.findFirstOrThrow({ where: { workspaceId: s.ws.id, externalId: `sf:${acme.slice(0, 15)}` } });
+    const account = await s.tdb.db.prisma.account.findFirstOrThrow({ where: { workspaceId: s.ws.id, externalId: `sf:${acme.slice(0, 15)}` } });
     expect(account).toMatchObject({ name: "Acme Corporation", nameKey: "acme corporation", industry: "Retail" });
-    const deal = await tdb.db.prisma.deal.findFirstOrThrow({ where: { accountId: account.id } });
+    const deal = await s.tdb.db.prisma.deal.findFirstOrThrow({ where: { accountId: account.id } });
     expect(deal).toMatchObject({ amountCents: 250025n, stage: "won", status: "won", wonAt: new Date("2026-11-19T23:00:00Z") });
 
     // An unmapped stage is reported and not written; the other fields still follow the CRM.
     s.later(() => s.sf.update("Opportunity", opp, { StageName: "Mystery Stage", Amount: 3000 }));
     const third = done(await s.sync.sync(s.ws.id));
     expect(third.deals.problems.join()).toContain('stage "Mystery Stage" is not in CRM_STAGE_MAP');
-    expect(await tdb.db.prisma.deal.findUniqueOrThrow({ where: { id: deal.id } })).toMatchObject({ stage: "won", status: "won", amountCents: 300000n });
+    expect(await s.tdb.db.prisma.deal.findUniqueOrThrow({ where: { id: deal.id } })).toMatchObject({ stage: "won", status: "won", amountCents: 300000n });
     expect((await s.sync.status(s.ws.id)).objects[1]!.problems.join()).toContain("Mystery Stage");
   });
 
@@ -150,8 +137,8 @@ describeEachProvider("CRM pull from Salesforce [%s]", (provider) => {
     const opp = s.create("Opportunity", { Name: "Acme renewal", AccountId: acme, Amount: 1000, CloseDate: "2026-12-15", StageName: "Prospecting", OwnerId: s.adaSf });
     const wile = s.create("Contact", { FirstName: "Wile", LastName: "Coyote", AccountId: acme });
     done(await s.sync.sync(s.ws.id));
-    const account = await tdb.db.prisma.account.findFirstOrThrow({ where: { workspaceId: s.ws.id, name: "Acme" } });
-    await tdb.db.prisma.touch.create({ data: { accountId: account.id, userId: s.ada.id, kind: "call", occurredAt: s.clock.app, note: "kept" } });
+    const account = await s.tdb.db.prisma.account.findFirstOrThrow({ where: { workspaceId: s.ws.id, name: "Acme" } });
+    await s.tdb.db.prisma.touch.create({ data: { accountId: account.id, userId: s.ada.id, kind: "call", occurredAt: s.clock.app, note: "kept" } });
 
     s.later(() => s.sf.remove("Opportunity", opp));
     s.later(() => s.sf.remove("Contact", wile));
@@ -159,10 +146,10 @@ describeEachProvider("CRM pull from Salesforce [%s]", (provider) => {
     const objects = done(await s.sync.sync(s.ws.id));
 
     expect([objects.accounts.archived, objects.deals.archived, objects.contacts.archived]).toEqual([1, 1, 1]);
-    expect(await tdb.db.prisma.account.findUniqueOrThrow({ where: { id: account.id } })).toMatchObject({ archived: true });
-    expect(await tdb.db.prisma.deal.findFirstOrThrow({ where: { accountId: account.id } })).toMatchObject({ archived: true });
-    expect(await tdb.db.prisma.contact.findFirstOrThrow({ where: { accountId: account.id } })).toMatchObject({ archived: true });
-    expect(await tdb.db.prisma.touch.findMany({ where: { accountId: account.id }, select: { note: true } })).toEqual([{ note: "kept" }]);
+    expect(await s.tdb.db.prisma.account.findUniqueOrThrow({ where: { id: account.id } })).toMatchObject({ archived: true });
+    expect(await s.tdb.db.prisma.deal.findFirstOrThrow({ where: { accountId: account.id } })).toMatchObject({ archived: true });
+    expect(await s.tdb.db.prisma.contact.findFirstOrThrow({ where: { accountId: account.id } })).toMatchObject({ archived: true });
+    expect(await s.tdb.db.prisma.touch.findMany({ where: { accountId: account.id }, select: { note: true } })).toEqual([{ note: "kept" }]);
     // Reading the deletion again (the overlap) changes nothing.
     expect(done(await s.sync.sync(s.ws.id)).accounts).toMatchObject({ archived: 0 });
   });
@@ -176,8 +163,8 @@ describeEachProvider("CRM pull from Salesforce [%s]", (provider) => {
     s.later(() => s.sf.update("Opportunity", opp, { StageName: "Negotiation/Review" }));
     s.clock.app = new Date(s.clock.app.getTime() + 5 * 60_000);
     done(await s.sync.sync(s.ws.id));
-    const deal = await tdb.db.prisma.deal.findFirstOrThrow({ where: { externalId: `sf:${opp.slice(0, 15)}`, account: { workspaceId: s.ws.id } } });
-    expect(await tdb.db.prisma.dealStageChange.findMany({ where: { dealId: deal.id }, orderBy: { id: "asc" }, select: { fromStage: true, toStage: true, source: true, at: true } })).toEqual([
+    const deal = await s.tdb.db.prisma.deal.findFirstOrThrow({ where: { externalId: `sf:${opp.slice(0, 15)}`, account: { workspaceId: s.ws.id } } });
+    expect(await s.tdb.db.prisma.dealStageChange.findMany({ where: { dealId: deal.id }, orderBy: { id: "asc" }, select: { fromStage: true, toStage: true, source: true, at: true } })).toEqual([
       { fromStage: null, toStage: "prospect", source: "sync", at: new Date("2026-11-01T09:03:00Z") },
       { fromStage: "prospect", toStage: "negotiation", source: "sync", at: new Date("2026-11-01T09:04:00Z") },
     ]);
@@ -189,15 +176,15 @@ describeEachProvider("CRM pull from Salesforce [%s]", (provider) => {
     s.clock.app = new Date(s.clock.app.getTime() + 24 * 3600_000);
     const daily = done(await s.sync.sync(s.ws.id));
     expect(daily.accounts.archived).toBe(1);
-    expect(await tdb.db.prisma.account.findFirstOrThrow({ where: { externalId: `sf:${gone.slice(0, 15)}`, workspaceId: s.ws.id } })).toMatchObject({ archived: true });
-    expect(await tdb.db.prisma.account.findFirstOrThrow({ where: { externalId: `sf:${acme.slice(0, 15)}`, workspaceId: s.ws.id } })).toMatchObject({ archived: false });
+    expect(await s.tdb.db.prisma.account.findFirstOrThrow({ where: { externalId: `sf:${gone.slice(0, 15)}`, workspaceId: s.ws.id } })).toMatchObject({ archived: true });
+    expect(await s.tdb.db.prisma.account.findFirstOrThrow({ where: { externalId: `sf:${acme.slice(0, 15)}`, workspaceId: s.ws.id } })).toMatchObject({ archived: false });
     // The pulled stage change and the reconcile's archiving are in the audit trail as the sync's.
-    const trail = new AuditRepository(tdb.db.prisma);
+    const trail = new AuditRepository(s.tdb.db.prisma);
     expect((await trail.forEntities("deal", [String(deal.id)])).map((e) => [e.action, e.actorKind, e.changes?.stage])).toEqual([
       ["create", "sync", [null, "prospect"]],
       ["update", "sync", ["prospect", "negotiation"]],
     ]);
-    const archived = await tdb.db.prisma.account.findFirstOrThrow({ where: { externalId: `sf:${gone.slice(0, 15)}`, workspaceId: s.ws.id } });
+    const archived = await s.tdb.db.prisma.account.findFirstOrThrow({ where: { externalId: `sf:${gone.slice(0, 15)}`, workspaceId: s.ws.id } });
     expect((await trail.forEntities("account", [String(archived.id)])).map((e) => [e.action, e.actorKind, e.changes?.archived])).toEqual([
       ["create", "sync", [null, false]],
       ["update", "sync", [false, true]],
@@ -213,14 +200,14 @@ describeEachProvider("CRM pull from Salesforce [%s]", (provider) => {
 
     const crashed = await s.sync.sync(s.ws.id);
     expect(crashed).toMatchObject({ kind: "failed", object: "accounts", broken: false });
-    expect(await tdb.db.prisma.account.count({ where: { workspaceId: s.ws.id } })).toBe(2);
+    expect(await s.tdb.db.prisma.account.count({ where: { workspaceId: s.ws.id } })).toBe(2);
     const mid = (await s.sync.status(s.ws.id)).objects[0]!;
     expect(mid).toMatchObject({ phase: "initial", cursorAt: new Date("2026-11-01T09:02:00Z"), lastError: expect.stringContaining("INVALID_QUERY_LOCATOR") });
 
     const resumed = done(await s.sync.sync(s.ws.id));
     // From the cursor on (the record at the cursor is read again, nothing before it).
     expect(resumed.accounts).toMatchObject({ pulled: 4, created: 3, unchanged: 1 });
-    expect((await tdb.db.prisma.account.findMany({ where: { workspaceId: s.ws.id }, orderBy: { name: "asc" } })).map((a) => a.name)).toEqual(["A1", "A2", "A3", "A4", "A5"]);
+    expect((await s.tdb.db.prisma.account.findMany({ where: { workspaceId: s.ws.id }, orderBy: { name: "asc" } })).map((a) => a.name)).toEqual(["A1", "A2", "A3", "A4", "A5"]);
     expect((await s.sync.status(s.ws.id)).objects[0]).toMatchObject({ phase: "incremental", lastError: null });
   });
 
@@ -251,7 +238,7 @@ describeEachProvider("CRM pull from Salesforce [%s]", (provider) => {
   it("a wrong client secret is a broken connection named as such", async () => {
     const s = await setup();
     const wrong = createCrmSync(
-      tdb.db,
+      s.tdb.db,
       { provider: "salesforce", loginUrl: s.sf.url, clientId: s.sf.clientId, clientSecret: "not-the-secret", syncMinutes: 5, stageMap: STAGES },
       { now: () => s.clock.app, logger: silent, workerId: "w1" },
     );

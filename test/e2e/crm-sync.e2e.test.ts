@@ -2,16 +2,16 @@ import { afterAll, beforeAll, expect, it } from "vitest";
 import { FakeSalesforce } from "../../src/demo/fake-salesforce.js";
 import { AssociationTypes } from "@hubspot/api-client";
 import { FakeHubSpot } from "../../src/demo/fake-hubspot.js";
-import { HUBSPOT_STAGE_MAP_EXAMPLE, parseStageMap, STAGE_MAP_EXAMPLE, type StageMap } from "../../src/domain/crm-sync.js";
+import { HUBSPOT_STAGE_MAP_EXAMPLE } from "../../src/domain/crm-sync.js";
 import { CrmSyncJob } from "../../src/jobs/crm-sync-job.js";
 import type { CrmConfig } from "../../src/config/load-config.js";
 import type { Provider } from "../../src/db/client.js";
 import { createCrmSync, type CrmConnectorKnobs } from "../../src/services/crm/create-crm-sync.js";
 import { startSeededApp, textOf, type SeededApp } from "../support/e2e-harness.js";
 import { describeEachProvider } from "../support/providers.js";
+import { stageMap, TEST_STAGES as STAGES } from "../support/crm.js";
 
-const STAGES = (parseStageMap(STAGE_MAP_EXAMPLE) as { ok: true; map: StageMap }).map;
-const HUBSPOT_STAGES = (parseStageMap(HUBSPOT_STAGE_MAP_EXAMPLE) as { ok: true; map: StageMap }).map;
+const HUBSPOT_STAGES = stageMap(HUBSPOT_STAGE_MAP_EXAMPLE);
 
 /** The real app with Ada (known by her Slack email), and the scheduled pull from `crm` as one replica runs it. */
 async function startWithCrm(provider: Provider, crm: (t: SeededApp<"UADA">) => CrmConfig, knobs?: CrmConnectorKnobs): Promise<{ t: SeededApp<"UADA">; job: CrmSyncJob }> {

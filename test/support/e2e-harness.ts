@@ -3,7 +3,7 @@ import type { Provider } from "../../src/db/client.js";
 import type { Role, User } from "../../src/db/repositories/user-repository.js";
 import type { Workspace } from "../../src/db/repositories/workspace-repository.js";
 import { createLogger, type AppLogger } from "../../src/logger.js";
-import { createServices, type Services } from "../../src/services/services.js";
+import { createServices, type Services, type ServicesOptions } from "../../src/services/services.js";
 import { createSlackApp, type SlackApp } from "../../src/slack/app.js";
 import type { AppDeps } from "../../src/slack/deps.js";
 import { trackDeliveries, type Deliveries } from "./deliveries.js";
@@ -42,6 +42,8 @@ export interface TestAppOptions {
   now?: Date;
   /** `AppDeps.ackBudgetMs`: how long a command may work before it is acked empty. Default: the app's. */
   ackBudgetMs?: number;
+  /** A configured CRM (as main.ts passes it): changes on its accounts are queued for it. */
+  crm?: ServicesOptions["crm"];
 }
 
 /** The real Bolt app in HTTP mode on a free port, a fresh database, and a fake Slack. */
@@ -52,7 +54,7 @@ export async function startTestApp(opts: TestAppOptions = {}): Promise<TestApp> 
   const logger: AppLogger = createLogger("debug", (line) => logs.push(line), [TEST_BOT_TOKEN, TEST_SIGNING_SECRET]);
   const clock = { now: opts.now ?? new Date() };
   const now = () => (opts.now ? clock.now : new Date());
-  const services = createServices(database.db, { defaultTimezone: "America/New_York", now, logger });
+  const services = createServices(database.db, { defaultTimezone: "America/New_York", now, logger, crm: opts.crm });
   const deps: AppDeps = { logger, db: database.db, services, now, defaultTimezone: "America/New_York", ackBudgetMs: opts.ackBudgetMs };
   const slack = createSlackApp(
     { botToken: TEST_BOT_TOKEN, transport: { mode: "http", signingSecret: TEST_SIGNING_SECRET }, port: 0, slackApiUrl: fake.apiUrl },

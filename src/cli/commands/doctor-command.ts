@@ -1,6 +1,6 @@
 import { webApi } from "@slack/bolt";
 import { ConfigError, loadConfig, loadCrmConfig, loadDatabaseConfig, type CrmConfig } from "../../config/load-config.js";
-import { createCrmConnector } from "../../services/crm/create-crm-sync.js";
+import { createCrmClients, pushesTo } from "../../services/crm/create-crm-sync.js";
 import { openDatabase, redactUrl } from "../../db/client.js";
 import { migrationStatus } from "../../db/migrate.js";
 import { requiredBotScopes } from "../manifest-scopes.js";
@@ -99,11 +99,15 @@ export const doctorCommand: CliCommand = {
       bad(error instanceof ConfigError ? error.message.replace("AE Assistant cannot start: the configuration is incomplete.", "The CRM configuration is incomplete:") : String(error));
     }
     if (crm) {
-      const connector = createCrmConnector(crm, { knobs: { requestTimeoutMs: 30_000 } });
-      for (const check of await connector.check()) {
+      const { connector, writer } = createCrmClients(crm, { knobs: { requestTimeoutMs: 30_000 } });
+      const pull = await connector.check();
+      // The push's needs (Create/Edit, the external id field, the stages) once the login works.
+      const push = writer === null || !pushesTo(crm) || !pull[0]?.ok ? [] : await writer.checkPush(crm.stageMap);
+      for (const check of [...pull, ...push]) {
         if (check.ok) ok(check.text);
         else bad(check.text);
       }
+      if (crm.push === false) io.out("- Salesforce push: off (CRM_PUSH=off): touches, follow-ups and deals stay in Slack");
     }
     io.out(failures === 0 ? "All checks passed." : `${failures} check(s) failed.`);
     return failures === 0 ? 0 : 1;

@@ -1,5 +1,6 @@
 import { hostname } from "node:os";
-import { loadConfig, secretsOf } from "../../config/load-config.js";
+import { loadConfig, loadCrmConfig, secretsOf } from "../../config/load-config.js";
+import { createCrm, crmOptions } from "../../services/crm/create-crm-sync.js";
 import { openAndMigrate } from "../../bootstrap.js";
 import { createLogger } from "../../logger.js";
 import { createJobs, senderHooks } from "../../jobs/jobs.js";
@@ -37,11 +38,14 @@ async function runJob(argv: string[], io: CliIo): Promise<number> {
     // The clock reads --at when the run starts and advances with real time (retries wait for real).
     const began = Date.now();
     const now = () => new Date(at.getTime() + (Date.now() - began));
-    const services = createServices(db, { defaultTimezone: config.defaultTimezone, now, logger });
+    const crmConfig = loadCrmConfig(io.env);
+    const services = createServices(db, { defaultTimezone: config.defaultTimezone, now, logger, crm: crmOptions(crmConfig) });
     const workerId = `cli:${hostname()}:${process.pid}`;
     const notifier = new Notifier(config.botToken, { slackApiUrl: config.slackApiUrl });
     const sender = new OutboxSender(services.repos.outbox, notifier, logger, { workerId, ...senderHooks(services, now) });
-    const jobs = createJobs({ services, logger, defaultTimezone: config.defaultTimezone });
+    // `jobs run crm-sync` when a CRM is configured: the same pull and push as the app's tick.
+    const crm = crmConfig ? { ...createCrm(db, crmConfig, { now, logger, workerId, onSecret: (s) => logger.addSecrets([s]) }), slackTeamId: crmConfig.slackTeamId } : undefined;
+    const jobs = createJobs({ services, logger, defaultTimezone: config.defaultTimezone, crm });
     if (!jobs.some((j) => j.name === name)) {
       io.err(`Unknown job "${name}". Jobs: ${jobs.map((j) => j.name).join(", ")}.`);
       return 2;

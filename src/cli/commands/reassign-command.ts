@@ -1,5 +1,6 @@
 import { parseArgs } from "node:util";
-import { loadDatabaseConfig } from "../../config/load-config.js";
+import { loadCrmConfig, loadDatabaseConfig } from "../../config/load-config.js";
+import { crmOptions } from "../../services/crm/create-crm-sync.js";
 import { DEFAULT_HANDOVER_SCOPE, handoverScopeOf, type HandoverCounts } from "../../domain/handover.js";
 import type { Principal } from "../../domain/authorization.js";
 import { createLogger } from "../../logger.js";
@@ -69,7 +70,8 @@ async function reassign(argv: string[], io: CliIo): Promise<number> {
     const ws = await findWorkspace(db, values.team);
     const logger = createLogger(logLevel, (line) => io.err(line), []);
     const now = () => new Date();
-    const services = createServices(db, { defaultTimezone, now, logger });
+    // With a CRM, the moved follow-ups' CRM tasks are queued to change owner (the running app pushes them).
+    const services = createServices(db, { defaultTimezone, now, logger, crm: crmOptions(loadCrmConfig(io.env)) });
     // Both people are told: the DMs are queued in the outbox; the running app's scheduler sends them.
     services.events.on("book.handed_over", async (e) => void (await planHandoverNotices(services, e, now(), defaultTimezone)));
     // Every name is checked before anything moves: one typo refuses the whole run.

@@ -72,17 +72,33 @@ export interface PageCounts {
   skipped: number;
 }
 
+/** A deal's fields as the CRM sync reads them (the pull compares them; the push writes from them). */
+export const DEAL_SELECT = {
+  id: true,
+  externalId: true,
+  accountId: true,
+  ownerId: true,
+  title: true,
+  amountCents: true,
+  stage: true,
+  status: true,
+  expectedCloseAt: true,
+  wonAt: true,
+  lostAt: true,
+  archived: true,
+} as const;
+
 /**
  * The columns the sync compares, per table: the page's reads are hand-written SQL (db/sql.ts), one
  * statement per 10,000 ids, because a pull reads and writes thousands of rows a page and Prisma's
  * model queries cost several microseconds a row more (its query compiler, row mapping).
  */
 const ACCOUNT_COLUMNS = raw(`"id", "externalId", "name", "industry", "annualValueCents", "ownerId", "archived"`);
-const DEAL_COLUMNS = raw(`d."id", d."externalId", d."accountId", d."ownerId", d."title", d."amountCents", d."stage", d."status", d."expectedCloseAt", d."wonAt", d."lostAt", d."archived"`);
+const DEAL_COLUMNS = raw(Object.keys(DEAL_SELECT).map((c) => `d."${c}"`).join(", "));
 const CONTACT_COLUMNS = raw(`c."id", c."externalId", c."accountId", c."name", c."email", c."title", c."phone", c."archived"`);
 
 /** Runs `read` over `ids` in chunks and concatenates the rows. */
-async function inSlices<T>(ids: string[], read: (slice: Sql) => Promise<T[]>): Promise<T[]> {
+async function inSlices<T>(ids: readonly (string | number)[], read: (slice: Sql) => Promise<T[]>): Promise<T[]> {
   const out: T[] = [];
   for (const chunk of inChunks(ids)) out.push(...(await read(join(chunk))));
   return out;
@@ -112,6 +128,11 @@ export class CrmSyncRepository {
     return this.db.workspace.findMany({ select: { id: true, slackTeamId: true }, orderBy: { id: "asc" }, take: 20 });
   }
 
+  /** The Slack team of a workspace (part of every key the push writes). */
+  async slackTeamIdOf(workspaceId: number): Promise<string | null> {
+    return (await this.db.workspace.findUnique({ where: { id: workspaceId }, select: { slackTeamId: true } }))?.slackTeamId ?? null;
+  }
+
   states(workspaceId: number, provider: string): Promise<CrmSyncState[]> {
     return this.db.crmSyncState.findMany({ where: { workspaceId, provider }, orderBy: { id: "asc" } });
   }
@@ -127,7 +148,7 @@ export class CrmSyncRepository {
   async saveConnection(
     workspaceId: number,
     provider: string,
-    data: Partial<Pick<CrmConnection, "status" | "statusReason" | "statusSince" | "backoffUntil" | "backoffCount" | "lastRunAt" | "lastSuccessAt">>,
+    data: Partial<Omit<CrmConnection, "id" | "workspaceId" | "provider" | "updatedAt">>,
   ): Promise<CrmConnection> {
     return this.db.crmConnection.upsert({
       where: { workspaceId_provider: { workspaceId, provider } },
@@ -182,6 +203,33 @@ export class CrmSyncRepository {
       ),
     );
     return keyed(rows.map((r) => ({ ...r, amountCents: Number(r.amountCents) })));
+  }
+
+  /** Deals of the workspace by our id that have no CRM id yet (made by our push, id not yet recorded). */
+  async unlinkedDeals(workspaceId: number, ids: number[]): Promise<Map<number, SyncedDeal>> {
+    if (ids.length === 0) return new Map();
+    const rows = await inSlices(ids, (slice) =>
+      this.db.$queryRaw<(Omit<SyncedDeal, "amountCents" | "externalId"> & { amountCents: bigint | number })[]>(
+        sql`SELECT ${DEAL_COLUMNS} FROM "Deal" d JOIN "Account" a ON a."id" = d."accountId" WHERE a."workspaceId" = ${workspaceId} AND d."externalId" IS NULL AND d."id" IN (${slice})`,
+      ),
+    );
+    return new Map(rows.map((r) => [Number(r.id), { ...r, id: Number(r.id), externalId: "", amountCents: Number(r.amountCents) }]));
+  }
+
+  /**
+   * Of these deals, those with a change waiting to be pushed to the CRM, with the CRM stamp the
+   * deal has now: the pull leaves such a deal alone while the CRM's record still has that stamp
+   * (the CRM has not changed; our change is on its way).
+   */
+  async dealsWaitingForPush(dealIds: number[]): Promise<Map<number, Date | null>> {
+    if (dealIds.length === 0) return new Map();
+    const rows = await inSlices(dealIds, (slice) =>
+      this.db.$queryRaw<{ id: number; crmModifiedAt: Date | string | number | null }[]>(
+        sql`SELECT d."id", d."crmModifiedAt" FROM "Deal" d WHERE d."id" IN (${slice})
+          AND EXISTS (SELECT 1 FROM "CrmOutbox" q WHERE q."entity" = ${"deal"} AND q."entityId" = d."id" AND q."status" IN (${"pending"}, ${"sending"}))`,
+      ),
+    );
+    return new Map(rows.map((r) => [Number(r.id), r.crmModifiedAt === null ? null : new Date(r.crmModifiedAt)]));
   }
 
   async contactsByExternalIds(workspaceId: number, externalIds: string[]): Promise<Map<string, SyncedContact>> {

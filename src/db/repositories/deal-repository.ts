@@ -1,6 +1,8 @@
-import type { Db } from "../client.js";
+import type { Db, Tx } from "../client.js";
 import type { Deal as DealRow, Prisma } from "../../generated/sqlite/client.js";
 import type { DealStatus, OpenStage } from "../../domain/deal-stages.js";
+import type { DealChange } from "../../domain/crm-push.js";
+import { changeWithCrm, type CrmQueue, type EnqueueCrm } from "./crm-outbox-repository.js";
 import type { ForecastCategory } from "../../domain/forecast.js";
 import { inChunks, insertRows, join, sql } from "../sql.js";
 
@@ -77,9 +79,6 @@ function toDeal(row: DealRow & { account: { name: string; workspaceId: number } 
   };
 }
 
-/** A transaction client: what a write inside someone else's transaction takes. */
-export type Tx = Parameters<Parameters<Db["$transaction"]>[0]>[0];
-
 /**
  * A deal as a CRM pull writes it (CrmSyncRepository.applyPage, inside the page's transaction):
  * the fields the CRM owns, money as number cents.
@@ -110,10 +109,18 @@ export interface SyncedDealPage {
  * and moving Deal.stageChangedAt.
  */
 export class DealRepository {
-  constructor(private readonly db: Db) {}
+  /**
+   * `crm`: when a CRM is configured, a deal opened on an account it has is queued to be created
+   * there, and changes of its CRM-owned fields (stage, amount, close date) to be written there
+   * (crm-outbox-repository.ts), in the change's transaction.
+   */
+  constructor(
+    private readonly db: Db,
+    private readonly crm?: CrmQueue,
+  ) {}
 
   async create(d: NewDeal, by: StageChangeBy, at: Date): Promise<Deal> {
-    const id = await this.db.$transaction(async (tx) => {
+    const id = await changeWithCrm(this.db, this.crm, async (tx, enqueueCrm) => {
       const row = await tx.deal.create({
         data: {
           accountId: d.accountId,
@@ -128,8 +135,9 @@ export class DealRepository {
         select: { id: true },
       });
       await tx.dealStageChange.create({ data: stageChangeRow({ dealId: row.id, fromStage: null, toStage: d.stage, at, by }) });
+      await enqueueCrm({ entity: "deal", op: "create", ids: [row.id] });
       return row.id;
-    });
+    }, { transaction: true });
     const deal = await this.findById(id);
     if (!deal) throw new Error(`deal ${id} vanished right after it was created`);
     return deal;
@@ -154,7 +162,7 @@ export class DealRepository {
 
   /** Moves an open deal to another open stage; null when it was not open any more. */
   setStage(id: number, stage: OpenStage, by: StageChangeBy, at: Date): Promise<Deal | null> {
-    return this.changeStage(id, stage, by, at, {});
+    return this.changeStage(id, stage, by, at, {}, { stage });
   }
 
   /**
@@ -162,18 +170,58 @@ export class DealRepository {
    * still being open, so two clicks cannot win it twice; null when it was not open any more.
    */
   markWon(id: number, wonAt: Date, by: StageChangeBy, amountCents?: number): Promise<Deal | null> {
-    return this.changeStage(id, "won", by, wonAt, { status: "won", wonAt, ...(amountCents !== undefined ? { amountCents: BigInt(amountCents) } : {}) });
+    return this.changeStage(
+      id,
+      "won",
+      by,
+      wonAt,
+      { status: "won", wonAt, ...(amountCents !== undefined ? { amountCents: BigInt(amountCents) } : {}) },
+      { stage: "won", closeAt: wonAt.toISOString(), ...(amountCents !== undefined ? { amountCents } : {}) },
+    );
   }
 
   /** Marks an open deal lost; null when it was not open any more. */
   markLost(id: number, lostAt: Date, reason: string | null, by: StageChangeBy): Promise<Deal | null> {
-    return this.changeStage(id, "lost", by, lostAt, { status: "lost", lostAt, lostReason: reason });
+    return this.changeStage(id, "lost", by, lostAt, { status: "lost", lostAt, lostReason: reason }, { stage: "lost", closeAt: lostAt.toISOString() });
   }
 
   /** Sets an open deal's expected close date (not a stage change); null when it was not open. */
   async setCloseDate(id: number, expectedCloseAt: Date): Promise<Deal | null> {
-    const r = await this.db.deal.updateMany({ where: { id, status: "open" }, data: { expectedCloseAt } });
-    return r.count === 1 ? this.findById(id) : null;
+    const changed = await changeWithCrm(this.db, this.crm, async (tx, enqueueCrm) => {
+      const r = await tx.deal.updateMany({ where: { id, status: "open" }, data: { expectedCloseAt } });
+      if (r.count === 1) await enqueueDealChange(enqueueCrm, id, { closeAt: expectedCloseAt.toISOString() });
+      return r.count === 1;
+    });
+    return changed ? this.findById(id) : null;
+  }
+
+  /**
+   * The CRM's values, as the CRM has them now, put on our deal (the CRM won a conflict, refused a
+   * change, or a write just went out): stage and status (recorded in the stage history as the
+   * sync's), amount, close dates, the CRM stamp, and its id if it had none. A won or lost deal may
+   * be reopened by it. Not queued for the CRM: it is the CRM's own state.
+   */
+  async applyCrm(
+    id: number,
+    values: { stage?: string; status?: DealStatus; amountCents?: number; expectedCloseAt?: Date | null; wonAt?: Date | null; lostAt?: Date | null; crmModifiedAt: Date; externalId?: string },
+    at: Date,
+  ): Promise<void> {
+    await this.db.$transaction(async (tx) => {
+      const current = await tx.deal.findUnique({ where: { id }, select: { stage: true, externalId: true } });
+      if (!current) return;
+      const { amountCents, externalId, ...rest } = values;
+      const { stage } = values;
+      await tx.deal.update({
+        where: { id },
+        data: {
+          ...rest,
+          ...(amountCents !== undefined ? { amountCents: BigInt(amountCents) } : {}),
+          ...(externalId !== undefined && current.externalId === null ? { externalId } : {}),
+          ...(stage !== undefined ? stageColumns(current.stage, stage, at) : {}),
+        },
+      });
+      if (stage !== undefined && stage !== current.stage) await tx.dealStageChange.create({ data: stageChangeRow({ dealId: id, fromStage: current.stage, toStage: stage, at, by: { source: "sync" } }) });
+    });
   }
 
   /** Sets an open deal's forecast category (null: implied by its stage again); null when it was not open. */
@@ -196,8 +244,8 @@ export class DealRepository {
    * double click changes it once), with the history row in the same transaction. Setting the
    * stage it already has changes nothing and records nothing.
    */
-  private async changeStage(id: number, stage: string, by: StageChangeBy, at: Date, data: Prisma.DealUpdateManyMutationInput): Promise<Deal | null> {
-    const changed = await this.db.$transaction(async (tx) => {
+  private async changeStage(id: number, stage: string, by: StageChangeBy, at: Date, data: Prisma.DealUpdateManyMutationInput, crmChange: DealChange): Promise<Deal | null> {
+    const changed = await changeWithCrm(this.db, this.crm, async (tx, enqueueCrm) => {
       const current = await tx.deal.findFirst({ where: { id, status: "open" }, select: { stage: true } });
       if (!current) return false;
       const r = await tx.deal.updateMany({
@@ -206,10 +254,16 @@ export class DealRepository {
       });
       if (r.count !== 1) return false;
       if (current.stage !== stage) await tx.dealStageChange.create({ data: stageChangeRow({ dealId: id, fromStage: current.stage, toStage: stage, at, by }) });
+      await enqueueDealChange(enqueueCrm, id, crmChange);
       return true;
-    });
+    }, { transaction: true });
     return changed ? this.findById(id) : null;
   }
+}
+
+/** A change of a deal's CRM-owned fields, queued for the CRM (only when the deal's account is the CRM's). */
+function enqueueDealChange(enqueueCrm: EnqueueCrm, id: number, change: DealChange): Promise<void> {
+  return enqueueCrm({ entity: "deal", op: "update", ids: [id], payload: JSON.stringify(change) });
 }
 
 /**

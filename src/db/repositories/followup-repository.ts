@@ -1,6 +1,7 @@
 import type { Db } from "../client.js";
 import { sql } from "../sql.js";
 import type { FollowUp } from "../../generated/sqlite/client.js";
+import { changeWithCrm, type CrmQueue } from "./crm-outbox-repository.js";
 
 export type { FollowUp };
 
@@ -15,10 +16,19 @@ export interface NewFollowUp {
 }
 
 export class FollowUpRepository {
-  constructor(private readonly db: Db) {}
+  /** `crm`: when a CRM is configured, follow-ups on accounts it has are queued for it (crm-outbox-repository.ts). */
+  constructor(
+    private readonly db: Db,
+    private readonly crm?: CrmQueue,
+  ) {}
 
+  /** Stores the follow-up; on an account the CRM has, its task is queued in the same transaction. */
   create(f: NewFollowUp): Promise<FollowUp> {
-    return this.db.followUp.create({ data: { accountId: f.accountId, userId: f.userId, title: f.title, dueAt: f.dueAt } });
+    return changeWithCrm(this.db, this.crm, async (tx, enqueueCrm) => {
+      const row = await tx.followUp.create({ data: { accountId: f.accountId, userId: f.userId, title: f.title, dueAt: f.dueAt } });
+      await enqueueCrm({ entity: "followUp", op: "create", ids: [row.id] });
+      return row;
+    });
   }
 
   findById(id: number): Promise<FollowUpWithAccount | null> {
@@ -53,9 +63,12 @@ export class FollowUpRepository {
     );
   }
 
-  /** Marks an open follow-up done; false when it was not open any more (done twice, cancelled). */
-  async complete(id: number, now: Date): Promise<boolean> {
-    const r = await this.db.followUp.updateMany({ where: { id, status: "open" }, data: { status: "done", completedAt: now } });
-    return r.count === 1;
+  /** Marks an open follow-up done (its CRM task is queued to be completed); false when it was not open any more (done twice, cancelled). */
+  complete(id: number, now: Date): Promise<boolean> {
+    return changeWithCrm(this.db, this.crm, async (tx, enqueueCrm) => {
+      const r = await tx.followUp.updateMany({ where: { id, status: "open" }, data: { status: "done", completedAt: now } });
+      if (r.count === 1) await enqueueCrm({ entity: "followUp", op: "complete", ids: [id] });
+      return r.count === 1;
+    });
   }
 }

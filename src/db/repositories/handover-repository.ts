@@ -1,9 +1,7 @@
-import type { Db } from "../client.js";
+import type { Db, Tx } from "../client.js";
 import { planFingerprint, type HandoverPlan, type HandoverScope } from "../../domain/handover.js";
 import { recordOperationNow } from "../audit/audit-writer.js";
-
-/** A transaction client: the model API without $transaction and friends. */
-type Tx = Parameters<Parameters<Db["$transaction"]>[0]>[0];
+import { changeWithCrm, type CrmQueue } from "./crm-outbox-repository.js";
 
 export interface HandoverInput {
   workspaceId: number;
@@ -22,7 +20,11 @@ const ids = (rows: { id: number }[]) => rows.map((r) => r.id).sort((a, b) => a -
 
 /** Which rows a handover moves (see domain/handover.ts), and the move itself in one transaction. */
 export class HandoverRepository {
-  constructor(private readonly db: Db) {}
+  /** `crm`: the moved follow-ups' CRM tasks are queued to change owner (crm-outbox-repository.ts). */
+  constructor(
+    private readonly db: Db,
+    private readonly crm?: CrmQueue,
+  ) {}
 
   plan(input: Omit<HandoverInput, "toUserId">): Promise<HandoverPlan> {
     return planIn(this.db, input);
@@ -33,7 +35,7 @@ export class HandoverRepository {
    * inside it still has the confirmed `fingerprint`; otherwise moves nothing.
    */
   move(input: HandoverInput, fingerprint: string): Promise<HandoverMove> {
-    return this.db.$transaction(async (tx) => {
+    return changeWithCrm(this.db, this.crm, async (tx, enqueueCrm) => {
       const plan = await planIn(tx, input);
       if (planFingerprint(plan) !== fingerprint) return { kind: "changed", plan };
       const { fromUserId, toUserId } = input;
@@ -42,6 +44,8 @@ export class HandoverRepository {
       }
       if (plan.followUpIds.length > 0) {
         await tx.followUp.updateMany({ where: { id: { in: plan.followUpIds }, userId: fromUserId, status: "open" }, data: { userId: toUserId } });
+        // Their CRM tasks change owner too. (Deals are the CRM's: hand opportunities over there.)
+        await enqueueCrm({ entity: "followUp", op: "reassign", ids: plan.followUpIds });
       }
       if (plan.dealIds.length > 0) {
         await tx.deal.updateMany({ where: { id: { in: plan.dealIds }, ownerId: fromUserId, status: "open" }, data: { ownerId: toUserId } });
@@ -55,7 +59,7 @@ export class HandoverRepository {
         details: { fromUserId, toUserId, scope: input.scope, accountIds: plan.accountIds, followUpIds: plan.followUpIds, dealIds: plan.dealIds },
       });
       return { kind: "moved", plan };
-    });
+    }, { transaction: true });
   }
 }
 

@@ -1,6 +1,7 @@
 import type { Db } from "../client.js";
 import { join, sql, toNumber } from "../sql.js";
 import type { Touch } from "../../generated/sqlite/client.js";
+import { changeWithCrm, type CrmQueue } from "./crm-outbox-repository.js";
 
 export type { Touch };
 
@@ -23,15 +24,20 @@ export type TouchWithPeople = Touch & {
 };
 
 export class TouchRepository {
-  constructor(private readonly db: Db) {}
+  /** `crm`: when a CRM is configured, a touch on an account it has is queued for it (crm-outbox-repository.ts). */
+  constructor(
+    private readonly db: Db,
+    private readonly crm?: CrmQueue,
+  ) {}
 
   /**
    * Stores the touch and its participants and moves the account's denormalized lastTouchAt forward,
    * in one transaction: neglect queries read lastTouchAt, so it may never lag behind the touches.
-   * A touch logged for an earlier day leaves a later lastTouchAt alone.
+   * A touch logged for an earlier day leaves a later lastTouchAt alone. On an account the CRM has,
+   * the touch is queued for the CRM in the same transaction.
    */
   create(t: NewTouch): Promise<Touch> {
-    return this.db.$transaction(async (tx) => {
+    return changeWithCrm(this.db, this.crm, async (tx, enqueueCrm) => {
       const touch = await tx.touch.create({
         data: {
           accountId: t.accountId,
@@ -52,8 +58,9 @@ export class TouchRepository {
         where: { id: t.accountId, OR: [{ lastTouchAt: null }, { lastTouchAt: { lt: t.occurredAt } }] },
         data: { lastTouchAt: t.occurredAt },
       });
+      await enqueueCrm({ entity: "touch", op: "create", ids: [touch.id] });
       return touch;
-    });
+    }, { transaction: true });
   }
 
   /**

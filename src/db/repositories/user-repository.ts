@@ -108,6 +108,11 @@ export class UserRepository {
     return this.db.user.update({ where: { id }, data });
   }
 
+  /** The workspace's admins who can still get DMs (told when the CRM connection breaks). */
+  admins(workspaceId: number): Promise<User[]> {
+    return this.db.user.findMany({ where: { workspaceId, role: "admin", inactive: false }, orderBy: { id: "asc" } });
+  }
+
   count(): Promise<number> {
     return this.db.user.count();
   }

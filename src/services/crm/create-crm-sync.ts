@@ -1,12 +1,17 @@
 import type { Database } from "../../db/client.js";
 import type { CrmConfig } from "../../config/load-config.js";
+import { CrmOutboxRepository } from "../../db/repositories/crm-outbox-repository.js";
 import { CrmSyncRepository } from "../../db/repositories/crm-sync-repository.js";
+import { DealRepository } from "../../db/repositories/deal-repository.js";
 import { JobLeaseRepository } from "../../db/repositories/job-lease-repository.js";
 import type { LineLogger } from "../../logger.js";
 import type { CrmConnector } from "./crm-connector.js";
+import { CrmPushService, type CrmPushOptions } from "./crm-push-service.js";
 import { CrmSyncService } from "./crm-sync-service.js";
+import type { CrmWriter } from "./crm-writer.js";
 import { HubSpotConnector, type HubSpotConnectorOptions } from "./hubspot-connector.js";
 import { SalesforceConnector, type SalesforceConnectorOptions } from "./salesforce-connector.js";
+import { SalesforceWriter } from "./salesforce-writer.js";
 
 /** Test, bench and doctor knobs for the connector (timeouts, page sizes, the HubSpot pace and clock). */
 export type CrmConnectorKnobs = Partial<Pick<SalesforceConnectorOptions, "requestTimeoutMs" | "batchSize">> &
@@ -20,22 +25,52 @@ export interface CrmSyncDeps {
   onSecret?: (secret: string) => void;
   connector?: CrmConnectorKnobs;
   overlapMs?: number;
+  /** Test and bench knobs for the push (batch size, lease, attempts). */
+  push?: Partial<Pick<CrmPushOptions, "batchSize" | "leaseMs" | "maxAttempts">>;
 }
 
-/** The connector of the configured CRM: the only place that picks one. */
-export function createCrmConnector(config: CrmConfig, opts: { onSecret?: (secret: string) => void; knobs?: CrmConnectorKnobs } = {}): CrmConnector {
+/** The configured CRM: its pull, and its push unless CRM_PUSH=off (or the CRM has no writer). */
+export interface Crm {
+  sync: CrmSyncService;
+  push: CrmPushService | null;
+}
+
+/**
+ * The connector and the writer of the configured CRM: the only place that picks them. Pull and
+ * push share one connector, so one session. `writer` is null for a CRM whose push is not built
+ * (HubSpot, for now): nothing is queued for it (see `pushesTo`).
+ */
+export function createCrmClients(
+  config: CrmConfig,
+  opts: { onSecret?: (secret: string) => void; knobs?: CrmConnectorKnobs; now?: () => Date } = {},
+): { connector: CrmConnector; writer: CrmWriter | null } {
   if (config.provider === "hubspot") {
     opts.onSecret?.(config.accessToken);
-    return new HubSpotConnector({ apiUrl: config.apiUrl, accessToken: config.accessToken, stageMap: config.stageMap, ...opts.knobs });
+    return { connector: new HubSpotConnector({ apiUrl: config.apiUrl, accessToken: config.accessToken, stageMap: config.stageMap, ...opts.knobs }), writer: null };
   }
   opts.onSecret?.(config.clientSecret);
-  return new SalesforceConnector({ loginUrl: config.loginUrl, clientId: config.clientId, clientSecret: config.clientSecret, onSecret: opts.onSecret, ...opts.knobs });
+  const connector = new SalesforceConnector({ loginUrl: config.loginUrl, clientId: config.clientId, clientSecret: config.clientSecret, onSecret: opts.onSecret, ...opts.knobs });
+  return { connector, writer: new SalesforceWriter(connector, { now: opts.now }) };
 }
 
-/** The CRM pull for the configured CRM (Salesforce or HubSpot); the engine is the same for both. */
-export function createCrmSync(db: Database, config: CrmConfig, deps: CrmSyncDeps): CrmSyncService {
-  const connector = createCrmConnector(config, { onSecret: deps.onSecret, knobs: deps.connector });
-  return new CrmSyncService(new CrmSyncRepository(db.prisma), new JobLeaseRepository(db.prisma), connector, {
+/** The connector of the configured CRM alone (doctor's pull checks). */
+export function createCrmConnector(config: CrmConfig, opts: { onSecret?: (secret: string) => void; knobs?: CrmConnectorKnobs } = {}): CrmConnector {
+  return createCrmClients(config, opts).connector;
+}
+
+/**
+ * Whether the installation pushes to the configured CRM: CRM_PUSH is on and the CRM has a writer.
+ * Repositories queue writes only when it does, so no row waits for a writer that does not exist.
+ */
+export function pushesTo(config: CrmConfig): boolean {
+  return config.provider === "salesforce" && config.push !== false;
+}
+
+/** The CRM for the configured provider (Salesforce or HubSpot): the engines are the same for both. */
+export function createCrm(db: Database, config: CrmConfig, deps: CrmSyncDeps): Crm {
+  const { connector, writer } = createCrmClients(config, { onSecret: deps.onSecret, knobs: deps.connector, now: deps.now });
+  const syncRepo = new CrmSyncRepository(db.prisma);
+  const sync = new CrmSyncService(syncRepo, new JobLeaseRepository(db.prisma), connector, {
     stageMap: config.stageMap,
     syncMinutes: config.syncMinutes,
     now: deps.now,
@@ -43,4 +78,27 @@ export function createCrmSync(db: Database, config: CrmConfig, deps: CrmSyncDeps
     workerId: deps.workerId,
     overlapMs: deps.overlapMs,
   });
+  const push =
+    writer === null || !pushesTo(config)
+      ? null
+      : new CrmPushService(new CrmOutboxRepository(db.prisma), syncRepo, new DealRepository(db.prisma), writer, {
+          stageMap: config.stageMap,
+          syncMinutes: config.syncMinutes,
+          now: deps.now,
+          logger: deps.logger,
+          workerId: deps.workerId,
+          batchSize: config.pushBatch,
+          ...deps.push,
+        });
+  return { sync, push };
+}
+
+/** The CRM pull alone (see createCrm). */
+export function createCrmSync(db: Database, config: CrmConfig, deps: CrmSyncDeps): CrmSyncService {
+  return createCrm(db, config, deps).sync;
+}
+
+/** What createServices needs to know of the configured CRM (null config: none). */
+export function crmOptions(config: CrmConfig | null): { provider: CrmConfig["provider"]; push: boolean; slackTeamId?: string } | undefined {
+  return config ? { provider: config.provider, push: pushesTo(config), slackTeamId: config.slackTeamId } : undefined;
 }

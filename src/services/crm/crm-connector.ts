@@ -37,6 +37,12 @@ export interface CrmDeal extends CrmRecordBase {
   /** HubSpot's pipeline id (`pipelineId:stageId` in the stage map wins over the stage id); Salesforce has none. */
   pipeline?: string | null;
   ownerEmail: string | null;
+  /**
+   * The key our push gave the record in the CRM's external id field, when our push made it: the
+   * pull links it to our deal instead of creating a second one (a push may have made it and not
+   * yet recorded its id). Absent when the CRM has no such field.
+   */
+  pushKey?: string | null;
 }
 
 export interface CrmContact extends CrmRecordBase {
@@ -92,6 +98,8 @@ export class CrmError extends Error {
   constructor(
     message: string,
     readonly code: string,
+    /** The CRM's own words, without our prefix (shown to the person whose record it refused). */
+    readonly crmMessage: string = message,
   ) {
     super(message);
   }
@@ -113,4 +121,12 @@ export class CrmRateLimitError extends CrmError {
   ) {
     super(message, code);
   }
+}
+
+/**
+ * The CRM lacks something the push needs and a person must add it (the external id field, Create or
+ * Edit access on an object): the push holds, the pull goes on.
+ */
+export class CrmSetupError extends CrmError {
+  override name = "CrmSetupError";
 }

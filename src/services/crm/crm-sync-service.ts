@@ -14,10 +14,10 @@ import type {
   SyncedAccount,
   SyncOwner,
 } from "../../db/repositories/crm-sync-repository.js";
-import { backoffMs, DEFAULT_OVERLAP_MS, mapStage, pullDue, pullStart, reconcileDue, reconcilePlan, type StageMap } from "../../domain/crm-sync.js";
+import { backoffMs, dealFromCrm, DEFAULT_OVERLAP_MS, pullDue, pullStart, reconcileDue, reconcilePlan, type StageMap } from "../../domain/crm-sync.js";
 import { ID_PREFIX } from "../../domain/crm-import.js";
 import { normalizeName } from "../../domain/names.js";
-import { startOfLocalDate } from "../../domain/time.js";
+import { parsePushKey } from "../../domain/crm-push.js";
 import {
   CRM_OBJECTS,
   CrmAuthError,
@@ -225,6 +225,7 @@ export class CrmSyncService {
       if (!opts.force && before?.backoffUntil && start < before.backoffUntil) return { kind: "backing-off", until: before.backoffUntil };
       if (!opts.dryRun) await this.repo.saveConnection(workspaceId, provider, { lastRunAt: start });
       const owners = await this.repo.ownersByEmail(workspaceId);
+      const slackTeamId = (await this.repo.slackTeamIdOf(workspaceId)) ?? "";
       for (const object of CRM_OBJECTS) {
         const key: StateKey = { workspaceId, provider, object };
         const report: ObjectReport = { ...emptyCounts(), unchanged: 0, problems: [] };
@@ -246,7 +247,7 @@ export class CrmSyncService {
             const last = page.records.at(-1);
             if (seen) for (const r of page.records) if (!r.deleted) seen.add(r.externalId);
             if (last) {
-              const plan = await this.plan(workspaceId, object, page.records, owners);
+              const plan = await this.plan(workspaceId, object, page.records, owners, slackTeamId);
               const cursor = page.moveCursor === false ? null : { at: last.modifiedAt, id: last.externalId };
               if (!opts.dryRun) await this.repo.applyPage(key, plan.writes, cursor, plan.counts, this.opts.now());
               for (const k of Object.keys(plan.counts) as (keyof PageCounts)[]) report[k] += plan.counts[k];
@@ -290,7 +291,10 @@ export class CrmSyncService {
     if (dryRun) return { kind: "failed", object, error: message, broken: error instanceof CrmAuthError, objects };
     await this.repo.recordError(key, message, now);
     if (error instanceof CrmAuthError) {
-      await this.repo.saveConnection(key.workspaceId, key.provider, { status: "broken", statusReason: message, statusSince: now });
+      // Broken since the first refusal: later passes that are refused again do not move it (the
+      // admins are told once per breakage).
+      const c = await this.repo.connection(key.workspaceId, key.provider);
+      await this.repo.saveConnection(key.workspaceId, key.provider, { status: "broken", statusReason: message, ...(c?.status === "broken" && c.statusSince ? {} : { statusSince: now }) });
       return { kind: "failed", object, error: message, broken: true, objects };
     }
     if (error instanceof CrmRateLimitError) {
@@ -323,12 +327,12 @@ export class CrmSyncService {
     return true;
   }
 
-  private plan<O extends CrmObject>(workspaceId: number, object: O, records: CrmRecords[O][], owners: Map<string, SyncOwner>): Promise<Plan> {
+  private plan<O extends CrmObject>(workspaceId: number, object: O, records: CrmRecords[O][], owners: Map<string, SyncOwner>, slackTeamId: string): Promise<Plan> {
     switch (object) {
       case "accounts":
         return this.planAccounts(workspaceId, records as CrmAccount[], owners);
       case "deals":
-        return this.planDeals(workspaceId, records as CrmDeal[], owners);
+        return this.planDeals(workspaceId, records as CrmDeal[], owners, slackTeamId);
       default:
         return this.planContacts(workspaceId, records as CrmContact[]);
     }
@@ -346,29 +350,39 @@ export class CrmSyncService {
     });
   }
 
-  private async planDeals(workspaceId: number, records: CrmDeal[], owners: Map<string, SyncOwner>): Promise<Plan> {
+  private async planDeals(workspaceId: number, records: CrmDeal[], owners: Map<string, SyncOwner>, slackTeamId: string): Promise<Plan> {
     const [existing, accounts] = await Promise.all([
       this.repo.dealsByExternalIds(workspaceId, records.map((r) => r.externalId)),
       this.accountsOf(workspaceId, records),
     ]);
+    // An opportunity our push made, whose id the push has not recorded yet (it crashed or timed
+    // out after the CRM made it): it is our deal, never a second one. The push records the id.
+    const ours = new Map<number, string>();
+    for (const r of records) {
+      const key = existing.has(r.externalId) ? null : parsePushKey(r.pushKey, slackTeamId);
+      if (key?.entity === "deal") ours.set(key.id, r.externalId);
+    }
+    for (const [id, deal] of await this.repo.unlinkedDeals(workspaceId, [...ours.keys()])) existing.set(ours.get(id)!, { ...deal, externalId: ours.get(id)! });
+    const waiting = await this.repo.dealsWaitingForPush([...existing.values()].map((d) => d.id));
     return planPage("deals", records, existing, (r, current, problems): Decision<DealWrite> => {
+      // A change made in Slack is on its way to the CRM and the CRM's record is the one it was made
+      // against (re-read within the overlap): keep ours. Had the CRM changed, the CRM would win here
+      // and the push would find the conflict.
+      const stamp = current ? waiting.get(current.id) : undefined;
+      if (stamp && stamp.getTime() === r.modifiedAt.getTime()) return { kind: "update", fields: {} };
       const account: SyncedAccount | undefined = r.accountExternalId ? accounts.get(r.accountExternalId) : undefined;
       const label = `opportunity "${r.title ?? r.externalId}" (${r.externalId})`;
       if (!account) return { kind: "skip", problem: `${label}: its account ${r.accountExternalId ?? "(none)"} is not here` };
       const owner = r.ownerEmail ? owners.get(r.ownerEmail) : undefined;
-      const closeAt = r.closeDate ? startOfLocalDate(r.closeDate, owner?.timezone ?? "UTC") : null;
-      const base = { accountId: account.id, ownerId: owner?.id ?? current?.ownerId ?? account.ownerId, title: r.title, amountCents: r.amountCents ?? 0, expectedCloseAt: closeAt };
-      const stage = mapStage(this.opts.stageMap, r.stage, r.pipeline);
-      if (stage.kind === "unmapped") {
-        const problem = `${label}: stage "${stage.crmStage}"${stage.pipeline ? ` (pipeline ${stage.pipeline})` : ""} is not in CRM_STAGE_MAP, so it was not written`;
+      const { unmapped, ...crm } = dealFromCrm(r, this.opts.stageMap, owner?.timezone ?? "UTC", current);
+      const base = { accountId: account.id, ownerId: owner?.id ?? current?.ownerId ?? account.ownerId, title: r.title, amountCents: crm.amountCents, expectedCloseAt: crm.expectedCloseAt };
+      if (unmapped !== undefined || crm.stage === undefined || crm.status === undefined) {
+        const problem = `${label}: stage "${unmapped ?? "(none)"}"${r.pipeline ? ` (pipeline ${r.pipeline})` : ""} is not in CRM_STAGE_MAP, so it was not written`;
         if (!current) return { kind: "skip", problem };
         problems.push(problem);
         return { kind: "update", fields: base };
       }
-      // Won/lost on the close date; kept when it was already won/lost (a later edit does not move it).
-      const closedAt = (status: "won" | "lost", was: Date | null | undefined) =>
-        stage.status !== status ? null : current?.status === status && was ? was : (closeAt ?? r.modifiedAt);
-      const fields = { ...base, stage: stage.stage, status: stage.status, wonAt: closedAt("won", current?.wonAt), lostAt: closedAt("lost", current?.lostAt) };
+      const fields = { ...base, stage: crm.stage, status: crm.status, wonAt: crm.wonAt ?? null, lostAt: crm.lostAt ?? null };
       return current ? { kind: "update", fields } : { kind: "create", row: { ...fields, archived: false } };
     });
   }

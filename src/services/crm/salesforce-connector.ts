@@ -38,6 +38,9 @@ export interface SalesforceConnectorOptions {
   onSecret?: (secret: string) => void;
 }
 
+/** The external id field the push writes its keys to (README → Connect Salesforce). */
+export const SALESFORCE_EXTERNAL_ID_FIELD = "AE_Assistant_Id__c";
+
 const SOQL: Record<CrmObject, { type: string; fields: string }> = {
   accounts: { type: "Account", fields: "Id, Name, Industry, AnnualRevenue, OwnerId, Owner.Email, IsDeleted, SystemModstamp" },
   deals: { type: "Opportunity", fields: "Id, Name, AccountId, Amount, CloseDate, StageName, OwnerId, Owner.Email, IsDeleted, SystemModstamp" },
@@ -107,6 +110,7 @@ const MAPPERS: { [O in CrmObject]: (r: SfRecord) => CrmRecords[O] } = {
   }),
   deals: (r): CrmDeal => ({
     ...base(r),
+    pushKey: text(r[SALESFORCE_EXTERNAL_ID_FIELD]),
     title: text(r.Name),
     accountExternalId: sfId(r.AccountId),
     amountCents: cents(r.Amount),
@@ -180,12 +184,28 @@ export class SalesforceConnector implements CrmConnector {
     return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
   }
 
-  /** One GET through jsforce (session header, 401 → refresh, GET retries), with our timeout. */
-  private async get(url: string): Promise<QueryResult> {
+  /** One GET of a query page. */
+  private get(url: string): Promise<QueryResult> {
+    return this.call<QueryResult>({ method: "GET", url, headers: { "Sforce-Query-Options": `batchSize=${this.opts.batchSize ?? 2000}` } });
+  }
+
+  /** `/services/data/vNN.N/<rest>`. */
+  apiPath(rest: string): string {
+    return `/services/data/v${this.version}/${rest}`;
+  }
+
+  /**
+   * One REST call through jsforce (session header, 401 → refresh once, retries of GETs on 429 and
+   * 5xx), with our timeout; a JSON body is sent as such. Failures come back translated (CrmError).
+   * The writer (salesforce-writer.ts) makes its calls through here, so pull and push share one
+   * session and one login.
+   */
+  async call<T>(req: { method: "GET" | "POST" | "PATCH" | "DELETE"; url: string; body?: unknown; headers?: Record<string, string> }): Promise<T> {
     await this.login();
     try {
-      const headers = { "Sforce-Query-Options": `batchSize=${this.opts.batchSize ?? 2000}` };
-      const result = await this.withTimeout(Promise.resolve(this.conn.request<QueryResult>({ method: "GET", url, headers })));
+      const body = req.body === undefined ? undefined : JSON.stringify(req.body);
+      const headers = { ...(body === undefined ? {} : { "Content-Type": "application/json" }), ...req.headers };
+      const result = await this.withTimeout(Promise.resolve(this.conn.request<T>({ method: req.method, url: req.url, headers, ...(body === undefined ? {} : { body }) })));
       this.refreshesWithoutSuccess = 0;
       return result;
     } catch (error) {
@@ -203,19 +223,28 @@ export class SalesforceConnector implements CrmConnector {
       this.refreshesWithoutSuccess = 0;
       return failure;
     }
-    const e = (typeof error === "object" && error !== null ? error : {}) as { name?: unknown; errorCode?: unknown; message?: unknown };
-    const code = typeof e.errorCode === "string" ? e.errorCode : typeof e.name === "string" ? e.name : "ERROR";
-    const message = typeof e.message === "string" && e.message !== "" ? e.message : String(error);
+    const e = (typeof error === "object" && error !== null ? error : {}) as { name?: unknown; errorCode?: unknown; message?: unknown; data?: unknown };
+    let code = typeof e.errorCode === "string" ? e.errorCode : typeof e.name === "string" ? e.name : "ERROR";
+    let message = typeof e.message === "string" && e.message !== "" ? e.message : String(error);
+    // Several errors in one answer (a record breaking two rules): jsforce keeps them in `data`.
+    if (code === "MULTIPLE_API_ERRORS" && Array.isArray(e.data)) {
+      const all = (e.data as { errorCode?: unknown; message?: unknown }[]).filter((d) => typeof d.errorCode === "string");
+      if (all.length > 0) {
+        code = String(all[0]!.errorCode);
+        message = all.map((d) => String(d.message)).join("; ");
+      }
+    }
     if (AUTH_ERRORS.has(code)) {
       this.loggedIn = false;
       return new CrmAuthError(`Salesforce refused the login: ${message} (${code})`, code);
     }
     if (code === "REQUEST_LIMIT_EXCEEDED" || code === "ERROR_HTTP_429") return new CrmRateLimitError(`Salesforce: ${message} (${code})`, code);
-    return new CrmError(`Salesforce: ${message} (${code})`, code);
+    return new CrmError(`Salesforce: ${message} (${code})`, code, message);
   }
 
   async *pull<O extends CrmObject>(object: O, since: Date | null): AsyncIterable<CrmPage<O>> {
-    const { type, fields } = SOQL[object];
+    const { type } = SOQL[object];
+    const fields = object === "deals" ? await this.dealFields() : SOQL[object].fields;
     const where = since === null ? "" : ` WHERE SystemModstamp >= ${soqlDateTime(since)}`;
     const soql = `SELECT ${fields} FROM ${type}${where} ORDER BY SystemModstamp, Id`;
     let page = await this.get(`/services/data/v${this.version}/queryAll?q=${encodeURIComponent(soql)}`);
@@ -225,6 +254,23 @@ export class SalesforceConnector implements CrmConnector {
       if (page.done || !page.nextRecordsUrl) return;
       page = await this.get(page.nextRecordsUrl);
     }
+  }
+
+  private opportunityFields: Promise<string> | undefined;
+
+  /**
+   * The opportunity fields to read: with the push's external id field when the org has it (looked
+   * up once: an org without it must still be pulled, and SOQL refuses an unknown field).
+   */
+  private dealFields(): Promise<string> {
+    this.opportunityFields ??= this.call<{ fields?: { name?: unknown }[] }>({ method: "GET", url: this.apiPath("sobjects/Opportunity/describe") }).then(
+      (d) => (d.fields?.some((f) => f.name === SALESFORCE_EXTERNAL_ID_FIELD) ? `${SOQL.deals.fields}, ${SALESFORCE_EXTERNAL_ID_FIELD}` : SOQL.deals.fields),
+      (error: unknown) => {
+        this.opportunityFields = undefined;
+        throw error;
+      },
+    );
+    return this.opportunityFields;
   }
 
   /** Every live record's id (`query`, not `queryAll`: the Recycle Bin is left out), 2,000 a page. */

@@ -8,6 +8,10 @@ import { clip, escapeMrkdwn } from "./mrkdwn.js";
 import { formModal } from "./modal-shell.js";
 import { formatLocalDate, formatPercent } from "./deal-format.js";
 import { stageLabel } from "./deal-blocks.js";
+import { CRM_NAME } from "../../domain/crm-push.js";
+import type { CrmSummary } from "../../services/crm/crm-status-service.js";
+import { crmHomeLine } from "./crm-blocks.js";
+import type { ReminderFormat } from "./reminder-format.js";
 
 function plain(text: string) {
   return { type: "plain_text" as const, text, emoji: true };
@@ -137,10 +141,13 @@ export interface AdminHomeView {
   settings: WorkspaceSettings;
   holidayCount: number;
   nextHoliday: { date: string; name: string | null } | null;
+  /** The CRM sync's state, when a CRM is configured. */
+  crm: CrmSummary | null;
 }
 
-/** The Home tab's Administration section (admins only): the current values and the button. */
-export function adminHomeBlocks(view: AdminHomeView, t: Translator, locale: string): KnownBlock[] {
+/** The Home tab's Administration section (admins only): the current values, the CRM sync's line, and the button. */
+export function adminHomeBlocks(view: AdminHomeView, f: ReminderFormat): KnownBlock[] {
+  const { t, locale } = f;
   const s = view.settings;
   const summary = t("admin.home.summary", {
     currency: s.currency,
@@ -170,6 +177,7 @@ export function adminHomeBlocks(view: AdminHomeView, t: Translator, locale: stri
     { type: "section", text: { type: "mrkdwn", text: clip(summary) } },
     { type: "section", text: { type: "mrkdwn", text: clip(t("admin.home.holidays", { count: view.holidayCount, next }).trimEnd()) } },
     { type: "context", elements: [{ type: "mrkdwn", text: t("admin.home.holidaysHint") }] },
+    ...(view.crm ? [{ type: "context" as const, elements: [{ type: "mrkdwn" as const, text: clip(crmHomeLine(f, CRM_NAME[view.crm.provider], view.crm)) }] }] : []),
     { type: "actions", block_id: "home_admin", elements: [{ type: "button", action_id: ACTIONS.homeAdmin, text: plain(t("admin.home.button")) }] },
   ];
 }

@@ -81,7 +81,7 @@ export function homeView(home: HomeView, f: ReminderFormat, now: Date, admin?: A
   const tail: KnownBlock[] = [
     { type: "divider" },
     { type: "context", elements: [{ type: "mrkdwn", text: reminderLine(home, f) }] },
-    ...(admin ? adminHomeBlocks(admin, t, f.locale) : []),
+    ...(admin ? adminHomeBlocks(admin, f) : []),
   ];
   if (d.followUps.rows.length === 0) blocks.push(section(t("home.followUps.none")));
   const room = Math.max(0, Math.floor((MAX_HOME_BLOCKS - blocks.length - tail.length - 1) / 2));
