@@ -168,6 +168,23 @@ describeEachProvider("CRM push to HubSpot [%s]", (provider) => {
     expect(await s.tdb.db.prisma.deal.count({ where: { accountId: s.acme.id } })).toBe(2);
   });
 
+  it("a deal the push made but could not record (a timeout) is linked by the next pull by its key, never pulled in as a second deal", async () => {
+    const s = await setup({ timeoutMs: 500 });
+    const created = await s.services.deals.create(s.ada, s.principal, s.acme, { amountCents: 700_000, stage: "proposal", expectedCloseAt: null });
+    if (created.kind !== "created") throw new Error("not created");
+    s.hs.hangAfterWrite();
+    expect(await s.push()).toMatchObject({ kind: "stopped", reason: "failing" });
+    expect(s.hs.list("deals")).toHaveLength(2);
+    s.later(5 * 60_000);
+    expect(await s.crm.sync.sync(s.ws.id)).toMatchObject({ kind: "done" });
+    expect(await s.tdb.db.prisma.deal.count({ where: { accountId: s.acme.id } })).toBe(2);
+    done(await s.push());
+    const made = s.hs.list("deals").find((d) => d.id !== s.dealHs)!;
+    expect(await s.tdb.db.prisma.deal.findUniqueOrThrow({ where: { id: created.deal.id } })).toMatchObject({ externalId: `hs:${made.id}` });
+    expect(s.hs.list("deals")).toHaveLength(2);
+    expect(await s.tdb.db.prisma.deal.count({ where: { accountId: s.acme.id } })).toBe(2);
+  });
+
   it("a stage of another pipeline: pipelineId:stageId entries name the pipeline; a deal keeps its own pipeline when its stage changes", async () => {
     const map = stageMap("renewals:r-discovery=prospect;renewals:r-offer=proposal;renewals:r-won=won;renewals:r-lost=lost;presentationscheduled=proposal;contractsent=negotiation;closedwon=won;closedlost=lost");
     const s = await setup({ stageMap: map });

@@ -80,9 +80,16 @@ function modifiedProperty(type: HsType): string {
   return type === "contacts" ? "lastmodifieddate" : "hs_lastmodifieddate";
 }
 
+/**
+ * The custom property the push writes its key to (README → Connect HubSpot). The pull reads it on
+ * deals (HubSpot leaves out a property the account does not have), so a deal the push made but
+ * could not record is recognised as ours.
+ */
+export const HUBSPOT_KEY_PROPERTY = "ae_assistant_id";
+
 const PROPERTIES: Record<HsType, string[]> = {
   companies: ["name", "domain", "industry", "annualrevenue", "hubspot_owner_id", "hs_lastmodifieddate"],
-  deals: ["dealname", "amount", "closedate", "dealstage", "pipeline", "hubspot_owner_id", "hs_lastmodifieddate"],
+  deals: ["dealname", "amount", "closedate", "dealstage", "pipeline", "hubspot_owner_id", "hs_lastmodifieddate", HUBSPOT_KEY_PROPERTY],
   contacts: ["firstname", "lastname", "email", "jobtitle", "phone", "associatedcompanyid", "lastmodifieddate"],
 };
 
@@ -365,6 +372,7 @@ export class HubSpotConnector implements CrmConnector {
           const close = instant(o.properties.closedate);
           return {
             ...this.base(o, "deals", deleted),
+            pushKey: text(o.properties[HUBSPOT_KEY_PROPERTY]),
             title: text(o.properties.dealname),
             accountExternalId: hsId(companies.get(o.id)),
             amountCents: cents(o.properties.amount),

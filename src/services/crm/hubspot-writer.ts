@@ -4,7 +4,20 @@ import type { ActivityRecord, ActivityType, CrmOpportunityState, OpportunityChan
 import { MAPPED_STAGES, type StageMap } from "../../domain/crm-sync.js";
 import { CrmError, CrmSetupError, type CrmCheck } from "./crm-connector.js";
 import type { CrmWrite, CrmWriter, CrmWriteResult } from "./crm-writer.js";
-import { cents, CrmMissingScopesError, hsObject, HubSpotRequestError, instant, ownersAnswer, parseAnswer, pipelinesAnswer, searchAnswer, text, type HubSpotConnector } from "./hubspot-connector.js";
+import {
+  cents,
+  CrmMissingScopesError,
+  hsObject,
+  HUBSPOT_KEY_PROPERTY,
+  HubSpotRequestError,
+  instant,
+  ownersAnswer,
+  parseAnswer,
+  pipelinesAnswer,
+  searchAnswer,
+  text,
+  type HubSpotConnector,
+} from "./hubspot-connector.js";
 
 /**
  * The push to HubSpot (CRM v3, through the connector's client and pace):
@@ -41,8 +54,7 @@ import { cents, CrmMissingScopesError, hsObject, HubSpotRequestError, instant, o
  * read once an hour); a rep who is no owner leaves the record unassigned.
  */
 
-/** The custom property that carries our key on every record the push makes (README → Connect HubSpot). */
-export const HUBSPOT_KEY_PROPERTY = "ae_assistant_id";
+export { HUBSPOT_KEY_PROPERTY };
 
 /** HubSpot's batch limit. */
 const BATCH = 100;
@@ -244,13 +256,18 @@ export class HubSpotWriter implements CrmWriter {
   }
 
   private async updateTasks(list: { index: number; id: string; properties: Props }[], results: (CrmWriteResult | undefined)[]): Promise<void> {
+    let updated: Set<string>;
     try {
-      await this.api.call("POST", "/crm/v3/objects/tasks/batch/update", { body: { inputs: list.map((u) => ({ id: u.id, properties: u.properties })) }, write: true });
-      for (const u of list) results[u.index] = { kind: "written", crmId: u.id };
+      const answer = parseAnswer(batchAnswer, await this.api.call("POST", "/crm/v3/objects/tasks/batch/update", { body: { inputs: list.map((u) => ({ id: u.id, properties: u.properties })) }, write: true }), "tasks batch update");
+      updated = new Set(answer.results.map((r) => r.id));
     } catch (error) {
       // All or nothing: one by one, a task deleted in HubSpot or a refused value only costs its own update.
       if (!(isRequest(error, "VALIDATION_ERROR") || isRequest(error, "OBJECT_NOT_FOUND"))) throw classify(error, "update tasks");
-      for (const u of list) results[u.index] = await this.single(u.id, () => this.api.call("PATCH", `/crm/v3/objects/tasks/${u.id}`, { body: { properties: u.properties }, write: true }), "update a task");
+      updated = new Set();
+    }
+    for (const u of list) {
+      // A task the answer left out (a 207 with errors, or the batch refused): on its own, to hear why.
+      results[u.index] = updated.has(u.id) ? { kind: "written", crmId: u.id } : await this.single(u.id, () => this.api.call("PATCH", `/crm/v3/objects/tasks/${u.id}`, { body: { properties: u.properties }, write: true }), "update a task");
     }
   }
 
