@@ -8,7 +8,8 @@
  * 1,000-rep team, the raw-SQL floor and the ratio to it, scaling of the reminder run, cold start,
  * EXPLAIN of every hot-path statement, and the CRM sync against the fake Salesforce (a first pull
  * of 330,000 records, incremental pulls of 1,000 changed records, the daily reconcile, and pushes
- * of 1,000 touches) and a first pull from the fake HubSpot. Prints a table and writes bench/results.json.
+ * of 1,000 touches) and against the fake HubSpot (a first pull, pushes of 1,000 touches). Prints a
+ * table and writes bench/results.json.
  */
 import "../src/runtime/require-supported-node.js"; // first: refuses an old Node before a native module loads
 import type { Server } from "node:http";
@@ -131,6 +132,7 @@ export interface ProviderResult {
   explain?: { checked: number; fail: number; note: number; checks: PlanCheck[] };
   crm?: CrmPullBench;
   crmPush?: CrmPushBench;
+  crmPushHubSpot?: CrmPushBench;
 }
 
 function withoutStatements<T extends { statements: unknown }>(x: T): Omit<T, "statements"> {
@@ -310,7 +312,9 @@ async function measure(provider: Provider, main: BenchDatabase, seeded: SeedRepo
     const hubspot = quick ? { companies: 1_000, deals: 300, contacts: 2_000 } : { companies: 10_000, deals: 3_000, contacts: 20_000 };
     result.crm = await benchCrmPull(provider, { ...book, changed: 1_000, runs: repeat, hubspot, log });
     log(`-- CRM push (fake Salesforce, answering at once): 1,000 touches (${repeat}×)`);
-    result.crmPush = await benchCrmPush(provider, { touches: 1_000, runs: repeat, log });
+    result.crmPush = await benchCrmPush(provider, { crm: "salesforce", touches: 1_000, runs: repeat, log });
+    log(`-- CRM push (fake HubSpot, answering at once): 1,000 touches (${repeat}×)`);
+    result.crmPushHubSpot = await benchCrmPush(provider, { crm: "hubspot", touches: 1_000, runs: repeat, log });
   }
   await fake.close();
   return result;

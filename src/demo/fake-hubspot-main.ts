@@ -13,6 +13,7 @@ import { pathToFileURL } from "node:url";
 import { AssociationTypes } from "@hubspot/api-client";
 import { HUBSPOT_STAGE_MAP_EXAMPLE } from "../domain/crm-sync.js";
 import { FakeHubSpot, type HsObjectType, type HsProperties, type HsRecord } from "./fake-hubspot.js";
+import { HUBSPOT_KEY_PROPERTY } from "../services/crm/hubspot-writer.js";
 import { promptFields, promptWords, runPrompt, unquote } from "./fake-prompt.js";
 
 const TYPES: Record<string, HsObjectType> = { company: "companies", companies: "companies", deal: "deals", deals: "deals", contact: "contacts", contacts: "contacts" };
@@ -22,7 +23,8 @@ export const FAKE_HUBSPOT_TOKEN = "pat-na1-fa4e0000-0000-4000-8000-000000000000"
 
 export const FAKE_HUBSPOT_HELP = [
   "Commands (values with spaces in double quotes; property names as HubSpot's internal names):",
-  "  list                                         companies, deals and contacts with their ids",
+  "  list                                         companies, deals and contacts with their ids, and what the bot pushed",
+  "                                               (calls, emails, meetings, notes and tasks, with their company)",
   '  update deal "Rocket skates" amount=30500 dealstage=contractsent closedate=2026-12-18',
   '  update company "Acme Rockets" name="Acme Rockets Inc" industry=AVIATION_AEROSPACE',
   '  create company name="Wayne Enterprises"       (owned by the first owner)',
@@ -33,6 +35,8 @@ export const FAKE_HUBSPOT_HELP = [
 
 /** Seeds an owner with `ownerEmail`, three companies, a deal and a contact each. */
 export function seedFakeHubSpot(hs: FakeHubSpot, ownerEmail: string): void {
+  // The key property the push needs, as the admin creates it (README → Connect HubSpot).
+  hs.definePushProperty(HUBSPOT_KEY_PROPERTY);
   const owner = hs.addOwner({ email: ownerEmail, firstName: "You" });
   const book: [string, string, string, number, string, string][] = [
     ["Acme Rockets", "AVIATION_AEROSPACE", "Rocket skates", 12000, "qualifiedtobuy", "2026-12-18"],
@@ -45,6 +49,16 @@ export function seedFakeHubSpot(hs: FakeHubSpot, ownerEmail: string): void {
     const first = name.split(" ")[0]!;
     hs.create("contacts", { firstname: "Pat", lastname: first, email: `pat@${first.toLowerCase()}.example`, jobtitle: "Buyer", associatedcompanyid: company });
   }
+}
+
+/** A pushed engagement or task: its title, status, time and company. */
+function engagementLine(hs: FakeHubSpot, r: HsRecord): string {
+  const p = r.properties;
+  const title = p.hs_call_title ?? p.hs_email_subject ?? p.hs_meeting_title ?? p.hs_task_subject ?? (p.hs_note_body ?? "").split("\n")[0] ?? "";
+  const status = p.hs_call_status ?? p.hs_email_status ?? p.hs_meeting_outcome ?? p.hs_task_status ?? "";
+  const company = hs.associations(r.type, r.id, "companies")[0];
+  const on = company ? `  on ${hs.get("companies", company.id).properties.name ?? company.id}` : "";
+  return `${title}  ${status}  ${p.hs_timestamp?.slice(0, 16) ?? ""}${on}`.replace(/ {2,}(?= |$)/g, " ").trimEnd();
 }
 
 function nameOf(r: HsRecord): string {
@@ -61,6 +75,7 @@ export function runFakeHubSpotCommand(hs: FakeHubSpot, line: string): string {
       ...show("companies", (r) => (r.properties.industry ? `  (${r.properties.industry})` : "")),
       ...show("deals", (r) => `  ${r.properties.amount ?? "-"}  ${r.properties.dealstage ?? "-"}  closes ${r.properties.closedate?.slice(0, 10) ?? "-"}`),
       ...show("contacts", (r) => (r.properties.email ? `  <${r.properties.email}>` : "")),
+      ...(["calls", "emails", "meetings", "notes", "tasks"] as const).flatMap((t) => hs.list(t).map((r) => `  ${t} ${r.id}  ${engagementLine(hs, r)}`)),
     ].join("\n");
   }
   const type = typeWord ? TYPES[typeWord.toLowerCase()] : undefined;

@@ -31,6 +31,10 @@ import { AssociationTypes as A } from "@hubspot/api-client";
  *   enumeration's options `INVALID_OPTION`, a bad number or date `INVALID_INTEGER`/`INVALID_DATE`,
  *   all inside a 400 `VALIDATION_ERROR` (`message` "Property values were not valid: [...]", plus
  *   `errors[]` with `code` and `context.propertyName`).
+ * - Custom properties (`defineProperty`, as an admin creates them) and `GET
+ *   /crm/v3/properties/{type}/{name}` (`hasUniqueValue`); a value a unique property already has on
+ *   another record is a 409 `CONFLICT` naming the existing id (a batch: nothing written).
+ * - Search lags behind writes by `searchLagMs` (HubSpot's index), reads by id do not.
  *
  * Auth and faults
  * - `Authorization: Bearer pat-…` (the private app's token); anything else is 401
@@ -40,7 +44,9 @@ import { AssociationTypes as A } from "@hubspot/api-client";
  *   search carries `X-HubSpot-RateLimit-*` (a 10-second window and the day).
  * - `fail()` answers the next matching requests with a status and category; `rateLimit()` with
  *   429 and a `policyName` (SECONDLY, TEN_SECONDLY_ROLLING, DAILY), optionally `Retry-After`;
- *   `hang()` never answers (a timeout); `rotateToken()` invalidates the token; `revokeScope()`.
+ *   `hang()` never answers (a timeout); `hangAfterWrite()` makes the write and then never answers
+ *   (HubSpot has it, the caller cannot know); `slowWrites()`; `rotateToken()` invalidates the
+ *   token; `revokeScope()`.
  *
  * Records change through methods (`create`, `update`, `archive`, `associate`) that stamp the
  * last-modified property, like a user editing in HubSpot.
@@ -51,6 +57,8 @@ export type HsObjectType = (typeof HS_OBJECT_TYPES)[number];
 export type HsProperties = Record<string, string | null>;
 
 type PropertyKind = { type: "string" } | { type: "number" } | { type: "datetime" } | { type: "enumeration"; options: () => string[] } | { type: "readonly" };
+/** A custom property an admin created; `unique`: "Require unique values" (hasUniqueValue). */
+type CustomProperty = PropertyKind & { unique: boolean; label: string };
 
 export interface HsRecord {
   id: string;
@@ -88,7 +96,7 @@ export interface HsPipeline {
 }
 
 /** What a request is, for faults: the endpoint family it belongs to. */
-export type HsEndpoint = "search" | "list" | "read" | "associations" | "owners" | "pipelines" | "write";
+export type HsEndpoint = "search" | "list" | "read" | "associations" | "owners" | "pipelines" | "properties" | "write";
 
 export interface HsFault {
   /** Which requests (any when absent). */
@@ -115,6 +123,11 @@ export interface FakeHubSpotOptions {
   tenSecondlyMax?: number;
   /** The daily budget reported in X-HubSpot-RateLimit-Daily (default 625,000). */
   dailyMax?: number;
+  /**
+   * How long a new record stays out of search results (HubSpot indexes writes for search a few
+   * seconds later, reportedly up to 30 s; reads by id see them at once). Default 0.
+   */
+  searchLagMs?: number;
   port?: number;
 }
 
@@ -254,9 +267,11 @@ export class FakeHubSpot {
   private readonly links = new Map<string, Map<string, Set<number>>>();
   private readonly owners = new Map<string, HsOwner>();
   private readonly pipelines: HsPipeline[] = [structuredClone(DEFAULT_PIPELINE)];
-  private readonly extraProperties: Record<HsObjectType, Map<string, PropertyKind>>;
+  private readonly extraProperties: Record<HsObjectType, Map<string, CustomProperty>>;
   private readonly faults: (HsFault & { left: number })[] = [];
   private hangs: { on?: HsEndpoint; left: number }[] = [];
+  private hangsAfterWrite = 0;
+  private writeDelayMs = 0;
   private readonly hung: ServerResponse[] = [];
   private readonly listeners: ((method: string, path: string) => void)[] = [];
   private nextId = 1000;
@@ -275,7 +290,7 @@ export class FakeHubSpot {
     this.token = opts.accessToken ?? `pat-na1-${randomUUID()}`;
     this.scopes = new Set(opts.scopes ?? [...HUBSPOT_SCOPES]);
     this.records = Object.fromEntries(HS_OBJECT_TYPES.map((t) => [t, new Map()])) as Record<HsObjectType, Map<string, HsRecord>>;
-    this.extraProperties = Object.fromEntries(HS_OBJECT_TYPES.map((t) => [t, new Map()])) as Record<HsObjectType, Map<string, PropertyKind>>;
+    this.extraProperties = Object.fromEntries(HS_OBJECT_TYPES.map((t) => [t, new Map()])) as Record<HsObjectType, Map<string, CustomProperty>>;
   }
 
   static async start(opts: FakeHubSpotOptions = {}): Promise<FakeHubSpot> {
@@ -340,9 +355,38 @@ export class FakeHubSpot {
     return byType;
   })();
 
-  /** Adds a custom property (e.g. an id of ours to find a pushed record again). */
-  defineProperty(type: HsObjectType, name: string, kind: "string" | "number" | "datetime" = "string"): void {
-    this.extraProperties[type].set(name, { type: kind });
+  /** Adds a custom property (e.g. an id of ours to find a pushed record again); `unique`: "Require unique values". */
+  defineProperty(type: HsObjectType, name: string, kind: "string" | "number" | "datetime" = "string", opts: { unique?: boolean; label?: string } = {}): void {
+    this.extraProperties[type].set(name, { type: kind, unique: opts.unique ?? false, label: opts.label ?? name });
+    this.version++;
+  }
+
+  /**
+   * The custom key property an admin creates for the push (README → Connect HubSpot): single-line
+   * text on every object the push writes, with "Require unique values" on deals (HubSpot offers
+   * that there, not on engagements).
+   */
+  definePushProperty(name: string): void {
+    for (const type of ["calls", "emails", "meetings", "notes", "tasks", "deals"] as const) this.defineProperty(type, name, "string", { unique: type === "deals", label: "AE Assistant Id" });
+  }
+
+  /** Removes a custom property (an account where nobody created it). */
+  dropProperty(type: HsObjectType, name: string): void {
+    this.extraProperties[type].delete(name);
+    this.version++;
+  }
+
+  /** A value a unique property already has on another live record: 409 CONFLICT, as HubSpot answers it. */
+  private checkUnique(type: HsObjectType, properties: HsProperties, exceptId: string | null, taken = new Map<string, string>()): void {
+    for (const [name, prop] of this.extraProperties[type]) {
+      const value = properties[name];
+      if (!prop.unique || value === null || value === undefined || value === "") continue;
+      const clash = taken.get(`${name}\u0000${value}`) ?? [...this.records[type].values()].find((r) => r.id !== exceptId && !r.archived && r.properties[name] === value)?.id;
+      if (clash !== undefined) {
+        throw new HsError(409, "CONFLICT", `A record already has the value ${value} for the unique property ${name}. Existing ID: ${clash}`, { context: { propertyName: [name], existingId: [clash] } });
+      }
+      taken.set(`${name}\u0000${value}`, "(this batch)");
+    }
   }
 
   /** Adds a pipeline (its stage ids are what CRM_STAGE_MAP maps). */
@@ -370,6 +414,7 @@ export class FakeHubSpot {
   create(type: HsObjectType, properties: HsProperties, associations: { to: HsObjectType; id: string; typeId?: number }[] = []): string {
     const errors = this.validate(type, properties, true);
     if (errors.length > 0) throw new Error(`fake HubSpot: ${errors.map((e) => `${e.error}: ${e.message}`).join("; ")}`);
+    this.checkUnique(type, properties, null);
     return this.insert(type, properties, associations.map((a) => ({ ...a, typeId: a.typeId ?? this.defaultType(type, a.to) })));
   }
 
@@ -398,7 +443,7 @@ export class FakeHubSpot {
   /** Changes properties (validated); a null value clears one. Stamps the last-modified date. */
   update(type: HsObjectType, id: string, properties: HsProperties): HsRecord {
     const record = this.get(type, id);
-    const errors = this.validate(type, properties, false);
+    const errors = this.validate(type, properties, false, record.properties);
     if (errors.length > 0) throw new Error(`fake HubSpot: ${errors.map((e) => `${e.error}: ${e.message}`).join("; ")}`);
     return this.patch(record, properties);
   }
@@ -554,6 +599,24 @@ export class FakeHubSpot {
     this.hangs.push({ on, left: times });
   }
 
+  /** The next `times` writes are made and then never answered (HubSpot has them; the caller cannot know). */
+  hangAfterWrite(times = 1): void {
+    this.hangsAfterWrite += times;
+  }
+
+  /** Every write is answered `ms` later (a busy account: concurrent pushes overlap). */
+  slowWrites(ms: number): void {
+    this.writeDelayMs = ms;
+  }
+
+  /** Every injected fault is withdrawn (HubSpot works again). */
+  clearFaults(): void {
+    this.faults.splice(0);
+    this.hangs = [];
+    this.hangsAfterWrite = 0;
+    this.writeDelayMs = 0;
+  }
+
   /** The private app's token is rotated: the old one is refused (401) from now on. */
   rotateToken(): string {
     this.token = `pat-na1-${randomUUID()}`;
@@ -635,8 +698,15 @@ export class FakeHubSpot {
         return error(new HsError(400, "VALIDATION_ERROR", "Invalid input JSON on line 1: the body is not JSON"));
       }
     }
+    if (route.endpoint === "write" && this.writeDelayMs > 0) await new Promise((resolve) => setTimeout(resolve, this.writeDelayMs));
     try {
       const [status, payload] = route.run(url.searchParams, body);
+      if (route.endpoint === "write" && this.hangsAfterWrite > 0) {
+        this.hangsAfterWrite--;
+        this.requests.push({ method, path: url.pathname, status: 0 });
+        this.hung.push(res);
+        return;
+      }
       send(status, payload);
     } catch (e) {
       if (e instanceof HsError) return error(e);
@@ -667,6 +737,12 @@ export class FakeHubSpot {
     const typeOf = (s: string): HsObjectType | undefined => ((HS_OBJECT_TYPES as readonly string[]).includes(s) ? (s as HsObjectType) : undefined);
     let m: RegExpExecArray | null;
     if (method === "GET" && path === "/crm/v3/owners") return { endpoint: "owners", scopes: ["crm.objects.owners.read"], run: (qs) => this.ownersPage(qs) };
+    if ((m = /^\/crm\/v3\/properties\/(\w+)\/(\w+)$/.exec(path)) && method === "GET") {
+      const type = typeOf(m[1]!);
+      const name = m[2]!;
+      if (!type) return null;
+      return { endpoint: "properties", type, scopes: readScope(type), run: () => [200, this.propertyJson(type, name)] };
+    }
     if (method === "GET" && path === "/crm/v3/pipelines/deals") return { endpoint: "pipelines", scopes: ["crm.objects.deals.read"], run: () => [200, { results: this.pipelines.map((p, i) => this.pipelineJson(p, i)) }] };
     if ((m = /^\/crm\/v4\/associations\/(\w+)\/(\w+)\/batch\/read$/.exec(path)) && method === "POST") {
       const from = typeOf(m[1]!);
@@ -708,7 +784,8 @@ export class FakeHubSpot {
     return record;
   }
 
-  private validate(type: HsObjectType, properties: unknown, creating: boolean): PropertyError[] {
+  /** `current`: the record an update changes (a deal's stage must be one of its pipeline's). */
+  private validate(type: HsObjectType, properties: unknown, creating: boolean, current?: HsProperties): PropertyError[] {
     if (typeof properties !== "object" || properties === null || Array.isArray(properties)) {
       return [{ name: "properties", error: "INVALID_INPUT", message: "properties must be an object of property names to string values" }];
     }
@@ -737,7 +814,7 @@ export class FakeHubSpot {
       errors.push({ name: "hs_timestamp", error: "REQUIRED_PROPERTY", message: 'Property "hs_timestamp" is required.' });
     }
     if (type === "deals" && typeof props.dealstage === "string" && errors.every((e) => e.name !== "dealstage")) {
-      const pipeline = this.pipelines.find((p) => p.id === (typeof props.pipeline === "string" ? props.pipeline : "default"));
+      const pipeline = this.pipelines.find((p) => p.id === (typeof props.pipeline === "string" ? props.pipeline : (current?.pipeline ?? "default")));
       if (pipeline && !pipeline.stages.some((s) => s.id === props.dealstage)) {
         errors.push({ name: "dealstage", error: "INVALID_OPTION", message: `${props.dealstage} is not a stage of pipeline ${pipeline.id}: [${pipeline.stages.map((s) => s.id).join(", ")}]` });
       }
@@ -758,10 +835,10 @@ export class FakeHubSpot {
     return out;
   }
 
-  private parseInput(type: HsObjectType, input: unknown, creating: boolean): { properties: HsProperties; associations: { to: HsObjectType; id: string; typeId: number }[] } {
+  private parseInput(type: HsObjectType, input: unknown, creating: boolean, current?: HsProperties): { properties: HsProperties; associations: { to: HsObjectType; id: string; typeId: number }[] } {
     if (typeof input !== "object" || input === null) throw new HsError(400, "VALIDATION_ERROR", "Invalid input JSON: expected an object with properties");
     const { properties, associations } = input as { properties?: unknown; associations?: unknown };
-    const errors = this.validate(type, properties ?? {}, creating);
+    const errors = this.validate(type, properties ?? {}, creating, current);
     if (errors.length > 0) throw this.validationError(errors);
     const links: { to: HsObjectType; id: string; typeId: number }[] = [];
     if (associations !== undefined) {
@@ -787,12 +864,14 @@ export class FakeHubSpot {
 
   private createFromApi(type: HsObjectType, body: unknown): string {
     const input = this.parseInput(type, body, true);
+    this.checkUnique(type, input.properties, null);
     return this.insert(type, input.properties, input.associations);
   }
 
   private updateFromApi(type: HsObjectType, id: string, body: unknown): HsRecord {
     const record = this.live(type, id);
-    const input = this.parseInput(type, body, false);
+    const input = this.parseInput(type, body, false, record.properties);
+    this.checkUnique(type, input.properties, id);
     return this.patch(record, input.properties);
   }
 
@@ -807,6 +886,8 @@ export class FakeHubSpot {
     const startedAt = new Date().toISOString();
     // All or nothing: every input is checked before anything is written.
     const parsed = this.batchInputs(body).map((i) => this.parseInput(type, i, true));
+    const taken = new Map<string, string>();
+    for (const p of parsed) this.checkUnique(type, p.properties, null, taken);
     const ids = parsed.map((p) => this.insert(type, p.properties, p.associations));
     return [201, { status: "COMPLETE", results: ids.map((id) => this.json(this.get(type, id), null)), startedAt, completedAt: new Date().toISOString() }];
   }
@@ -815,8 +896,11 @@ export class FakeHubSpot {
     const startedAt = new Date().toISOString();
     const parsed = this.batchInputs(body).map((i) => {
       const id = String((i as { id?: unknown }).id ?? "");
-      return { record: this.live(type, id), input: this.parseInput(type, i, false) };
+      const record = this.live(type, id);
+      return { record, input: this.parseInput(type, i, false, record.properties) };
     });
+    const taken = new Map<string, string>();
+    for (const p of parsed) this.checkUnique(type, p.input.properties, p.record.id, taken);
     const results = parsed.map((p) => this.json(this.patch(p.record, p.input.properties), null));
     return [200, { status: "COMPLETE", results, startedAt, completedAt: new Date().toISOString() }];
   }
@@ -895,7 +979,11 @@ export class FakeHubSpot {
       } else rows.sort((x, y) => Number(x.id) - Number(y.id));
       this.searchCache.set(key, { version: this.version, rows });
     }
-    const rows = groups.length === 0 ? sorted : sorted.filter((r) => groups.some((g) => g.every((f) => f(r))));
+    // HubSpot's search index follows its writes a little later: the newest records are not found yet.
+    const lag = this.opts.searchLagMs ?? 0;
+    const indexedBefore = lag > 0 ? (this.opts.now ?? (() => new Date()))().getTime() - lag : Infinity;
+    const indexed = lag > 0 ? sorted.filter((r) => Date.parse(r.createdAt) <= indexedBefore) : sorted;
+    const rows = groups.length === 0 ? indexed : indexed.filter((r) => groups.some((g) => g.every((f) => f(r))));
     const page = rows.slice(after, after + limit).map((r) => this.json(r, properties.length > 0 ? properties : (DEFAULT_PROPERTIES[type] ?? [])));
     const next = after + limit < rows.length ? String(after + limit) : undefined;
     return [200, { total: rows.length, results: page, ...(next ? { paging: { next: { after: next, link: `?after=${next}` } } } : {}) }];
@@ -1029,6 +1117,33 @@ export class FakeHubSpot {
     const page = rows.slice(0, limit);
     const next = rows[limit];
     return [200, { results: page.map((o) => ({ ...o, teams: [] })), ...(next ? { paging: { next: { after: next.id, link: `${this.url}/crm/v3/owners?after=${next.id}` } } } : {}) }];
+  }
+
+  /** `GET /crm/v3/properties/{type}/{name}`: the definition (404 when the account has no such property). */
+  private propertyJson(type: HsObjectType, name: string) {
+    const custom = this.extraProperties[type].get(name);
+    const kind = custom ?? this.schema[type][name];
+    if (!kind) throw new HsError(404, "OBJECT_NOT_FOUND", `Unable to find property ${name} for object type ${type}`, { context: { propertyName: [name] } });
+    const at = new Date(0).toISOString();
+    const types = { string: ["string", "text"], number: ["number", "number"], datetime: ["datetime", "date"], enumeration: ["enumeration", "select"], readonly: ["string", "text"] } as const;
+    const [t, fieldType] = types[kind.type];
+    return {
+      name,
+      label: custom?.label ?? name,
+      type: t,
+      fieldType,
+      groupName: custom ? "custom" : `${type}information`,
+      description: "",
+      options: kind.type === "enumeration" ? kind.options().map((o, i) => ({ label: o, value: o, displayOrder: i, hidden: false })) : [],
+      hasUniqueValue: custom?.unique ?? false,
+      hubspotDefined: custom === undefined,
+      calculated: false,
+      formField: false,
+      hidden: false,
+      createdAt: at,
+      updatedAt: at,
+      archived: false,
+    };
   }
 
   private pipelineJson(p: HsPipeline, displayOrder: number) {

@@ -1,4 +1,4 @@
-import type { MappedStage, StageMap } from "./crm-sync.js";
+import { mapStage, type MappedStage, type StageMap } from "./crm-sync.js";
 import { periodForLocalDate } from "./periods.js";
 import { addLocalDays, localDateOf, type LocalDate } from "./time.js";
 import type { TouchKind } from "./touch-args.js";
@@ -99,6 +99,8 @@ export interface TaskRecord {
   subject: string;
   description: string;
   dueDate: LocalDate;
+  /** The instant it is due (a CRM whose tasks are due at a time, HubSpot, takes this). */
+  dueAt: Date;
   done: boolean;
   accountCrmId: string;
   ownerEmail: string | null;
@@ -126,9 +128,11 @@ export interface OpportunityChanges {
 /** An opportunity as the CRM has it now (read just before a change is written). */
 export interface CrmOpportunityState {
   crmId: string;
-  /** The CRM's last-modified stamp (Salesforce SystemModstamp). */
+  /** The CRM's last-modified stamp (Salesforce SystemModstamp, HubSpot hs_lastmodifieddate). */
   modifiedAt: Date;
   crmStage: string | null;
+  /** HubSpot: the deal's pipeline (its stage is one of that pipeline's); null on Salesforce. */
+  pipeline: string | null;
   amountCents: number | null;
   closeDate: LocalDate | null;
 }
@@ -190,6 +194,7 @@ export function followUpTask(f: FollowUpForCrm, ctx: { key: string; zone: string
     subject: clipText(f.title.trim() === "" ? "Follow-up" : f.title.trim(), SUBJECT_MAX),
     description: `Follow-up set in Slack by ${f.ownerName}.`,
     dueDate: localDateOf(f.dueAt, ctx.zone),
+    dueAt: f.dueAt,
     done: f.status === "done",
     accountCrmId: ctx.accountCrmId,
     ownerEmail: ctx.ownerEmail,
@@ -204,11 +209,27 @@ export type CrmStageOutcome = { kind: "mapped"; crmStage: string } | { kind: "un
  * to our stage ("Needs Analysis=qualified;Qualification=qualified"), the opportunity's current CRM
  * stage is kept if it is one of them (nothing to change), else the first one listed in the map.
  * A stage no CRM stage maps to is unmapped: reported, never guessed.
+ *
+ * `pipeline` (HubSpot, a deal that has one): a stage of that pipeline only — its
+ * `pipelineId:stageId` entry first, else a bare stage id — never another pipeline's entry (that
+ * would move the deal to another pipeline). A new deal (no pipeline yet) takes the first entry
+ * listed; the writer finds its pipeline. Salesforce has no pipelines: its stage names are taken
+ * as they are (a ":" in one is just a character).
  */
-export function crmStageFor(map: StageMap, stage: string, currentCrmStage: string | null): CrmStageOutcome {
-  if (currentCrmStage !== null && map.get(currentCrmStage) === stage) return { kind: "mapped", crmStage: currentCrmStage };
-  for (const [crm, ours] of map) if (ours === (stage as MappedStage)) return { kind: "mapped", crmStage: crm };
-  return { kind: "unmapped", stage };
+export function crmStageFor(map: StageMap, stage: string, currentCrmStage: string | null, pipeline?: string | null): CrmStageOutcome {
+  if (currentCrmStage !== null) {
+    const now = mapStage(map, currentCrmStage, pipeline);
+    if (now.kind === "mapped" && now.stage === stage) return { kind: "mapped", crmStage: currentCrmStage };
+  }
+  const entries = [...map].filter(([, ours]) => ours === (stage as MappedStage)).map(([crm]) => crm);
+  if (pipeline) {
+    const own = entries.find((crm) => crm.startsWith(`${pipeline}:`));
+    if (own !== undefined) return { kind: "mapped", crmStage: own.slice(pipeline.length + 1) };
+    const bare = entries.find((crm) => !crm.includes(":"));
+    return bare !== undefined ? { kind: "mapped", crmStage: bare } : { kind: "unmapped", stage };
+  }
+  const first = entries[0];
+  return first !== undefined ? { kind: "mapped", crmStage: first } : { kind: "unmapped", stage };
 }
 
 /**

@@ -187,4 +187,23 @@ describe("ae-assistant crm and doctor with HubSpot", () => {
     expect(wrong.text).toMatch(/✗ HubSpot at .* refused HUBSPOT_ACCESS_TOKEN: .*INVALID_AUTHENTICATION.*Show token/);
     expect(wrong.text).not.toContain("pat-na1-00000000-dead");
   });
+
+  it("doctor checks what the push needs (the key property on each object, unique on deals; the write scopes); crm status shows the push per object", async () => {
+    const base = { SLACK_BOT_TOKEN: "xoxb-unused", SLACK_SIGNING_SECRET: "x", SLACK_API_URL: "http://127.0.0.1:9/api/" };
+    const before = await cli(["doctor"], base);
+    expect(before.code).toBe(1);
+    expect(before.text).toContain("✗ HubSpot push: calls have no property ae_assistant_id (the key that keeps a retried push from making a second record). HubSpot → Settings → Properties → Call → Create property");
+    expect(before.text).toContain('✗ HubSpot push: deals have no property ae_assistant_id (the key that keeps a retried push from making a second record). HubSpot → Settings → Properties → Deal → Create property: label "AE Assistant Id", internal name ae_assistant_id, field type Single-line text, and under Rules tick "Require unique values".');
+    expect(before.text).toContain("✓ HubSpot push: the private app can write deals (crm.objects.deals.write)");
+    hs.definePushProperty("ae_assistant_id");
+    const after = await cli(["doctor"], base);
+    expect(after.text).toContain("✓ HubSpot push: deals have the property ae_assistant_id (unique)");
+    expect(after.text).toContain("✓ HubSpot push: tasks have the property ae_assistant_id");
+    expect(after.text).not.toMatch(/✗ HubSpot push/);
+    const status = await cli(["crm", "status"]);
+    expect(status.text).toContain("push (bot → CRM): last push");
+    expect(status.text).toContain("touches (call / email / meeting / note): last push never; 0 written, 0 waiting");
+    const off = await cli(["crm", "status"], { CRM_PUSH: "off" });
+    expect(off.text).toContain("push (bot → CRM): off (CRM_PUSH=off)");
+  });
 });

@@ -1,8 +1,7 @@
 import { expect, it, vi } from "vitest";
 import type { SObjectType } from "../../src/demo/fake-salesforce.js";
 import type { StageMap } from "../../src/domain/crm-sync.js";
-import { createCrm, crmOptions, pushesTo, type Crm } from "../../src/services/crm/create-crm-sync.js";
-import type { CrmConfig } from "../../src/config/load-config.js";
+import { createCrm, type Crm } from "../../src/services/crm/create-crm-sync.js";
 import type { PushResult } from "../../src/services/crm/crm-push-service.js";
 import { createServices, type Services } from "../../src/services/services.js";
 import { toActor, type Actor } from "../../src/services/actor-service.js";
@@ -369,27 +368,5 @@ describeEachProvider("CRM push to Salesforce [%s]", (provider) => {
     expect(keys).toHaveLength(80);
     expect(new Set(keys).size).toBe(80);
     expect(s.only("Task").filter((t) => String(t.Subject).startsWith("follow-up")).map((t) => t.Status).filter((x) => x === "Completed")).toHaveLength(10);
-  });
-});
-
-/** Until a HubSpot writer exists, a HubSpot installation pulls only: nothing waits for a push nobody would send. */
-describeEachProvider("CRM push with HubSpot configured [%s]", (provider) => {
-  const bed = crmTestbed(provider);
-
-  it("the push is off and a touch or follow-up on a HubSpot company queues nothing", async () => {
-    const tdb = bed.db();
-    const config: CrmConfig = { provider: "hubspot", apiUrl: "http://127.0.0.1:9", accessToken: "pat-na1-00000000-0000", syncMinutes: 5, stageMap: STAGES, push: true, pushBatch: 100 };
-    expect(pushesTo(config)).toBe(false);
-    expect(crmOptions(config)).toMatchObject({ provider: "hubspot", push: false });
-    expect(createCrm(tdb.db, config, { now: () => new Date(), logger: silent, workerId: "w1" }).push).toBeNull();
-    const services = createServices(tdb.db, { defaultTimezone: "UTC", now: () => new Date("2026-12-08T14:00:00Z"), logger: silent, crm: crmOptions(config) });
-    const ws = await services.repos.workspaces.ensure("THUBSPOTOFF", { timezone: "UTC" });
-    const user = await services.repos.users.upsertFromSlack(ws.id, { slackUserId: "UHS1", name: "Ada", email: "ada@example.com", timezone: "UTC", locale: "en-US", isSlackAdmin: false, inactive: false });
-    const ada = toActor(user, ws, "UTC");
-    const principal = await services.principal(ada);
-    const company = await tdb.db.prisma.account.create({ data: { workspaceId: ws.id, ownerId: user.id, name: "Acme", nameKey: "acme", externalId: "hs:1001" } });
-    expect(await services.touches.log(ada, principal, { accountId: company.id, kind: "call", note: "x", participants: [], source: "command" })).toMatchObject({ kind: "logged" });
-    expect(await services.followUps.create(ada, principal, { accountId: company.id, title: "Send deck", dueDate: "2026-12-10" })).toMatchObject({ kind: "created" });
-    expect(await tdb.db.prisma.crmOutbox.count({ where: { workspaceId: ws.id } })).toBe(0);
   });
 });

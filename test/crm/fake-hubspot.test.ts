@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { AssociationTypes } from "@hubspot/api-client";
 import { FakeHubSpot } from "../../src/demo/fake-hubspot.js";
 
@@ -156,6 +156,60 @@ describe("npm run fake-hubspot prompt", () => {
       expect(runFakeHubSpotCommand(hs, "update company Nobody name=x")).toBe('No companies "Nobody". Try: list');
     } finally {
       await hs.stop();
+    }
+  });
+});
+
+/** What the push relies on: custom (and unique) properties, a search index that lags, writes never answered. */
+describe("fake HubSpot for the push", () => {
+  it("custom properties: the properties endpoint says whether one is unique; a unique value twice is 409 CONFLICT and a batch with one writes nothing", async () => {
+    const hs = await FakeHubSpot.start();
+    const api = async (method: string, path: string, body?: unknown) => {
+      const res = await fetch(`${hs.url}${path}`, { method, headers: { authorization: `Bearer ${hs.accessToken}`, "content-type": "application/json" }, body: body === undefined ? undefined : JSON.stringify(body) });
+      return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+    };
+    const acme = hs.create("companies", { name: "Acme" });
+    expect((await api("GET", "/crm/v3/properties/calls/ae_assistant_id")).body).toMatchObject({ status: "error", category: "OBJECT_NOT_FOUND" });
+    hs.definePushProperty("ae_assistant_id");
+    expect((await api("GET", "/crm/v3/properties/calls/ae_assistant_id")).body).toMatchObject({ name: "ae_assistant_id", type: "string", fieldType: "text", hasUniqueValue: false });
+    expect((await api("GET", "/crm/v3/properties/deals/ae_assistant_id")).body).toMatchObject({ hasUniqueValue: true });
+    const deal = (key: string) => ({ properties: { dealname: key, ae_assistant_id: key }, associations: [{ to: { id: acme }, types: [{ associationCategory: "HUBSPOT_DEFINED", associationTypeId: AssociationTypes.primaryDealToCompany }] }] });
+    const first = await api("POST", "/crm/v3/objects/deals", deal("T1-deal-1"));
+    expect(first.status).toBe(201);
+    const again = await api("POST", "/crm/v3/objects/deals/batch/create", { inputs: [deal("T1-deal-2"), deal("T1-deal-1")] });
+    expect(again.status).toBe(409);
+    expect(again.body).toMatchObject({ category: "CONFLICT", message: expect.stringContaining(`Existing ID: ${String(first.body.id)}`) });
+    expect(hs.list("deals").map((d) => d.properties.ae_assistant_id)).toEqual(["T1-deal-1"]);
+    // Engagements have no unique values: the same key twice is two calls.
+    const call = { properties: { hs_timestamp: "2026-11-01T10:00:00Z", ae_assistant_id: "T1-touch-1" } };
+    expect((await api("POST", "/crm/v3/objects/calls/batch/create", { inputs: [call, call] })).status).toBe(201);
+    expect(hs.list("calls")).toHaveLength(2);
+    await hs.stop();
+  });
+
+
+  it("search lags behind writes by searchLagMs (reads by id do not); a write can be made and never answered", async () => {
+    let now = new Date("2026-11-02T10:00:00Z");
+    const lagging = await FakeHubSpot.start({ now: () => now, searchLagMs: 30_000 });
+    try {
+      const id = lagging.create("notes", { hs_timestamp: now.toISOString(), hs_note_body: "fresh" });
+      const search = () =>
+        fetch(`${lagging.url}/crm/v3/objects/notes/search`, { method: "POST", headers: { authorization: `Bearer ${lagging.accessToken}`, "content-type": "application/json" }, body: JSON.stringify({ filterGroups: [], limit: 10 }) }).then(
+          async (r) => ((await r.json()) as { total: number }).total,
+        );
+      expect(await search()).toBe(0);
+      expect((await fetch(`${lagging.url}/crm/v3/objects/notes/${id}`, { headers: { authorization: `Bearer ${lagging.accessToken}` } })).status).toBe(200);
+      now = new Date(now.getTime() + 30_000);
+      expect(await search()).toBe(1);
+
+      lagging.hangAfterWrite();
+      const unanswered = fetch(`${lagging.url}/crm/v3/objects/notes`, { method: "POST", headers: { authorization: `Bearer ${lagging.accessToken}`, "content-type": "application/json" }, body: JSON.stringify({ properties: { hs_timestamp: now.toISOString() } }) }).catch(() => "no answer");
+      await vi.waitFor(() => expect(lagging.list("notes")).toHaveLength(2));
+      expect(lagging.requests.at(-1)).toMatchObject({ method: "POST", status: 0 });
+      await lagging.stop();
+      expect(await unanswered).toBe("no answer");
+    } finally {
+      await lagging.stop().catch(() => undefined);
     }
   });
 });

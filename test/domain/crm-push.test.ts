@@ -60,6 +60,27 @@ describe("CRM_STAGE_MAP read backwards", () => {
   ] as const)("%s (the opportunity is at %s) → %j", (stage, current, expected) => {
     expect(crmStageFor(SEVERAL, stage, current)).toEqual(expected);
   });
+
+  // HubSpot: a deal's stage must be one of its pipeline's.
+  const PIPELINES = map("renewals:r-discovery=prospect;renewals:r-offer=proposal;appointmentscheduled=prospect;presentationscheduled=proposal;closedwon=won;upsell:u-won=won;upsell:u-neg=negotiation");
+  it.each([
+    // Its own pipeline's entry first, then a bare stage id; never another pipeline's.
+    ["proposal", "r-discovery", "renewals", { kind: "mapped", crmStage: "r-offer" }],
+    ["prospect", "presentationscheduled", "default", { kind: "mapped", crmStage: "appointmentscheduled" }],
+    ["won", "r-offer", "renewals", { kind: "mapped", crmStage: "closedwon" }],
+    ["won", "u-other", "upsell", { kind: "mapped", crmStage: "u-won" }],
+    // The current stage is kept when it already means ours (read with its pipeline).
+    ["prospect", "r-discovery", "renewals", { kind: "mapped", crmStage: "r-discovery" }],
+    // Only other pipelines' entries: not written (it would move the deal to another pipeline).
+    ["negotiation", "r-offer", "renewals", { kind: "unmapped", stage: "negotiation" }],
+  ])("%s for a deal at %s in pipeline %s → %j", (stage, current, pipeline, expected) => {
+    expect(crmStageFor(PIPELINES, stage, current, pipeline)).toEqual(expected);
+  });
+
+  it("a new HubSpot deal takes the first entry listed (the writer finds its pipeline)", () => {
+    expect(crmStageFor(PIPELINES, "proposal", null)).toEqual({ kind: "mapped", crmStage: "renewals:r-offer" });
+    expect(crmStageFor(PIPELINES, "won", null)).toEqual({ kind: "mapped", crmStage: "closedwon" });
+  });
 });
 
 describe("conflicts and queued changes", () => {

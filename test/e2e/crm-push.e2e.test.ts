@@ -1,13 +1,16 @@
 import { afterAll, beforeAll, expect, it, vi } from "vitest";
+import { AssociationTypes } from "@hubspot/api-client";
+import { FakeHubSpot } from "../../src/demo/fake-hubspot.js";
 import { FakeSalesforce } from "../../src/demo/fake-salesforce.js";
 import { CRM_NOTICE_KINDS } from "../../src/jobs/crm-notices.js";
 import { CrmSyncJob, pushWhenQueued } from "../../src/jobs/crm-sync-job.js";
 import { createCrm } from "../../src/services/crm/create-crm-sync.js";
+import { HUBSPOT_KEY_PROPERTY } from "../../src/services/crm/hubspot-writer.js";
 import { Notifier } from "../../src/slack/notifier.js";
 import { OutboxSender } from "../../src/slack/outbox-sender.js";
 import { startSeededApp, TEST_BOT_TOKEN, textOf, type SeededApp } from "../support/e2e-harness.js";
 import { describeEachProvider } from "../support/providers.js";
-import { TEST_STAGES as STAGES } from "../support/crm.js";
+import { HUBSPOT_TEST_STAGES, TEST_STAGES as STAGES } from "../support/crm.js";
 import { appHomeOpenedEvent, eventCallback, jsonBody } from "../support/slack-requests.js";
 
 
@@ -80,5 +83,71 @@ describeEachProvider("Salesforce push, end to end [%s]", (provider) => {
     expect(textOf(home.body.view as Record<string, unknown>)).toMatch(/\*Salesforce:\* abgeglichen · letzter Abgleich .+ · nichts wartet/);
     // The access token never reached a log line.
     expect(t.logs.join("\n")).not.toMatch(/00D\w+!AQ/);
+  });
+});
+
+/**
+ * The same with the fake HubSpot: `/ae log <company> call …` arrives as a call on the company at
+ * once; `/ae followup` as a task; `/ae won` on a deal HubSpot changed meanwhile is not written and
+ * the rep is told.
+ */
+describeEachProvider("HubSpot push, end to end [%s]", (provider) => {
+  let t: SeededApp<"UADA">;
+  let hs: FakeHubSpot;
+  let job: CrmSyncJob;
+
+  beforeAll(async () => {
+    t = await startSeededApp({
+      provider,
+      now: new Date("2026-12-08T14:00:00Z"),
+      users: [{ id: "UADA", real_name: "Ada Lovelace", tz: "Europe/Berlin", profile: { email: "Ada@Example.com" } }],
+      crm: { provider: "hubspot", push: true },
+    });
+    hs = await FakeHubSpot.start({ now: () => t.clock.now });
+    hs.definePushProperty(HUBSPOT_KEY_PROPERTY);
+    const crm = createCrm(
+      t.database.db,
+      { provider: "hubspot", apiUrl: hs.url, accessToken: hs.accessToken, syncMinutes: 5, stageMap: HUBSPOT_TEST_STAGES },
+      { now: () => t.clock.now, logger: t.deps.logger, workerId: "replica-1", onSecret: (s) => t.deps.logger.addSecrets([s]), connector: { searchIntervalMs: 0 } },
+    );
+    job = new CrmSyncJob(crm.sync, t.deps.logger, undefined, { push: crm.push, notices: { services: t.services, defaultTimezone: "America/New_York" } });
+    const sender = new OutboxSender(t.services.repos.outbox, new Notifier(TEST_BOT_TOKEN, { slackApiUrl: t.fake.apiUrl }), t.deps.logger, { workerId: "replica-1" });
+    pushWhenQueued(t.services.events, job, () => t.clock.now, () => sender.deliverDue(t.clock.now, CRM_NOTICE_KINDS), t.deps.logger);
+  });
+  afterAll(async () => {
+    await hs?.stop();
+    await t?.close();
+  });
+
+  it("/ae log on a HubSpot company → the call is on the company in HubSpot; /ae followup → a task; a won deal changed there meanwhile → not overwritten, the rep is told", async () => {
+    const ada = hs.addOwner({ email: "ada@example.com", firstName: "Ada" });
+    const acme = hs.create("companies", { name: "Acme Rockets", hubspot_owner_id: ada });
+    const deal = hs.create("deals", { dealname: "Rocket skates", amount: "12000", dealstage: "qualifiedtobuy", closedate: "2026-12-18T00:00:00Z", hubspot_owner_id: ada }, [
+      { to: "companies", id: acme, typeId: AssociationTypes.primaryDealToCompany },
+    ]);
+    await job.plan(t.clock.now);
+
+    const logged = await t.command("log Acme Rockets call renewal agreed", "UADA");
+    expect(textOf(logged.reply)).toContain("Logged: Call with *Acme Rockets*");
+    await vi.waitFor(() => expect(hs.list("calls")).toHaveLength(1));
+    const [call] = hs.list("calls");
+    expect(call!.properties).toMatchObject({ hs_call_title: "Call: renewal agreed", hs_call_status: "COMPLETED", hs_timestamp: "2026-12-08T14:00:00.000Z", hubspot_owner_id: ada });
+    expect(hs.associations("calls", call!.id, "companies").map((a) => a.id)).toEqual([acme]);
+    await vi.waitFor(async () => expect((await t.database.db.prisma.touch.findFirstOrThrow()).externalId).toBe(`hs:${call!.id}`));
+
+    expect(textOf((await t.command("followup Acme Rockets tomorrow send the contract", "UADA")).reply)).toContain("send the contract");
+    await vi.waitFor(() => expect(hs.list("tasks")).toHaveLength(1));
+    expect(hs.list("tasks")[0]!.properties).toMatchObject({ hs_task_subject: "send the contract", hs_task_status: "NOT_STARTED" });
+
+    // Someone moves the deal in HubSpot; Ada, not knowing, marks it won in Slack.
+    t.clock.now = new Date(t.clock.now.getTime() + 60_000);
+    hs.update("deals", deal, { amount: "15000", dealstage: "contractsent" });
+    const ours = await t.database.db.prisma.deal.findFirstOrThrow({ where: { externalId: `hs:${deal}` } });
+    await t.command(`won ${ours.id} 13k`, "UADA");
+    const dm = await t.fake.waitFor("chat.postMessage", (c) => c.body.channel === "DUADA" && String(c.body.text).includes("did not take"));
+    expect(String(dm.body.text)).toContain("changed in HubSpot since the last sync, so nothing was overwritten there");
+    expect(hs.get("deals", deal).properties).toMatchObject({ dealstage: "contractsent", amount: "15000" });
+    // The private app's token never reached a log line.
+    expect(t.logs.join("\n")).not.toContain(hs.accessToken);
   });
 });

@@ -1,12 +1,15 @@
 import { afterAll, afterEach, beforeAll } from "vitest";
 import type { Provider } from "../../src/db/client.js";
+import { FakeHubSpot, type FakeHubSpotOptions } from "../../src/demo/fake-hubspot.js";
 import { FakeSalesforce, type FakeSalesforceOptions } from "../../src/demo/fake-salesforce.js";
-import { parseStageMap, STAGE_MAP_EXAMPLE, type StageMap } from "../../src/domain/crm-sync.js";
+import { HUBSPOT_STAGE_MAP_EXAMPLE, parseStageMap, STAGE_MAP_EXAMPLE, type StageMap } from "../../src/domain/crm-sync.js";
 import { createLogger } from "../../src/logger.js";
 import { createTestDatabase, type TestDatabase } from "./test-database.js";
 
 /** The README's example CRM_STAGE_MAP, parsed. */
 export const TEST_STAGES: StageMap = stageMap(STAGE_MAP_EXAMPLE);
+/** The README's example CRM_STAGE_MAP for HubSpot's default pipeline, parsed. */
+export const HUBSPOT_TEST_STAGES: StageMap = stageMap(HUBSPOT_STAGE_MAP_EXAMPLE);
 
 /** A CRM_STAGE_MAP the test knows to be valid, parsed. */
 export function stageMap(text: string): StageMap {
@@ -19,11 +22,15 @@ export const silentLogger = createLogger("error", () => undefined, []);
 
 /**
  * For a CRM suite (inside a describe): a database of its own for the suite, and fake Salesforces
- * started by `startFake` and stopped after each test.
+ * (`startFake`) and HubSpots (`startHubSpot`) stopped after each test.
  */
-export function crmTestbed(provider: Provider): { db: () => TestDatabase; startFake: (opts?: FakeSalesforceOptions) => Promise<FakeSalesforce> } {
+export function crmTestbed(provider: Provider): {
+  db: () => TestDatabase;
+  startFake: (opts?: FakeSalesforceOptions) => Promise<FakeSalesforce>;
+  startHubSpot: (opts?: FakeHubSpotOptions) => Promise<FakeHubSpot>;
+} {
   let tdb: TestDatabase | undefined;
-  const fakes: FakeSalesforce[] = [];
+  const fakes: { stop(): Promise<void> }[] = [];
   beforeAll(async () => {
     tdb = await createTestDatabase(provider);
   });
@@ -40,6 +47,11 @@ export function crmTestbed(provider: Provider): { db: () => TestDatabase; startF
       const sf = await FakeSalesforce.start(opts);
       fakes.push(sf);
       return sf;
+    },
+    startHubSpot: async (opts) => {
+      const hs = await FakeHubSpot.start(opts);
+      fakes.push(hs);
+      return hs;
     },
   };
 }

@@ -7,6 +7,7 @@ import { createLogger } from "../../logger.js";
 import { createCrm, crmOptions, type Crm } from "../../services/crm/create-crm-sync.js";
 import type { CrmStatus, SyncProgress } from "../../services/crm/crm-sync-service.js";
 import type { PushStatus } from "../../services/crm/crm-push-service.js";
+import type { CrmEntity } from "../../domain/crm-push.js";
 import { describePush, describeSync } from "../../jobs/crm-sync-job.js";
 import { planCrmNotices } from "../../jobs/crm-notices.js";
 import { createServices } from "../../services/services.js";
@@ -20,22 +21,21 @@ function when(d: Date | null): string {
   return d === null ? "never" : d.toISOString();
 }
 
-const ENTITY_LABEL = { touch: "touches (Task / Event)", followUp: "follow-ups (Task)", deal: "deals (Opportunity)" } as const;
+/** What each of our records becomes in each CRM. */
+const ENTITY_LABEL: Record<CrmConfig["provider"], Record<CrmEntity, string>> = {
+  salesforce: { touch: "touches (Task / Event)", followUp: "follow-ups (Task)", deal: "deals (Opportunity)" },
+  hubspot: { touch: "touches (call / email / meeting / note)", followUp: "follow-ups (task)", deal: "deals (deal)" },
+};
 
-/** Why the push is off: CRM_PUSH=off, or a CRM it cannot write to yet. */
-function pushOff(config: CrmConfig): string {
-  return config.push === false ? "CRM_PUSH=off" : `writing to ${config.provider} is not supported yet: pull only`;
-}
-
-function printPush(io: CliIo, p: PushStatus | null, waiting: number, config: CrmConfig): void {
+function printPush(io: CliIo, p: PushStatus | null, waiting: number, labels: Record<CrmEntity, string>): void {
   if (!p) {
-    io.out(`push (bot → CRM): off (${pushOff(config)})`);
+    io.out("push (bot → CRM): off (CRM_PUSH=off)");
     return;
   }
   io.out(`push (bot → CRM): last push ${when(p.lastPushAt)}; backlog ${waiting} waiting`);
   if (p.blocked) io.out(`  on hold since ${when(p.blocked.since)}, next try ${when(p.blocked.retryAt)}: ${p.blocked.reason}`);
   for (const t of p.totals) {
-    io.out(`${ENTITY_LABEL[t.entity]}: last push ${when(t.lastSentAt)}; ${t.sent} written, ${t.waiting} waiting, ${t.rejected} refused, ${t.conflict} conflicts (the CRM won), ${t.failed} given up`);
+    io.out(`${labels[t.entity]}: last push ${when(t.lastSentAt)}; ${t.sent} written, ${t.waiting} waiting, ${t.rejected} refused, ${t.conflict} conflicts (the CRM won), ${t.failed} given up`);
   }
   if (p.problems.length > 0) io.out("last refused (newest first; `crm retry --all` or `crm retry <row id>` sends them again):");
   for (const x of p.problems) {
@@ -142,11 +142,11 @@ export const crmCommand: CliCommand = {
         const workspaceId = await crm.sync.workspaceId(values.team ?? config.slackTeamId);
         if (action === "status") {
           printStatus(io, await crm.sync.status(workspaceId));
-          printPush(io, crm.push ? await crm.push.status(workspaceId) : null, crm.push ? await crm.push.backlog(workspaceId) : 0, config);
+          printPush(io, crm.push ? await crm.push.status(workspaceId) : null, crm.push ? await crm.push.backlog(workspaceId) : 0, ENTITY_LABEL[config.provider]);
           return 0;
         }
         if (action === "retry") {
-          if (!crm.push) throw new CliUsageError(`The push is off (${pushOff(config)}): there is nothing to send again.`);
+          if (!crm.push) throw new CliUsageError("The push is off (CRM_PUSH=off): there is nothing to send again.");
           const n = await crm.push.requeue(workspaceId, values.all ? null : rowIds);
           io.out(`${n} refused record(s) queued again; the next push sends them (the running app within a minute, or: ae-assistant crm sync).`);
           return n > 0 || values.all ? 0 : 1;

@@ -102,7 +102,7 @@ export const doctorCommand: CliCommand = {
       const { connector, writer } = createCrmClients(crm, { knobs: { requestTimeoutMs: 30_000 } });
       const pull = await connector.check();
       // The push's needs (Create/Edit, the external id field, the stages) once the login works.
-      const push = writer === null || !pushesTo(crm) || !pull[0]?.ok ? [] : await writer.checkPush(crm.stageMap);
+      const push = !pushesTo(crm) || !pull[0]?.ok ? [] : await writer.checkPush(crm.stageMap);
       for (const check of [...pull, ...push]) {
         if (check.ok) ok(check.text);
         else bad(check.text);

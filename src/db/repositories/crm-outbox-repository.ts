@@ -381,10 +381,12 @@ export class CrmOutboxRepository {
   /**
    * Sends refused rows again (after a person fixed the cause: a validation rule, a field, a
    * picklist): back to pending with fresh attempts. `ids` null: every refused row of `scope`.
+   * A row given up after passing failures (timeouts) may have reached the CRM: it keeps one
+   * attempt, so its next one looks for the record by its key before creating it.
    */
   async requeue(scope: QueueScope, ids: number[] | null, now: Date): Promise<number> {
     return this.db.$executeRaw(
-      sql`UPDATE "CrmOutbox" SET "status" = ${"pending"}, "attempts" = ${0}, "nextAttemptAt" = ${now}, "notifiedAt" = NULL, "errorCode" = NULL, "updatedAt" = ${new Date()}
+      sql`UPDATE "CrmOutbox" SET "status" = ${"pending"}, "attempts" = CASE WHEN "status" = ${"failed"} THEN 1 ELSE 0 END, "nextAttemptAt" = ${now}, "notifiedAt" = NULL, "errorCode" = NULL, "updatedAt" = ${new Date()}
         WHERE "workspaceId" = ${scope.workspaceId} AND "provider" = ${scope.provider} AND "status" IN (${join([...REFUSALS])})
         ${ids === null ? sql`` : sql`AND "id" IN (${join(ids.length > 0 ? ids : [-1])})`}`,
     );

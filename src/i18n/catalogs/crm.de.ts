@@ -30,7 +30,7 @@ export const crmDe: TranslationOf<typeof crmEn> = {
   "crm.admin.broken":
     ":warning: *Die Verbindung zu {crm} ist unterbrochen* seit {since}: {reason}\nTouches, Follow-ups und Deals warten in der Warteschlange ({waiting}) und gehen raus, sobald sie wieder funktioniert; nichts geht verloren. Prüfe die Zugangsdaten und den Run-as-User der Connected App und starte dann `ae-assistant doctor`.",
   "crm.admin.hold":
-    ":warning: *Das Schreiben nach {crm} ist angehalten* seit {since}: {reason}\nDas Abholen läuft weiter; Touches, Follow-ups und Deals warten in der Warteschlange ({waiting}). `ae-assistant doctor` nennt, was in {crm} fehlt (README → Connect Salesforce).",
+    ":warning: *Das Schreiben nach {crm} ist angehalten* seit {since}: {reason}\nDas Abholen läuft weiter; Touches, Follow-ups und Deals warten in der Warteschlange ({waiting}). `ae-assistant doctor` nennt, was in {crm} fehlt (README → Connect {crm}).",
   "crm.admin.restored": ":white_check_mark: *Die Verbindung zu {crm} funktioniert wieder.* Was gewartet hat, geht jetzt raus ({waiting}).",
   "crm.home.ok": "*{crm}:* abgeglichen · letzter Abgleich {last} · {waiting}",
   "crm.home.never": "*{crm}:* noch nicht abgeglichen · {waiting}",

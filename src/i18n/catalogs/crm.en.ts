@@ -28,7 +28,7 @@ export const crmEn = {
   "crm.admin.broken":
     ":warning: *The {crm} connection is broken* since {since}: {reason}\nTouches, follow-ups and deals wait in the queue ({waiting}) and go out as soon as it works again; nothing is lost. Check the credentials and the Connected App's run-as user, then run `ae-assistant doctor`.",
   "crm.admin.hold":
-    ":warning: *Pushing to {crm} is on hold* since {since}: {reason}\nThe pull goes on; touches, follow-ups and deals wait in the queue ({waiting}). `ae-assistant doctor` names what {crm} is missing (README → Connect Salesforce).",
+    ":warning: *Pushing to {crm} is on hold* since {since}: {reason}\nThe pull goes on; touches, follow-ups and deals wait in the queue ({waiting}). `ae-assistant doctor` names what {crm} is missing (README → Connect {crm}).",
   "crm.admin.restored": ":white_check_mark: *The {crm} connection works again.* What waited is going out ({waiting}).",
   "crm.home.ok": "*{crm}:* in sync · last sync {last} · {waiting}",
   "crm.home.never": "*{crm}:* not synced yet · {waiting}",

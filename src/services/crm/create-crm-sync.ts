@@ -10,6 +10,7 @@ import { CrmPushService, type CrmPushOptions } from "./crm-push-service.js";
 import { CrmSyncService } from "./crm-sync-service.js";
 import type { CrmWriter } from "./crm-writer.js";
 import { HubSpotConnector, type HubSpotConnectorOptions } from "./hubspot-connector.js";
+import { HubSpotWriter } from "./hubspot-writer.js";
 import { SalesforceConnector, type SalesforceConnectorOptions } from "./salesforce-connector.js";
 import { SalesforceWriter } from "./salesforce-writer.js";
 
@@ -37,16 +38,18 @@ export interface Crm {
 
 /**
  * The connector and the writer of the configured CRM: the only place that picks them. Pull and
- * push share one connector, so one session. `writer` is null for a CRM whose push is not built
- * (HubSpot, for now): nothing is queued for it (see `pushesTo`).
+ * push share one connector, so one session (Salesforce) or one client and pace (HubSpot: its
+ * client keeps retry and limiter settings process-wide, so there is exactly one, configured
+ * without them).
  */
 export function createCrmClients(
   config: CrmConfig,
   opts: { onSecret?: (secret: string) => void; knobs?: CrmConnectorKnobs; now?: () => Date } = {},
-): { connector: CrmConnector; writer: CrmWriter | null } {
+): { connector: CrmConnector; writer: CrmWriter } {
   if (config.provider === "hubspot") {
     opts.onSecret?.(config.accessToken);
-    return { connector: new HubSpotConnector({ apiUrl: config.apiUrl, accessToken: config.accessToken, stageMap: config.stageMap, ...opts.knobs }), writer: null };
+    const connector = new HubSpotConnector({ apiUrl: config.apiUrl, accessToken: config.accessToken, stageMap: config.stageMap, ...opts.knobs });
+    return { connector, writer: new HubSpotWriter(connector, { now: opts.now }) };
   }
   opts.onSecret?.(config.clientSecret);
   const connector = new SalesforceConnector({ loginUrl: config.loginUrl, clientId: config.clientId, clientSecret: config.clientSecret, onSecret: opts.onSecret, ...opts.knobs });
@@ -59,11 +62,11 @@ export function createCrmConnector(config: CrmConfig, opts: { onSecret?: (secret
 }
 
 /**
- * Whether the installation pushes to the configured CRM: CRM_PUSH is on and the CRM has a writer.
- * Repositories queue writes only when it does, so no row waits for a writer that does not exist.
+ * Whether the installation pushes to the configured CRM (CRM_PUSH, on unless "off"). Repositories
+ * queue writes only when it does, so no row waits for a push that is off.
  */
 export function pushesTo(config: CrmConfig): boolean {
-  return config.provider === "salesforce" && config.push !== false;
+  return config.push !== false;
 }
 
 /** The CRM for the configured provider (Salesforce or HubSpot): the engines are the same for both. */
@@ -79,7 +82,7 @@ export function createCrm(db: Database, config: CrmConfig, deps: CrmSyncDeps): C
     overlapMs: deps.overlapMs,
   });
   const push =
-    writer === null || !pushesTo(config)
+    !pushesTo(config)
       ? null
       : new CrmPushService(new CrmOutboxRepository(db.prisma), syncRepo, new DealRepository(db.prisma), writer, {
           stageMap: config.stageMap,

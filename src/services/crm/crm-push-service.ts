@@ -232,7 +232,9 @@ export class CrmPushService {
       await this.queue.refuse(ids, token, "failed", code, `gave up after ${attempts} attempts: ${message}`);
       return { retried: 0, failed: ids.length };
     }
-    await this.queue.retryLater(ids, token, new Date(now.getTime() + retryBackoffMs(attempts)), message);
+    // Not before the CRM can find a create that may have reached it (HubSpot: its search index's lag).
+    const delay = Math.max(retryBackoffMs(attempts), this.writer.findAfterMs ?? 0);
+    await this.queue.retryLater(ids, token, new Date(now.getTime() + delay), message);
     return { retried: ids.length, failed: 0 };
   }
 
@@ -246,6 +248,8 @@ export class CrmPushService {
     const outcomes = new Map<Group, Outcome>();
     for (const group of groups) {
       const key = pushKey(ws.slackTeamId, group.entity, group.entityId);
+      // The claim counted this attempt: more than one means an earlier one may have reached the CRM.
+      const resumed = group.rows.some((r) => r.attempts > 1);
       if (group.entity === "touch") {
         const t = touches.get(group.entityId);
         const account = crmIdOf(t?.accountExternalId ?? null, prefix);
@@ -253,7 +257,7 @@ export class CrmPushService {
         else if (t.externalId) outcomes.set(group, { kind: "written", crmId: crmIdOf(t.externalId, prefix) ?? t.externalId });
         else {
           const activity = touchActivity({ kind: t.kind, occurredAt: t.occurredAt, note: t.note, authorName: t.person.name, participantNames: t.participantNames }, { key, zone: t.person.zone, accountCrmId: account, ownerEmail: t.person.email });
-          batch.push({ group, write: { op: "logActivity", activity } });
+          batch.push({ group, write: { op: "logActivity", activity, resumed } });
         }
       } else if (group.entity === "followUp") {
         const f = followUps.get(group.entityId);
@@ -267,7 +271,7 @@ export class CrmPushService {
           else outcomes.set(group, { kind: "skipped", reason: "cancelled before it reached the CRM" });
         } else {
           const task = followUpTask({ title: f.title, dueAt: f.dueAt, status: f.status, ownerName: f.person.name }, { key, zone: f.person.zone, accountCrmId: account, ownerEmail: f.person.email });
-          batch.push({ group, write: { op: "saveTask", crmId, task } });
+          batch.push({ group, write: { op: "saveTask", crmId, task, resumed } });
         }
       }
     }
@@ -304,6 +308,7 @@ export class CrmPushService {
             crmStage: stage.crmStage,
             ownerEmail: deal.person.email,
           },
+          resumed: group.rows.some((r) => r.attempts > 1),
         },
       ]);
       if (result?.kind === "written") await this.takeCrmValues(deal, result.crmId);
@@ -323,7 +328,7 @@ export class CrmPushService {
     }
     const changes: OpportunityChanges = {};
     if (change.stage !== undefined) {
-      const stage = crmStageFor(this.opts.stageMap, change.stage, current.crmStage);
+      const stage = crmStageFor(this.opts.stageMap, change.stage, current.crmStage, current.pipeline);
       if (stage.kind === "unmapped") return unmappedStage(stage.stage);
       if (stage.crmStage !== current.crmStage) changes.crmStage = stage.crmStage;
     }
@@ -345,7 +350,7 @@ export class CrmPushService {
   private async takeCrmValues(deal: DealForPush, crmId: string, known?: CrmOpportunityState): Promise<void> {
     const state = known ?? (await this.writer.readOpportunity(crmId));
     if (!state) return;
-    const { unmapped: _unmapped, ...values } = dealFromCrm({ stage: state.crmStage, amountCents: state.amountCents, closeDate: state.closeDate, modifiedAt: state.modifiedAt }, this.opts.stageMap, deal.person.zone, deal);
+    const { unmapped: _unmapped, ...values } = dealFromCrm({ stage: state.crmStage, pipeline: state.pipeline, amountCents: state.amountCents, closeDate: state.closeDate, modifiedAt: state.modifiedAt }, this.opts.stageMap, deal.person.zone, deal);
     await this.deals.applyCrm(deal.id, { ...values, crmModifiedAt: state.modifiedAt, externalId: externalIdOf(this.writer.provider, crmId) }, this.opts.now());
   }
 

@@ -80,19 +80,26 @@ function modifiedProperty(type: HsType): string {
   return type === "contacts" ? "lastmodifieddate" : "hs_lastmodifieddate";
 }
 
+/**
+ * The custom property the push writes its key to (README → Connect HubSpot). The pull reads it on
+ * deals (HubSpot leaves out a property the account does not have), so a deal the push made but
+ * could not record is recognised as ours.
+ */
+export const HUBSPOT_KEY_PROPERTY = "ae_assistant_id";
+
 const PROPERTIES: Record<HsType, string[]> = {
   companies: ["name", "domain", "industry", "annualrevenue", "hubspot_owner_id", "hs_lastmodifieddate"],
-  deals: ["dealname", "amount", "closedate", "dealstage", "pipeline", "hubspot_owner_id", "hs_lastmodifieddate"],
+  deals: ["dealname", "amount", "closedate", "dealstage", "pipeline", "hubspot_owner_id", "hs_lastmodifieddate", HUBSPOT_KEY_PROPERTY],
   contacts: ["firstname", "lastname", "email", "jobtitle", "phone", "associatedcompanyid", "lastmodifieddate"],
 };
 
 const props = z.record(z.string(), z.string().nullable().optional());
-const hsObject = z.object({ id: z.string(), properties: props, archived: z.boolean().optional(), archivedAt: z.string().optional(), updatedAt: z.string().optional() });
+export const hsObject = z.object({ id: z.string(), properties: props, archived: z.boolean().optional(), archivedAt: z.string().optional(), updatedAt: z.string().optional() });
 type HsObject = z.infer<typeof hsObject>;
 const paging = z.object({ next: z.object({ after: z.string() }).optional() }).optional();
-const searchAnswer = z.object({ total: z.number(), results: z.array(hsObject), paging });
+export const searchAnswer = z.object({ total: z.number(), results: z.array(hsObject), paging });
 const listAnswer = z.object({ results: z.array(hsObject), paging });
-const ownersAnswer = z.object({ results: z.array(z.object({ id: z.string(), email: z.string().nullable().optional() })), paging });
+export const ownersAnswer = z.object({ results: z.array(z.object({ id: z.string(), email: z.string().nullable().optional() })), paging });
 const associationsAnswer = z.object({
   results: z.array(
     z.object({
@@ -101,16 +108,46 @@ const associationsAnswer = z.object({
     }),
   ),
 });
-const pipelinesAnswer = z.object({ results: z.array(z.object({ id: z.string(), label: z.string(), stages: z.array(z.object({ id: z.string(), label: z.string() })) })) });
+export const pipelinesAnswer = z.object({ results: z.array(z.object({ id: z.string(), label: z.string(), stages: z.array(z.object({ id: z.string(), label: z.string() })) })) });
 const errorBody = z
   .object({
     message: z.string().optional(),
     category: z.string().optional(),
     policyName: z.string().optional(),
     correlationId: z.string().optional(),
-    errors: z.array(z.object({ context: z.record(z.string(), z.array(z.string())).optional() })).optional(),
+    errors: z.array(z.object({ message: z.string().optional(), code: z.string().optional(), context: z.record(z.string(), z.array(z.string())).optional() })).optional(),
   })
   .partial();
+
+/** One of the problems HubSpot lists in an error (`errors[]`): its code and the properties it names. */
+export interface HubSpotErrorDetail {
+  code: string | null;
+  message: string;
+  properties: string[];
+}
+
+/**
+ * HubSpot refused a request (not the token, not a rate limit): its `category` is the code
+ * (VALIDATION_ERROR, CONFLICT, OBJECT_NOT_FOUND …), `crmMessage` its words without the JSON it
+ * sometimes embeds, `details` what it lists per problem.
+ */
+export class HubSpotRequestError extends CrmError {
+  override name = "HubSpotRequestError";
+  constructor(
+    message: string,
+    code: string,
+    crmMessage: string,
+    readonly status: number,
+    readonly details: HubSpotErrorDetail[],
+  ) {
+    super(message, code, crmMessage);
+  }
+
+  /** The properties HubSpot named. */
+  get properties(): string[] {
+    return [...new Set(this.details.flatMap((d) => d.properties))];
+  }
+}
 
 /** The primary deal→company association (HubSpot's AssociationTypes.primaryDealToCompany). */
 const PRIMARY_DEAL_TO_COMPANY = 5;
@@ -126,12 +163,12 @@ export class CrmMissingScopesError extends CrmAuthError {
   }
 }
 
-function text(value: string | null | undefined): string | null {
+export function text(value: string | null | undefined): string | null {
   return typeof value === "string" && value.trim() !== "" ? value.trim() : null;
 }
 
 /** HubSpot numbers are strings ("5000", "1250000.5"). */
-function cents(value: string | null | undefined): number | null {
+export function cents(value: string | null | undefined): number | null {
   const t = text(value);
   if (t === null) return null;
   const n = Number(t);
@@ -139,7 +176,7 @@ function cents(value: string | null | undefined): number | null {
 }
 
 /** Datetimes come as ISO strings (or epoch milliseconds, as filters take them). */
-function instant(value: string | null | undefined): number | null {
+export function instant(value: string | null | undefined): number | null {
   const t = text(value);
   if (t === null) return null;
   const ms = /^\d+$/.test(t) ? Number(t) : Date.parse(t);
@@ -195,15 +232,22 @@ export class HubSpotConnector implements CrmConnector {
   /** Waits `ms`, or fails when that is longer than a pass should wait. */
   private async waitFor(ms: number, why: string): Promise<void> {
     if (ms <= 0) return;
-    if (ms > (this.opts.maxWaitMs ?? 30_000)) throw new CrmRateLimitError(`HubSpot: ${why}; not waiting ${Math.ceil(ms / 1000)} s within a pass`, "RATE_LIMIT");
+    // Longer than a pass should wait: the whole connection backs off at least that long instead.
+    if (ms > (this.opts.maxWaitMs ?? 30_000)) throw new CrmRateLimitError(`HubSpot: ${why}; not waiting ${Math.ceil(ms / 1000)} s within a pass`, "RATE_LIMIT", ms);
     await this.sleep(ms);
   }
 
   /**
-   * One API call: paced, timed out, retried on a short 429 or a 5xx (every call here is a read),
-   * and every failure translated into a CrmError.
+   * One API call: paced, timed out, retried on a short 429 (HubSpot did nothing with it), and on a
+   * 5xx only when it is a read (`write`: a create that failed with a 5xx may have been made; the
+   * push's queue retries it, looking for it first), and every failure translated into a CrmError.
+   * The writer (hubspot-writer.ts) makes its calls through here: one client, one pace.
    */
-  private async call(method: "GET" | "POST", path: string, opts: { qs?: Record<string, string>; body?: unknown; search?: boolean } = {}): Promise<unknown> {
+  async call(
+    method: "GET" | "POST" | "PATCH" | "DELETE",
+    path: string,
+    opts: { qs?: Record<string, string>; body?: unknown; search?: boolean; write?: boolean } = {},
+  ): Promise<unknown> {
     const retries = this.opts.rateLimitRetries ?? 3;
     for (let attempt = 0; ; attempt++) {
       await this.waitUntil(this.nextRequestAt, "the 10-second request budget is spent");
@@ -249,11 +293,13 @@ export class HubSpotConnector implements CrmConnector {
         }
         throw new CrmRateLimitError(`HubSpot: rate limited ${attempt + 1} times in a row (${policy}: ${detail})`, policy, waitMs);
       }
-      if (status >= 500 && attempt < 2) {
+      if (status >= 500 && attempt < 2 && !opts.write) {
         await this.sleep(500 * (attempt + 1));
         continue;
       }
-      throw new CrmError(`HubSpot: ${detail}`, e.category ?? `HTTP_${status}`);
+      const details = (e.errors ?? []).map((x) => ({ code: x.code ?? null, message: x.message ?? "", properties: x.context?.propertyName ?? [] }));
+      const said = details.map((d) => d.message).filter((m) => m !== "");
+      throw new HubSpotRequestError(`HubSpot: ${detail}`, e.category ?? `HTTP_${status}`, said.length > 0 ? said.join("; ") : (e.message ?? `HTTP ${status}`), status, details);
     }
   }
 
@@ -266,9 +312,7 @@ export class HubSpotConnector implements CrmConnector {
   }
 
   private parse<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
-    const r = schema.safeParse(value);
-    if (!r.success) throw new CrmError(`HubSpot sent an unreadable answer for ${what}: ${r.error.issues[0]?.message ?? "?"}`, "BAD_RESPONSE");
-    return r.data;
+    return parseAnswer(schema, value, what);
   }
 
   /** Owner id → lowercased email, active and deactivated owners (records keep a deactivated owner). */
@@ -328,6 +372,7 @@ export class HubSpotConnector implements CrmConnector {
           const close = instant(o.properties.closedate);
           return {
             ...this.base(o, "deals", deleted),
+            pushKey: text(o.properties[HUBSPOT_KEY_PROPERTY]),
             title: text(o.properties.dealname),
             accountExternalId: hsId(companies.get(o.id)),
             amountCents: cents(o.properties.amount),
@@ -496,6 +541,13 @@ export class HubSpotConnector implements CrmConnector {
     if (unmapped.length === 0) return [{ ok: true, text: `HubSpot: CRM_STAGE_MAP maps all ${stages} stages of ${answer.results.length} deal pipeline(s)` }];
     return [{ ok: false, text: `HubSpot: CRM_STAGE_MAP does not map ${unmapped.length} of ${stages} deal stages, so deals in them are not written: ${unmapped.join(", ")}. Add "stageId=our stage" pairs for them.` }];
   }
+}
+
+/** An answer of HubSpot's, checked against what we read of it (never cast). */
+export function parseAnswer<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
+  const r = schema.safeParse(value);
+  if (!r.success) throw new CrmError(`HubSpot sent an unreadable answer for ${what}: ${r.error.issues[0]?.message ?? "?"}`, "BAD_RESPONSE");
+  return r.data;
 }
 
 function safeJson(raw: string): unknown {

@@ -180,6 +180,7 @@ export class SalesforceWriter implements CrmWriter {
       crmId,
       modifiedAt,
       crmStage: typeof r.StageName === "string" ? r.StageName : null,
+      pipeline: null,
       amountCents: typeof r.Amount === "number" ? Math.round(r.Amount * 100) : null,
       closeDate: typeof r.CloseDate === "string" ? r.CloseDate : null,
     };
