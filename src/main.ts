@@ -35,7 +35,7 @@ async function main(): Promise<void> {
     );
     // Scheduled work: one every-minute tick plans the jobs under a lease and delivers the outbox.
     const workerId = `${hostname()}:${process.pid}:${randomBytes(4).toString("hex")}`;
-    const sender = new OutboxSender(services.repos.outbox, notifier, logger, { workerId, ...senderHooks(services) });
+    const sender = new OutboxSender(services.repos.outbox, notifier, logger, { workerId, ...senderHooks(services, now) });
     // The CRM pull and push (only when a CRM is configured); its secret and every access token are redacted from the logs.
     const crm = crmConfig ? { ...createCrm(db, crmConfig, { now, logger, workerId, onSecret: (s) => appLogger.addSecrets([s]) }), slackTeamId: crmConfig.slackTeamId } : undefined;
     const jobs = createJobs({ services, logger, defaultTimezone: config.defaultTimezone, db, crm });

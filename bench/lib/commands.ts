@@ -104,6 +104,9 @@ export async function benchCommands(bench: BenchDatabase, fake: FakeSlack, o: Co
     { name: "/ae quota", text: () => "quota" },
     { name: "/ae today", text: () => "today" },
     { name: "/ae leaderboard", text: () => "leaderboard" },
+    // Two writes: logging a touch (the hot path the reminders depend on) and opening a deal.
+    { name: "/ae log <name> call", text: (rep) => `log "${names.get(rep) ?? "none"}" call bench run` },
+    { name: "/ae deal <name> 50k", text: (rep) => `deal "${names.get(rep) ?? "none"}" 50k` },
     { name: "/ae pipeline", text: () => "pipeline", openLoop: false },
   ];
   const mixed = commands.filter((c) => c.openLoop !== false);

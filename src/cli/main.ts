@@ -15,6 +15,9 @@ import { holidaysCommand } from "./commands/holidays-command.js";
 import { workspaceCommand } from "./commands/workspace-command.js";
 import { reassignCommand } from "./commands/reassign-command.js";
 import { crmCommand } from "./commands/crm-command.js";
+import { auditCommand } from "./commands/audit-command.js";
+import { privacyCommand } from "./commands/privacy-command.js";
+import { runAs } from "../db/audit/audit-scope.js";
 
 export const COMMANDS: CliCommand[] = [
   migrateCommand,
@@ -31,6 +34,8 @@ export const COMMANDS: CliCommand[] = [
   compCommand,
   giftsCommand,
   reassignCommand,
+  auditCommand,
+  privacyCommand,
 ];
 
 function usage(io: CliIo): void {
@@ -50,8 +55,11 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     usage(io);
     return 2;
   }
+  // Every write of the run is recorded as made by the CLI (its command and subcommand; a privacy
+  // command also names the admin running it, --as).
+  const sub = rest[0] && !rest[0].startsWith("-") ? ` ${rest[0]}` : "";
   try {
-    return await command.run(rest, io);
+    return await runAs({ kind: "cli", detail: `${name}${sub}`.slice(0, 80) }, () => command.run(rest, io));
   } catch (error) {
     io.err(error instanceof ConfigError ? error.message : `ae-assistant ${name} failed: ${error instanceof Error ? error.message : String(error)}`);
     return 1;

@@ -1,12 +1,15 @@
 import { mkdirSync } from "node:fs";
 import { dirname, isAbsolute, resolve } from "node:path";
 import type { PrismaClient as SqlitePrismaClient } from "../generated/sqlite/client.js";
+import { withAudit, type AuditCounters, type AuditedClient } from "./audit/audited-client.js";
 
 /**
- * The client type the repositories are written against. Both generated clients expose the same
- * model API (the schemas are kept identical by a test), so the PostgreSQL one is used through it.
+ * The client type the repositories are written against: the generated client with the audit
+ * trail extension (src/db/audit/audited-client.ts), so every write to an audited model is
+ * recorded. Both generated clients expose the same model API (the schemas are kept identical by a
+ * test), so the PostgreSQL one is used through the SQLite one's type.
  */
-export type Db = SqlitePrismaClient;
+export type Db = AuditedClient;
 
 /** A transaction client (the model API without $transaction): what a write inside someone else's transaction takes. */
 export type Tx = Parameters<Parameters<Db["$transaction"]>[0]>[0];
@@ -44,10 +47,29 @@ export interface OpenDatabaseOptions {
    * benchmark counts and times every SQL statement this way). Must return an equivalent factory.
    */
   wrapAdapter?: <F extends object>(factory: F) => F;
+  /** Counts what the audit extension wrote and recorded (the audit-coverage tests). */
+  auditCounters?: AuditCounters;
+}
+
+/** Instrumentation applied to every database this process opens (see `instrumentDatabases`). */
+let processInstrumentation: OpenDatabaseOptions = {};
+
+/**
+ * Applies `opts` to every `openDatabase` in this process until the returned function is called:
+ * tests count the writes of CLI commands run in-process, which open their own database. Options
+ * passed to `openDatabase` itself win.
+ */
+export function instrumentDatabases(opts: OpenDatabaseOptions): () => void {
+  const before = processInstrumentation;
+  processInstrumentation = opts;
+  return () => {
+    processInstrumentation = before;
+  };
 }
 
 /** Opens the database named by `url` and checks that it answers. */
-export async function openDatabase(url: string, opts: OpenDatabaseOptions = {}): Promise<Database> {
+export async function openDatabase(url: string, given: OpenDatabaseOptions = {}): Promise<Database> {
+  const opts = { ...processInstrumentation, ...given };
   const wrap = opts.wrapAdapter ?? (<F extends object>(f: F): F => f);
   const provider = providerOf(url);
   if (provider === "sqlite") {
@@ -71,17 +93,17 @@ export async function openDatabase(url: string, opts: OpenDatabaseOptions = {}):
       cacheStatements(adapter);
       return adapter;
     };
-    const prisma = new PrismaClient({ adapter: wrap(factory) });
+    const client = new PrismaClient({ adapter: wrap(factory) });
     try {
       // WAL lets readers proceed while a write is in flight; NORMAL sync is durable in WAL mode.
-      await prisma.$queryRawUnsafe("PRAGMA journal_mode = WAL");
-      await prisma.$executeRawUnsafe("PRAGMA synchronous = NORMAL");
-      await prisma.$executeRawUnsafe("PRAGMA foreign_keys = ON");
+      await client.$queryRawUnsafe("PRAGMA journal_mode = WAL");
+      await client.$executeRawUnsafe("PRAGMA synchronous = NORMAL");
+      await client.$executeRawUnsafe("PRAGMA foreign_keys = ON");
     } catch (error) {
-      await prisma.$disconnect().catch(() => undefined);
+      await client.$disconnect().catch(() => undefined);
       throw new DatabaseOpenError(`cannot open the SQLite database ${file}`, { cause: error });
     }
-    return { prisma, provider, sqlitePath: file, url, close: () => prisma.$disconnect() };
+    return { prisma: withAudit(client, { counters: opts.auditCounters }), provider, sqlitePath: file, url, close: () => client.$disconnect() };
   }
   const [{ PrismaClient }, { PrismaPg }] = await Promise.all([import("../generated/postgresql/client.js"), import("@prisma/adapter-pg")]);
   const pg = new PrismaClient({ adapter: wrap(new PrismaPg({ connectionString: url, max: 10 })) });
@@ -92,8 +114,8 @@ export async function openDatabase(url: string, opts: OpenDatabaseOptions = {}):
     throw new DatabaseOpenError(`cannot connect to PostgreSQL at ${redactUrl(url)}`, { cause: error });
   }
   // The two generated clients differ only in provider-specific extras the repositories never use.
-  const prisma = pg as unknown as Db;
-  return { prisma, provider, url, close: () => pg.$disconnect() };
+  const client = pg as unknown as SqlitePrismaClient;
+  return { prisma: withAudit(client, { counters: opts.auditCounters }), provider, url, close: () => pg.$disconnect() };
 }
 
 /** Hides the password of a connection URL. */

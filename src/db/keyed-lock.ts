@@ -1,4 +1,5 @@
 import type { Database } from "./client.js";
+import { outsideTransaction } from "./audit/audit-scope.js";
 
 /**
  * Serializes a check-then-write (e.g. "is this gift still under the recipient's limit? then save")
@@ -27,7 +28,9 @@ export class KeyedLock {
     return this.db.prisma.$transaction(
       async (tx) => {
         await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${key}))`;
-        return fn();
+        // The transaction only holds the lock; fn's writes go through the plain client and are
+        // audited in transactions of their own, not in this one.
+        return outsideTransaction(fn);
       },
       { timeout: 30_000, maxWait: 30_000 },
     );

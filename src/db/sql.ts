@@ -35,25 +35,32 @@ function identifier(name: string): Sql {
 /**
  * Multi-row INSERTs of `rows` into `table`, as few statements as the parameter limit allows: the
  * columns are the first row's keys (every row has the same ones; leave a column out for its
- * default). `returning` adds RETURNING, which both databases support. A bulk write this way costs
- * one statement per 30,000 values instead of Prisma's per-row work in its query compiler.
+ * default). `returning` adds RETURNING (columns, or `"*"` for the whole rows, which both databases
+ * return typed as `SELECT *` does); `onConflictDoNothing` skips rows that hit a unique key. A bulk
+ * write this way costs one statement per 30,000 values instead of Prisma's per-row work in its
+ * query compiler. On an audited table use `$auditedInsert` (src/db/audit/audited-client.ts).
  */
-export function insertRows(table: string, rows: readonly Record<string, unknown>[], returning: readonly string[] = []): Sql[] {
+export function insertRows(
+  table: string,
+  rows: readonly Record<string, unknown>[],
+  opts: { returning?: readonly string[] | "*"; onConflictDoNothing?: readonly string[] } = {},
+): Sql[] {
   const first = rows[0];
   if (!first) return [];
   const columns = Object.keys(first);
   const per = Math.max(1, Math.floor(MAX_PARAMETERS / columns.length));
   const head = sql`INSERT INTO ${identifier(table)} (${join(columns.map(identifier), ", ")}) VALUES `;
-  const tail = returning.length > 0 ? sql` RETURNING ${join(returning.map(identifier), ", ")}` : empty;
+  const conflict = opts.onConflictDoNothing ? sql` ON CONFLICT (${join(opts.onConflictDoNothing.map(identifier), ", ")}) DO NOTHING` : empty;
+  const returning = opts.returning === "*" ? raw(" RETURNING *") : opts.returning?.length ? sql` RETURNING ${join(opts.returning.map(identifier), ", ")}` : empty;
   const out: Sql[] = [];
   for (let i = 0; i < rows.length; i += per) {
     const values = rows.slice(i, i + per).map((r) => sql`(${join(columns.map((c) => r[c] ?? null))})`);
-    out.push(sql`${head}${join(values, ", ")}${tail}`);
+    out.push(sql`${head}${join(values, ", ")}${conflict}${returning}`);
   }
   return out;
 }
 
-/** `UPDATE table SET …data WHERE id = …`: one row, only the given columns. */
+/** `UPDATE table SET …data WHERE id = …`: one row, only the given columns. On an audited table use `$auditedUpdate`. */
 export function updateRow(table: string, id: number, data: Readonly<Record<string, unknown>>): Sql {
   const sets = Object.entries(data).map(([column, value]) => sql`${identifier(column)} = ${value ?? null}`);
   return sql`UPDATE ${identifier(table)} SET ${join(sets, ", ")} WHERE "id" = ${id}`;

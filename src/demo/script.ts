@@ -196,6 +196,8 @@ export async function playScript(session: DemoSession, out: DemoOutput): Promise
   report.clicks++;
 
   await command("evelyn", "leaderboard quarter");
+  // The audit trail: the win above, and the account as the seed made it.
+  await command("carlos", "history lakeshore");
 
   // The manager's forecast call: the team's pipeline of the quarter, and its chart in his DM.
   const beforePipeline = session.callMark();

@@ -91,7 +91,7 @@ export class DemoSession {
     }
     const workerId = "demo";
     const notifier = new Notifier(BOT_TOKEN, { slackApiUrl: fake.apiUrl });
-    const sender = new OutboxSender(services.repos.outbox, notifier, logger, { workerId, ...senderHooks(services) });
+    const sender = new OutboxSender(services.repos.outbox, notifier, logger, { workerId, ...senderHooks(services, now) });
     const jobs = createJobs({ services, logger, defaultTimezone: WORKSPACE.timezone });
     const scheduler = new Scheduler(jobs, services.repos.leases, sender, logger, { workerId });
     return new DemoSession(fake, slack, services, scheduler, clock, `http://127.0.0.1:${port ?? 0}/slack/events`, secret);

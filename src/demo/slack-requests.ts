@@ -474,7 +474,7 @@ export function eventCallback(event: Json, o: EventCallbackOptions = {}): Json {
 }
 
 /** A user_change event: Slack sends the whole user object; `deleted: true` when they were deactivated. */
-export function userChangeEvent(user: { id: string; deleted?: boolean; tz?: string; real_name?: string; email?: string; teamId?: string }): Json {
+export function userChangeEvent(user: { id: string; deleted?: boolean; tz?: string; real_name?: string; email?: string; locale?: string; teamId?: string }): Json {
   return {
     type: "user_change",
     user: {
@@ -489,7 +489,7 @@ export function userChangeEvent(user: { id: string; deleted?: boolean; tz?: stri
       is_owner: false,
       is_bot: false,
       updated: nowSeconds(),
-      locale: "en-US",
+      locale: user.locale ?? "en-US",
       profile: { real_name: user.real_name ?? user.id, display_name: user.id, ...(user.email ? { email: user.email } : {}) },
     },
     cache_ts: nowSeconds(),

@@ -186,6 +186,15 @@ export interface TeamNeglected extends NeglectedRow {
   ownerName: string;
 }
 
+/** A member of the manager's teams whom Slack reported deactivated, still owning live accounts. */
+export interface DepartedOwner {
+  slackUserId: string;
+  name: string | null;
+  /** The local date Slack reported them gone (null when not known). */
+  since: LocalDate | null;
+  accounts: number;
+}
+
 /** A slipping deal in a manager's team: as its owner's reminder judges it, with the owner. */
 export interface TeamSlippingDeal extends DealAttentionRow {
   ownerSlackUserId: string;
@@ -199,6 +208,8 @@ export interface ManagerDigestView {
   keyAccounts: { rows: TeamNeglected[]; restCount: number };
   /** The team's deals that need attention (the reminder's rules, per rep), ranked across the team. */
   slippingDeals: { rows: TeamSlippingDeal[]; restCount: number };
+  /** Books that need a new owner: their owner left Slack. */
+  departed: DepartedOwner[];
 }
 
 export const MANAGER_KEY_ACCOUNTS_TOP = 10;
@@ -206,5 +217,5 @@ export const MANAGER_KEY_ACCOUNTS_TOP = 10;
 export const MANAGER_SLIPPING_DEALS_TOP = 10;
 
 export function isManagerDigestEmpty(view: ManagerDigestView): boolean {
-  return view.repsBehind.length === 0 && view.keyAccounts.rows.length === 0 && view.slippingDeals.rows.length === 0;
+  return view.repsBehind.length === 0 && view.keyAccounts.rows.length === 0 && view.slippingDeals.rows.length === 0 && view.departed.length === 0;
 }

@@ -10,6 +10,7 @@ import type { PaceMode } from "./periods.js";
 import { canonicalZone, isValidTimeZone } from "./time.js";
 import type { Tier } from "./account-tiers.js";
 import type { DealAttentionThresholds } from "./deal-attention.js";
+import { LEGAL_FLOOR_GIFT_YEARS, MAX_GIFT_YEARS, MAX_RETENTION_MONTHS, type RetentionSettings } from "./retention.js";
 import { OPEN_STAGES, type OpenStage } from "./deal-stages.js";
 import { DEFAULT_STAGE_PROBABILITIES, type StageProbabilities } from "./forecast.js";
 
@@ -27,6 +28,8 @@ export interface WorkspaceSettings {
   giftYearMode: GiftYearMode;
   /** When an open deal needs attention in the daily reminder. */
   dealAttention: DealAttentionThresholds;
+  /** How long each kind of data is kept (src/domain/retention.ts). */
+  retention: RetentionSettings;
   /** Whole percent per open stage, for the weighted pipeline. */
   stageProbabilities: StageProbabilities;
 }
@@ -44,6 +47,10 @@ export type WorkspaceSettingField =
   | "dealStallDays"
   | "dealCloseSoonDays"
   | "dealNoTouchDays"
+  | "retentionTouchNotesMonths"
+  | "retentionClosedDealsMonths"
+  | "retentionDepartedMonths"
+  | "retentionGiftYears"
   | StageProbabilityField;
 
 /** The field holding each open stage's probability. */
@@ -69,6 +76,10 @@ export const WORKSPACE_SETTING_FIELDS: readonly WorkspaceSettingField[] = [
   "dealStallDays",
   "dealCloseSoonDays",
   "dealNoTouchDays",
+  "retentionTouchNotesMonths",
+  "retentionClosedDealsMonths",
+  "retentionDepartedMonths",
+  "retentionGiftYears",
   ...OPEN_STAGES.map((stage) => STAGE_PROBABILITY_FIELD[stage]),
 ];
 
@@ -88,6 +99,10 @@ export type WorkspaceSettingsChanges = Partial<{
   dealStallDays: number;
   dealCloseSoonDays: number;
   dealNoTouchDays: number;
+  retentionTouchNotesMonths: number;
+  retentionClosedDealsMonths: number;
+  retentionDepartedMonths: number;
+  retentionGiftYears: number;
 }> &
   Partial<Record<StageProbabilityField, number>>;
 
@@ -101,6 +116,9 @@ export type WorkspaceSettingProblem =
   | "gift_year_unknown"
   | "deal_days_invalid"
   | "close_soon_invalid"
+  | "retention_months_invalid"
+  | "retention_gift_years_invalid"
+  | "retention_gift_years_below_floor"
   | "probability_invalid";
 
 export interface WorkspaceSettingError {
@@ -136,6 +154,10 @@ const EXAMPLES: Record<WorkspaceSettingField, string> = {
   dealStallDays: "30",
   dealCloseSoonDays: "7",
   dealNoTouchDays: "7",
+  retentionTouchNotesMonths: "36",
+  retentionClosedDealsMonths: "84",
+  retentionDepartedMonths: "12",
+  retentionGiftYears: String(LEGAL_FLOOR_GIFT_YEARS),
   stageProbabilityProspect: String(DEFAULT_STAGE_PROBABILITIES.prospect),
   stageProbabilityQualified: String(DEFAULT_STAGE_PROBABILITIES.qualified),
   stageProbabilityProposal: String(DEFAULT_STAGE_PROBABILITIES.proposal),
@@ -217,6 +239,22 @@ export function validateWorkspaceSettings(input: WorkspaceSettingsInput, locale:
         else fail(field, "close_soon_invalid", raw);
         break;
       }
+      case "retentionTouchNotesMonths":
+      case "retentionClosedDealsMonths":
+      case "retentionDepartedMonths": {
+        const months = wholeNumber(raw);
+        if (months !== null && months >= 1 && months <= MAX_RETENTION_MONTHS) changes[field] = months;
+        else fail(field, "retention_months_invalid", raw);
+        break;
+      }
+      case "retentionGiftYears": {
+        // FINRA Rule 4511(c): six years where nothing else applies; a firm may keep them longer.
+        const years = wholeNumber(raw);
+        if (years === null || years > MAX_GIFT_YEARS) fail(field, "retention_gift_years_invalid", raw);
+        else if (years < LEGAL_FLOOR_GIFT_YEARS) fail(field, "retention_gift_years_below_floor", raw);
+        else changes.retentionGiftYears = years;
+        break;
+      }
       case "stageProbabilityProspect":
       case "stageProbabilityQualified":
       case "stageProbabilityProposal":
@@ -283,6 +321,10 @@ export function changedFields(current: WorkspaceSettings, changes: WorkspaceSett
     dealStallDays: current.dealAttention.stallDays,
     dealCloseSoonDays: current.dealAttention.closeSoonDays,
     dealNoTouchDays: current.dealAttention.noTouchDays,
+    retentionTouchNotesMonths: current.retention.touchNotesMonths,
+    retentionClosedDealsMonths: current.retention.closedDealsMonths,
+    retentionDepartedMonths: current.retention.departedMonths,
+    retentionGiftYears: current.retention.giftYears,
     stageProbabilityProspect: current.stageProbabilities.prospect,
     stageProbabilityQualified: current.stageProbabilities.qualified,
     stageProbabilityProposal: current.stageProbabilities.proposal,

@@ -9,6 +9,7 @@ import { homeDe } from "./catalogs/home.de.js";
 import { settingsDe } from "./catalogs/settings.de.js";
 import { adminDe } from "./catalogs/admin.de.js";
 import { managerDe } from "./catalogs/manager.de.js";
+import { privacyDe } from "./catalogs/privacy.de.js";
 import { crmDe } from "./catalogs/crm.de.js";
 import { pipelineDe } from "./catalogs/pipeline.de.js";
 
@@ -23,6 +24,7 @@ export const de: TranslationOf<typeof en> = {
   ...settingsDe,
   ...adminDe,
   ...managerDe,
+  ...privacyDe,
   ...crmDe,
   ...pipelineDe,
 };

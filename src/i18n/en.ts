@@ -7,6 +7,7 @@ import { homeEn } from "./catalogs/home.en.js";
 import { settingsEn } from "./catalogs/settings.en.js";
 import { adminEn } from "./catalogs/admin.en.js";
 import { managerEn } from "./catalogs/manager.en.js";
+import { privacyEn } from "./catalogs/privacy.en.js";
 import { crmEn } from "./catalogs/crm.en.js";
 import { pipelineEn } from "./catalogs/pipeline.en.js";
 
@@ -25,6 +26,7 @@ export const en = {
   ...settingsEn,
   ...adminEn,
   ...managerEn,
+  ...privacyEn,
   ...crmEn,
   ...pipelineEn,
 } as const;

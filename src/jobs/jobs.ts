@@ -10,6 +10,7 @@ import type { Database } from "../db/client.js";
 import type { CrmSyncService } from "../services/crm/crm-sync-service.js";
 import type { CrmPushService } from "../services/crm/crm-push-service.js";
 import { CrmSyncJob } from "./crm-sync-job.js";
+import { RetentionJob } from "./retention-job.js";
 
 export interface JobDeps {
   services: Services;
@@ -28,6 +29,7 @@ export function createJobs(deps: JobDeps): ScheduledJob[] {
     new ReminderJob({ services: deps.services, logger: deps.logger }),
     new ManagerDigestJob({ services: deps.services, logger: deps.logger }),
     ...(deps.db ? [new MaintenanceJob(deps.db)] : []),
+    new RetentionJob({ services: deps.services, logger: deps.logger }),
     // Last: a first pull can take minutes, and the tick plans jobs one after another.
     ...(deps.crm ? [crmSyncJob(deps, deps.crm)] : []),
   ];
@@ -38,10 +40,13 @@ export function createJobs(deps: JobDeps): ScheduledJob[] {
  * DMs (deactivated), the user is marked inactive so no further reminders or digests are planned for
  * them; and the DM channel of each user is remembered after the first conversations.open.
  */
-export function senderHooks(services: Services): Pick<OutboxSenderOptions, "onInactiveRecipient" | "dmChannels"> {
+export function senderHooks(services: Services, now: () => Date = () => new Date()): Pick<OutboxSenderOptions, "onInactiveRecipient" | "dmChannels"> {
   const reminders = services.repos.reminders;
   return {
-    onInactiveRecipient: (slackUserId) => reminders.markInactive(slackUserId),
+    // Recorded as Slack's report (through the sender), whoever's request the message belonged to.
+    onInactiveRecipient: (slackUserId, reason) =>
+      services.audit.runAs({ kind: "job", detail: `outbox: Slack answered ${reason.slice(0, 40)}` }, () => reminders.markInactive(slackUserId, now())),
+    // Bookkeeping (User.dmChannelId is not audited): no scope of its own needed.
     dmChannels: { remember: (slackUserId, channelId) => reminders.rememberDmChannel(slackUserId, channelId), forget: (slackUserId, channelId) => reminders.forgetDmChannel(slackUserId, channelId) },
   };
 }

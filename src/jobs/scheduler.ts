@@ -2,6 +2,7 @@ import cron, { type ScheduledTask } from "node-cron";
 import type { LineLogger } from "../logger.js";
 import type { JobLeaseRepository } from "../db/repositories/job-lease-repository.js";
 import type { DeliveryReport, OutboxSender } from "../slack/outbox-sender.js";
+import { runAs } from "../db/audit/audit-scope.js";
 
 /**
  * A scheduled job only plans: it finds what is due at `now` and enqueues outbox rows (unique per
@@ -53,7 +54,8 @@ export class Scheduler {
         continue;
       }
       try {
-        planned[job.name] = (await job.plan(now)).enqueued;
+        // The job's writes are recorded as the job's, stamped with the tick's clock.
+        planned[job.name] = (await runAs({ kind: "job", detail: job.name }, () => job.plan(now), { now: () => now })).enqueued;
       } catch (error) {
         planned[job.name] = "failed";
         this.logger.error(`job ${job.name} failed to plan`, error);
@@ -62,7 +64,7 @@ export class Scheduler {
       }
     }
     const kinds = only ? jobs.flatMap((j) => j.kinds) : undefined;
-    const delivery = await this.sender.deliverDue(now, kinds);
+    const delivery = await runAs({ kind: "job", detail: "outbox" }, () => this.sender.deliverDue(now, kinds), { now: () => now });
     return { planned, delivery };
   }
 
@@ -83,7 +85,7 @@ export class Scheduler {
       // Wake at least every second: a row another process is sending ("sending" until its lease
       // ends) usually turns "sent" long before that lease would run out.
       if (wait > 0) await new Promise((r) => setTimeout(r, Math.min(wait, 1_000)));
-      const more = await this.sender.deliverDue(clock(), kinds);
+      const more = await runAs({ kind: "job", detail: "outbox" }, () => this.sender.deliverDue(clock(), kinds));
       report.delivery.sent += more.sent;
       report.delivery.retried += more.retried;
       report.delivery.failed += more.failed;

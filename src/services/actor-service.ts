@@ -37,7 +37,7 @@ export class ActorService {
     const stale = user && this.now().getTime() - user.updatedAt.getTime() > PROFILE_REFRESH_MS;
     if (!user || stale) {
       const profile = await lookup(slackUserId).catch(() => null);
-      if (profile) user = await this.users.upsertFromSlack(workspace.id, profile);
+      if (profile) user = await this.users.upsertFromSlack(workspace.id, profile, this.now());
       else if (!user) {
         user = await this.users.upsertFromSlack(workspace.id, {
           slackUserId,
@@ -55,13 +55,15 @@ export class ActorService {
 
   /**
    * Slack told us a user changed (the user_change event): their profile is refreshed, and a user
-   * deactivated in Slack is marked inactive (no more reminders or digests; reactivated, they get
-   * them again). Users the app has never seen, and unknown workspaces, are ignored.
+   * deactivated in Slack is marked inactive from now on (no more reminders or digests; the
+   * departed-rep retention counts from the first report); reactivated, they get them again and the
+   * departure is forgotten. Users the app has never seen, erased users and unknown workspaces are
+   * ignored.
    */
   async refreshFromSlack(slackTeamId: string, profile: SlackProfile): Promise<"unknown" | "deactivated" | "reactivated" | "updated"> {
     const workspace = await this.workspaces.findBySlackTeamId(slackTeamId);
     if (!workspace) return "unknown";
-    const { known, wasActive } = await this.users.refreshFromSlack(workspace.id, profile);
+    const { known, wasActive } = await this.users.refreshFromSlack(workspace.id, profile, this.now());
     if (!known) return "unknown";
     if (profile.inactive && wasActive) return "deactivated";
     if (!profile.inactive && !wasActive) return "reactivated";

@@ -3,6 +3,7 @@ import { checkGift, effectiveLimitCents, giftWindow, type GiftCheck, type GiftKi
 import { normalizeName } from "../domain/names.js";
 import { centsToDecimal } from "../domain/csv.js";
 import { localDateOf, type LocalDate } from "../domain/time.js";
+import { chainPurgeOn } from "../domain/retention.js";
 import type { Account, AccountRepository } from "../db/repositories/account-repository.js";
 import type { KeyedLock } from "../db/keyed-lock.js";
 import type { GiftRecord, GiftRepository } from "../db/repositories/gift-repository.js";
@@ -30,6 +31,27 @@ export type LogGiftResult =
   | { kind: "denied"; reason: Denial }
   /** The account no longer exists (or is archived) — e.g. between the warning and the confirmation. */
   | { kind: "account_gone" };
+
+/** What a correction changes; the rest is taken from the entry it corrects. */
+export interface GiftCorrectionChanges {
+  kind?: GiftKind;
+  recipientName?: string;
+  amountCents?: number;
+  givenOn?: LocalDate;
+  description?: string;
+}
+
+export type CorrectGiftResult =
+  | { kind: "saved"; gift: GiftRecord; corrected: GiftRecord; check: GiftCheck }
+  | { kind: "over_limit"; check: GiftCheck }
+  | { kind: "not_found" }
+  /** Only the latest entry of a chain is corrected: `latestId` is the one to correct. */
+  | { kind: "already_corrected"; latestId: number }
+  /** Restricted records (an erased recipient) are kept unchanged until they are purged. */
+  | { kind: "restricted" }
+  | { kind: "no_change" }
+  | { kind: "reason_missing" }
+  | { kind: "denied"; reason: Denial };
 
 export interface GiftSettings {
   /** Firm limit in cents; null = the FINRA limit only. */
@@ -67,7 +89,12 @@ export function settingsOf(ws: Pick<Workspace, "giftLimitCents" | "giftYearMode"
   };
 }
 
-/** CSV columns of the compliance export, in order. */
+/**
+ * CSV columns of the compliance export, in order. Every entry is listed, corrected ones too: a
+ * correction names the entry it corrects, a corrected entry the one that corrects it. Restricted
+ * records (the recipient's data was erased while FINRA requires the record) are listed with the
+ * date they will be purged; no other export or view shows them.
+ */
 export const GIFT_EXPORT_HEADER = [
   "date",
   "rep",
@@ -79,6 +106,13 @@ export const GIFT_EXPORT_HEADER = [
   "description",
   "over_limit",
   "override_reason",
+  "entry",
+  "corrects_entry",
+  "corrected_by_entry",
+  "correction_reason",
+  "restricted",
+  "restriction_reason",
+  "purge_on",
 ] as const;
 
 /** Gifts and entertainment under FINRA Rule 3220 (limits in src/domain/gifts.ts). */
@@ -111,10 +145,10 @@ export class GiftService {
   }
 
   /** How the draft stands against the recipient's limit (nothing is saved). */
-  async check(workspaceId: number, draft: Pick<GiftDraft, "recipientName" | "amountCents" | "givenOn" | "kind">): Promise<GiftCheck> {
+  async check(workspaceId: number, draft: Pick<GiftDraft, "recipientName" | "amountCents" | "givenOn" | "kind">, replacing?: number): Promise<GiftCheck> {
     const settings = await this.settings(workspaceId);
     const window = giftWindow(draft.givenOn, settings.yearMode);
-    const prior = await this.gifts.priorForRecipient(workspaceId, normalizeName(draft.recipientName), window.fromDate, window.toDateExclusive);
+    const prior = await this.gifts.priorForRecipient(workspaceId, normalizeName(draft.recipientName), window.fromDate, window.toDateExclusive, replacing);
     return checkGift({
       newAmountCents: draft.amountCents,
       givenOn: draft.givenOn,
@@ -144,21 +178,104 @@ export class GiftService {
     const check = await this.check(actor.workspace.id, draft);
     const reason = overrideReason?.trim() ?? "";
     if (check.exceeds && reason === "") return { kind: "over_limit", check };
-    const contact = await this.gifts.findOrCreateContact(account.id, draft.recipientName);
+    const { gift, contactCreated } = await this.saveEntry(actor.workspace.id, actor.user.id, { ...draft, accountId: account.id }, check, reason);
+    return { kind: "saved", gift, check, contactCreated };
+  }
+
+  /**
+   * Corrects an entry: a new entry with the corrected values that points at it (entries are never
+   * edited in place). Only the latest entry of a chain can be corrected; restricted ones cannot.
+   * The limit is checked again for the corrected values, counting the corrected entry once (its
+   * correction replaces it); over the limit the correction needs `overrideReason`.
+   */
+  async correct(
+    actor: Actor,
+    principal: Principal,
+    giftId: number,
+    changes: GiftCorrectionChanges,
+    reason: string,
+    overrideReason?: string,
+  ): Promise<CorrectGiftResult> {
+    if (reason.trim() === "") return { kind: "reason_missing" };
+    const original = await this.gifts.findById(actor.workspace.id, giftId);
+    if (!original) return { kind: "not_found" };
+    const decision = canAccess(principal, original.userId);
+    if (!decision.allowed) return { kind: "denied", reason: decision.reason };
+    if (original.restrictedAt) return { kind: "restricted" };
+    if (original.correctedById !== null) return { kind: "already_corrected", latestId: await this.latestOf(actor.workspace.id, original.correctedById) };
+    const draft: GiftDraft = {
+      accountId: original.accountId,
+      kind: changes.kind ?? original.kind,
+      recipientName: changes.recipientName?.trim() || original.recipientName,
+      amountCents: changes.amountCents ?? original.amountCents,
+      givenOn: changes.givenOn ?? original.givenOn,
+      description: changes.description?.trim() || original.description,
+    };
+    const same =
+      draft.kind === original.kind &&
+      normalizeName(draft.recipientName) === original.recipientKey &&
+      draft.amountCents === original.amountCents &&
+      draft.givenOn === original.givenOn &&
+      draft.description === original.description;
+    if (same) return { kind: "no_change" };
+    const key = `gift:${actor.workspace.id}:${normalizeName(draft.recipientName)}`;
+    const run = async (): Promise<CorrectGiftResult> => {
+      const check = await this.check(actor.workspace.id, draft, original.id);
+      const override = overrideReason?.trim() ?? "";
+      if (check.exceeds && override === "") return { kind: "over_limit", check };
+      try {
+        const { gift } = await this.saveEntry(actor.workspace.id, original.userId, draft, check, override, { correctsId: original.id, reason: reason.trim() });
+        return { kind: "saved", gift, corrected: original, check };
+      } catch (error) {
+        // Someone corrected the same entry meanwhile (Gift.correctsId is unique).
+        const again = await this.gifts.findById(actor.workspace.id, original.id);
+        if (again?.correctedById != null) return { kind: "already_corrected", latestId: await this.latestOf(actor.workspace.id, again.correctedById) };
+        throw error;
+      }
+    };
+    return this.lock ? this.lock.run(key, run) : run();
+  }
+
+  /**
+   * Stores an entry (a new one, or a correction) given by `userId`: the recipient linked to the
+   * account's contact of that name (created when there is none), over the limit only with a reason.
+   */
+  private async saveEntry(
+    workspaceId: number,
+    userId: number,
+    draft: GiftDraft,
+    check: GiftCheck,
+    overrideReason: string,
+    correction?: { correctsId: number; reason: string },
+  ): Promise<{ gift: GiftRecord; contactCreated: boolean }> {
+    const contact = await this.gifts.findOrCreateContact(draft.accountId, draft.recipientName);
     const gift = await this.gifts.create({
-      workspaceId: actor.workspace.id,
-      accountId: account.id,
+      workspaceId,
+      accountId: draft.accountId,
       contactId: contact.id,
-      userId: actor.user.id,
+      userId,
       kind: draft.kind,
       recipientName: contact.name,
       amountCents: draft.amountCents,
       givenOn: draft.givenOn,
       description: draft.description,
       overLimit: check.exceeds,
-      overrideReason: check.exceeds ? reason : null,
+      overrideReason: check.exceeds ? overrideReason : null,
+      ...(correction ? { correction } : {}),
+      createdAt: this.now(),
     });
-    return { kind: "saved", gift, check, contactCreated: contact.created };
+    return { gift, contactCreated: contact.created };
+  }
+
+  /** The newest entry of the chain `id` belongs to. */
+  private async latestOf(workspaceId: number, id: number): Promise<number> {
+    let current = id;
+    for (let i = 0; i < 1000; i++) {
+      const g = await this.gifts.findById(workspaceId, current);
+      if (!g || g.correctedById === null) return current;
+      current = g.correctedById;
+    }
+    return current;
   }
 
   /**
@@ -205,6 +322,7 @@ export class GiftService {
    */
   async exportRows(year: number, workspaceId?: number): Promise<string[][]> {
     const rows = await this.gifts.forExport(`${year}-01-01`, `${year + 1}-01-01`, workspaceId);
+    const purgeOn = chainPurgeDates(rows.map((g) => ({ id: g.id, correctsId: g.correctsId, givenOn: g.givenOn, recordedOn: localDateOf(g.createdAt, g.timezone), giftYears: g.retentionGiftYears })));
     return [
       [...GIFT_EXPORT_HEADER],
       ...rows.map((g) => [
@@ -218,7 +336,39 @@ export class GiftService {
         g.description,
         g.overLimit ? "yes" : "no",
         g.overrideReason ?? "",
+        String(g.id),
+        g.correctsId === null ? "" : String(g.correctsId),
+        g.correctedById === null ? "" : String(g.correctedById),
+        g.correctionReason ?? "",
+        g.restrictedAt ? "yes" : "no",
+        g.restrictionReason ?? "",
+        purgeOn.get(g.id) ?? "",
       ]),
     ];
   }
+}
+
+/**
+ * Each entry's purge date: its correction chain's (entries linked by correctsId), which the
+ * retention job purges as one on the latest of its entries' dates.
+ */
+export function chainPurgeDates(entries: readonly { id: number; correctsId: number | null; givenOn: LocalDate; recordedOn: LocalDate; giftYears: number }[]): Map<number, LocalDate> {
+  const byId = new Map(entries.map((e) => [e.id, e]));
+  const rootOf = (id: number): number => {
+    let current = id;
+    for (let i = 0; i < entries.length; i++) {
+      const next = byId.get(current)?.correctsId;
+      if (next === null || next === undefined || !byId.has(next)) return current;
+      current = next;
+    }
+    return current;
+  };
+  const chains = new Map<number, (typeof entries)[number][]>();
+  for (const e of entries) chains.set(rootOf(e.id), [...(chains.get(rootOf(e.id)) ?? []), e]);
+  const out = new Map<number, LocalDate>();
+  for (const chain of chains.values()) {
+    const date = chainPurgeOn(chain, chain[0]!.giftYears);
+    for (const e of chain) out.set(e.id, date);
+  }
+  return out;
 }

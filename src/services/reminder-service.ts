@@ -182,7 +182,8 @@ export class ReminderService {
     const byId = new Map(members.map((m) => [m.user.id, m]));
     const thresholds = this.thresholdsByWorkspace(members);
     const dealThresholds = new Map(members.map((m) => [m.workspace.id, dealAttentionOf(m.workspace)]));
-    const [quotas, keyAccounts, dealCandidates] = await Promise.all([
+    const departedUsers = [...new Map(rows.filter((r) => r.user.inactive).map((r) => [r.user.id, r.user])).values()];
+    const [quotas, keyAccounts, dealCandidates, departedAccounts] = await Promise.all([
       this.quotaSnapshots(members, now),
       this.repo.neglectCandidates(
         members.map((m) => ({ userId: m.user.id, workspaceId: m.workspace.id })),
@@ -191,6 +192,7 @@ export class ReminderService {
         ["key"],
       ),
       this.repo.dealAttentionCandidates(members.map((m) => m.user.id), [...dealThresholds.values()], now),
+      this.repo.liveAccountCounts(departedUsers.map((u) => u.id)),
     ]);
     // Each rep's slipping deals once, whichever of their managers' digests they land in.
     const slippingByRep = new Map(
@@ -219,7 +221,11 @@ export class ReminderService {
         ownerName: item.account.owner.user.name ?? item.account.owner.user.slackUserId,
       }));
       const slippingDeals = rankAttention(team.flatMap((m) => slippingByRep.get(m.user.id) ?? []), MANAGER_SLIPPING_DEALS_TOP);
-      out.set(manager.user.id, { weekOf: mondayOf(localDateOf(now, manager.zone)), repsBehind, keyAccounts: { rows: keyRows, restCount }, slippingDeals });
+      const departed = [...new Set(rows.filter((r) => r.member.managerId === manager.user.id && r.user.inactive).map((r) => r.user.id))]
+        .map((id) => departedUsers.find((u) => u.id === id)!)
+        .filter((u) => (departedAccounts.get(u.id) ?? 0) > 0)
+        .map((u) => ({ slackUserId: u.slackUserId, name: u.name, since: u.inactiveSince ? localDateOf(u.inactiveSince, manager.zone) : null, accounts: departedAccounts.get(u.id) ?? 0 }));
+      out.set(manager.user.id, { weekOf: mondayOf(localDateOf(now, manager.zone)), repsBehind, keyAccounts: { rows: keyRows, restCount }, slippingDeals, departed });
     }
     return out;
   }

@@ -37,6 +37,10 @@ import type { LineLogger } from "../logger.js";
 import { ManagerViewService } from "./manager-view-service.js";
 import { HandoverService } from "./handover-service.js";
 import { HandoverRepository } from "../db/repositories/handover-repository.js";
+import { AuditRepository } from "../db/repositories/audit-repository.js";
+import { AuditService } from "./audit-service.js";
+import { PrivacyRepository } from "../db/repositories/privacy-repository.js";
+import { PrivacyService } from "./privacy-service.js";
 import { CrmOutboxRepository, type CrmQueue } from "../db/repositories/crm-outbox-repository.js";
 import { ID_PREFIX } from "../domain/crm-import.js";
 import type { CrmProvider } from "./crm/crm-connector.js";
@@ -68,6 +72,10 @@ export interface Repositories {
   processedRequests: ProcessedRequestRepository;
   /** The rows a handover moves, and the move in one transaction. */
   handovers: HandoverRepository;
+  /** The audit trail: reads (decrypted), operations' events, data keys. */
+  audit: AuditRepository;
+  /** Finding, exporting and erasing one person's data; the retention purges. */
+  privacy: PrivacyRepository;
   /** The CRM push queue (filled by the touch, follow-up, deal and handover repositories). */
   crmOutbox: CrmOutboxRepository;
   /** Open deals of a rep or a team for `/ae pipeline` (one query). */
@@ -117,6 +125,10 @@ export interface Services {
   handovers: HandoverService;
   /** Workspace settings (currency, fiscal year, zone, pace, thresholds, gift limit) and holidays. */
   workspaceSettings: WorkspaceSettingsService;
+  /** The audit trail: who is acting (`runAs`), `/ae history`, the export. */
+  audit: AuditService;
+  /** A person's data: export (Art. 15/20), erasure (Art. 17), and retention. */
+  privacy: PrivacyService;
   /** The CRM sync as Slack shows it (the admins' Home line, notices); absent when no CRM is configured. */
   crmStatus?: CrmStatusService;
 }
@@ -155,6 +167,8 @@ export function createServices(db: Database, opts: ServicesOptions): Services {
     leaderboard: new LeaderboardRepository(db.prisma),
     reminders: new ReminderRepository(db.prisma),
     processedRequests: new ProcessedRequestRepository(db.prisma),
+    audit: new AuditRepository(db.prisma),
+    privacy: new PrivacyRepository(db.prisma, db.prisma),
     handovers: new HandoverRepository(db.prisma, crmQueue),
     crmOutbox: new CrmOutboxRepository(db.prisma),
     pipeline: new PipelineRepository(db.prisma),
@@ -190,6 +204,8 @@ export function createServices(db: Database, opts: ServicesOptions): Services {
     managerView,
     pipeline: new PipelineService(repos.pipeline, repos.reminders, managerView, { timezone: opts.defaultTimezone }, opts.now),
     handovers: new HandoverService(repos.handovers, repos.users, teams, events, opts.now),
+    audit: new AuditService(repos.audit, repos.accounts, repos.users, repos.gifts),
+    privacy: new PrivacyService(repos.privacy, repos.audit, repos.workspaces, opts.now),
     ...(opts.crm ? { crmStatus: new CrmStatusService(new CrmSyncRepository(db.prisma), repos.crmOutbox, opts.crm.provider, opts.crm.slackTeamId) } : {}),
   };
 }

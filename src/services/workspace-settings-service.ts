@@ -8,6 +8,7 @@
  * workspace holds amounts, `update` answers `confirm_currency` until the caller confirms.
  */
 import type { DealAttentionThresholds } from "../domain/deal-attention.js";
+import { effectiveGiftYears, type RetentionSettings } from "../domain/retention.js";
 import type { StageProbabilities } from "../domain/forecast.js";
 import { holidaysFor, type HolidayKind, type PublicHoliday } from "../domain/public-holidays.js";
 import { isLocalDate, type LocalDate } from "../domain/time.js";
@@ -41,7 +42,18 @@ export function settingsOf(ws: Workspace): WorkspaceSettings {
     giftLimitCents: ws.giftLimitCents === null ? null : Number(ws.giftLimitCents),
     giftYearMode: ws.giftYearMode === "rolling" ? "rolling" : "calendar",
     dealAttention: dealAttentionOf(ws),
+    retention: retentionOf(ws),
     stageProbabilities: stageProbabilitiesOf(ws),
+  };
+}
+
+/** The workspace's retention periods (README → Data protection); gifts never below FINRA's six years. */
+export function retentionOf(ws: Pick<Workspace, "retentionTouchNotesMonths" | "retentionClosedDealsMonths" | "retentionDepartedMonths" | "retentionGiftYears">): RetentionSettings {
+  return {
+    touchNotesMonths: ws.retentionTouchNotesMonths,
+    closedDealsMonths: ws.retentionClosedDealsMonths,
+    departedMonths: ws.retentionDepartedMonths,
+    giftYears: effectiveGiftYears(ws.retentionGiftYears),
   };
 }
 

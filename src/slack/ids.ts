@@ -142,6 +142,10 @@ export const ADMIN_MODAL = {
     proposal: "admin_prob_proposal",
     negotiation: "admin_prob_negotiation",
   },
+  retentionNotes: "admin_retention_notes",
+  retentionDeals: "admin_retention_deals",
+  retentionDeparted: "admin_retention_departed",
+  retentionGifts: "admin_retention_gifts",
 } as const;
 
 /** Block ids (= action ids) inside the reminder's lost-reason modal (VIEWS.reminderDealLost). */

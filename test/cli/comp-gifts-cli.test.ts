@@ -3,6 +3,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { runCli } from "../../src/cli/main.js";
+import { giftPurgeOn } from "../../src/domain/retention.js";
+import { localDateOf } from "../../src/domain/time.js";
 import type { CliIo } from "../../src/cli/cli-command.js";
 import { CompPlanRepository } from "../../src/db/repositories/comp-plan-repository.js";
 import { describeEachProvider } from "../support/providers.js";
@@ -103,17 +105,30 @@ describeEachProvider("ae-assistant comp and gifts [%s]", (provider) => {
     const io = captured(tdb.url);
     expect(await runCli(["gifts", "export", "--year", "2026", "--out", file], io)).toBe(0);
     expect(io.lines).toEqual([`Wrote 3 gift and entertainment record(s) for 2026 to ${file}.`]);
-    expect(readFileSync(file, "utf8")).toBe(
+    const csv = readFileSync(file, "utf8");
+    const gifts = await tdb.db.prisma.gift.findMany({ where: { givenOn: { gte: "2026-01-01" } }, orderBy: [{ givenOn: "asc" }, { id: "asc" }] });
+    // The compliance columns after the first ten: the entry's number, its corrections (none here),
+    // restriction (none), and the day it may be purged: six years after it was given or recorded.
+    const zone = (await tdb.db.prisma.workspace.findUniqueOrThrow({ where: { slackTeamId: "TCLI" } })).timezone;
+    const tail = (i: number) => {
+      const g = gifts[i]!;
+      // Recorded today in the workspace's zone, after the day given: six years from today.
+      const recorded = localDateOf(g.createdAt, zone);
+      return `,${g.id},,,,no,,${giftPurgeOn(g.givenOn, recorded, 6)}`;
+    };
+    const header = "date,rep,account,recipient,kind,amount,currency,description,over_limit,override_reason,entry,corrects_entry,corrected_by_entry,correction_reason,restricted,restriction_reason,purge_on";
+    expect(csv).toBe(
       [
-        "date,rep,account,recipient,kind,amount,currency,description,over_limit,override_reason",
-        '2026-01-15,Alice Adams (UALICE),Acme Corp,John Doe,gift,120.00,USD,"Wine, red",no,',
-        '2026-03-02,"Bob, Jr. (UBOB)","Bob ""The Builder"" Co",Jane Roe,entertainment,250.50,USD,"Dinner\nand a show",no,',
-        `2026-06-10,Alice Adams (UALICE),Acme Corp,John Doe,gift,200.00,USD,'=SUM(A1:A9),yes,"Approved: ""retirement"""`,
+        header,
+        `2026-01-15,Alice Adams (UALICE),Acme Corp,John Doe,gift,120.00,USD,"Wine, red",no,${tail(0)}`,
+        `2026-03-02,"Bob, Jr. (UBOB)","Bob ""The Builder"" Co",Jane Roe,entertainment,250.50,USD,"Dinner\nand a show",no,${tail(1)}`,
+        `2026-06-10,Alice Adams (UALICE),Acme Corp,John Doe,gift,200.00,USD,'=SUM(A1:A9),yes,"Approved: ""retirement"""${tail(2)}`,
         "",
       ].join("\r\n"),
     );
     const stdout = captured(tdb.url);
     expect(await runCli(["gifts", "export", "--year", "2025"], stdout)).toBe(0);
-    expect(stdout.lines).toEqual(["date,rep,account,recipient,kind,amount,currency,description,over_limit,override_reason\r\n2025-12-31,Alice Adams (UALICE),Acme Corp,Old Gift,gift,50.00,USD,Last year,no,"]);
+    expect(stdout.lines).toHaveLength(1);
+    expect(stdout.lines[0]).toMatch(new RegExp(`^${header}\\r\\n2025-12-31,Alice Adams \\(UALICE\\),Acme Corp,Old Gift,gift,50.00,USD,Last year,no,,\\d+,,,,no,,\\d{4}-\\d\\d-\\d\\d$`));
   });
 });

@@ -9,6 +9,8 @@ import type { Workspace } from "../../src/db/repositories/workspace-repository.j
 import { describeEachProvider } from "../support/providers.js";
 import { MaintenanceJob } from "../../src/jobs/maintenance-job.js";
 import { crmTestbed, silentLogger as silent, stageMap, TEST_STAGES as STAGES } from "../support/crm.js";
+import { runAs } from "../../src/db/audit/audit-scope.js";
+import { AuditRepository } from "../../src/db/repositories/audit-repository.js";
 
 function done(result: PushResult) {
   if (result.kind !== "done") throw new Error(`expected a finished push, got ${JSON.stringify(result)}`);
@@ -150,6 +152,9 @@ describeEachProvider("CRM push to Salesforce [%s]", (provider) => {
     expect(opp.Name).toBe("Acme – 2026-12-08");
     const deal = await s.tdb.db.prisma.deal.findUniqueOrThrow({ where: { id: created.deal.id } });
     expect(deal).toMatchObject({ externalId: `sf:${String(opp.Id).slice(0, 15)}`, crmModifiedAt: new Date("2026-12-01T09:00:00Z") });
+    // Its CRM id is a recorded change, the CRM's (the push runs as the sync).
+    const trail = await new AuditRepository(s.tdb.db.prisma).forEntities("deal", [String(deal.id)]);
+    expect(trail.filter((e) => e.changes?.externalId).map((e) => [e.action, e.actorKind, e.actorDetail, e.changes?.externalId])).toEqual([["update", "sync", "salesforce", [null, deal.externalId]]]);
     // The next pull finds it as ours: no second deal.
     const pulled = await s.crm.sync.sync(s.ws.id, { full: true });
     expect(pulled).toMatchObject({ kind: "done" });
@@ -226,9 +231,16 @@ describeEachProvider("CRM push to Salesforce [%s]", (provider) => {
     s.sf.update("Opportunity", s.oppSf, { Amount: 45000, StageName: "Negotiation/Review" });
     const found = await s.services.deals.find(s.ada, s.principal, { kind: "number", id: s.renewal.id });
     if (found.kind !== "found") throw new Error("not found");
-    await s.services.deals.win(s.ada, found.deal, 5_000_000);
+    await runAs({ kind: "slack", userId: s.ada.user.id }, () => s.services.deals.win(s.ada, found.deal, 5_000_000));
 
     expect(done(await s.push())).toMatchObject({ conflicts: 1, written: 0 });
+    // In the audit trail: the win as Ada's, the CRM's values taken back as the sync's.
+    const trail = (await new AuditRepository(s.tdb.db.prisma).forEntities("deal", [String(s.renewal.id)])).filter((e) => e.action === "update");
+    expect(trail.map((e) => [e.actorKind, e.actorUserId, e.changes?.status, e.changes?.amountCents])).toEqual([
+      ["slack", s.ada.user.id, ["open", "won"], [4_000_000, 5_000_000]],
+      ["sync", null, ["won", "open"], [5_000_000, 4_500_000]],
+    ]);
+    expect(trail[1]).toMatchObject({ actorDetail: "salesforce" });
     expect(s.sf.get("Opportunity", s.oppSf)).toMatchObject({ StageName: "Negotiation/Review", Amount: 45000, SystemModstamp: "2026-12-08T13:00:00.000+0000" });
     expect(s.sf.requests.filter((r) => r.method === "PATCH")).toEqual([]);
     expect(await s.tdb.db.prisma.deal.findUniqueOrThrow({ where: { id: s.renewal.id } })).toMatchObject({ status: "open", stage: "negotiation", amountCents: 4_500_000n, wonAt: null });

@@ -6,6 +6,7 @@ import type { Workspace } from "../../src/db/repositories/workspace-repository.j
 import { describeEachProvider } from "../support/providers.js";
 import { seedWorkspace } from "../support/deals-fixtures.js";
 import { crmTestbed, silentLogger as silent, TEST_STAGES as STAGES } from "../support/crm.js";
+import { AuditRepository } from "../../src/db/repositories/audit-repository.js";
 
 function done(result: SyncResult) {
   if (result.kind !== "done") throw new Error(`expected a finished pass, got ${JSON.stringify(result)}`);
@@ -75,11 +76,23 @@ describeEachProvider("CRM pull from Salesforce [%s]", (provider) => {
     // The cursor is the last account read (the skipped one too: it is reported, not retried).
     expect(status.objects[0]!.cursorAt).toEqual(new Date("2026-11-01T09:03:00Z"));
 
+    // Each record written is in the audit trail, as the sync's, values encrypted under its own key.
+    const events = await s.tdb.db.prisma.auditEvent.findMany({ where: { entity: { in: ["account", "deal", "contact"] }, workspaceId: s.ws.id } });
+    expect(events.map((e) => `${e.entity} ${e.action} ${e.actorKind}:${e.actorDetail}`).sort()).toEqual([
+      "account create sync:salesforce",
+      "account create sync:salesforce",
+      "contact create sync:salesforce",
+      "deal create sync:salesforce",
+    ]);
+    const history = await new AuditRepository(s.tdb.db.prisma).forEntities("deal", [String(deal.id)]);
+    expect(history.map((e) => e.changes)).toEqual([expect.objectContaining({ title: [null, "Acme renewal"], stage: [null, "proposal"] })]);
+
     // A second pass over the same data (full, from the start) changes nothing.
     const again = done(await s.sync.sync(s.ws.id, { full: true }));
     expect(again.accounts).toMatchObject({ created: 0, updated: 0, unchanged: 2 });
     expect(again.deals).toMatchObject({ created: 0, updated: 0, unchanged: 1 });
     expect(await s.tdb.db.prisma.account.count({ where: { workspaceId: s.ws.id } })).toBe(2);
+    expect(await s.tdb.db.prisma.auditEvent.count({ where: { entity: { in: ["account", "deal", "contact"] }, workspaceId: s.ws.id } })).toBe(4);
   });
 
   it("a page of 1,200 records is looked up in slices (SQLite refuses an IN list that long)", async () => {
@@ -165,6 +178,17 @@ describeEachProvider("CRM pull from Salesforce [%s]", (provider) => {
     expect(daily.accounts.archived).toBe(1);
     expect(await s.tdb.db.prisma.account.findFirstOrThrow({ where: { externalId: `sf:${gone.slice(0, 15)}`, workspaceId: s.ws.id } })).toMatchObject({ archived: true });
     expect(await s.tdb.db.prisma.account.findFirstOrThrow({ where: { externalId: `sf:${acme.slice(0, 15)}`, workspaceId: s.ws.id } })).toMatchObject({ archived: false });
+    // The pulled stage change and the reconcile's archiving are in the audit trail as the sync's.
+    const trail = new AuditRepository(s.tdb.db.prisma);
+    expect((await trail.forEntities("deal", [String(deal.id)])).map((e) => [e.action, e.actorKind, e.changes?.stage])).toEqual([
+      ["create", "sync", [null, "prospect"]],
+      ["update", "sync", ["prospect", "negotiation"]],
+    ]);
+    const archived = await s.tdb.db.prisma.account.findFirstOrThrow({ where: { externalId: `sf:${gone.slice(0, 15)}`, workspaceId: s.ws.id } });
+    expect((await trail.forEntities("account", [String(archived.id)])).map((e) => [e.action, e.actorKind, e.changes?.archived])).toEqual([
+      ["create", "sync", [null, false]],
+      ["update", "sync", [false, true]],
+    ]);
     // The reconcile read ids only, with query (the Recycle Bin left out).
     expect(s.sf.requests.some((r) => /\/v62\.0\/query$/.test(r.path))).toBe(true);
   });

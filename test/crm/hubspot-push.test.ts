@@ -11,6 +11,8 @@ import { toActor, type Actor } from "../../src/services/actor-service.js";
 import { OUTBOX_KIND } from "../../src/services/outbox-kinds.js";
 import type { Workspace } from "../../src/db/repositories/workspace-repository.js";
 import { describeEachProvider } from "../support/providers.js";
+import { runAs } from "../../src/db/audit/audit-scope.js";
+import { AuditRepository } from "../../src/db/repositories/audit-repository.js";
 import { crmTestbed, HUBSPOT_TEST_STAGES, silentLogger as silent, stageMap } from "../support/crm.js";
 
 function done(result: PushResult) {
@@ -227,9 +229,15 @@ describeEachProvider("CRM push to HubSpot [%s]", (provider) => {
     s.hs.update("deals", s.dealHs, { amount: "45000", dealstage: "contractsent" });
     const found = await s.services.deals.find(s.ada, s.principal, { kind: "number", id: s.renewal.id });
     if (found.kind !== "found") throw new Error("not found");
-    await s.services.deals.win(s.ada, found.deal, 5_000_000);
+    await runAs({ kind: "slack", userId: s.ada.user.id }, () => s.services.deals.win(s.ada, found.deal, 5_000_000));
 
     expect(done(await s.push())).toMatchObject({ conflicts: 1, written: 0 });
+    // In the audit trail: the win as Ada's, HubSpot's values taken back as the sync's.
+    const trail = (await new AuditRepository(s.tdb.db.prisma).forEntities("deal", [String(s.renewal.id)])).filter((e) => e.action === "update");
+    expect(trail.map((e) => [e.actorKind, e.actorDetail, e.actorUserId, e.changes?.status])).toEqual([
+      ["slack", null, s.ada.user.id, ["open", "won"]],
+      ["sync", "hubspot", null, ["won", "open"]],
+    ]);
     expect(s.hs.get("deals", s.dealHs).properties).toMatchObject({ dealstage: "contractsent", amount: "45000", hs_lastmodifieddate: "2026-12-08T13:00:00.000Z" });
     expect(s.requests("PATCH", /\/deals\//)).toEqual([]);
     expect(await s.tdb.db.prisma.deal.findUniqueOrThrow({ where: { id: s.renewal.id } })).toMatchObject({ status: "open", stage: "negotiation", amountCents: 4_500_000n, wonAt: null });

@@ -13,7 +13,7 @@ import { WorkspaceRepository } from "../../src/db/repositories/workspace-reposit
 import { ReminderRepository } from "../../src/db/repositories/reminder-repository.js";
 import { PipelineRepository } from "../../src/db/repositories/pipeline-repository.js";
 import { CrmSyncRepository } from "../../src/db/repositories/crm-sync-repository.js";
-import { insertRows } from "../../src/db/sql.js";
+import { runAs } from "../../src/db/audit/audit-scope.js";
 import { attentionCutoffs } from "../../src/domain/deal-attention.js";
 import { describeEachProvider } from "../support/providers.js";
 import { createTestDatabase, type TestDatabase } from "../support/test-database.js";
@@ -310,10 +310,14 @@ describeEachProvider("hand-written SQL equals the model queries [%s]", (provider
 
     const at = new Date("2026-11-30T09:00:00.123Z");
     const row = { workspaceId: ids.ws, ownerId: ids.rep, name: "Raw", nameKey: "raw", annualValueCents: 7n, industry: null, archived: false, externalId: "hs:77", crmModifiedAt: at, createdAt: at, updatedAt: at };
-    for (const statement of insertRows("Account", [row])) await p.$executeRaw(statement);
+    const [inserted] = await runAs({ kind: "sync", detail: "hubspot" }, () => p.$auditedInsert("Account", [row]));
     const viaModel = await p.account.create({ data: { ...row, externalId: "hs:78", name: "Model", nameKey: "model" } });
     const viaSql = await p.account.findFirstOrThrow({ where: { workspaceId: ids.ws, externalId: "hs:77" } });
     expect({ ...viaSql, id: 0, name: "", nameKey: "", externalId: "" }).toEqual({ ...viaModel, id: 0, name: "", nameKey: "", externalId: "" });
+    // $auditedInsert hands back the whole row as a model read gives it, and records it as the sync's.
+    expect(inserted).toEqual(viaSql);
+    const event = await p.auditEvent.findFirstOrThrow({ where: { entity: "account", entityId: String(viaSql.id) } });
+    expect(event).toMatchObject({ action: "create", actorKind: "sync", actorDetail: "hubspot", accountId: viaSql.id, subject: `account:${viaSql.id}` });
 
     const deal = await p.deal.create({ data: { accountId: viaSql.id, ownerId: ids.rep, amountCents: 5n, externalId: "hs:900", expectedCloseAt: at, crmModifiedAt: at } });
     const [synced] = (await crm.dealsByExternalIds(ids.ws, ["hs:900"])).values();

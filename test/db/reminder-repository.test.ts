@@ -2,6 +2,7 @@ import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
 import { PrismaPg } from "@prisma/adapter-pg";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import type { Db } from "../../src/db/client.js";
+import { withAudit } from "../../src/db/audit/audited-client.js";
 import { ReminderRepository, thresholdsOf } from "../../src/db/repositories/reminder-repository.js";
 import type { User } from "../../src/db/repositories/user-repository.js";
 import { PrismaClient as SqliteClient } from "../../src/generated/sqlite/client.js";
@@ -20,11 +21,11 @@ function countingClient(t: TestDatabase): { db: Db; count: () => number; reset: 
   if (t.db.provider === "sqlite") {
     const c = new SqliteClient({ adapter: new PrismaBetterSQLite3({ url: t.db.sqlitePath ?? "" }), log: [{ emit: "event", level: "query" }] });
     c.$on("query", () => n++);
-    return { db: c, count: () => n, reset: () => (n = 0), close: () => c.$disconnect() };
+    return { db: withAudit(c), count: () => n, reset: () => (n = 0), close: () => c.$disconnect() };
   }
   const c = new PgClient({ adapter: new PrismaPg({ connectionString: t.url }), log: [{ emit: "event", level: "query" }] });
   c.$on("query", () => n++);
-  return { db: c as unknown as Db, count: () => n, reset: () => (n = 0), close: () => c.$disconnect() };
+  return { db: withAudit(c as unknown as SqliteClient), count: () => n, reset: () => (n = 0), close: () => c.$disconnect() };
 }
 
 describeEachProvider("digest repository [%s]", (provider) => {

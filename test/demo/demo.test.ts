@@ -47,7 +47,7 @@ describe("npm run demo (node --import tsx src/demo/main.ts)", () => {
   it("exits 0 with nothing on stderr", () => {
     expect(stderr).toBe("");
     expect(exitCode).toBe(0);
-    expect(stdout).toMatch(/Demo finished in \d+\.\d s: 13 commands \(2 in German\), 3 button clicks, 6 DMs, \d+ channel posts\./);
+    expect(stdout).toMatch(/Demo finished in \d+\.\d s: 14 commands \(2 in German\), 3 button clicks, 6 DMs, \d+ channel posts\./);
   });
 
   it("shows each scripted command with who typed it and the rendered reply", () => {
@@ -62,6 +62,8 @@ describe("npm run demo (node --import tsx src/demo/main.ts)", () => {
     expect(section("/ae gift kingsway")).toMatch(/Not logged.*US\$45 over the US\$\d+ per-person limit/);
     expect(section("/ae gift kingsway")).toContain("[ Confirm with a reason ]");
     expect(section("/ae leaderboard quarter  ·  Evelyn Tan (Singapore, en-SG)")).toMatch(/1 {2}Alice Adams/);
+    expect(section("/ae history lakeshore  ·  Carlos Castillo")).toMatch(/History of Lakeshore Mutual.*@Carlos Castillo changed deal #\d+/s);
+    expect(section("/ae history lakeshore  ·  Carlos Castillo")).toContain("the command line (demo seed) created the account");
   });
 
   it("answers the German user in German", () => {

@@ -220,6 +220,7 @@ describe("changedFields", () => {
     giftLimitCents: null,
     giftYearMode: "calendar",
     dealAttention: { stallDays: 30, closeSoonDays: 7, noTouchDays: 7 },
+    retention: { touchNotesMonths: 36, closedDealsMonths: 84, departedMonths: 12, giftYears: 6 },
     stageProbabilities: { prospect: 10, qualified: 25, proposal: 50, negotiation: 75 },
   };
 
@@ -234,12 +235,29 @@ describe("changedFields", () => {
     [{ giftLimitCents: null }, []],
     [{ giftLimitCents: 10_000 }, ["giftLimitCents"]],
     [{ paceMode: "calendar", giftYearMode: "rolling", timezone: "America/New_York" }, ["paceMode", "giftYearMode"]],
+    [{ retentionTouchNotesMonths: 36, retentionGiftYears: 7 }, ["retentionGiftYears"]],
   ])("%j → %j", (changes, fields) => {
     expect(changedFields(current, changes)).toEqual(fields);
   });
 
   it("a gift limit set back to none is a change", () => {
     expect(changedFields({ ...current, giftLimitCents: 10_000 }, { giftLimitCents: null })).toEqual(["giftLimitCents"]);
+  });
+});
+
+describe("validateWorkspaceSettings: retention", () => {
+  it.each<[Partial<Record<string, string>>, unknown]>([
+    [{ retentionTouchNotesMonths: "24", retentionClosedDealsMonths: "120", retentionDepartedMonths: "6", retentionGiftYears: "6" }, { ok: true, changes: { retentionTouchNotesMonths: 24, retentionClosedDealsMonths: 120, retentionDepartedMonths: 6, retentionGiftYears: 6 } }],
+    [{ retentionGiftYears: "10" }, { ok: true, changes: { retentionGiftYears: 10 } }],
+    [{ retentionGiftYears: "5" }, { ok: false, errors: [{ field: "retentionGiftYears", problem: "retention_gift_years_below_floor", detail: "5", example: "6" }] }],
+    [{ retentionGiftYears: "0" }, { ok: false, errors: [{ field: "retentionGiftYears", problem: "retention_gift_years_below_floor", detail: "0", example: "6" }] }],
+    [{ retentionGiftYears: "51" }, { ok: false, errors: [{ field: "retentionGiftYears", problem: "retention_gift_years_invalid", detail: "51", example: "6" }] }],
+    [{ retentionGiftYears: "six" }, { ok: false, errors: [{ field: "retentionGiftYears", problem: "retention_gift_years_invalid", detail: "six", example: "6" }] }],
+    [{ retentionTouchNotesMonths: "0" }, { ok: false, errors: [{ field: "retentionTouchNotesMonths", problem: "retention_months_invalid", detail: "0", example: "36" }] }],
+    [{ retentionClosedDealsMonths: "241" }, { ok: false, errors: [{ field: "retentionClosedDealsMonths", problem: "retention_months_invalid", detail: "241", example: "84" }] }],
+    [{ retentionDepartedMonths: "-1" }, { ok: false, errors: [{ field: "retentionDepartedMonths", problem: "retention_months_invalid", detail: "-1", example: "12" }] }],
+  ])("%j → %j", (input, expected) => {
+    expect(validateWorkspaceSettings(input, "en-US")).toEqual(expected);
   });
 });
 

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
+import { seedTeam } from "../support/deals-fixtures.js";
 import { describeEachProvider } from "../support/providers.js";
 import { blockActionsPayload, interactionBody, stateValue, viewSubmissionPayload } from "../support/slack-requests.js";
 import { startSeededApp, textOf, type TestApp } from "../support/e2e-harness.js";
@@ -34,9 +35,7 @@ describeEachProvider("forecast categories on /ae deal: forecast: when opening, a
     const accounts = t.services.repos.accounts;
     for (const name of ["Acme Corp", "Globex", "Initech"]) await accounts.create({ workspaceId: seeded.ws.id, ownerId: alice.id, name });
     await accounts.create({ workspaceId: seeded.ws.id, ownerId: seeded.users.UBERND.id, name: "Müller GmbH" });
-    await t.database.db.prisma.team.create({
-      data: { workspaceId: seeded.ws.id, name: "East", nameKey: "east", managerId: mia.id, members: { create: [{ userId: alice.id }] } },
-    });
+    await seedTeam(t.database.db, seeded.ws, mia, [alice]);
   });
   afterAll(async () => t?.close());
 

@@ -3,6 +3,7 @@ import { startOfLocalDate } from "../../src/domain/time.js";
 import type { User } from "../../src/db/repositories/user-repository.js";
 import { startSeededApp, textOf, type TestApp } from "../support/e2e-harness.js";
 import { decodePng } from "../support/png.js";
+import { seedTeam } from "../support/deals-fixtures.js";
 import { describeEachProvider } from "../support/providers.js";
 
 // Mon 2026-02-16, 12:00 in New York. The fiscal year starts in February, so the current quarter is
@@ -36,15 +37,7 @@ describeEachProvider("/ae pipeline through Bolt: a rep, a manager's rep and team
     const p = t.database.db.prisma;
     await p.workspace.update({ where: { id: seeded.ws.id }, data: { fiscalYearStartMonth: 2 } });
     t.services.repos.workspaces.clearCache();
-    await p.team.create({
-      data: {
-        workspaceId: seeded.ws.id,
-        name: "East",
-        nameKey: "east",
-        managerId: users.UMIA.id,
-        members: { create: [{ userId: users.UBOB.id }, { userId: users.UCAROL.id }, { userId: users.UBERND.id }] },
-      },
-    });
+    await seedTeam(t.database.db, seeded.ws, users.UMIA, [users.UBOB, users.UCAROL, users.UBERND]);
     const quota = (u: User, dollars: number) =>
       p.quota.create({ data: { userId: u.id, periodType: "quarter", periodStart: "2026-02-01", amountCents: BigInt(dollars * 100) } });
     await quota(users.UBOB, 100_000);

@@ -198,6 +198,7 @@ describe("manager digest", () => {
       repsBehind: [{ userId: 1, slackUserId: "UNY", name: "Nora", gap: gap() }],
       keyAccounts: { rows: [{ ...neglected(1), name: "Acme", ownerSlackUserId: "UNY", ownerName: "Nora" }], restCount: 2 },
       slippingDeals: { rows: [], restCount: 0 },
+      departed: [],
     };
     const m = managerDigestMessage(view, fmt());
     checkLimits(m.blocks ?? [], MAX_MESSAGE_BLOCKS);
@@ -205,7 +206,50 @@ describe("manager digest", () => {
     expect(text).toContain("<@UNY>");
     expect(text).toContain("*Acme* (<@UNY>)");
     expect(text).toContain("and 2 more key accounts");
+    expect(text).not.toContain("need a new owner");
     expect(text).not.toContain("Slipping deals");
+  });
+
+  it.each<Language>(["en", "de"])("lists departed reps' books that need a new owner, within the limits [%s]", (language) => {
+    const view: ManagerDigestView = {
+      weekOf: "2026-11-02",
+      repsBehind: [],
+      keyAccounts: { rows: [], restCount: 0 },
+      slippingDeals: { rows: [], restCount: 0 },
+      departed: [
+        { slackUserId: "UGONE", name: "Gus", since: "2026-10-28", accounts: 12 },
+        { slackUserId: "erased-7", name: null, since: null, accounts: 1 },
+      ],
+    };
+    const m = managerDigestMessage(view, fmt(language));
+    checkLimits(m.blocks ?? [], MAX_MESSAGE_BLOCKS);
+    const text = blocksAsText(m);
+    if (language === "en") {
+      expect(text).toContain("*Accounts that need a new owner* — their owner left Slack:");
+      expect(text).toContain("• <@UGONE> (deactivated Wed, Oct 28) still owns 12 accounts");
+      expect(text).toContain("• a former user (deactivated —) still owns 1 account");
+      expect(text).toContain("`/ae reassign @departed @colleague`");
+      expect(m.text).toContain("2 departed reps' books to hand over");
+    } else {
+      expect(text).toContain("*Konten, die einen neuen Verantwortlichen brauchen*");
+      expect(text).toContain("hat noch 12 Konten");
+      expect(text).toContain("hat noch 1 Konto");
+    }
+  });
+
+  it("with slipping deals and a departed rep's book both, shows both sections and counts both in the summary", () => {
+    const view: ManagerDigestView = {
+      weekOf: "2026-11-02",
+      repsBehind: [],
+      keyAccounts: { rows: [], restCount: 0 },
+      slippingDeals: { rows: [{ ...dealRow(7, { accountName: "Acme" }), ownerSlackUserId: "UNY", ownerName: "Nora" }], restCount: 0 },
+      departed: [{ slackUserId: "UGONE", name: "Gus", since: "2026-10-28", accounts: 3 }],
+    };
+    const m = managerDigestMessage(view, fmt());
+    checkLimits(m.blocks ?? [], MAX_MESSAGE_BLOCKS);
+    expect(m.text).toBe("Your team this week — Mon, Nov 2: no rep behind pace, no key account without a touch, 1 slipping deal · 1 departed rep's book to hand over");
+    const text = blocksAsText(m);
+    expect(text.indexOf("Slipping deals in your team")).toBeLessThan(text.indexOf("Accounts that need a new owner"));
   });
 
   it("adds the team's slipping deals with their owners, the reminder's wording, the rest counted — in English and German, within Slack's limits", () => {
@@ -223,6 +267,7 @@ describe("manager digest", () => {
         ],
         restCount: 3,
       },
+      departed: [],
     };
     const en = managerDigestMessage(view, fmt());
     checkLimits(en.blocks ?? [], MAX_MESSAGE_BLOCKS);
@@ -329,6 +374,7 @@ describe("plurals in the digest, Home and manager digest", () => {
       repsBehind: [{ userId: 1, slackUserId: "UNY", name: "Nora", gap: gap() }],
       keyAccounts: { rows: [], restCount: 0 },
       slippingDeals: { rows: [], restCount: 0 },
+      departed: [],
     };
     expect(managerDigestMessage(view, fmt()).text).toBe("Your team this week — Mon, Nov 2: 1 rep behind pace, no key account without a touch");
     expect(managerDigestMessage(view, fmt("de")).text).toBe("Dein Team diese Woche — Mo., 2. Nov.: 1 Rep hinter dem Plan, kein Key-Account ohne Kontakt");

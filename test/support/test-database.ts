@@ -5,6 +5,8 @@ import { join } from "node:path";
 import pg from "pg";
 import { openDatabase, type Database, type Provider } from "../../src/db/client.js";
 import { migrate } from "../../src/db/migrate.js";
+import { AuditCounters } from "../../src/db/audit/audited-client.js";
+import { assertEveryWriteAudited, WriteCounter } from "./write-counter.js";
 
 /** The server tests create their throwaway PostgreSQL databases on. */
 export const POSTGRES_ADMIN_URL = process.env.AE_TEST_POSTGRES_URL ?? "postgresql://postgres@127.0.0.1:5432/test";
@@ -38,8 +40,31 @@ export const PROVIDERS: Provider[] = ["sqlite", "postgresql"];
 export interface TestDatabase {
   db: Database;
   url: string;
-  /** Closes the connection and deletes the database. */
+  /** Rows written to audited tables, counted at the driver (below Prisma and the audit extension). */
+  writes: WriteCounter;
+  /** What the audit extension wrote and recorded. */
+  audit: AuditCounters;
+  /**
+   * Closes the connection and deletes the database. First it checks that no write of the test
+   * skipped the audit trail: every row the driver wrote to an audited table was seen by the
+   * audit extension (test/support/write-counter.ts). A raw write to an audited table fails here.
+   */
   drop(): Promise<void>;
+}
+
+function auditGap(writes: WriteCounter, audit: AuditCounters): Error | null {
+  try {
+    assertEveryWriteAudited(writes, audit);
+    return null;
+  } catch (error) {
+    return error instanceof Error ? error : new Error(String(error));
+  }
+}
+
+function instrumented(): { writes: WriteCounter; audit: AuditCounters; options: { wrapAdapter: WriteCounter["wrap"]; auditCounters: AuditCounters } } {
+  const writes = new WriteCounter();
+  const audit = new AuditCounters();
+  return { writes, audit, options: { wrapAdapter: writes.wrap, auditCounters: audit } };
 }
 
 /** A fresh, migrated database of its own: a temp SQLite file, or a new PostgreSQL database. */
@@ -47,14 +72,19 @@ export async function createTestDatabase(provider: Provider): Promise<TestDataba
   if (provider === "sqlite") {
     const dir = mkdtempSync(join(tmpdir(), "ae-test-"));
     const url = `file:${join(dir, "test.db")}`;
-    const db = await openDatabase(url);
+    const { writes, audit, options } = instrumented();
+    const db = await openDatabase(url, options);
     await migrate(db);
     return {
       db,
       url,
+      writes,
+      audit,
       drop: async () => {
+        const skipped = auditGap(writes, audit);
         await db.close();
         rmSync(dir, { recursive: true, force: true });
+        if (skipped) throw skipped;
       },
     };
   }
@@ -67,12 +97,16 @@ export async function createTestDatabase(provider: Provider): Promise<TestDataba
     await admin.end();
   }
   const url = POSTGRES_ADMIN_URL.replace(/\/[^/?]+(\?|$)/, `/${name}$1`);
-  const db = await openDatabase(url);
+  const { writes, audit, options } = instrumented();
+  const db = await openDatabase(url, options);
   await migrate(db);
   return {
     db,
     url,
+    writes,
+    audit,
     drop: async () => {
+      const skipped = auditGap(writes, audit);
       await db.close();
       const c = new pg.Client({ connectionString: POSTGRES_ADMIN_URL });
       await c.connect();
@@ -81,6 +115,7 @@ export async function createTestDatabase(provider: Provider): Promise<TestDataba
       } finally {
         await c.end();
       }
+      if (skipped) throw skipped;
     },
   };
 }

@@ -4,6 +4,9 @@ import type { User } from "../../db/repositories/user-repository.js";
 import { WorkspaceRepository, type Workspace } from "../../db/repositories/workspace-repository.js";
 import { WorkspaceSettingsService } from "../../services/workspace-settings-service.js";
 import type { CliIo } from "../cli-command.js";
+import { createLogger } from "../../logger.js";
+import { createServices, type Services } from "../../services/services.js";
+import { identifyActor } from "../../db/audit/audit-scope.js";
 
 /** A problem with the command line: printed with the usage, exit code 2, nothing changed. */
 export class CliUsageError extends Error {}
@@ -21,6 +24,12 @@ export async function withDatabase<T>(io: CliIo, fn: (db: Database) => Promise<T
 
 /** The workspace `--team T…` names; without it, the only workspace (several → ask for --team). */
 export async function findWorkspace(db: Database, team: string | undefined): Promise<Workspace> {
+  const ws = await pickWorkspace(db, team);
+  identifyActor({ workspaceId: ws.id }); // the run's audit events belong to it
+  return ws;
+}
+
+async function pickWorkspace(db: Database, team: string | undefined): Promise<Workspace> {
   if (team) {
     const ws = await db.prisma.workspace.findUnique({ where: { slackTeamId: team } });
     if (!ws) throw new CliUsageError(`No workspace with Slack team id ${team}.`);
@@ -56,4 +65,10 @@ export async function runWithUsage(io: CliIo, usage: string, body: () => Promise
     }
     throw error;
   }
+}
+
+/** The services over `db` for a CLI command: the real clock, log lines to stderr at LOG_LEVEL. */
+export function cliServices(db: Database, io: CliIo): { services: Services; defaultTimezone: string } {
+  const { logLevel, defaultTimezone } = loadDatabaseConfig(io.env);
+  return { services: createServices(db, { defaultTimezone, now: () => new Date(), logger: createLogger(logLevel, (line) => io.err(line), []) }), defaultTimezone };
 }

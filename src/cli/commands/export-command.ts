@@ -3,8 +3,8 @@ import { once } from "node:events";
 import { dirname, resolve } from "node:path";
 import { loadDatabaseConfig } from "../../config/load-config.js";
 import { openDatabase } from "../../db/client.js";
-import { EXPORT_COLUMNS, EXPORT_KINDS, ExportService, writeExport, type ExportFormat, type ExportKind, type LineSink } from "../../services/export-service.js";
-import type { CliCommand } from "../cli-command.js";
+import { EXPORT_COLUMNS, EXPORT_KINDS, ExportService, writeExport, type ExportFormat, type ExportKind, type ExportRow, type LineSink } from "../../services/export-service.js";
+import type { CliCommand, CliIo } from "../cli-command.js";
 
 const USAGE = "ae-assistant export <accounts|touches|deals|gifts> [--format csv|json] [--out <file>] [--workspace <team id>]";
 
@@ -55,6 +55,40 @@ function fileSink(path: string, eol: string): { sink: LineSink; stream: WriteStr
   };
 }
 
+/**
+ * Streams rows as CSV or JSON to stdout, or to `out` (a `.partial` file renamed when complete),
+ * and says how many were written (`what`: "deals", "audit events"). The one way the CLI exports.
+ */
+export async function writeRowsTo(
+  io: CliIo,
+  rows: AsyncIterable<ExportRow>,
+  columns: string[],
+  format: ExportFormat,
+  out: string | undefined,
+  what: string,
+): Promise<number> {
+  if (!out) {
+    const n = await writeExport(rows, columns, format, { write: (line) => io.out(line) });
+    io.err(`Exported ${n} ${what}.`);
+    return n;
+  }
+  const target = resolve(out);
+  // RFC 4180 ends CSV records with CRLF.
+  const file = fileSink(target, format === "csv" ? "\r\n" : "\n");
+  try {
+    const n = await writeExport(rows, columns, format, file.sink);
+    file.stream.end();
+    await once(file.stream, "finish");
+    renameSync(file.partial, target);
+    io.out(`Exported ${n} ${what} to ${target} (${format.toUpperCase()}).`);
+    return n;
+  } catch (error) {
+    file.stream.destroy();
+    rmSync(file.partial, { force: true });
+    throw error;
+  }
+}
+
 /** `ae-assistant export …`: to stdout, or to --out <file>. Needs only DATABASE_URL. */
 export const exportCommand: CliCommand = {
   name: "export",
@@ -83,28 +117,8 @@ export const exportCommand: CliCommand = {
         );
         return 1;
       }
-      const rows = service.rows(args.kind, workspace);
-      const columns = EXPORT_COLUMNS[args.kind];
-      if (!args.out) {
-        const n = await writeExport(rows, columns, args.format, { write: (line) => io.out(line) });
-        io.err(`Exported ${n} ${args.kind}.`);
-        return 0;
-      }
-      const target = resolve(args.out);
-      // RFC 4180 ends CSV records with CRLF.
-      const file = fileSink(target, args.format === "csv" ? "\r\n" : "\n");
-      try {
-        const n = await writeExport(rows, columns, args.format, file.sink);
-        file.stream.end();
-        await once(file.stream, "finish");
-        renameSync(file.partial, target);
-        io.out(`Exported ${n} ${args.kind} to ${target} (${args.format.toUpperCase()}).`);
-        return 0;
-      } catch (error) {
-        file.stream.destroy();
-        rmSync(file.partial, { force: true });
-        throw error;
-      }
+      await writeRowsTo(io, service.rows(args.kind, workspace), EXPORT_COLUMNS[args.kind], args.format, args.out, args.kind);
+      return 0;
     } finally {
       await db.close();
     }

@@ -42,7 +42,7 @@ async function runJob(argv: string[], io: CliIo): Promise<number> {
     const services = createServices(db, { defaultTimezone: config.defaultTimezone, now, logger, crm: crmOptions(crmConfig) });
     const workerId = `cli:${hostname()}:${process.pid}`;
     const notifier = new Notifier(config.botToken, { slackApiUrl: config.slackApiUrl });
-    const sender = new OutboxSender(services.repos.outbox, notifier, logger, { workerId, ...senderHooks(services) });
+    const sender = new OutboxSender(services.repos.outbox, notifier, logger, { workerId, ...senderHooks(services, now) });
     // `jobs run crm-sync` when a CRM is configured: the same pull and push as the app's tick.
     const crm = crmConfig ? { ...createCrm(db, crmConfig, { now, logger, workerId, onSecret: (s) => logger.addSecrets([s]) }), slackTeamId: crmConfig.slackTeamId } : undefined;
     const jobs = createJobs({ services, logger, defaultTimezone: config.defaultTimezone, crm });

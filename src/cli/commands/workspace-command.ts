@@ -11,6 +11,7 @@ const USAGE = [
   "ae-assistant workspace set [--currency EUR] [--fiscal-start 4] [--timezone Europe/Berlin] [--pace business|calendar]",
   "                           [--neglect key:7,growth:14,standard:30] [--gift-limit <amount>|none] [--gift-year calendar|rolling]",
   "                           [--stall-days 30] [--close-soon-days 7] [--no-touch-days 7]",
+  "                           [--retention-notes <months>] [--retention-deals <months>] [--retention-departed <months>] [--retention-gifts <years, at least 6>]",
   "                           [--probabilities prospect:10,qualified:25,proposal:50,negotiation:75]",
   "                           [--confirm-currency-change] [--team <slack team id>]",
 ].join("\n  ");
@@ -31,6 +32,10 @@ const FLAG: Record<WorkspaceSettingError["field"], string> = {
   dealStallDays: "--stall-days",
   dealCloseSoonDays: "--close-soon-days",
   dealNoTouchDays: "--no-touch-days",
+  retentionTouchNotesMonths: "--retention-notes",
+  retentionClosedDealsMonths: "--retention-deals",
+  retentionDepartedMonths: "--retention-departed",
+  retentionGiftYears: "--retention-gifts",
   stageProbabilityProspect: "--probabilities prospect:",
   stageProbabilityQualified: "--probabilities qualified:",
   stageProbabilityProposal: "--probabilities proposal:",
@@ -47,6 +52,9 @@ const PROBLEM: Record<WorkspaceSettingError["problem"], string> = {
   gift_year_unknown: "must be calendar or rolling",
   deal_days_invalid: "must be a whole number of days from 1 to 365",
   close_soon_invalid: "must be a whole number of days from 1 to 90",
+  retention_months_invalid: "must be a whole number of months from 1 to 240",
+  retention_gift_years_invalid: "must be a whole number of years from 6 to 50",
+  retention_gift_years_below_floor: "is below the legal floor: gift records are kept at least 6 years (FINRA Rule 3220(c) with Rule 4511)",
   probability_invalid: "must be a whole percent from 0 to 100",
 };
 
@@ -60,6 +68,7 @@ export function describeSettings(s: WorkspaceSettings, holidayCount: number): st
     `gift limit:          ${s.giftLimitCents === null ? "none (FINRA limit only)" : `${centsToDecimal(s.giftLimitCents)} ${s.currency} per recipient per year`}`,
     `gift year:           ${s.giftYearMode === "calendar" ? "calendar year" : "rolling 12 months"}`,
     `deals need attention: stalled over ${s.dealAttention.stallDays} days in a stage; closing within ${s.dealAttention.closeSoonDays} days with no touch for ${s.dealAttention.noTouchDays} days; or past their close date`,
+    `kept:                touch notes ${s.retention.touchNotesMonths} months, closed deals ${s.retention.closedDealsMonths} months, departed reps' data ${s.retention.departedMonths} months, gift records ${s.retention.giftYears} years`,
     `stage probabilities: ${OPEN_STAGES.map((stage) => `${stage} ${s.stageProbabilities[stage]}%`).join(", ")} (weighted pipeline)`,
     `holidays:            ${holidayCount} on file (ae-assistant holidays list)`,
   ];
@@ -91,6 +100,10 @@ async function set(argv: string[], io: CliIo): Promise<number> {
       "stall-days": { type: "string" },
       "close-soon-days": { type: "string" },
       "no-touch-days": { type: "string" },
+      "retention-notes": { type: "string" },
+      "retention-deals": { type: "string" },
+      "retention-departed": { type: "string" },
+      "retention-gifts": { type: "string" },
       probabilities: { type: "string" },
       "confirm-currency-change": { type: "boolean" },
       team: { type: "string" },
@@ -106,6 +119,10 @@ async function set(argv: string[], io: CliIo): Promise<number> {
     ...(values["stall-days"] !== undefined ? { dealStallDays: values["stall-days"] } : {}),
     ...(values["close-soon-days"] !== undefined ? { dealCloseSoonDays: values["close-soon-days"] } : {}),
     ...(values["no-touch-days"] !== undefined ? { dealNoTouchDays: values["no-touch-days"] } : {}),
+    ...(values["retention-notes"] !== undefined ? { retentionTouchNotesMonths: values["retention-notes"] } : {}),
+    ...(values["retention-deals"] !== undefined ? { retentionClosedDealsMonths: values["retention-deals"] } : {}),
+    ...(values["retention-departed"] !== undefined ? { retentionDepartedMonths: values["retention-departed"] } : {}),
+    ...(values["retention-gifts"] !== undefined ? { retentionGiftYears: values["retention-gifts"] } : {}),
   };
   if (values.neglect !== undefined) {
     const spec = parseNeglectSpec(values.neglect);
@@ -143,7 +160,7 @@ async function set(argv: string[], io: CliIo): Promise<number> {
 
 export const workspaceCommand: CliCommand = {
   name: "workspace",
-  summary: "show or change the workspace settings (currency, fiscal year, zone, pace, thresholds, gift limit, stage probabilities)",
+  summary: "show or change the workspace settings (currency, fiscal year, zone, pace, thresholds, gift limit, retention, stage probabilities)",
   usage: "workspace show|set [options]",
   run: (argv, io) =>
     runWithUsage(io, USAGE, async () => {

@@ -1,6 +1,7 @@
 import type { Db } from "../client.js";
 import type { Deal, Gift } from "../../generated/sqlite/client.js";
 import { sql, toNumber } from "../sql.js";
+import { SHOWN_GIFTS_SQL } from "./gift-repository.js";
 
 /** A deal on the account, as the account page shows it (read straight from the Deal table). */
 export interface AccountDealRow {
@@ -61,7 +62,7 @@ export class AccountDetailRepository {
 
   /** Gifts given on local dates within [from, to] (inclusive, YYYY-MM-DD), newest first, and their total. */
   async gifts(accountId: number, from: string, to: string, limit: number): Promise<{ items: AccountGiftRow[]; total: number; totalCents: number }> {
-    const where = sql`"accountId" = ${accountId} AND "givenOn" >= ${from} AND "givenOn" <= ${to}`;
+    const where = sql`"accountId" = ${accountId} AND "givenOn" >= ${from} AND "givenOn" <= ${to} AND ${SHOWN_GIFTS_SQL}`;
     const [rows, sums] = await Promise.all([
       this.db.$queryRaw<Gift[]>(sql`SELECT * FROM "Gift" WHERE ${where} ORDER BY "givenOn" DESC, "id" DESC LIMIT ${limit}`),
       this.db.$queryRaw<{ total: unknown; n: unknown }[]>(sql`SELECT SUM("amountCents") AS "total", COUNT(*) AS "n" FROM "Gift" WHERE ${where}`),

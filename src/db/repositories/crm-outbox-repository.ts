@@ -225,7 +225,10 @@ export class CrmOutboxRepository {
     await this.db.$transaction(
       async (tx) => {
         for (const w of records) {
-          await tx.$executeRaw(sql`UPDATE ${raw(ENTITY_TABLE[w.entity])} SET "externalId" = ${w.externalId} WHERE "id" = ${w.entityId} AND "externalId" IS NULL`);
+          const link = sql`UPDATE ${raw(ENTITY_TABLE[w.entity])} SET "externalId" = ${w.externalId} WHERE "id" = ${w.entityId} AND "externalId" IS NULL`;
+          // Deals are audited (touches and follow-ups are not): their CRM id is a recorded change.
+          if (w.entity === "deal") await tx.$auditedExecute("Deal", [w.entityId], link);
+          else await tx.$executeRaw(link);
           await tx.$executeRaw(
             sql`UPDATE "CrmOutbox" SET "status" = ${"sent"}, "crmId" = ${w.crmId}, "sentAt" = ${now}, "lastError" = NULL, "errorCode" = NULL,
               "lockedBy" = NULL, "lockedUntil" = NULL, "updatedAt" = ${new Date()}

@@ -1,5 +1,5 @@
 import type { Db } from "../client.js";
-import { inChunks, insertRows, join, raw, sql, updateRow, type Sql } from "../sql.js";
+import { inChunks, join, raw, sql, type Sql } from "../sql.js";
 import type { CrmConnection, CrmSyncState } from "../../generated/sqlite/client.js";
 import type { AccountDealRow } from "./account-detail-repository.js";
 import { writeSyncedDeals } from "./deal-repository.js";
@@ -254,9 +254,12 @@ export class CrmSyncRepository {
 
   /** Archives rows the CRM no longer has (the reconcile), counted in the object's totals. */
   async archiveRows(key: StateKey, rows: { id: number }[], at: Date): Promise<void> {
-    const table = raw(key.object === "accounts" ? `"Account"` : key.object === "deals" ? `"Deal"` : `"Contact"`);
+    const model = key.object === "accounts" ? "Account" : key.object === "deals" ? "Deal" : "Contact";
+    const table = raw(`"${model}"`);
     await this.db.$transaction(async (tx) => {
-      for (const ids of inChunks(rows.map((r) => r.id))) await tx.$executeRaw(sql`UPDATE ${table} SET "archived" = ${true}, "updatedAt" = ${at} WHERE "id" IN (${join(ids)})`);
+      for (const ids of inChunks(rows.map((r) => r.id))) {
+        await tx.$auditedExecute(model, ids, sql`UPDATE ${table} SET "archived" = ${true}, "updatedAt" = ${at} WHERE "id" IN (${join(ids)})`);
+      }
       await tx.crmSyncState.upsert({ where: { workspaceId_provider_object: key }, create: { ...key, archived: rows.length }, update: { archived: { increment: rows.length } } });
     });
   }
@@ -271,16 +274,17 @@ export class CrmSyncRepository {
       async (tx) => {
         const stamps = { createdAt: at, updatedAt: at };
         switch (writes.object) {
+          // Recorded in the audit trail as the sync's (the pass runs as the actor "sync"), in bulk.
           case "accounts":
-            for (const statement of insertRows("Account", writes.create.map((a) => ({ ...bigCents(a), workspaceId: key.workspaceId, ...stamps })))) await tx.$executeRaw(statement);
-            for (const u of writes.update) await tx.$executeRaw(updateRow("Account", u.id, { ...bigCents(u.data), updatedAt: at }));
+            await tx.$auditedInsert("Account", writes.create.map((a) => ({ ...bigCents(a), workspaceId: key.workspaceId, ...stamps })));
+            await tx.$auditedUpdate("Account", writes.update.map((u) => ({ id: u.id, data: { ...bigCents(u.data), updatedAt: at } })));
             break;
           case "deals":
             await writeSyncedDeals(tx, writes, { source: "sync" }, at);
             break;
           case "contacts":
-            for (const statement of insertRows("Contact", writes.create.map((c) => ({ ...c, ...stamps })))) await tx.$executeRaw(statement);
-            for (const u of writes.update) await tx.$executeRaw(updateRow("Contact", u.id, { ...u.data, updatedAt: at }));
+            await tx.$auditedInsert("Contact", writes.create.map((c) => ({ ...c, ...stamps })));
+            await tx.$auditedUpdate("Contact", writes.update.map((u) => ({ id: u.id, data: { ...u.data, updatedAt: at } })));
             break;
         }
         const totals = {

@@ -4,7 +4,7 @@ import type { DealStatus, OpenStage } from "../../domain/deal-stages.js";
 import type { DealChange } from "../../domain/crm-push.js";
 import { changeWithCrm, type CrmQueue, type EnqueueCrm } from "./crm-outbox-repository.js";
 import type { ForecastCategory } from "../../domain/forecast.js";
-import { inChunks, insertRows, join, sql, updateRow } from "../sql.js";
+import { inChunks, insertRows, join, sql } from "../sql.js";
 
 
 /** A deal with money as number cents, and its account's name and workspace. */
@@ -272,31 +272,30 @@ function enqueueDealChange(enqueueCrm: EnqueueCrm, id: number, change: DealChang
  * moves the stage (compared with the stage stored now, read in the transaction) moves
  * stageChangedAt and adds a history row. The CRM owns the stage, so a closed deal may reopen.
  * `at` of each change is the CRM's own stamp of the record (when it changed there), not the pull's;
- * `now` stamps the rows' createdAt/updatedAt. Hand-written SQL (db/sql.ts): one insert for the new
- * deals, one read of the moving deals' stages, one update per changed deal, one insert of history.
+ * `now` stamps the rows' createdAt/updatedAt. Hand-written SQL (db/sql.ts) recorded in the audit
+ * trail as the current actor's (`$auditedInsert`/`$auditedUpdate`): one insert for the new deals, one
+ * read of the moving deals' stages, one update per changed deal, one insert of history.
  */
 export async function writeSyncedDeals(tx: Tx, page: SyncedDealPage, by: StageChangeBy, now: Date): Promise<void> {
   const history: ReturnType<typeof stageChangeRow>[] = [];
   const rows = page.create.map((d) => ({ ...d, amountCents: BigInt(d.amountCents), ...stageColumns(null, d.stage, d.crmModifiedAt), createdAt: now, updatedAt: now }));
   const created = new Map(page.create.map((d) => [d.externalId, d]));
-  for (const statement of insertRows("Deal", rows, ["id", "externalId"])) {
-    for (const r of await tx.$queryRaw<{ id: number; externalId: string }[]>(statement)) {
-      const d = created.get(r.externalId);
-      if (d) history.push(stageChangeRow({ dealId: r.id, fromStage: null, toStage: d.stage, at: d.crmModifiedAt, by }));
-    }
+  for (const r of await tx.$auditedInsert("Deal", rows)) {
+    const d = typeof r.externalId === "string" ? created.get(r.externalId) : undefined;
+    if (d && typeof r.id === "number") history.push(stageChangeRow({ dealId: r.id, fromStage: null, toStage: d.stage, at: d.crmModifiedAt, by }));
   }
   const stages = new Map<number, string>();
   for (const ids of inChunks(page.update.filter((u) => u.data.stage !== undefined).map((u) => u.id))) {
     for (const r of await tx.$queryRaw<{ id: number; stage: string }[]>(sql`SELECT "id", "stage" FROM "Deal" WHERE "id" IN (${join(ids)})`)) stages.set(r.id, r.stage);
   }
-  for (const u of page.update) {
+  const updates = page.update.map((u) => {
     const { amountCents, ...rest } = u.data;
     const from = stages.get(u.id);
     const moves = u.data.stage !== undefined && from !== undefined;
-    const data = { ...rest, ...(amountCents !== undefined ? { amountCents: BigInt(amountCents) } : {}), ...(moves ? stageColumns(from, u.data.stage!, u.data.crmModifiedAt) : {}), updatedAt: now };
-    await tx.$executeRaw(updateRow("Deal", u.id, data));
     if (moves && from !== u.data.stage) history.push(stageChangeRow({ dealId: u.id, fromStage: from, toStage: u.data.stage!, at: u.data.crmModifiedAt, by }));
-  }
+    return { id: u.id, data: { ...rest, ...(amountCents !== undefined ? { amountCents: BigInt(amountCents) } : {}), ...(moves ? stageColumns(from, u.data.stage!, u.data.crmModifiedAt) : {}), updatedAt: now } };
+  });
+  await tx.$auditedUpdate("Deal", updates);
   for (const statement of insertRows("DealStageChange", history)) await tx.$executeRaw(statement);
 }
 

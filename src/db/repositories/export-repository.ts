@@ -56,10 +56,11 @@ export class ExportRepository {
     );
   }
 
+  /** Every gift entry (corrected ones too: the export is a copy) except restricted ones, which only the compliance export shows. */
   gifts(workspaceId: number) {
     return paged((after) =>
       this.db.gift.findMany({
-        where: { workspaceId, id: { gt: after } },
+        where: { workspaceId, id: { gt: after }, restrictedAt: null },
         include: { account: ACCOUNT, user: PERSON, contact: { select: { name: true } } },
         orderBy: { id: "asc" },
         take: this.pageSize,

@@ -2,6 +2,17 @@ import type { Db } from "../client.js";
 import type { GiftKind, PriorGift } from "../../domain/gifts.js";
 import type { LocalDate } from "../../domain/time.js";
 import { normalizeName } from "../../domain/names.js";
+import { sql, type Sql } from "../sql.js";
+
+/**
+ * The gifts every view, list, total and export shows: not restricted (an erased recipient inside
+ * retention: only the compliance export shows those), and not corrected (a correction replaces
+ * the entry it corrects everywhere but in the compliance export and the audit trail).
+ */
+export const SHOWN_GIFTS = { restrictedAt: null, correctedBy: { is: null } } as const;
+
+/** SHOWN_GIFTS in hand-written SQL over the table "Gift". */
+export const SHOWN_GIFTS_SQL: Sql = sql`"Gift"."restrictedAt" IS NULL AND NOT EXISTS (SELECT 1 FROM "Gift" "corrections" WHERE "corrections"."correctsId" = "Gift"."id")`;
 
 /** A logged gift or entertainment, money as number cents, with the names a list needs. */
 export interface GiftRecord {
@@ -21,6 +32,12 @@ export interface GiftRecord {
   description: string;
   overLimit: boolean;
   overrideReason: string | null;
+  /** The entry this one corrects (null for an original entry). */
+  correctsId: number | null;
+  correctionReason: string | null;
+  /** Set when the recipient's data was erased inside retention (see SHOWN_GIFTS). */
+  restrictedAt: Date | null;
+  restrictionReason: string | null;
   createdAt: Date;
 }
 
@@ -36,6 +53,10 @@ export interface NewGift {
   description: string;
   overLimit: boolean;
   overrideReason: string | null;
+  /** A correction: the entry it corrects, and why. */
+  correction?: { correctsId: number; reason: string };
+  /** When it was recorded (the app's clock): its retention counts from the later of this and givenOn. */
+  createdAt?: Date;
 }
 
 export interface GiftListFilter {
@@ -69,6 +90,10 @@ type Row = {
   description: string;
   overLimit: boolean;
   overrideReason: string | null;
+  correctsId: number | null;
+  correctionReason: string | null;
+  restrictedAt: Date | null;
+  restrictionReason: string | null;
   createdAt: Date;
   account: { name: string };
   user: { name: string | null; slackUserId: string };
@@ -92,8 +117,21 @@ function toRecord(r: Row): GiftRecord {
     description: r.description,
     overLimit: r.overLimit,
     overrideReason: r.overrideReason,
+    correctsId: r.correctsId,
+    correctionReason: r.correctionReason,
+    restrictedAt: r.restrictedAt,
+    restrictionReason: r.restrictionReason,
     createdAt: r.createdAt,
   };
+}
+
+/** An entry with the entry that corrects it, if any (the compliance export, privacy requests). */
+export type GiftEntry = GiftRecord & { correctedById: number | null };
+
+export const GIFT_ENTRY_INCLUDE = { ...INCLUDE, correctedBy: { select: { id: true } } } as const;
+
+export function toGiftEntry(r: Row & { correctedBy: { id: number } | null }): GiftEntry {
+  return { ...toRecord(r), correctedById: r.correctedBy?.id ?? null };
 }
 
 export class GiftRepository {
@@ -126,19 +164,35 @@ export class GiftRepository {
         description: g.description,
         overLimit: g.overLimit,
         overrideReason: g.overrideReason,
+        correctsId: g.correction?.correctsId ?? null,
+        correctionReason: g.correction?.reason ?? null,
+        ...(g.createdAt ? { createdAt: g.createdAt } : {}),
       },
       include: INCLUDE,
     });
     return toRecord(row);
   }
 
+  /** One entry with the names a view needs; null when there is none in the workspace. */
+  async findById(workspaceId: number, id: number): Promise<GiftEntry | null> {
+    const row = await this.db.gift.findFirst({ where: { id, workspaceId }, include: GIFT_ENTRY_INCLUDE });
+    return row ? toGiftEntry(row) : null;
+  }
+
+  /** Restricted entries of an account (left out of its history, as of every view). */
+  async hiddenIdsOfAccount(accountId: number): Promise<number[]> {
+    return (await this.db.gift.findMany({ where: { accountId, restrictedAt: { not: null } }, select: { id: true } })).map((g) => g.id);
+  }
+
   /**
    * Everything given to one recipient (by anyone in the workspace) on dates in
    * [fromDate, toDateExclusive), as the limit check needs it. Uses the (workspace, key, date) index.
+   * A corrected entry counts through its correction only (once). Restricted entries count: the
+   * limit is the compliance purpose they are kept for. `except`: an entry about to be corrected.
    */
-  async priorForRecipient(workspaceId: number, recipientKey: string, fromDate: LocalDate, toDateExclusive: LocalDate): Promise<PriorGift[]> {
+  async priorForRecipient(workspaceId: number, recipientKey: string, fromDate: LocalDate, toDateExclusive: LocalDate, except?: number): Promise<PriorGift[]> {
     const rows = await this.db.gift.findMany({
-      where: { workspaceId, recipientKey, givenOn: { gte: fromDate, lt: toDateExclusive } },
+      where: { workspaceId, recipientKey, givenOn: { gte: fromDate, lt: toDateExclusive }, correctedBy: { is: null }, ...(except !== undefined ? { id: { not: except } } : {}) },
       select: { amountCents: true, givenOn: true, kind: true },
     });
     return rows.map((r) => ({ amountCents: Number(r.amountCents), givenOn: r.givenOn, kind: r.kind === "entertainment" ? "entertainment" : "gift" }));
@@ -150,7 +204,7 @@ export class GiftRepository {
     if (recipientKeys.length === 0) return totals;
     const rows = await this.db.gift.groupBy({
       by: ["recipientKey"],
-      where: { workspaceId, kind: "gift", recipientKey: { in: recipientKeys }, givenOn: { gte: fromDate, lt: toDateExclusive } },
+      where: { workspaceId, kind: "gift", recipientKey: { in: recipientKeys }, givenOn: { gte: fromDate, lt: toDateExclusive }, ...SHOWN_GIFTS },
       _sum: { amountCents: true },
     });
     for (const r of rows) totals.set(r.recipientKey, Number(r._sum.amountCents ?? 0n));
@@ -163,6 +217,7 @@ export class GiftRepository {
       where: {
         workspaceId: f.workspaceId,
         givenOn: { gte: f.fromDate, lt: f.toDateExclusive },
+        ...SHOWN_GIFTS,
         ...(f.userIds ? { OR: [{ userId: { in: f.userIds } }, { account: { ownerId: { in: f.userIds } } }] } : {}),
         ...(f.accountId !== undefined ? { accountId: f.accountId } : {}),
         ...(f.recipientKeyPrefix ? { recipientKey: { startsWith: f.recipientKeyPrefix } } : {}),
@@ -174,13 +229,20 @@ export class GiftRepository {
     return rows.map(toRecord);
   }
 
-  /** Every gift and entertainment given in [fromDate, toDateExclusive), oldest first, for compliance export. */
-  async forExport(fromDate: LocalDate, toDateExclusive: LocalDate, workspaceId?: number): Promise<(GiftRecord & { currency: string })[]> {
+  /**
+   * Every gift and entertainment given in [fromDate, toDateExclusive), oldest first, for the
+   * compliance export: corrected and correcting entries both, restricted ones too.
+   */
+  async forExport(
+    fromDate: LocalDate,
+    toDateExclusive: LocalDate,
+    workspaceId?: number,
+  ): Promise<(GiftEntry & { currency: string; timezone: string; retentionGiftYears: number })[]> {
     const rows = await this.db.gift.findMany({
       where: { givenOn: { gte: fromDate, lt: toDateExclusive }, ...(workspaceId !== undefined ? { workspaceId } : {}) },
       orderBy: [{ givenOn: "asc" }, { id: "asc" }],
-      include: { ...INCLUDE, workspace: { select: { currency: true } } },
+      include: { ...GIFT_ENTRY_INCLUDE, workspace: { select: { currency: true, timezone: true, retentionGiftYears: true } } },
     });
-    return rows.map((r) => ({ ...toRecord(r), currency: r.workspace.currency }));
+    return rows.map((r) => ({ ...toGiftEntry(r), currency: r.workspace.currency, timezone: r.workspace.timezone, retentionGiftYears: r.workspace.retentionGiftYears }));
   }
 }

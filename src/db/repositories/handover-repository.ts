@@ -1,5 +1,6 @@
 import type { Db, Tx } from "../client.js";
 import { planFingerprint, type HandoverPlan, type HandoverScope } from "../../domain/handover.js";
+import { recordOperationNow } from "../audit/audit-writer.js";
 import { changeWithCrm, type CrmQueue } from "./crm-outbox-repository.js";
 
 export interface HandoverInput {
@@ -49,6 +50,14 @@ export class HandoverRepository {
       if (plan.dealIds.length > 0) {
         await tx.deal.updateMany({ where: { id: { in: plan.dealIds }, ownerId: fromUserId, status: "open" }, data: { ownerId: toUserId } });
       }
+      // The reassignment as one event (the accounts' and deals' owner changes are recorded row by
+      // row as well; follow-ups are not audited, so their ids are listed here).
+      await recordOperationNow(tx, {
+        entity: "handover",
+        action: "handover",
+        workspaceId: input.workspaceId,
+        details: { fromUserId, toUserId, scope: input.scope, accountIds: plan.accountIds, followUpIds: plan.followUpIds, dealIds: plan.dealIds },
+      });
       return { kind: "moved", plan };
     }, { transaction: true });
   }

@@ -256,6 +256,13 @@ export class ReminderRepository {
       .map((r) => ({ member: { managerId: r.team.managerId ?? 0, userId: r.user.id, slackUserId: r.user.slackUserId, name: r.user.name }, user: r.user }));
   }
 
+  /** Live accounts per owner, for owners who left (the manager's "needs a new owner" list): one GROUP BY. */
+  async liveAccountCounts(ownerIds: readonly number[]): Promise<Map<number, number>> {
+    if (ownerIds.length === 0) return new Map();
+    const rows = await this.db.account.groupBy({ by: ["ownerId"], where: { ownerId: { in: [...ownerIds] }, archived: false }, _count: { _all: true } });
+    return new Map(rows.map((r) => [r.ownerId, r._count._all]));
+  }
+
   // Writes made by the digest buttons -----------------------------------------------------------
 
   findAccount(id: number): Promise<{ id: number; workspaceId: number; ownerId: number; name: string; archived: boolean } | null> {
@@ -280,9 +287,18 @@ export class ReminderRepository {
     await this.db.followUp.update({ where: { id }, data: { snoozedUntil: until } });
   }
 
-  /** Marks every user with this Slack id inactive (Slack said they can no longer get DMs). */
-  async markInactive(slackUserId: string): Promise<void> {
-    await this.db.user.updateMany({ where: { slackUserId }, data: { inactive: true } });
+  /**
+   * Marks every user with this Slack id inactive (Slack said they can no longer get DMs, or that
+   * they were deactivated), from `at` on: the departed-rep retention counts from the first report.
+   */
+  async markInactive(slackUserId: string, at: Date): Promise<void> {
+    await this.db.user.updateMany({ where: { slackUserId, inactive: false }, data: { inactive: true, inactiveSince: at } });
+    await this.db.user.updateMany({ where: { slackUserId, inactive: true, inactiveSince: null }, data: { inactiveSince: at } });
+  }
+
+  /** Slack reports the user active again (reactivated): reminders resume, the departure is forgotten. */
+  async markActive(slackUserId: string): Promise<void> {
+    await this.db.user.updateMany({ where: { slackUserId, inactive: true, erasedAt: null }, data: { inactive: false, inactiveSince: null } });
   }
 
   /** Remembers the DM channel conversations.open gave for a user (once per user, not per message). */

@@ -49,8 +49,8 @@ export class UserRepository {
    * Creates the user from their Slack profile, or refreshes the Slack-owned fields. Workspace
    * admins and owners start as admins; a role given in the app is never downgraded here.
    */
-  async upsertFromSlack(workspaceId: number, p: SlackProfile): Promise<User> {
-    return this.db.user.upsert({
+  async upsertFromSlack(workspaceId: number, p: SlackProfile, at: Date = new Date()): Promise<User> {
+    const user = await this.db.user.upsert({
       where: { workspaceId_slackUserId: { workspaceId, slackUserId: p.slackUserId } },
       create: {
         workspaceId,
@@ -70,20 +70,36 @@ export class UserRepository {
         locale: p.locale,
         isSlackAdmin: p.isSlackAdmin,
         inactive: p.inactive,
+        // Active again in Slack: the departure is forgotten.
+        ...(p.inactive ? {} : { inactiveSince: null }),
       },
     });
+    // Deactivated in Slack: the departed-rep retention counts from the first time we learn it.
+    if (user.inactive && user.inactiveSince === null) return this.db.user.update({ where: { id: user.id }, data: { inactiveSince: at } });
+    return user;
   }
 
   /**
    * Refreshes the Slack-owned fields of a user the app already knows (a user_change event); a user
-   * it has never seen is not created. Returns whether there was one, and whether they were active before.
+   * it has never seen is not created, and an erased user is left as erased (their name and e-mail
+   * address are not collected again). Deactivated (`p.inactive`), the departure is dated `at` the
+   * first time it is reported; active again, it is forgotten. Returns whether there was such a user,
+   * and whether they were active before.
    */
-  async refreshFromSlack(workspaceId: number, p: SlackProfile): Promise<{ known: boolean; wasActive: boolean }> {
+  async refreshFromSlack(workspaceId: number, p: SlackProfile, at: Date): Promise<{ known: boolean; wasActive: boolean }> {
     const before = await this.findBySlackId(workspaceId, p.slackUserId);
-    if (!before) return { known: false, wasActive: false };
+    if (!before || before.erasedAt) return { known: false, wasActive: false };
     await this.db.user.update({
       where: { id: before.id },
-      data: { name: p.name, email: p.email, timezone: p.timezone, locale: p.locale, isSlackAdmin: p.isSlackAdmin, inactive: p.inactive },
+      data: {
+        name: p.name,
+        email: p.email,
+        timezone: p.timezone,
+        locale: p.locale,
+        isSlackAdmin: p.isSlackAdmin,
+        inactive: p.inactive,
+        inactiveSince: p.inactive ? (before.inactiveSince ?? at) : null,
+      },
     });
     return { known: true, wasActive: !before.inactive };
   }

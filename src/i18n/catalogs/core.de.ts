@@ -21,6 +21,7 @@ export const coreDe: TranslationOf<typeof coreEn> = {
     "`/ae settings` — Erinnerungszeit und -tage, Sprache, Zeitzone, Pause",
     "`/ae team …` — Manager und Admins: Team anlegen, Mitglieder verwalten, Kanal festlegen",
     "`/ae reassign @von @an [accounts|all]` — Manager und Admins: Kunden an eine Kollegin übergeben (mit Rückfrage)",
+    "`/ae history <Konto>` — wer was am Konto, seinen Kontakten, Deals und Geschenken geändert hat, vorher → nachher",
     "`/ae admin` — Admins: Währung, Geschäftsjahr, Zeitzone, Tempo, Vernachlässigungs-Schwellen, Geschenklimit des Workspace",
   ].join("\n"),
   "help.footer": "Tipp: Namen mit Leerzeichen in Anführungszeichen, z. B. `/ae account \"Acme GmbH\"`. Die meisten Befehle ohne Argumente öffnen ein Formular.",

@@ -19,6 +19,7 @@ export const coreEn = {
     "`/ae settings` — reminder time and days, language, time zone, pause",
     "`/ae team …` — managers and admins: create a team, add or remove members, set the channel",
     "`/ae reassign @from @to [accounts|all]` — managers and admins: hand a book to a colleague (asks to confirm)",
+    "`/ae history <account>` — who changed what on the account, its contacts, deals and gifts, before → after",
     "`/ae admin` — admins: workspace currency, fiscal year, time zone, pace, neglect thresholds, gift limit",
   ].join("\n"),
   "help.footer": "Tip: quote multi-word names, e.g. `/ae account \"Acme Corp\"`. Most commands without arguments open a form.",

@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { z } from "zod";
+import { runAs } from "../../db/audit/audit-scope.js";
 import type { CrmConnection, CrmSyncRepository } from "../../db/repositories/crm-sync-repository.js";
 import type { CrmOutboxRepository, CrmOutboxRow, CrmProblem, DealForPush, PushTotals, QueueScope } from "../../db/repositories/crm-outbox-repository.js";
 import type { DealRepository } from "../../db/repositories/deal-repository.js";
@@ -146,7 +147,14 @@ export class CrmPushService {
    * `force` ignores a hold, a backoff and a broken connection (the CLI's `crm sync`); `dryRun`
    * writes nothing and says how many rows wait.
    */
-  async push(workspaceId: number, opts: { force?: boolean; dryRun?: boolean } = {}): Promise<PushResult> {
+  push(workspaceId: number, opts: { force?: boolean; dryRun?: boolean } = {}): Promise<PushResult> {
+    // What the CRM's answers change here (a deal taking the CRM's values, the CRM id on our record)
+    // is recorded in the audit trail as the CRM's, whoever's change queued the write (README → Data
+    // protection); the change itself was recorded as theirs when they made it.
+    return runAs({ kind: "sync", detail: this.writer.provider, workspaceId }, () => this.pass(workspaceId, opts), { now: this.opts.now });
+  }
+
+  private async pass(workspaceId: number, opts: { force?: boolean; dryRun?: boolean }): Promise<PushResult> {
     const scope = this.scope(workspaceId);
     const before = await this.sync.connection(workspaceId, this.writer.provider);
     const hold = opts.force ? null : this.held(before, this.opts.now());

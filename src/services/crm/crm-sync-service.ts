@@ -1,5 +1,6 @@
 import type { LineLogger } from "../../logger.js";
 import type { JobLeaseRepository } from "../../db/repositories/job-lease-repository.js";
+import { runAs } from "../../db/audit/audit-scope.js";
 import type {
   CrmConnection,
   CrmSyncRepository,
@@ -134,6 +135,13 @@ function emptyCounts(): PageCounts {
   return { pulled: 0, created: 0, updated: 0, archived: 0, skipped: 0 };
 }
 
+export interface SyncOptions {
+  full?: boolean;
+  dryRun?: boolean;
+  onProgress?: (p: SyncProgress) => void;
+  force?: boolean;
+}
+
 export class CrmSyncService {
   private readonly overlapMs: number;
 
@@ -200,7 +208,12 @@ export class CrmSyncService {
   }
 
   /** One pass over every object (see SyncOptions). */
-  async sync(workspaceId: number, opts: SyncOptions = {}): Promise<SyncResult> {
+  sync(workspaceId: number, opts: SyncOptions = {}): Promise<SyncResult> {
+    // Every write of the pass is recorded as the CRM's, whoever started it (README → Data protection).
+    return runAs({ kind: "sync", detail: this.connector.provider, workspaceId }, () => this.pass(workspaceId, opts), { now: this.opts.now });
+  }
+
+  private async pass(workspaceId: number, opts: SyncOptions): Promise<SyncResult> {
     const provider = this.connector.provider;
     const lease = `crm-sync:${provider}:${workspaceId}`;
     const leaseMs = this.opts.leaseMs ?? 10 * 60_000;

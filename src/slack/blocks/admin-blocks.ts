@@ -87,6 +87,11 @@ export function adminModal(s: WorkspaceSettings, t: Translator, locale: string):
         ...(i === OPEN_STAGES.length - 1 ? { hint: t("admin.stageProbability.hint") } : {}),
       }),
     ),
+    { type: "header", text: plain(t("admin.retention.header")) },
+    textInput(ADMIN_MODAL.retentionNotes, t("admin.retentionNotes.label"), String(s.retention.touchNotesMonths), { maxLength: 6, hint: t("admin.retentionNotes.hint") }),
+    textInput(ADMIN_MODAL.retentionDeals, t("admin.retentionDeals.label"), String(s.retention.closedDealsMonths), { maxLength: 6 }),
+    textInput(ADMIN_MODAL.retentionDeparted, t("admin.retentionDeparted.label"), String(s.retention.departedMonths), { maxLength: 6, hint: t("admin.retentionDeparted.hint") }),
+    textInput(ADMIN_MODAL.retentionGifts, t("admin.retentionGifts.label"), String(s.retention.giftYears), { maxLength: 6, hint: t("admin.retentionGifts.hint") }),
   ];
   return formModal({ t, callbackId: VIEWS.admin, title: t("admin.title"), blocks });
 }
@@ -108,6 +113,10 @@ const FIELD_BLOCK: Record<WorkspaceSettingError["field"], string> = {
   stageProbabilityQualified: ADMIN_MODAL.stageProbability.qualified,
   stageProbabilityProposal: ADMIN_MODAL.stageProbability.proposal,
   stageProbabilityNegotiation: ADMIN_MODAL.stageProbability.negotiation,
+  retentionTouchNotesMonths: ADMIN_MODAL.retentionNotes,
+  retentionClosedDealsMonths: ADMIN_MODAL.retentionDeals,
+  retentionDepartedMonths: ADMIN_MODAL.retentionDeparted,
+  retentionGiftYears: ADMIN_MODAL.retentionGifts,
 };
 
 /** view_submission errors keyed by block id, one message per field. */
@@ -154,6 +163,10 @@ export function adminHomeBlocks(view: AdminHomeView, f: ReminderFormat): KnownBl
     closeSoon: s.dealAttention.closeSoonDays,
     noTouch: s.dealAttention.noTouchDays,
     probabilities: OPEN_STAGES.map((stage) => `${stageLabel(t, stage)} ${formatPercent(s.stageProbabilities[stage] / 100, locale)}`).join(", "),
+    notes: s.retention.touchNotesMonths,
+    deals: s.retention.closedDealsMonths,
+    departed: s.retention.departedMonths,
+    gifts: s.retention.giftYears,
   });
   const next = view.nextHoliday
     ? t("admin.home.nextHoliday", { date: formatLocalDate(view.nextHoliday.date, locale), name: escapeMrkdwn(view.nextHoliday.name ?? "") })

@@ -2,6 +2,7 @@ import type { KnownBlock } from "@slack/types";
 import type { ManagerDigestView } from "../../domain/reminder.js";
 import type { OutgoingMessage } from "../notifier.js";
 import { clip, escapeMrkdwn } from "./mrkdwn.js";
+import { mention } from "./account-format.js";
 import { dayLabel, money, percent, type ReminderFormat } from "./reminder-format.js";
 import { dealRowText } from "./reminder-blocks.js";
 
@@ -53,11 +54,19 @@ export function managerDigestMessage(view: ManagerDigestView, f: ReminderFormat)
     const rest = view.slippingDeals.restCount > 0 ? `${t("managerDigest.deals.rest", { count: view.slippingDeals.restCount })} ` : "";
     blocks.push({ type: "context", elements: [{ type: "mrkdwn", text: `${rest}${t("managerDigest.deals.hint")}` }] });
   }
+  if (view.departed.length > 0) {
+    // Their owner left Slack: the books wait for /ae reassign (issue 16).
+    const lines = view.departed.slice(0, MAX_REP_LINES).map((d) =>
+      t("reassignment.row", { user: mention(d.slackUserId) || t("history.who.former"), date: d.since ? dayLabel(f, d.since) : "—", count: d.accounts }),
+    );
+    if (blocks.length > 1) blocks.push({ type: "divider" });
+    blocks.push({ type: "section", text: { type: "mrkdwn", text: clip([t("reassignment.heading"), ...lines, t("reassignment.hint")].join("\n")) } });
+  }
   blocks.push({ type: "context", elements: [{ type: "mrkdwn", text: t("managerDigest.footer") }] });
   const deals = view.slippingDeals.rows.length + view.slippingDeals.restCount;
   const text = `${title}: ${t("managerDigest.summary", {
     reps: t("managerDigest.summary.reps", { count: view.repsBehind.length }),
     accounts: t("managerDigest.summary.keyAccounts", { count: view.keyAccounts.rows.length + view.keyAccounts.restCount }),
-  })}${deals > 0 ? `, ${t("managerDigest.summary.deals", { count: deals })}` : ""}`;
+  })}${deals > 0 ? `, ${t("managerDigest.summary.deals", { count: deals })}` : ""}${view.departed.length > 0 ? ` · ${t("reassignment.summary", { count: view.departed.length })}` : ""}`;
   return { text, blocks };
 }

@@ -28,12 +28,24 @@ export function requestUser(body: unknown): { teamId: string; userId: string } |
   return null;
 }
 
+/** What kind of request it is, for the audit trail: "command", "block_actions", "event:user_change", … */
+export function requestKind(body: unknown): string {
+  if (typeof body !== "object" || body === null) return "request";
+  const b = body as Record<string, unknown>;
+  if (typeof b.command === "string") return "command";
+  const event = typeof b.event === "object" && b.event !== null ? (b.event as Record<string, unknown>) : undefined;
+  if (b.type === "event_callback" && typeof event?.type === "string") return `event:${event.type}`;
+  return typeof b.type === "string" ? b.type : "request";
+}
+
 const RESOLVERS = new WeakMap<Context, () => Promise<ActorContext>>();
 
 /**
  * Global middleware: the acting user is resolved once per request, on first use, and shared by
  * every listener that handles it (`actorContext(context)`). Lazy, so a slash command still
  * acknowledges before any database work; memoized, so nothing looks the user up twice.
+ * Everything the request's listeners do runs in its audit scope: each write is recorded as
+ * made in Slack, by the acting user once they are resolved.
  */
 export function attachActor(deps: AppDeps): Middleware<AnyMiddlewareArgs> {
   return async (args: AnyMiddlewareArgs & AllMiddlewareArgs) => {
@@ -43,11 +55,14 @@ export function attachActor(deps: AppDeps): Middleware<AnyMiddlewareArgs> {
       RESOLVERS.set(args.context, () => {
         pending ??= deps.services.actors
           .resolve(who.teamId, who.userId, slackProfileLookup(args.client, deps.defaultTimezone))
-          .then((actor) => ({ actor, t: translator(actor.language) }));
+          .then((actor) => {
+            deps.services.audit.identify({ userId: actor.user.id, workspaceId: actor.workspace.id });
+            return { actor, t: translator(actor.language) };
+          });
         return pending;
       });
     }
-    await args.next();
+    await deps.services.audit.runAs({ kind: "slack", detail: requestKind(args.body) }, () => args.next(), { now: deps.now });
   };
 }
 

@@ -19,11 +19,12 @@ import { today } from "./today.js";
 import { settings } from "./settings.js";
 import { admin } from "./admin.js";
 import { reassign } from "./reassign.js";
+import { history } from "./history.js";
 import { pipeline } from "./pipeline.js";
 import type { Reply, Subcommand, SubcommandContext } from "./subcommand.js";
 
 /** Every `/ae` subcommand. Order is the order of the did-you-mean candidates. */
-export const SUBCOMMANDS: readonly Subcommand[] = [help, accounts, account, log, followup, followups, done, team, leaderboard, deal, won, lost, quota, pipeline, gift, entertainment, gifts, today, settings, admin, reassign];
+export const SUBCOMMANDS: readonly Subcommand[] = [help, accounts, account, log, followup, followups, done, team, leaderboard, deal, won, lost, quota, pipeline, gift, entertainment, gifts, today, settings, admin, reassign, history];
 
 const BY_NAME = new Map<string, Subcommand>();
 for (const s of SUBCOMMANDS) for (const n of [s.name, ...(s.aliases ?? [])]) BY_NAME.set(n, s);

@@ -22,9 +22,12 @@ const changedUser = z.looseObject({
 });
 
 /**
- * Slack reports a changed user (profile, time zone, deactivation). A deactivated user stops getting
- * reminders at once: the outbox cannot be relied on to find out, since a DM to a remembered channel
- * may still be accepted for someone who left.
+ * Slack reports a changed user (profile, time zone, deactivation); the event carries the whole user
+ * object. The profile is refreshed. A deactivated user (`deleted: true`) stops getting reminders at
+ * once — the outbox cannot be relied on to find out, since a DM to a remembered channel may still be
+ * accepted for someone who left — the departed-rep retention counts from the first report, and their
+ * accounts show in their manager's digest as needing a new owner; reactivated (`deleted: false`), all
+ * of that is undone. A user whose data was erased is left alone (their profile is not collected again).
  */
 export function register(app: App, deps: AppDeps): void {
   app.event(EVENTS.userChange, async (args: Args) => handleUserChange(args, deps));

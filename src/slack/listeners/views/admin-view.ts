@@ -1,13 +1,27 @@
 import type { App } from "@slack/bolt";
 import { canAdminister } from "../../../domain/authorization.js";
 import { OPEN_STAGES } from "../../../domain/deal-stages.js";
-import { STAGE_PROBABILITY_FIELD } from "../../../domain/workspace-settings.js";
+import { STAGE_PROBABILITY_FIELD, type WorkspaceSettingField, type WorkspaceSettingsInput } from "../../../domain/workspace-settings.js";
 import { adminErrors, currencyConfirmError, savedText } from "../../blocks/admin-blocks.js";
 import { textReply } from "../../blocks/reply-blocks.js";
 import type { AppDeps } from "../../deps.js";
 import { registerForm } from "../../form-submission.js";
 import { ADMIN_MODAL, VIEWS } from "../../ids.js";
-import { stateChecked, stateSelected, stateText } from "../../view-state.js";
+import { stateChecked, stateSelected, stateText, type StateValues } from "../../view-state.js";
+
+/** Fields added to the form after it first shipped, with their blocks: a form opened earlier lacks them. */
+const LATER_FIELDS: readonly (readonly [WorkspaceSettingField, string])[] = [
+  ...OPEN_STAGES.map((stage) => [STAGE_PROBABILITY_FIELD[stage], ADMIN_MODAL.stageProbability[stage]] as const),
+  ["retentionTouchNotesMonths", ADMIN_MODAL.retentionNotes],
+  ["retentionClosedDealsMonths", ADMIN_MODAL.retentionDeals],
+  ["retentionDepartedMonths", ADMIN_MODAL.retentionDeparted],
+  ["retentionGiftYears", ADMIN_MODAL.retentionGifts],
+];
+
+/** The text of each of `fields` whose block the submitted form has. */
+function shownFields(values: StateValues, fields: typeof LATER_FIELDS): WorkspaceSettingsInput {
+  return Object.fromEntries(fields.filter(([, block]) => Object.hasOwn(values, block)).map(([field, block]) => [field, stateText(values, block)]));
+}
 
 /**
  * The workspace settings modal was submitted. Problems are shown on their fields and the modal
@@ -38,13 +52,8 @@ export function register(app: App, deps: AppDeps): void {
           dealStallDays: stateText(values, ADMIN_MODAL.dealStall),
           dealCloseSoonDays: stateText(values, ADMIN_MODAL.dealCloseSoon),
           dealNoTouchDays: stateText(values, ADMIN_MODAL.dealNoTouch),
-          // Only the probabilities the form showed: one opened before they existed leaves them as they are.
-          ...Object.fromEntries(
-            OPEN_STAGES.filter((stage) => Object.hasOwn(values, ADMIN_MODAL.stageProbability[stage])).map((stage) => [
-              STAGE_PROBABILITY_FIELD[stage],
-              stateText(values, ADMIN_MODAL.stageProbability[stage]),
-            ]),
-          ),
+          // Only the fields the form showed: one opened before a field existed leaves it as it is.
+          ...shownFields(values, LATER_FIELDS),
         },
         { locale: actor.locale, confirmCurrencyChange: stateChecked(values, ADMIN_MODAL.currencyConfirm).includes("confirm") },
       );
