@@ -272,6 +272,8 @@ export class FakeHubSpot {
   private hangs: { on?: HsEndpoint; left: number }[] = [];
   private hangsAfterWrite = 0;
   private writeDelayMs = 0;
+  /** While set, every write waits for it before it is answered (`holdWritesUntil`). */
+  private writeGate: Promise<unknown> | null = null;
   private readonly hung: ServerResponse[] = [];
   private readonly listeners: ((method: string, path: string) => void)[] = [];
   private nextId = 1000;
@@ -609,6 +611,18 @@ export class FakeHubSpot {
     this.writeDelayMs = ms;
   }
 
+  /**
+   * Every write waits until `gate` settles before it is made and answered: a test lets several
+   * writers get as far as the CRM before any of them is answered, instead of counting on timing.
+   */
+  holdWritesUntil(gate: Promise<unknown>): void {
+    const held = gate.catch(() => undefined);
+    this.writeGate = held;
+    void held.then(() => {
+      if (this.writeGate === held) this.writeGate = null;
+    });
+  }
+
   /** Every injected fault is withdrawn (HubSpot works again). */
   clearFaults(): void {
     this.faults.splice(0);
@@ -698,6 +712,7 @@ export class FakeHubSpot {
         return error(new HsError(400, "VALIDATION_ERROR", "Invalid input JSON on line 1: the body is not JSON"));
       }
     }
+    if (route.endpoint === "write" && this.writeGate) await this.writeGate;
     if (route.endpoint === "write" && this.writeDelayMs > 0) await new Promise((resolve) => setTimeout(resolve, this.writeDelayMs));
     try {
       const [status, payload] = route.run(url.searchParams, body);

@@ -197,6 +197,8 @@ export class FakeSalesforce {
   private readonly rules: Partial<Record<SObjectType, ValidationRule[]>> = {};
   private hangsAfterWrite = 0;
   private writeDelayMs = 0;
+  /** While set, every write waits for it before it is answered (`holdWritesUntil`). */
+  private writeGate: Promise<unknown> | null = null;
   private readonly tokens = new Set<string>();
   private readonly pending = new Map<string, PendingQuery>();
   private readonly faults: (Fault & { left: number })[] = [];
@@ -319,6 +321,18 @@ export class FakeSalesforce {
     this.writeDelayMs = ms;
   }
 
+  /**
+   * Every write waits until `gate` settles before it is made and answered: a test lets several
+   * writers get as far as the CRM before any of them is answered, instead of counting on timing.
+   */
+  holdWritesUntil(gate: Promise<unknown>): void {
+    const held = gate.catch(() => undefined);
+    this.writeGate = held;
+    void held.then(() => {
+      if (this.writeGate === held) this.writeGate = null;
+    });
+  }
+
   /** Every injected fault is withdrawn (the org works again). */
   clearFaults(): void {
     this.faults.splice(0);
@@ -381,6 +395,7 @@ export class FakeSalesforce {
       req.on("end", () => resolve(text));
     });
     const kind = this.kindOf(method, url.pathname);
+    if (kind === "write" && this.writeGate) await this.writeGate;
     if (kind === "write" && this.writeDelayMs > 0) await new Promise((r) => setTimeout(r, this.writeDelayMs));
     const send = (status: number, payload: unknown, headers: Record<string, string> = {}) => {
       this.requests.push({ method, path: url.pathname, status });

@@ -64,6 +64,7 @@ function startSalesforce(sf: FakeSalesforce) {
     keys: () => [...sf.list("Task"), ...sf.list("Event")].map((r) => String(r.AE_Assistant_Id__c)),
     ids: () => new Set([...sf.list("Task"), ...sf.list("Event")].map((r) => `sf:${String(r.Id).slice(0, 15)}`)),
     completedFollowUps: () => sf.list("Task").filter((x) => String(x.Subject).startsWith("follow-up") && x.Status === "Completed").length,
+    holdWritesUntil: (gate: Promise<unknown>) => sf.holdWritesUntil(gate),
   };
 }
 
@@ -77,6 +78,7 @@ function startHubSpot(hs: FakeHubSpot) {
     keys: () => records().map((r) => String(r.properties[HUBSPOT_KEY_PROPERTY])),
     ids: () => new Set(records().map((r) => `hs:${r.id}`)),
     completedFollowUps: () => hs.list("tasks").filter((x) => x.properties.hs_task_status === "COMPLETED").length,
+    holdWritesUntil: (gate: Promise<unknown>) => hs.holdWritesUntil(gate),
   };
 }
 
@@ -105,9 +107,15 @@ async function crashAndRerun(app: TestApp, crm: Crm, touchIds: number[], written
   for (const touch of await app.database.db.prisma.touch.findMany()) expect(ids.has(touch.externalId ?? "none"), `touch ${touch.id}`).toBe(true);
 }
 
-/** Two `crm sync` processes at once (small batches, so their claims interleave): both write, none twice. */
+/**
+ * Two `crm sync` processes at once (small batches, so their claims interleave): both write, none
+ * twice. The CRM answers no write until both hold claimed rows, so the two really overlap however
+ * slowly either one starts on a busy machine.
+ */
 async function twoReplicas(app: TestApp, crm: Crm, provider: string, records: number, completed: number): Promise<void> {
   const env = { ...crm.env(app), CRM_PUSH_BATCH: "25" };
+  const claimers = async () => new Set((await app.database.db.prisma.crmOutbox.findMany({ where: { status: "sending" }, select: { lockedBy: true } })).map((r) => r.lockedBy)).size;
+  crm.holdWritesUntil(until(async () => (await claimers()) >= 2, 60_000, "both replicas to claim rows"));
   const runs = await Promise.all([runCli(["crm", "sync"], env), runCli(["crm", "sync"], env)]);
   const pattern = new RegExp(`push to ${provider}: (\\d+) written`);
   for (const r of runs) expect(r.out, r.err).toMatch(pattern);
